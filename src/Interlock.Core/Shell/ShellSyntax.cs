@@ -110,8 +110,14 @@ public sealed record CommandSubstitutionPart(ShellScript Script, bool Backtick, 
 /// <summary><c>&lt;( … )</c> (<see cref="Input"/>) or <c>&gt;( … )</c>.</summary>
 public sealed record ProcessSubstitutionPart(ShellScript Script, bool Input) : WordPart(false);
 
-/// <summary><c>$(( … ))</c> with its raw expression text.</summary>
-public sealed record ArithmeticPart(string Expression, bool Quoted) : WordPart(Quoted);
+/// <summary>
+/// <c>$(( … ))</c> with its raw expression text. <see cref="Expansions"/> holds the parameter expansions and
+/// command substitutions found inside the expression (bash runs those substitutions before evaluating it).
+/// </summary>
+public sealed record ArithmeticPart(string Expression, bool Quoted) : WordPart(Quoted)
+{
+    public IReadOnlyList<WordPart> Expansions { get; init; } = [];
+}
 
 /// <summary>An unquoted leading <c>~</c> or <c>~user</c>; <see cref="User"/> is empty for the current user.</summary>
 public sealed record TildePart(string User) : WordPart(false);
