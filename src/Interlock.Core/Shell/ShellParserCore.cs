@@ -1416,6 +1416,7 @@ internal sealed class ShellParserCore
     {
         var start = _pos - 1;
         var special = hereDoc ? (stripTabs ? HereDocStripSpecial : HereDocSpecial) : DoubleQuoteSpecial;
+        if (!hereDoc) b.AppendLiteral(ReadOnlySpan<char>.Empty, quoted);
         while (_pos < _end && !F)
         {
             var c = _s[_pos];
