@@ -609,12 +609,25 @@ internal sealed class ShellParserCore
         if (i < _end && _s[i] == '[')
         {
             var depth = 0;
+            var parens = 0;
             while (i < _end)
             {
                 var c = _s[i];
-                if (c == '[') depth++;
+                if (c is '\'' or '`' or '"')
+                {
+                    var q = i + 1;
+                    while (q < _end && _s[q] != c) q += _s[q] == '\\' && c != '\'' ? 2 : 1;
+                    if (q >= _end) return false;
+                    i = q + 1;
+                    continue;
+                }
+
+                if (c == '\\') { i += 2; continue; }
+                if (c == '(') parens++;
+                else if (c == ')' && parens > 0) parens--;
+                else if (c == '[') depth++;
                 else if (c == ']' && --depth == 0) break;
-                else if (c is '\n' or ' ' or '\t' or ';' or '&' or '|') return false;
+                else if (parens == 0 && IsMeta(c)) return false;
                 i++;
             }
 
@@ -623,6 +636,7 @@ internal sealed class ShellParserCore
         }
 
         var nameEnd = i;
+        var subscriptStart = _s.AsSpan(_pos, nameEnd - _pos).IndexOf('[');
         var append = false;
         if (i + 1 < _end && _s[i] == '+' && _s[i + 1] == '=')
         {
@@ -633,6 +647,13 @@ internal sealed class ShellParserCore
         else return false;
 
         var name = _s.Substring(_pos, nameEnd - _pos);
+        IReadOnlyList<WordPart> subscriptExpansions = [];
+        if (subscriptStart >= 0)
+        {
+            subscriptExpansions = SubscriptExpansions(_pos + subscriptStart + 1, nameEnd - 1, quoted: false);
+            if (F) return true;
+        }
+
         _pos = i;
         var valueStart = _pos;
         ShellWord value;
@@ -680,7 +701,7 @@ internal sealed class ShellParserCore
         }
 
         if (F || !Count()) return true;
-        (assigns ??= []).Add(new Assignment(name, value, append, items));
+        (assigns ??= []).Add(new Assignment(name, value, append, items) { SubscriptExpansions = subscriptExpansions });
         return true;
     }
 
@@ -1560,6 +1581,17 @@ internal sealed class ShellParserCore
         _pos++;
     }
 
+    /// <summary>The expansions inside a subscript occupying [start, end); restores the position.</summary>
+    private IReadOnlyList<WordPart> SubscriptExpansions(int start, int end, bool quoted)
+    {
+        var span = _s.AsSpan(start, end - start);
+        if (span.IndexOfAny('$', '`') < 0) return [];
+        var saved = _pos;
+        var word = ParseArithmeticRange(start, end, quoted, out _);
+        _pos = saved;
+        return word is null ? [] : NonLiteral(word.Parts);
+    }
+
     private static List<WordPart> NonLiteral(IReadOnlyList<WordPart> parts)
     {
         var list = new List<WordPart>();
@@ -1725,6 +1757,7 @@ internal sealed class ShellParserCore
                 return;
             }
 
+            IReadOnlyList<WordPart> subscriptExpansions = [];
             if (Peek() == '[' && !AtEnd)
             {
                 var depth = 0;
@@ -1742,6 +1775,8 @@ internal sealed class ShellParserCore
                     return;
                 }
 
+                subscriptExpansions = SubscriptExpansions(_pos + 1, i, quoted);
+                if (F) return;
                 _pos = i + 1;
             }
 
@@ -1757,7 +1792,7 @@ internal sealed class ShellParserCore
             {
                 _pos++;
                 if (!Count()) return;
-                b.AddPart(new ParameterPart(name, op, null, quoted));
+                b.AddPart(new ParameterPart(name, op, null, quoted) { SubscriptExpansions = subscriptExpansions });
                 return;
             }
 
@@ -1784,7 +1819,7 @@ internal sealed class ShellParserCore
 
             _pos++;
             if (!Count()) return;
-            b.AddPart(new ParameterPart(name, opText, arg, quoted));
+            b.AddPart(new ParameterPart(name, opText, arg, quoted) { SubscriptExpansions = subscriptExpansions });
         }
         finally
         {

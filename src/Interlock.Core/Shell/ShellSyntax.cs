@@ -48,7 +48,11 @@ public sealed record CompoundCommand(
 public sealed record FunctionDefinition(string Name, ShellCommand Body, int Start, int End) : ShellCommand([]);
 
 /// <summary><c>NAME=value</c>, <c>NAME+=value</c> or <c>NAME=(a b c)</c> before a command or alone.</summary>
-public sealed record Assignment(string Name, ShellWord Value, bool Append, IReadOnlyList<ShellWord>? ArrayItems);
+public sealed record Assignment(string Name, ShellWord Value, bool Append, IReadOnlyList<ShellWord>? ArrayItems)
+{
+    /// <summary>Expansions and command substitutions inside the subscript of <c>a[$(cmd)]=v</c>; bash runs them.</summary>
+    public IReadOnlyList<WordPart> SubscriptExpansions { get; init; } = [];
+}
 
 /// <summary>Redirection operators.</summary>
 public enum RedirectionOperator
@@ -102,7 +106,11 @@ public sealed record LiteralPart(string Text, bool Quoted) : WordPart(Quoted);
 /// <c>$name</c>, <c>${name}</c>, <c>${name:-word}</c>, <c>${#name}</c>, <c>$1</c>, <c>$@</c>, <c>$?</c>…
 /// <see cref="Operator"/> is the operator text (<c>:-</c>, <c>-</c>, <c>:=</c>, <c>:?</c>, <c>:+</c>, <c>#</c>, <c>##</c>, <c>%</c>, <c>%%</c>, <c>/</c>, <c>//</c>, <c>^^</c>, <c>,,</c>, <c>:</c> for substrings, <c>length</c> for <c>${#x}</c>, <c>indirect</c> for <c>${!x}</c>), or null.
 /// </summary>
-public sealed record ParameterPart(string Name, string? Operator, ShellWord? Argument, bool Quoted) : WordPart(Quoted);
+public sealed record ParameterPart(string Name, string? Operator, ShellWord? Argument, bool Quoted) : WordPart(Quoted)
+{
+    /// <summary>Expansions and command substitutions inside an array subscript (<c>${a[$(cmd)]}</c>); bash runs them.</summary>
+    public IReadOnlyList<WordPart> SubscriptExpansions { get; init; } = [];
+}
 
 /// <summary><c>$( … )</c> or backticks.</summary>
 public sealed record CommandSubstitutionPart(ShellScript Script, bool Backtick, bool Quoted) : WordPart(Quoted);

@@ -354,6 +354,20 @@ public class ShellParserTests
         Assert.True(Assert.IsType<ArithmeticPart>(Assert.Single(Word("\"$((1))\"").Parts)).Quoted);
     }
 
+    [Fact]
+    public void SubscriptsExposeSubstitutions()
+    {
+        var p = Assert.IsType<ParameterPart>(Assert.Single(Word("${a[$(rm -rf /)]}").Parts));
+        Assert.Equal("a[$(rm -rf /)]", p.Name);
+        var cs = Assert.IsType<CommandSubstitutionPart>(Assert.Single(p.SubscriptExpansions));
+        Assert.Equal("[rm -rf /]", ShellDump.Script(cs.Script));
+
+        var a = Assert.Single(Simple("a[`rm x`]=1").Assignments);
+        Assert.Equal("a[`rm x`]", a.Name);
+        Assert.IsType<CommandSubstitutionPart>(Assert.Single(a.SubscriptExpansions));
+        Assert.Empty(Assert.IsType<ParameterPart>(Assert.Single(Word("${a[1]}").Parts)).SubscriptExpansions);
+    }
+
     // ───────────── comments ─────────────
 
     [Theory]
