@@ -1608,11 +1608,15 @@ internal sealed class ShellParserCore
         var start = _pos;
         _pos += 2;
         if (!Enter()) return;
+        var outer = _pending;
+        _pending = null;
         var script = ParseList();
         Leave();
         if (F) return;
         SkipBlanksAndNewlines();
         if (F) return;
+        if (!InnerHereDocsDone(start)) return;
+        _pending = outer;
         if (AtEnd || _s[_pos] != ')')
         {
             Fail(AtEnd ? "unterminated command substitution '$('" : "syntax error in command substitution near " + Describe(), AtEnd ? start : _pos);
@@ -1624,17 +1628,29 @@ internal sealed class ShellParserCore
         b.AddPart(new CommandSubstitutionPart(script, false, quoted));
     }
 
+    /// <summary>Here-documents started inside a substitution must end inside it.</summary>
+    private bool InnerHereDocsDone(int start)
+    {
+        if (_pending is not { Count: > 0 }) return true;
+        Fail($"unterminated here-document (wanted '{_pending[0].Delimiter}') inside a substitution", start);
+        return false;
+    }
+
     private void ParseProcessSubstitution(WordBuilder b)
     {
         var start = _pos;
         var input = _s[_pos] == '<';
         _pos += 2;
         if (!Enter()) return;
+        var outer = _pending;
+        _pending = null;
         var script = ParseList();
         Leave();
         if (F) return;
         SkipBlanksAndNewlines();
         if (F) return;
+        if (!InnerHereDocsDone(start)) return;
+        _pending = outer;
         if (AtEnd || _s[_pos] != ')')
         {
             Fail(AtEnd ? "unterminated process substitution" : "syntax error in process substitution near " + Describe(), AtEnd ? start : _pos);
@@ -1708,10 +1724,13 @@ internal sealed class ShellParserCore
             {
                 // bash 5.3 ${ cmd; } / ${| cmd; }: runs commands in the current shell.
                 if (c == '|') _pos++;
+                var outer = _pending;
+                _pending = null;
                 var script = ParseList();
                 if (F) return;
                 SkipBlanksAndNewlines();
-                if (F) return;
+                if (F || !InnerHereDocsDone(start)) return;
+                _pending = outer;
                 if (PeekReserved() != "}")
                 {
                     Fail("unterminated '${ ... }' command substitution", start);

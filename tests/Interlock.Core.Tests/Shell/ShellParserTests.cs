@@ -532,6 +532,10 @@ public class ShellParserTests
         Assert.Equal("[cat <<EOF{x\n}] && [rm y]", Dump("cat <<EOF && rm y\nx\nEOF"));
         Assert.Equal("[sh <<EOF{}]", Dump("sh <<EOF\nEOF"));
         Assert.Equal("[echo $([cat <<X{a\n}])]", Dump("echo $(cat <<X\na\nX\n)"));
+        Assert.Equal("[echo $([cat <<EOF{)\n}])]", Dump("echo $(cat <<EOF\n)\nEOF\n)"));
+        Assert.Equal("While{ | [read x] | [echo]} <<EOF{a\n}", Dump("while read x; do echo; done <<EOF\na\nEOF"));
+        // bash reads the outer body after the newline that ends the outer command, not the one inside $( ).
+        Assert.Equal("[cat <<EOF{outer\n}]; [echo $([cat <<X{inner\n}])]", Dump("cat <<EOF; echo $(cat <<X\ninner\nX\n)\nouter\nEOF\n"));
     }
 
     [Fact]
