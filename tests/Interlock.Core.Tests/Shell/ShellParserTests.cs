@@ -403,6 +403,8 @@ public class ShellParserTests
     [InlineData("echo a;", "[echo a]")]
     [InlineData("  \n\t echo a \n\n", "[echo a]")]
     [InlineData("", "")]
+    [InlineData("echo a\\", "[echo a\\]")]
+    [InlineData("a&&b||c", "[a] && [b] || [c]")]
     public void Operators(string text, string expected) => Assert.Equal(expected, Dump(text));
 
     [Fact]
@@ -467,6 +469,9 @@ public class ShellParserTests
     [InlineData("while read l; do echo $l; done <f", "While{ | [read l] | [echo ${l}]} <f")]
     [InlineData("echo {fd}>f", "[echo {fd} >f]")]
     [InlineData("x=1 >f", "[x=1 >f]")]
+    [InlineData("echo 2&>x", "[echo 2 &>x]")]
+    [InlineData("{ a; }& b", "BraceGroup{ | [a]} &; [b]")]
+    [InlineData("cat <<EOF >out 2>&1\nx\nEOF", "[cat <<EOF{x\n} >out 2>&1]")]
     public void RedirectionPlacement(string text, string expected) => Assert.Equal(expected, Dump(text));
 
     [Fact]
@@ -701,6 +706,8 @@ public class ShellParserTests
     [InlineData("[[ a ")]
     [InlineData("[[ a ; ]]")]
     [InlineData("(a) b")]
+    [InlineData("x=1 if true; then :; fi")]
+    [InlineData("echo a;; b")]
     [InlineData("echo 'abc")]
     [InlineData("echo \"abc")]
     [InlineData("echo $'abc")]
