@@ -89,7 +89,9 @@ public static class PolicyLoader
             return policy is not null && _errors.Count == 0 ? PolicyLoadResult.Ok(policy) : Fail();
         }
 
-        private PolicyLoadResult Fail() => PolicyLoadResult.Failed(_errors.ToArray());
+        /// <summary>Errors in file order (stable, so errors at one position keep the order they were found in).</summary>
+        private PolicyLoadResult Fail() =>
+            PolicyLoadResult.Failed(_errors.OrderBy(e => e.Line).ThenBy(e => e.Column).ToArray());
 
         /// <summary>
         /// Walks the event stream (iteratively, so no recursion) to enforce size and depth budgets and reject
@@ -349,7 +351,7 @@ public static class PolicyLoader
 
             foreach (var (keyNode, value) in map.Children)
             {
-                var key = KeyOf(keyNode, $"{path} {where}");
+                var key = KeyOf(keyNode, $"in {path} {where}");
                 var field = $"{path}.{key}";
                 switch (key)
                 {
@@ -393,7 +395,7 @@ public static class PolicyLoader
                         not = ReadMatch(value, where, $"{path}.not");
                         break;
                     default:
-                        UnknownKey(keyNode, key, $"{path} {where}", MatchKeys);
+                        UnknownKey(keyNode, key, $"in {path} {where}", MatchKeys);
                         break;
                 }
             }
@@ -431,7 +433,7 @@ public static class PolicyLoader
             string? rate = null;
             foreach (var (keyNode, value) in map.Children)
             {
-                var key = KeyOf(keyNode, $"constraints {where}");
+                var key = KeyOf(keyNode, $"in constraints {where}");
                 switch (key)
                 {
                     case null: break;
@@ -447,7 +449,7 @@ public static class PolicyLoader
                                 Error(value, $"invalid rate_limit '{r}' {where}; expected N/second, N/minute, N/hour or N/day with N ≥ 1");
                         }
                         break;
-                    default: UnknownKey(keyNode, key, $"constraints {where}", ConstraintKeys); break;
+                    default: UnknownKey(keyNode, key, $"in constraints {where}", ConstraintKeys); break;
                 }
             }
             return new Constraints { MaxConcurrent = maxConcurrent, RateLimit = rate, MaxRuntimeSec = maxRuntime, ApprovalsRequired = approvals };

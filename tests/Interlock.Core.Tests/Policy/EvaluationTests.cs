@@ -228,7 +228,7 @@ public class EvaluationTests
           - id: throttle-remote
             match: { operations: [egress] }
             decision: allow_with_constraints
-            constraints: { max_concurrent: 2, rate_limit: "2/minute", max_runtime_sec: 300, approvals_required: 1 }
+            constraints: { max_concurrent: 2, rate_limit: "1/minute", max_runtime_sec: 300, approvals_required: 1 }
           - id: throttle-ci
             match: { agents: ["ci-*"] }
             decision: allow_with_constraints
@@ -286,7 +286,7 @@ public class EvaluationTests
         var verdict = p.Evaluate(Facts(agent: "ci-7", ops: [Op("git"), Op("curl", OperationClass.Egress)]), Assess());
         Assert.Equal(Outcome.AllowWithConstraints, verdict.Outcome);
         Assert.Equal(["allow-reads", "throttle-git", "throttle-remote", "throttle-ci"], verdict.Matched.Select(m => m.RuleId));
-        Assert.Equal(new Constraints { MaxConcurrent = 2, RateLimit = "2/minute", MaxRuntimeSec = 60, ApprovalsRequired = 3 }, verdict.Constraints);
+        Assert.Equal(new Constraints { MaxConcurrent = 2, RateLimit = "1/minute", MaxRuntimeSec = 60, ApprovalsRequired = 3 }, verdict.Constraints);
         // Per-rule constraints are reported unmerged.
         Assert.Null(verdict.Matched[0].Constraints);
         Assert.Equal(4, verdict.Matched[1].Constraints!.MaxConcurrent);
