@@ -406,11 +406,7 @@ public class LoaderErrorTests
     public void YamlSyntaxErrorReportsTheParserMark()
     {
         var errors = Errors("version: v1\nrules:\n  - id: r\n    match: { topics: [\"a\" }\n    decision: deny\n");
-        var error = Assert.Single(errors);
-        Assert.Equal(FileName, error.File);
-        Assert.Equal(4, error.Line);
-        Assert.StartsWith("YAML syntax error: ", error.Message, StringComparison.Ordinal);
-        Assert.DoesNotContain("(Line:", error.Message, StringComparison.Ordinal);
+        Only(errors, 4, 27, "YAML syntax error: While parsing a flow sequence, did not find expected ',' or ']'.");
     }
 
     [Fact]
