@@ -11,6 +11,10 @@ public sealed class CompiledPolicy
 {
     private readonly CompiledRule[] _rules;
     private readonly PolicyVerdict _defaultVerdict;
+    private readonly Dictionary<string, int> _tagIds = new(StringComparer.Ordinal);
+
+    /// <summary>Up to this many distinct policy tags, the per-evaluation tag flags live on the stack.</summary>
+    private const int StackTagLimit = 1024;
 
     internal CompiledPolicy(string hash, string fileName, Outcome defaultOutcome, CompiledRule[] rules)
     {
@@ -20,6 +24,7 @@ public sealed class CompiledPolicy
         _rules = rules;
         Rules = Array.AsReadOnly(rules);
         _defaultVerdict = new PolicyVerdict(defaultOutcome, [], true, null);
+        foreach (var rule in rules) rule.Matcher.IndexTags(_tagIds);
     }
 
     /// <summary>Lowercase hex SHA-256 of the policy text as UTF-8, with CRLF normalized to LF.</summary>
@@ -38,7 +43,10 @@ public sealed class CompiledPolicy
     {
         ArgumentNullException.ThrowIfNull(facts);
         ArgumentNullException.ThrowIfNull(risk);
-        var view = new FactsView(facts, risk);
+        var count = _tagIds.Count;
+        Span<bool> tagPresent = count <= StackTagLimit ? stackalloc bool[count] : new bool[count];
+        if (count > 0) MarkTags(facts.Tags, tagPresent);
+        var view = new FactsView(facts, risk, tagPresent);
         List<RuleMatch>? matched = null;
         var outcome = Outcome.Allow;
         var rules = _rules;
@@ -60,7 +68,7 @@ public sealed class CompiledPolicy
     {
         ArgumentNullException.ThrowIfNull(facts);
         ArgumentNullException.ThrowIfNull(risk);
-        var view = new FactsView(facts, risk);
+        var view = new FactsView(facts, risk, []);
         var result = new RuleExplanation[_rules.Length];
         for (var i = 0; i < _rules.Length; i++)
         {
@@ -68,6 +76,20 @@ public sealed class CompiledPolicy
             result[i] = new RuleExplanation(_rules[i].Id, matched, detail);
         }
         return result;
+    }
+
+    private void MarkTags(IReadOnlySet<string> tags, Span<bool> present)
+    {
+        if (tags.Count == 0) return;
+        if (tags is HashSet<string> set)
+        {
+            // The struct enumerator: no allocation for the common concrete type.
+            foreach (var tag in set)
+                if (_tagIds.TryGetValue(tag, out var id)) present[id] = true;
+            return;
+        }
+        foreach (var tag in tags)
+            if (_tagIds.TryGetValue(tag, out var id)) present[id] = true;
     }
 
     /// <summary>Tightest value of each field over the matching allow_with_constraints rules.</summary>

@@ -23,11 +23,15 @@ internal static class PolicyNames
 }
 
 /// <summary>The per-action values rules compare against, computed once per evaluation.</summary>
-internal readonly struct FactsView
+internal readonly ref struct FactsView
 {
-    public FactsView(ActionFacts facts, RiskAssessment risk)
+    /// <param name="facts">The action.</param>
+    /// <param name="risk">Its assessment.</param>
+    /// <param name="tagPresent">For each policy tag id, whether the action carries the tag (precomputed by the caller).</param>
+    public FactsView(ActionFacts facts, RiskAssessment risk, ReadOnlySpan<bool> tagPresent)
     {
         Facts = facts;
+        TagPresent = tagPresent;
         Agent = facts.Request.Agent ?? "default";
         Tier = risk.Tier;
         Blast = risk.BlastRadius.Level;
@@ -45,6 +49,8 @@ internal readonly struct FactsView
     }
 
     public ActionFacts Facts { get; }
+
+    public ReadOnlySpan<bool> TagPresent { get; }
 
     public string Agent { get; }
 
@@ -74,6 +80,8 @@ internal sealed class RuleMatcher
     /// <summary>Bit per <see cref="Tier"/> value; 0 means no condition.</summary>
     public int Tiers { get; init; }
     public string[]? RiskTags { get; init; }
+    /// <summary>Ids of <see cref="RiskTags"/> in the policy's tag index, so evaluation tests flags instead of hashing strings.</summary>
+    public int[]? RiskTagIds { get; private set; }
     public BlastLevel? MinBlastRadius { get; init; }
     public RuleMatcher? Not { get; init; }
 
@@ -88,7 +96,7 @@ internal sealed class RuleMatcher
         if (Environments != 0 && (Environments & FactsView.Bit((int)v.Environment)) == 0) return false;
         if (MinBlastRadius is { } min && v.Blast < min) return false;
         if (Operations != 0 && (Operations & v.OperationMask) == 0) return false;
-        if (RiskTags is not null && FirstTag(RiskTags, v.Facts.Tags) is null) return false;
+        if (RiskTagIds is not null && !AnyTag(RiskTagIds, v.TagPresent)) return false;
         if (Agents is not null && FirstMatch(Agents, v.Agent) is null) return false;
         if (Tools is not null && FirstMatch(Tools, v.Facts.Request.Tool) is null) return false;
         if (Topics is not null && FirstMatch(Topics, v.Facts.Request.Topic) is null) return false;
@@ -96,6 +104,33 @@ internal sealed class RuleMatcher
         if (Targets is not null && FirstTarget(Targets, v.Facts.Operations) is null) return false;
         if (Not is not null && Not.Matches(v)) return false;
         return true;
+    }
+
+    /// <summary>Gives every risk tag of this matcher (and its nested <c>not</c>) an id in <paramref name="ids"/>.</summary>
+    public void IndexTags(Dictionary<string, int> ids)
+    {
+        if (RiskTags is not null)
+        {
+            var tagIds = new int[RiskTags.Length];
+            for (var i = 0; i < RiskTags.Length; i++)
+            {
+                if (!ids.TryGetValue(RiskTags[i], out var id))
+                {
+                    id = ids.Count;
+                    ids.Add(RiskTags[i], id);
+                }
+                tagIds[i] = id;
+            }
+            RiskTagIds = tagIds;
+        }
+        Not?.IndexTags(ids);
+    }
+
+    private static bool AnyTag(int[] ids, ReadOnlySpan<bool> present)
+    {
+        foreach (var id in ids)
+            if (present[id]) return true;
+        return false;
     }
 
     internal static Glob? FirstMatch(Glob[] globs, string? value)

@@ -134,6 +134,28 @@ public class EvaluationTests
         Assert.False(p.Hits(Facts()));
     }
 
+    [Fact]
+    public void RiskTagsFromAnyKindOfSet()
+    {
+        var p = OneRule("risk_tags: [pii]");
+        var sorted = new ActionFacts { Request = new ActionRequest(), Tags = new SortedSet<string>(["a", "pii"], StringComparer.Ordinal) };
+        Assert.True(p.Hits(sorted));
+        var other = new ActionFacts { Request = new ActionRequest(), Tags = new SortedSet<string>(["a"], StringComparer.Ordinal) };
+        Assert.False(p.Hits(other));
+    }
+
+    [Fact]
+    public void RiskTagsInsideNot()
+    {
+        var p = OneRule("""
+            risk_tags: [destructive]
+            not: { risk_tags: [reviewed] }
+            """);
+        Assert.True(p.Hits(Facts(tags: ["destructive"])));
+        Assert.False(p.Hits(Facts(tags: ["destructive", "reviewed"])));
+        Assert.False(p.Hits(Facts(tags: ["reviewed"])));
+    }
+
     [Theory]
     [InlineData(BlastLevel.Low, false)]
     [InlineData(BlastLevel.Medium, false)]
@@ -239,6 +261,9 @@ public class EvaluationTests
             reason: rewriting history needs a human
           - id: deny-prod
             match: { environments: [production], operations: [history_rewrite, destroy] }
+            decision: deny
+          - id: deny-tagged
+            match: { risk_tags: [forbidden, also-forbidden] }
             decision: deny
         """;
 
@@ -372,7 +397,7 @@ public class EvaluationTests
     public void EvaluationWithoutMatchesDoesNotAllocate()
     {
         var p = Load(Layered);
-        var facts = Facts(agent: "me", tool: "Bash", ops: Op("kubectl", OperationClass.Exec, EnvironmentKind.Production, "ns/x"));
+        var facts = Facts(agent: "me", tool: "Bash", tags: ["destructive", "pii"], ops: Op("kubectl", OperationClass.Exec, EnvironmentKind.Production, "ns/x"));
         var risk = Assess();
         p.Evaluate(facts, risk);
         var before = GC.GetAllocatedBytesForCurrentThread();
