@@ -325,7 +325,7 @@ public static class PolicyLoader
             if (reasonNode is not null) reason = ReadString(reasonNode, $"reason {where}");
 
             if (_errors.Count != errorsBefore || id is null || matcher is null) return null;
-            return new CompiledRule(id, decision, reason ?? $"rule {id}", constraints, matcher, (int)map.Start.Line, (int)map.Start.Column);
+            return new CompiledRule(id, decision, string.IsNullOrWhiteSpace(reason) ? $"rule {id}" : reason, constraints, matcher, (int)map.Start.Line, (int)map.Start.Column);
         }
 
         private RuleMatcher? ReadMatch(YamlNode node, string where, string path)
