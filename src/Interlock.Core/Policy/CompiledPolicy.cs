@@ -1,0 +1,124 @@
+using Interlock.Actions;
+using Interlock.Risk;
+
+namespace Interlock.Policy;
+
+/// <summary>
+/// A loaded, validated policy with every glob and vocabulary compiled. Immutable and thread-safe.
+/// Every matching rule is reported in file order; the strictest outcome wins; with no match the default applies.
+/// </summary>
+public sealed class CompiledPolicy
+{
+    private readonly CompiledRule[] _rules;
+    private readonly PolicyVerdict _defaultVerdict;
+    private readonly Dictionary<string, int> _tagIds = new(StringComparer.Ordinal);
+
+    /// <summary>Up to this many distinct policy tags, the per-evaluation tag flags live on the stack.</summary>
+    private const int StackTagLimit = 1024;
+
+    internal CompiledPolicy(string hash, string fileName, Outcome defaultOutcome, CompiledRule[] rules)
+    {
+        Hash = hash;
+        FileName = fileName;
+        Default = defaultOutcome;
+        _rules = rules;
+        Rules = Array.AsReadOnly(rules);
+        _defaultVerdict = new PolicyVerdict(defaultOutcome, [], true, null);
+        foreach (var rule in rules) rule.Matcher.IndexTags(_tagIds);
+    }
+
+    /// <summary>Lowercase hex SHA-256 of the policy text as UTF-8, with CRLF normalized to LF.</summary>
+    public string Hash { get; }
+
+    /// <summary>The file name the policy was loaded under (for messages).</summary>
+    public string FileName { get; }
+
+    /// <summary>The outcome when no rule matches.</summary>
+    public Outcome Default { get; }
+
+    public IReadOnlyList<CompiledRule> Rules { get; }
+
+    /// <summary>Decides an action. Allocates only the list of matches (and merged constraints when several apply).</summary>
+    public PolicyVerdict Evaluate(ActionFacts facts, RiskAssessment risk)
+    {
+        ArgumentNullException.ThrowIfNull(facts);
+        ArgumentNullException.ThrowIfNull(risk);
+        var count = _tagIds.Count;
+        Span<bool> tagPresent = count <= StackTagLimit ? stackalloc bool[count] : new bool[count];
+        if (count > 0) MarkTags(facts.Tags, tagPresent);
+        var view = new FactsView(facts, risk, tagPresent);
+        List<RuleMatch>? matched = null;
+        var outcome = Outcome.Allow;
+        var rules = _rules;
+        for (var i = 0; i < rules.Length; i++)
+        {
+            var rule = rules[i];
+            if (!rule.Matcher.Matches(view)) continue;
+            matched ??= new List<RuleMatch>(4);
+            matched.Add(rule.Result);
+            outcome = Outcomes.Stricter(outcome, rule.Decision);
+        }
+        if (matched is null) return _defaultVerdict;
+        var constraints = outcome == Outcome.AllowWithConstraints ? MergeConstraints(matched) : null;
+        return new PolicyVerdict(outcome, matched, false, constraints);
+    }
+
+    /// <summary>For every rule, whether it matched and why (the failing field, or the fields that matched).</summary>
+    public IReadOnlyList<RuleExplanation> Explain(ActionFacts facts, RiskAssessment risk)
+    {
+        ArgumentNullException.ThrowIfNull(facts);
+        ArgumentNullException.ThrowIfNull(risk);
+        var view = new FactsView(facts, risk, []);
+        var result = new RuleExplanation[_rules.Length];
+        for (var i = 0; i < _rules.Length; i++)
+        {
+            var matched = _rules[i].Matcher.Explain(view, out var detail);
+            result[i] = new RuleExplanation(_rules[i].Id, matched, detail);
+        }
+        return result;
+    }
+
+    private void MarkTags(IReadOnlySet<string> tags, Span<bool> present)
+    {
+        if (tags.Count == 0) return;
+        if (tags is HashSet<string> set)
+        {
+            // The struct enumerator: no allocation for the common concrete type.
+            foreach (var tag in set)
+                if (_tagIds.TryGetValue(tag, out var id)) present[id] = true;
+            return;
+        }
+        foreach (var tag in tags)
+            if (_tagIds.TryGetValue(tag, out var id)) present[id] = true;
+    }
+
+    /// <summary>Tightest value of each field over the matching allow_with_constraints rules.</summary>
+    internal static Constraints? MergeConstraints(List<RuleMatch> matched)
+    {
+        Constraints? single = null;
+        var count = 0;
+        int? maxConcurrent = null, maxRuntime = null, approvals = null;
+        string? rate = null;
+        foreach (var match in matched)
+        {
+            if (match.Decision != Outcome.AllowWithConstraints || match.Constraints is not { } c) continue;
+            single = c;
+            count++;
+            maxConcurrent = Min(maxConcurrent, c.MaxConcurrent);
+            maxRuntime = Min(maxRuntime, c.MaxRuntimeSec);
+            approvals = c.ApprovalsRequired is { } a && (approvals is null || a > approvals) ? a : approvals;
+            if (c.RateLimit is { } r && (rate is null || RateLimit.IsTighter(r, rate))) rate = r;
+        }
+        if (count <= 1) return single;
+        return new Constraints
+        {
+            MaxConcurrent = maxConcurrent,
+            RateLimit = rate,
+            MaxRuntimeSec = maxRuntime,
+            ApprovalsRequired = approvals,
+        };
+    }
+
+    private static int? Min(int? current, int? candidate) =>
+        candidate is { } c && (current is null || c < current) ? c : current;
+}

@@ -1,0 +1,313 @@
+namespace Interlock.Policy;
+
+/// <summary>
+/// A compiled glob: <c>*</c> matches any run of characters except <c>/</c>, <c>**</c> any run including <c>/</c>,
+/// <c>?</c> one character except <c>/</c>, <c>[abc]</c> / <c>[a-z]</c> / <c>[!x]</c> one character of (or not of) a class
+/// (never <c>/</c>), and <c>\</c> escapes the next character. Case-sensitive, anchored at both ends.
+/// Matching never allocates: a literal glob compares with string equality, <c>prefix*suffix</c> and
+/// <c>prefix**suffix</c> shapes are checked directly, anything else runs a small NFA over stack memory.
+/// </summary>
+public sealed class Glob
+{
+    /// <summary>Longest pattern accepted, in characters.</summary>
+    public const int MaxPatternLength = 1024;
+
+    private enum Kind : byte { Char, Any, Class, Star, DoubleStar }
+
+    private enum Shape : byte { Literal, PrefixStarSuffix, PrefixDoubleStarSuffix, General }
+
+    private readonly record struct Token(Kind Kind, char Char, int Class);
+
+    private sealed record CharClass(char[] Ranges, bool Negated)
+    {
+        public bool Matches(char c)
+        {
+            if (c == '/') return false;
+            var inside = false;
+            for (var i = 0; i < Ranges.Length; i += 2)
+            {
+                if (c >= Ranges[i] && c <= Ranges[i + 1])
+                {
+                    inside = true;
+                    break;
+                }
+            }
+            return inside != Negated;
+        }
+    }
+
+    private readonly Shape _shape;
+    private readonly string _prefix;
+    private readonly string _suffix;
+    private readonly Token[] _middle;
+    private readonly CharClass[] _classes;
+
+    private Glob(string pattern, Shape shape, string prefix, string suffix, Token[] middle, CharClass[] classes)
+    {
+        Pattern = pattern;
+        _shape = shape;
+        _prefix = prefix;
+        _suffix = suffix;
+        _middle = middle;
+        _classes = classes;
+    }
+
+    /// <summary>The pattern as written.</summary>
+    public string Pattern { get; }
+
+    /// <summary>Whether the pattern has no wildcards, so matching is string equality.</summary>
+    public bool IsLiteral => _shape == Shape.Literal;
+
+    public override string ToString() => Pattern;
+
+    /// <summary>Compiles <paramref name="pattern"/>, throwing <see cref="FormatException"/> when it is invalid.</summary>
+    public static Glob Parse(string pattern)
+    {
+        if (TryParse(pattern, out var glob, out var error, out var offset)) return glob;
+        throw new FormatException($"invalid glob '{pattern}' at offset {offset}: {error}");
+    }
+
+    /// <summary>Compiles <paramref name="pattern"/>; on failure says what is wrong and at which character offset.</summary>
+    public static bool TryParse(
+        string pattern,
+        [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out Glob? glob,
+        [System.Diagnostics.CodeAnalysis.NotNullWhen(false)] out string? error,
+        out int errorOffset)
+    {
+        ArgumentNullException.ThrowIfNull(pattern);
+        glob = null;
+        error = null;
+        errorOffset = 0;
+        if (pattern.Length == 0)
+        {
+            error = "empty pattern";
+            return false;
+        }
+        if (pattern.Length > MaxPatternLength)
+        {
+            error = $"pattern is longer than {MaxPatternLength} characters";
+            return false;
+        }
+
+        var tokens = new List<Token>(pattern.Length);
+        var classes = new List<CharClass>();
+        var i = 0;
+        while (i < pattern.Length)
+        {
+            var c = pattern[i];
+            switch (c)
+            {
+                case '\\':
+                    if (i + 1 >= pattern.Length)
+                    {
+                        error = "dangling '\\' at the end; expected a character to escape";
+                        errorOffset = i;
+                        return false;
+                    }
+                    tokens.Add(new Token(Kind.Char, pattern[i + 1], 0));
+                    i += 2;
+                    break;
+                case '*':
+                    var run = 0;
+                    while (i < pattern.Length && pattern[i] == '*')
+                    {
+                        run++;
+                        i++;
+                    }
+                    tokens.Add(new Token(run >= 2 ? Kind.DoubleStar : Kind.Star, '\0', 0));
+                    break;
+                case '?':
+                    tokens.Add(new Token(Kind.Any, '\0', 0));
+                    i++;
+                    break;
+                case '[':
+                    if (!TryParseClass(pattern, ref i, out var cls, out var classError, out errorOffset))
+                    {
+                        error = classError;
+                        return false;
+                    }
+                    tokens.Add(new Token(Kind.Class, '\0', classes.Count));
+                    classes.Add(cls);
+                    break;
+                default:
+                    tokens.Add(new Token(Kind.Char, c, 0));
+                    i++;
+                    break;
+            }
+        }
+
+        var head = 0;
+        while (head < tokens.Count && tokens[head].Kind == Kind.Char) head++;
+        if (head == tokens.Count)
+        {
+            glob = new Glob(pattern, Shape.Literal, Literal(tokens, 0, tokens.Count), "", [], []);
+            return true;
+        }
+        var tail = tokens.Count;
+        while (tail > head && tokens[tail - 1].Kind == Kind.Char) tail--;
+        var prefix = Literal(tokens, 0, head);
+        var suffix = Literal(tokens, tail, tokens.Count);
+        var middle = tokens.GetRange(head, tail - head).ToArray();
+        var shape = middle.Length == 1 && middle[0].Kind == Kind.Star ? Shape.PrefixStarSuffix
+            : middle.Length == 1 && middle[0].Kind == Kind.DoubleStar ? Shape.PrefixDoubleStarSuffix
+            : Shape.General;
+        glob = new Glob(pattern, shape, prefix, suffix, middle, [.. classes]);
+        return true;
+    }
+
+    private static string Literal(List<Token> tokens, int from, int to)
+    {
+        var chars = new char[to - from];
+        for (var k = from; k < to; k++) chars[k - from] = tokens[k].Char;
+        return new string(chars);
+    }
+
+    private static bool TryParseClass(string pattern, ref int i, out CharClass cls, [System.Diagnostics.CodeAnalysis.NotNullWhen(false)] out string? error, out int errorOffset)
+    {
+        var start = i;
+        cls = null!;
+        error = null;
+        errorOffset = 0;
+        i++; // '['
+        var negated = false;
+        if (i < pattern.Length && pattern[i] == '!')
+        {
+            negated = true;
+            i++;
+        }
+        var ranges = new List<char>();
+        var first = true;
+        while (true)
+        {
+            if (i >= pattern.Length)
+            {
+                error = "unterminated '['; expected ']' to close the character class";
+                errorOffset = start;
+                return false;
+            }
+            var c = pattern[i];
+            if (c == ']' && !first)
+            {
+                i++;
+                break;
+            }
+            first = false;
+            if (!TryClassChar(pattern, ref i, out var lo))
+            {
+                error = "dangling '\\' in a character class; expected a character to escape";
+                errorOffset = i;
+                return false;
+            }
+            var hi = lo;
+            if (i + 1 < pattern.Length && pattern[i] == '-' && pattern[i + 1] != ']')
+            {
+                var rangeAt = i;
+                i++;
+                if (!TryClassChar(pattern, ref i, out hi))
+                {
+                    error = "dangling '\\' in a character class; expected a character to escape";
+                    errorOffset = i;
+                    return false;
+                }
+                if (hi < lo)
+                {
+                    error = $"invalid range '{lo}-{hi}' in a character class; expected the low end first";
+                    errorOffset = rangeAt;
+                    return false;
+                }
+            }
+            ranges.Add(lo);
+            ranges.Add(hi);
+        }
+        cls = new CharClass([.. ranges], negated);
+        return true;
+    }
+
+    private static bool TryClassChar(string pattern, ref int i, out char c)
+    {
+        c = pattern[i];
+        if (c != '\\')
+        {
+            i++;
+            return true;
+        }
+        if (i + 1 >= pattern.Length) return false;
+        c = pattern[i + 1];
+        i += 2;
+        return true;
+    }
+
+    /// <summary>Whether <paramref name="input"/> matches the whole pattern.</summary>
+    public bool IsMatch(string input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        if (_shape == Shape.Literal) return string.Equals(input, _prefix, StringComparison.Ordinal);
+        var fixedLength = _prefix.Length + _suffix.Length;
+        if (input.Length < fixedLength
+            || !input.StartsWith(_prefix, StringComparison.Ordinal)
+            || !input.EndsWith(_suffix, StringComparison.Ordinal))
+        {
+            return false;
+        }
+        var rest = input.AsSpan(_prefix.Length, input.Length - fixedLength);
+        return _shape switch
+        {
+            Shape.PrefixDoubleStarSuffix => true,
+            Shape.PrefixStarSuffix => !rest.Contains('/'),
+            _ => MatchMiddle(rest),
+        };
+    }
+
+    /// <summary>Thompson-style simulation over the middle tokens: linear in input × pattern, no backtracking blow-up.</summary>
+    private bool MatchMiddle(ReadOnlySpan<char> text)
+    {
+        var m = _middle.Length;
+        Span<bool> current = stackalloc bool[m + 1];
+        Span<bool> next = stackalloc bool[m + 1];
+        current[0] = true;
+        Close(current);
+        foreach (var c in text)
+        {
+            next.Clear();
+            var any = false;
+            for (var s = 0; s < m; s++)
+            {
+                if (!current[s]) continue;
+                var token = _middle[s];
+                switch (token.Kind)
+                {
+                    case Kind.Char:
+                        if (c == token.Char) any = next[s + 1] = true;
+                        break;
+                    case Kind.Any:
+                        if (c != '/') any = next[s + 1] = true;
+                        break;
+                    case Kind.Class:
+                        if (_classes[token.Class].Matches(c)) any = next[s + 1] = true;
+                        break;
+                    case Kind.Star:
+                        if (c != '/') any = next[s] = true;
+                        break;
+                    default:
+                        any = next[s] = true;
+                        break;
+                }
+            }
+            if (!any) return false;
+            Close(next);
+            var swap = current;
+            current = next;
+            next = swap;
+        }
+        return current[m];
+    }
+
+    /// <summary>Stars may match nothing: a live state before a star also makes the state after it live.</summary>
+    private void Close(Span<bool> states)
+    {
+        for (var s = 0; s < _middle.Length; s++)
+        {
+            if (states[s] && _middle[s].Kind is Kind.Star or Kind.DoubleStar) states[s + 1] = true;
+        }
+    }
+}
