@@ -1,1 +1,17 @@
-return 0;
+using System.CommandLine;
+using Interlock.Cli.Check;
+
+var root = new RootCommand("Interlock: a pre-execution safety gate for AI agents.")
+{
+    CheckCommand.Create(),
+};
+try
+{
+    return root.Parse(args).Invoke();
+}
+catch (Exception ex)
+{
+    // Fail closed: an internal error is exit 1, never an allow.
+    Console.Error.WriteLine($"interlock: internal error: {ex.GetType().Name}: {ex.Message}");
+    return 1;
+}

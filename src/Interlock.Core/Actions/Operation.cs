@@ -33,6 +33,10 @@ public sealed record Operation
     public bool Reversible { get; init; } = true;
     /// <summary>Whether the effect lands on state others depend on (a remote, a cluster, a database, cloud resources).</summary>
     public bool SharedState { get; init; }
+    /// <summary>Whether <see cref="Targets"/> are absolute file-system paths.</summary>
+    public bool PathTargets { get; init; }
+    /// <summary>The least tier command knowledge puts this operation in, whatever its targets.</summary>
+    public Risk.Tier? MinTier { get; init; }
     public IReadOnlySet<string> Tags { get; init; } = EmptyTags;
     public required string Reason { get; init; }
     public string Text { get; init; } = "";
@@ -42,3 +46,12 @@ public sealed record Operation
 
 /// <summary>Something the analyzer could not fully understand; any gap means the action is never allowed.</summary>
 public sealed record AnalysisGap(string Kind, string Detail, string Text = "");
+
+/// <summary>Wire names of <see cref="OperationClass"/> (<c>history_rewrite</c>, <c>credential_read</c>), as policies write them.</summary>
+public static class OperationClasses
+{
+    internal static readonly string[] Names =
+        ["read", "create", "update", "delete", "destroy", "history_rewrite", "exec", "egress", "privilege", "credential_read"];
+
+    public static string WireName(this OperationClass c) => (uint)c < (uint)Names.Length ? Names[(int)c] : c.ToString();
+}

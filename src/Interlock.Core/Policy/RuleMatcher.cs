@@ -6,14 +6,13 @@ namespace Interlock.Policy;
 /// <summary>Wire names of the vocabularies a policy matches on.</summary>
 internal static class PolicyNames
 {
-    public static readonly string[] OperationClasses =
-        ["read", "create", "update", "delete", "destroy", "history_rewrite", "exec", "egress", "privilege", "credential_read"];
+    public static readonly string[] OperationClasses = Actions.OperationClasses.Names;
 
     public static readonly string[] Environments = ["unknown", "local", "development", "staging", "production"];
 
     public static readonly string[] BlastLevels = ["low", "medium", "high", "critical"];
 
-    public static string Of(OperationClass c) => (uint)c < (uint)OperationClasses.Length ? OperationClasses[(int)c] : c.ToString();
+    public static string Of(OperationClass c) => c.WireName();
 
     public static string Of(EnvironmentKind e) => (uint)e < (uint)Environments.Length ? Environments[(int)e] : e.ToString();
 

@@ -1,0 +1,81 @@
+using System.Text.Json;
+using Interlock.Actions;
+
+namespace Interlock.Cli.Check;
+
+/// <summary>Reads one action from a JSON object (a <c>check --batch</c> line), naming the field that is wrong.</summary>
+internal static class ActionJson
+{
+    private static readonly HashSet<string> Known = new(StringComparer.Ordinal)
+    {
+        "id", "command", "cwd", "tool", "path", "topic", "risk_tags", "agent", "arguments", "session", "source", "home",
+        // Corpus and test files carry their expectations alongside the action.
+        "expect", "category", "note", "expected_rules",
+    };
+
+    /// <summary>The action, or an error message naming what was wrong.</summary>
+    public static (ActionRequest? Request, string? Error) Parse(JsonElement obj, string defaultCwd, string? home)
+    {
+        if (obj.ValueKind != JsonValueKind.Object) return (null, $"expected a JSON object, got {obj.ValueKind.ToString().ToLowerInvariant()}");
+        foreach (var p in obj.EnumerateObject())
+            if (!Known.Contains(p.Name)) return (null, $"unknown field '{p.Name}'");
+
+        string? Str(string name, out string? error)
+        {
+            error = null;
+            if (!obj.TryGetProperty(name, out var v) || v.ValueKind == JsonValueKind.Null) return null;
+            if (v.ValueKind == JsonValueKind.String) return v.GetString();
+            error = $"field '{name}' must be a string, got {v.ValueKind.ToString().ToLowerInvariant()}";
+            return null;
+        }
+
+        var command = Str("command", out var err); if (err is not null) return (null, err);
+        var cwd = Str("cwd", out err); if (err is not null) return (null, err);
+        var tool = Str("tool", out err); if (err is not null) return (null, err);
+        var path = Str("path", out err); if (err is not null) return (null, err);
+        var topic = Str("topic", out err); if (err is not null) return (null, err);
+        var agent = Str("agent", out err); if (err is not null) return (null, err);
+        var session = Str("session", out err); if (err is not null) return (null, err);
+        var sourceText = Str("source", out err); if (err is not null) return (null, err);
+        var homeOverride = Str("home", out err); if (err is not null) return (null, err);
+
+        var tags = new List<string>();
+        if (obj.TryGetProperty("risk_tags", out var tagsEl) && tagsEl.ValueKind != JsonValueKind.Null)
+        {
+            if (tagsEl.ValueKind != JsonValueKind.Array) return (null, "field 'risk_tags' must be an array of strings");
+            foreach (var t in tagsEl.EnumerateArray())
+            {
+                if (t.ValueKind != JsonValueKind.String || string.IsNullOrWhiteSpace(t.GetString())) return (null, "field 'risk_tags' must hold non-empty strings");
+                tags.Add(t.GetString()!);
+            }
+        }
+        JsonElement? arguments = null;
+        if (obj.TryGetProperty("arguments", out var argsEl) && argsEl.ValueKind != JsonValueKind.Null)
+        {
+            if (argsEl.ValueKind != JsonValueKind.Object) return (null, "field 'arguments' must be an object");
+            arguments = argsEl.Clone();
+        }
+        if (command is null && tool is null && topic is null) return (null, "the action needs a 'command', a 'tool' or a 'topic'");
+        if (cwd is not null && !cwd.StartsWith('/')) return (null, $"field 'cwd' must be an absolute path, got '{cwd}'");
+
+        ActionSource source;
+        if (sourceText is null) source = command is not null ? ActionSource.Shell : tool is not null ? ActionSource.File : ActionSource.Job;
+        else if (!Enum.TryParse(sourceText, ignoreCase: true, out source) || !Enum.IsDefined(source))
+            return (null, $"field 'source' must be one of shell, file, mcp, http, job; got '{sourceText}'");
+
+        return (new ActionRequest
+        {
+            Source = source,
+            Command = command,
+            Cwd = cwd ?? defaultCwd,
+            Tool = tool,
+            Path = path,
+            Topic = topic,
+            Agent = agent,
+            Session = session,
+            RiskTags = tags,
+            Arguments = arguments,
+            Home = homeOverride ?? home,
+        }, null);
+    }
+}

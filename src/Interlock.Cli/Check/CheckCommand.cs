@@ -1,0 +1,163 @@
+using System.CommandLine;
+using System.Text;
+using System.Text.Json;
+using Interlock.Actions;
+
+namespace Interlock.Cli.Check;
+
+/// <summary><c>interlock check</c>: evaluates one command, or a JSON Lines batch of actions, against a policy.</summary>
+internal static class CheckCommand
+{
+    /// <summary>Longest batch line accepted; longer lines get an error line and the batch goes on.</summary>
+    public const int MaxLineBytes = 1024 * 1024;
+
+    public static Command Create()
+    {
+        var policy = new Option<string?>("--policy") { Description = "Policy file (YAML). Default: the built-in policies/default.yaml." };
+        var cwd = new Option<string?>("--cwd") { Description = "Working directory (the agent's workspace) the command runs in. Default: the current directory." };
+        var json = new Option<bool>("--json") { Description = "Print the decision as JSON." };
+        var explain = new Option<bool>("--explain") { Description = "Show the facts, every rule and whether it matched, and the policy hash." };
+        var batch = new Option<string?>("--batch") { Description = "Evaluate a JSON Lines file of actions ('-' for standard input); one JSON line out per line in." };
+        var command = new Argument<string[]>("command") { Description = "The command, after '--'. One argument is shell text; several are quoted and joined.", Arity = ArgumentArity.ZeroOrMore };
+
+        var cmd = new Command("check", "Decide whether an action may run: allow (exit 0), deny (2) or require_approval (3); 1 for usage or internal errors.")
+        {
+            policy, cwd, json, explain, batch, command,
+        };
+        cmd.SetAction(parse =>
+        {
+            var stdout = Console.Out;
+            var stderr = Console.Error;
+            var compiled = PolicySource.Load(parse.GetValue(policy), stderr);
+            if (compiled is null) return 1;
+            var evaluator = new ActionEvaluator(compiled);
+            var home = Environment.GetEnvironmentVariable("HOME") is { Length: > 0 } h ? h : "/root";
+            var workdir = parse.GetValue(cwd) ?? Environment.CurrentDirectory;
+            if (!workdir.StartsWith('/'))
+            {
+                stderr.WriteLine($"interlock: --cwd must be an absolute path, got '{workdir}'");
+                return 1;
+            }
+            if (parse.GetValue(batch) is { } batchPath)
+            {
+                if (parse.GetValue(command) is { Length: > 0 })
+                {
+                    stderr.WriteLine("interlock: give either --batch or a command, not both");
+                    return 1;
+                }
+                return RunBatch(batchPath, evaluator, workdir, home, parse.GetValue(explain), stdout, stderr);
+            }
+            var words = parse.GetValue(command) ?? [];
+            if (words.Length == 0)
+            {
+                stderr.WriteLine("interlock: nothing to check; usage: interlock check [--policy FILE] [--cwd DIR] [--json] [--explain] -- COMMAND...");
+                return 1;
+            }
+            var text = words.Length == 1 ? words[0] : string.Join(' ', words.Select(Quote));
+            var evaluation = evaluator.Evaluate(new ActionRequest { Command = text, Cwd = workdir, Home = home });
+            var rules = parse.GetValue(explain) ? compiled.Explain(evaluation.Facts, evaluation.Risk) : null;
+            if (parse.GetValue(json))
+            {
+                stdout.WriteLine(DecisionOutput.Json(null, evaluation, full: true, rules));
+            }
+            else
+            {
+                DecisionOutput.WriteText(stdout, evaluation, rules is not null);
+                if (rules is not null) DecisionOutput.WriteExplainRules(stdout, rules);
+            }
+            return DecisionOutput.ExitCode(evaluation.Decision.Outcome);
+        });
+        return cmd;
+    }
+
+    /// <summary>Quotes one argument for bash so joining arguments keeps their boundaries.</summary>
+    internal static string Quote(string word)
+    {
+        if (word.Length > 0 && word.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.' or '/' or '=' or ':' or ',' or '+' or '@' or '%')) return word;
+        return "'" + word.Replace("'", "'\\''", StringComparison.Ordinal) + "'";
+    }
+
+    private static int RunBatch(string path, ActionEvaluator evaluator, string cwd, string home, bool explain, TextWriter stdout, TextWriter stderr)
+    {
+        Stream input;
+        try
+        {
+            input = path == "-" ? Console.OpenStandardInput() : File.OpenRead(path);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
+        {
+            stderr.WriteLine($"interlock: cannot read batch '{path}': {ex.Message}");
+            return 1;
+        }
+        using (input)
+        {
+            int lineNumber = 0;
+            foreach (var line in ReadLines(input))
+            {
+                lineNumber++;
+                if (line.TooLong)
+                {
+                    stdout.WriteLine(DecisionOutput.ErrorJson(null, $"line {lineNumber}: longer than {MaxLineBytes} bytes"));
+                    continue;
+                }
+                var text = line.Text;
+                if (string.IsNullOrWhiteSpace(text)) continue;
+                JsonElement? id = null;
+                try
+                {
+                    using var doc = JsonDocument.Parse(text, new JsonDocumentOptions { MaxDepth = 32 });
+                    if (doc.RootElement.ValueKind == JsonValueKind.Object && doc.RootElement.TryGetProperty("id", out var idEl)) id = idEl.Clone();
+                    var (request, error) = ActionJson.Parse(doc.RootElement, cwd, home);
+                    if (request is null)
+                    {
+                        stdout.WriteLine(DecisionOutput.ErrorJson(id, $"line {lineNumber}: {error}"));
+                        continue;
+                    }
+                    var evaluation = evaluator.Evaluate(request);
+                    var rules = explain ? evaluator.Policy.Explain(evaluation.Facts, evaluation.Risk) : null;
+                    stdout.WriteLine(DecisionOutput.Json(id, evaluation, full: explain, rules));
+                }
+                catch (JsonException ex)
+                {
+                    stdout.WriteLine(DecisionOutput.ErrorJson(id, $"line {lineNumber}: not valid JSON: {ex.Message}"));
+                }
+            }
+        }
+        return 0;
+    }
+
+    private readonly record struct Line(string Text, bool TooLong);
+
+    /// <summary>Reads UTF-8 lines, refusing to buffer more than <see cref="MaxLineBytes"/> of one line.</summary>
+    private static IEnumerable<Line> ReadLines(Stream input)
+    {
+        var buffer = new byte[64 * 1024];
+        var line = new MemoryStream();
+        bool tooLong = false;
+        int read;
+        while ((read = input.Read(buffer, 0, buffer.Length)) > 0)
+        {
+            int start = 0;
+            for (int i = 0; i < read; i++)
+            {
+                if (buffer[i] != (byte)'\n') continue;
+                if (!tooLong) line.Write(buffer, start, i - start);
+                yield return Finish(line, ref tooLong);
+                start = i + 1;
+            }
+            if (!tooLong) line.Write(buffer, start, read - start);
+            if (line.Length > MaxLineBytes) { tooLong = true; line.SetLength(0); }
+        }
+        if (line.Length > 0 || tooLong) yield return Finish(line, ref tooLong);
+    }
+
+    private static Line Finish(MemoryStream line, ref bool tooLong)
+    {
+        var result = tooLong || line.Length > MaxLineBytes
+            ? new Line("", true)
+            : new Line(Encoding.UTF8.GetString(line.GetBuffer(), 0, (int)line.Length).TrimEnd('\r'), false);
+        line.SetLength(0);
+        tooLong = false;
+        return result;
+    }
+}

@@ -1,0 +1,50 @@
+using System.Collections.Frozen;
+
+namespace Interlock.Knowledge;
+
+/// <summary>All command knowledge: program tables, wrappers, shells and interpreters, looked up by program name.</summary>
+public sealed class CommandKnowledge
+{
+    /// <summary>The built-in tables.</summary>
+    public static CommandKnowledge Default { get; } = new(
+        [.. FileTools.Programs, .. GitTable.Programs, .. ContainerTables.Programs, .. InfrastructureTables.Programs,
+         .. CloudTables.Programs, .. DatabaseTables.Programs, .. SystemTables.Programs, .. NetworkTables.Programs,
+         .. DevelopmentTools.Programs],
+        Wrappers.All);
+
+    private readonly FrozenDictionary<string, ProgramSpec> _programs;
+    private readonly FrozenDictionary<string, WrapperSpec> _wrappers;
+
+    public CommandKnowledge(IEnumerable<ProgramSpec> programs, IEnumerable<WrapperSpec> wrappers)
+    {
+        var map = new Dictionary<string, ProgramSpec>(StringComparer.Ordinal);
+        foreach (var spec in programs)
+        {
+            foreach (var name in spec.Names)
+            {
+                if (!map.TryAdd(name, spec))
+                    throw new ArgumentException($"program '{name}' is described twice in command knowledge", nameof(programs));
+            }
+        }
+        _programs = map.ToFrozenDictionary(StringComparer.Ordinal);
+        var wmap = new Dictionary<string, WrapperSpec>(StringComparer.Ordinal);
+        foreach (var w in wrappers)
+        {
+            foreach (var name in w.Names)
+            {
+                if (map.ContainsKey(name) || !wmap.TryAdd(name, w))
+                    throw new ArgumentException($"wrapper '{name}' is described twice in command knowledge", nameof(wrappers));
+            }
+        }
+        _wrappers = wmap.ToFrozenDictionary(StringComparer.Ordinal);
+    }
+
+    public IEnumerable<ProgramSpec> Programs => _programs.Values.Distinct();
+
+    public bool TryGetProgram(string name, out ProgramSpec spec) => _programs.TryGetValue(name, out spec!);
+
+    public bool TryGetWrapper(string name, out WrapperSpec spec) => _wrappers.TryGetValue(name, out spec!);
+
+    /// <summary>Whether the program is known at all (a table row or a wrapper).</summary>
+    public bool Knows(string name) => _programs.ContainsKey(name) || _wrappers.ContainsKey(name);
+}

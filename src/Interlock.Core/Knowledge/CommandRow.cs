@@ -1,0 +1,100 @@
+using Interlock.Actions;
+using Interlock.Risk;
+
+namespace Interlock.Knowledge;
+
+/// <summary>
+/// One row of command knowledge: for a subcommand path (and optionally some flags or arguments), what the invocation does.
+/// Path segments are globs over the leading positional arguments (<c>"stash drop"</c>, <c>"* describe-*"</c>).
+/// </summary>
+public sealed record CommandRow
+{
+    public CommandRow(string path, OperationClass @class, string reason)
+    {
+        Path = path;
+        Class = @class;
+        Reason = reason;
+        Alternatives = [.. path.Split('|').Select(a => a.Split(' ', StringSplitOptions.RemoveEmptyEntries))];
+    }
+
+    /// <summary>Subcommand paths separated by <c>|</c>; each a space-separated list of globs over the leading positionals (<c>**</c> skips any number).</summary>
+    public string Path { get; }
+    internal string[][] Alternatives { get; }
+    public OperationClass Class { get; }
+    public string Reason { get; }
+
+    /// <summary>The row applies only when one of these <c>|</c>-separated flags is present.</summary>
+    public string? AnyFlag { get; init; }
+
+    /// <summary>The row applies only when none of these flags is present.</summary>
+    public string? NoFlag { get; init; }
+
+    /// <summary>The row applies only when a positional after the path matches one of these <c>|</c>-separated globs.</summary>
+    public string? AnyArg { get; init; }
+
+    /// <summary>Whether positionals after the path are targets.</summary>
+    public bool Targets { get; init; } = true;
+
+    /// <summary>Whether targets are file-system paths (resolved against cwd and HOME).</summary>
+    public bool PathTargets { get; init; }
+
+    /// <summary>Whether the program reads target contents (credential detection); listings and metadata don't.</summary>
+    public bool ReadsContent { get; init; } = true;
+
+    /// <summary>Whether the effect lands on state others depend on.</summary>
+    public bool Shared { get; init; }
+
+    /// <summary>Whether the effect cannot be undone.</summary>
+    public bool Irreversible { get; init; }
+
+    /// <summary>The least tier this row's operation falls in, whatever its targets.</summary>
+    public Tier? MinTier { get; init; }
+
+    /// <summary>Space-separated tags added to the operation.</summary>
+    public string Tags { get; init; } = "";
+
+    /// <summary>Name of a semantics handler that refines the operation from its arguments.</summary>
+    public string? Semantics { get; init; }
+
+    internal int ConditionWeight => (AnyFlag is null ? 0 : 2) + (AnyArg is null ? 0 : 2) + (NoFlag is null ? 0 : 1);
+}
+
+/// <summary>What Interlock knows about one program: its names, options that take values, and its rows.</summary>
+public sealed record ProgramSpec
+{
+    public ProgramSpec(string names, params CommandRow[] rows)
+    {
+        Names = names.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        Rows = rows;
+        // One entry per path alternative; most specific first (longer paths, then more conditions), then declaration order.
+        Entries = [.. rows
+            .SelectMany((row, i) => row.Alternatives.Select(segments => new PathEntry(segments, row, i)))
+            .OrderByDescending(e => e.Segments.Count(s => s != "**") * 8 + e.Row.ConditionWeight)
+            .ThenBy(e => e.Order)];
+    }
+
+    public IReadOnlyList<string> Names { get; }
+    public IReadOnlyList<CommandRow> Rows { get; }
+    internal IReadOnlyList<PathEntry> Entries { get; }
+
+    /// <summary>Space-separated options whose value is the next argument (<c>-n prod</c>).</summary>
+    public string ValueOptions
+    {
+        get => string.Join(' ', ValueOptionSet);
+        init => ValueOptionSet = new HashSet<string>(value.Split(' ', StringSplitOptions.RemoveEmptyEntries), StringComparer.Ordinal);
+    }
+
+    internal HashSet<string> ValueOptionSet { get; private init; } = new(StringComparer.Ordinal);
+
+    /// <summary>Whether <c>-abc</c> is three short flags (POSIX) rather than one long option (<c>-name</c> in find, <c>-auto-approve</c> in terraform).</summary>
+    public bool ShortFlagClusters { get; init; } = true;
+
+    /// <summary>Name of a semantics handler that looks at every invocation before its row is chosen.</summary>
+    public string? Semantics { get; init; }
+
+    /// <summary>Whether environment names in the arguments (prod, staging) say where the operation lands.</summary>
+    public bool DetectEnvironment { get; init; }
+}
+
+/// <summary>One subcommand path of a row, in matching order.</summary>
+internal sealed record PathEntry(string[] Segments, CommandRow Row, int Order);

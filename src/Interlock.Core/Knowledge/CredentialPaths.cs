@@ -1,0 +1,110 @@
+using Interlock.Shell;
+
+namespace Interlock.Knowledge;
+
+/// <summary>Where credentials live: files whose contents must never reach an agent.</summary>
+public static class CredentialPaths
+{
+    // Relative to HOME. A trailing '/' means everything below that directory.
+    private static readonly string[] HomeFiles =
+    [
+        ".aws/credentials", ".aws/sso/cache/", ".aws/cli/cache/", ".netrc", ".pgpass", ".my.cnf", ".docker/config.json", ".kube/config",
+        ".config/gcloud/credentials.db", ".config/gcloud/access_tokens.db", ".config/gcloud/application_default_credentials.json", ".config/gcloud/legacy_credentials/",
+        ".azure/accessTokens.json", ".azure/msal_token_cache.json", ".azure/msal_token_cache.bin", ".azure/service_principal_entries.json",
+        ".gnupg/private-keys-v1.d/", ".gnupg/secring.gpg", ".git-credentials", ".config/git/credentials", ".npmrc", ".pypirc", ".gem/credentials",
+        ".config/gh/hosts.yml", ".terraform.d/credentials.tfrc.json", ".vault-token", ".cargo/credentials", ".cargo/credentials.toml",
+        ".config/hub", ".nuget/NuGet/NuGet.Config", ".m2/settings.xml", ".gradle/gradle.properties", ".composer/auth.json",
+        ".password-store/", ".local/share/keyrings/", ".config/op/", ".ssh/agent", ".bash_history", ".zsh_history", ".psql_history", ".mysql_history",
+    ];
+
+    // Whole directories that hold credentials: reading them recursively (tar, cp -r, zip -r) is a credential read.
+    private static readonly string[] HomeDirectories = [".ssh", ".aws", ".gnupg", ".kube", ".docker", ".config/gcloud", ".azure", ".password-store"];
+
+    private static readonly string[] AbsoluteFiles =
+    [
+        "/etc/shadow", "/etc/gshadow", "/etc/shadow-", "/etc/gshadow-", "/etc/sudoers", "/etc/sudoers.d/", "/etc/ssl/private/", "/etc/ssh/ssh_host_",
+        "/var/run/secrets/", "/run/secrets/", "/root/.ssh/", "/root/.aws/", "/etc/kubernetes/admin.conf", "/etc/kubernetes/pki/", "/etc/rancher/k3s/k3s.yaml",
+        "/etc/mysql/debian.cnf", "/etc/letsencrypt/live/", "/etc/letsencrypt/archive/",
+    ];
+
+    private static readonly string[] SafeEnvSuffixes = [".example", ".sample", ".template", ".dist", ".defaults", ".schema", ".test.example"];
+
+    /// <summary>Why <paramref name="path"/> (absolute, normalized) holds credentials, or null when it does not.</summary>
+    public static string? Describe(string path, string home, bool recursive = false)
+    {
+        if (path.Contains(ShellArg.Unknown)) return null;
+        var homePrefix = home.TrimEnd('/') + "/";
+        if (path.StartsWith(homePrefix, StringComparison.Ordinal))
+        {
+            var rel = path[homePrefix.Length..];
+            if (MatchesAny(rel, HomeFiles)) return $"~/{rel} holds credentials";
+            if (rel.StartsWith(".ssh/", StringComparison.Ordinal) && IsPrivateKeyName(rel[5..])) return $"~/{rel} is an SSH private key";
+            if (recursive)
+            {
+                foreach (var dir in HomeDirectories)
+                    if (rel == dir || rel.StartsWith(dir + "/", StringComparison.Ordinal)) return $"~/{rel} holds credentials";
+            }
+        }
+        else if (recursive && path.TrimEnd('/') == home.TrimEnd('/'))
+        {
+            return "the home directory holds credentials";
+        }
+        if (MatchesAny(path, AbsoluteFiles)) return $"{path} holds credentials";
+        if (path.StartsWith("/proc/", StringComparison.Ordinal) && path.EndsWith("/environ", StringComparison.Ordinal)) return $"{path} holds a process's secrets";
+
+        var name = path[(path.LastIndexOf('/') + 1)..];
+        if (IsEnvFile(name)) return $"{name} holds environment secrets";
+        if (IsPrivateKeyName(name) && !path.StartsWith(homePrefix + ".ssh/", StringComparison.Ordinal)) return $"{name} is a private key";
+        return null;
+    }
+
+    private static bool MatchesAny(string path, string[] patterns)
+    {
+        foreach (var p in patterns)
+        {
+            if (p.EndsWith('/'))
+            {
+                if (path.StartsWith(p, StringComparison.Ordinal) || path == p[..^1]) return true;
+            }
+            else if (p.EndsWith('_'))
+            {
+                if (path.StartsWith(p, StringComparison.Ordinal) && !path.EndsWith(".pub", StringComparison.Ordinal)) return true;
+            }
+            else if (path == p) return true;
+        }
+        return false;
+    }
+
+    private static bool IsEnvFile(string name)
+    {
+        if (name == ".env") return true;
+        if (!name.StartsWith(".env.", StringComparison.Ordinal) && !name.EndsWith(".env", StringComparison.Ordinal)) return false;
+        foreach (var suffix in SafeEnvSuffixes)
+            if (name.EndsWith(suffix, StringComparison.Ordinal)) return false;
+        return name != ".envrc.example";
+    }
+
+    /// <summary>SSH and TLS private keys by name; public halves (<c>.pub</c>) and known_hosts are not secrets.</summary>
+    internal static bool IsPrivateKeyName(string name)
+    {
+        if (name.EndsWith(".pub", StringComparison.Ordinal) || name.Contains('/', StringComparison.Ordinal)) return false;
+        if (name.StartsWith("id_", StringComparison.Ordinal)) return true;
+        return name.EndsWith(".pem", StringComparison.Ordinal) || name.EndsWith(".key", StringComparison.Ordinal)
+            || name.EndsWith(".p12", StringComparison.Ordinal) || name.EndsWith(".pfx", StringComparison.Ordinal)
+            || name.EndsWith(".ppk", StringComparison.Ordinal) || name.EndsWith(".jks", StringComparison.Ordinal)
+            || name.EndsWith(".keystore", StringComparison.Ordinal);
+    }
+
+    /// <summary>Whether a variable name looks like it holds a secret (<c>AWS_SECRET_ACCESS_KEY</c>, <c>GITHUB_TOKEN</c>).</summary>
+    public static bool IsSecretName(string name)
+    {
+        var upper = name.ToUpperInvariant();
+        return upper.Contains("SECRET", StringComparison.Ordinal) || upper.Contains("TOKEN", StringComparison.Ordinal)
+            || upper.Contains("PASSWORD", StringComparison.Ordinal) || upper.Contains("PASSWD", StringComparison.Ordinal)
+            || upper.Contains("API_KEY", StringComparison.Ordinal) || upper.Contains("APIKEY", StringComparison.Ordinal)
+            || upper.Contains("PRIVATE_KEY", StringComparison.Ordinal) || upper.Contains("ACCESS_KEY", StringComparison.Ordinal)
+            || upper.Contains("CREDENTIAL", StringComparison.Ordinal) || upper.EndsWith("_PAT", StringComparison.Ordinal)
+            || upper.Contains("AUTH", StringComparison.Ordinal) && !upper.Contains("AUTHOR", StringComparison.Ordinal)
+            || upper is "PGPASS" or "DATABASE_URL";
+    }
+}

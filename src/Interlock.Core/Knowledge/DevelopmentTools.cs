@@ -1,0 +1,129 @@
+using static Interlock.Actions.OperationClass;
+using static Interlock.Risk.Tier;
+
+namespace Interlock.Knowledge;
+
+/// <summary>Build, test, package and language tools: the everyday work an agent should be free to do, and their publishing and destructive corners.</summary>
+internal static class DevelopmentTools
+{
+    private static CommandRow Builds(string reason = "builds, tests or runs project code") =>
+        new("", Exec, reason) { Targets = false };
+
+    private static CommandRow Publish(string path, string what) =>
+        new(path, Update, "publishes " + what) { Targets = false, Shared = true, MinTier = WriteWithConfirmation, Tags = "publish" };
+
+    public static ProgramSpec[] Programs { get; } =
+    [
+        new("npm pnpm yarn bun cnpm",
+            Publish("publish|release", "a package to the registry"),
+            new CommandRow("unpublish", Destroy, "removes a published package version from the registry")
+                { Targets = false, Shared = true, Irreversible = true, MinTier = Never, Tags = "publish" },
+            new CommandRow("deprecate|dist-tag add|dist-tag rm|dist-tag set|owner add|owner rm|owner ls|access|team|org|token create|token revoke|profile set|hook|star|unstar",
+                Update, "changes package metadata in the registry") { Targets = false, Shared = true, MinTier = WriteWithConfirmation },
+            new CommandRow("token list|whoami|config get|config list|get|view|info|show|ls|list|ll|la|outdated|audit|explain|why|search|docs|repo|bugs|help|version|-v|--version|doctor|ping|fund|query|prefix|root|bin|licenses|sbom|pack --dry-run",
+                Read, "reads package information") { Targets = false },
+            new CommandRow("install|i|ci|add|remove|rm|uninstall|un|update|up|upgrade|dedupe|prune|rebuild|link|unlink|init|create|pack|cache|run|run-script|test|t|start|stop|restart|build|"
+                + "exec|x|dlx|lint|format|dev|serve|watch|typecheck|check|preview|generate|clean|set|config set|set-script|pkg|patch|patch-commit|import|install-test|it|workspace|workspaces|up|node|env|shrinkwrap|version|bump|npx|tsc|jest|vitest|eslint|prettier",
+                Exec, "installs dependencies or runs project scripts") { Targets = false },
+            new CommandRow("install|i|add", Update, "installs packages globally, outside the workspace") { AnyFlag = "-g|--global", Targets = false, MinTier = WriteWithConfirmation },
+            new CommandRow("*", Exec, "runs a project script") { Targets = false })
+        { ValueOptions = "--prefix -C --dir --filter -F -w --workspace --registry --tag --access --otp --cwd" },
+        new("npx pnpx bunx", Builds("runs a package's binary")) { ValueOptions = "-p --package" },
+        new("dotnet",
+            new CommandRow("nuget push", Update, "publishes a package to a feed") { Targets = false, Shared = true, MinTier = WriteWithConfirmation, Tags = "publish" },
+            new CommandRow("nuget delete", Destroy, "deletes a package from a feed") { Targets = false, Shared = true, Irreversible = true, MinTier = Never, Tags = "publish" },
+            new CommandRow("ef database drop", Destroy, "drops the application's database") { Targets = false, Shared = true, Irreversible = true, MinTier = Never, Tags = "destructive" },
+            new CommandRow("ef database update|ef migrations remove", Update, "changes the application's database schema") { Targets = false, Shared = true, MinTier = WriteWithConfirmation },
+            new CommandRow("tool install|workload install|workload update", Update, "installs tools") { AnyFlag = "-g|--global", Targets = false, MinTier = WriteWithConfirmation },
+            new CommandRow("--info|--version|--list-sdks|--list-runtimes|list|sln list|nuget list|nuget locals|workload list|tool list|help|--help|-h|sdk check",
+                Read, "reads SDK or project information") { Targets = false },
+            Builds())
+        { ValueOptions = "-c --configuration -f --framework -r --runtime -o --output -p --project -v --verbosity --filter -s --source -k --api-key -a --arch --os -l --logger --settings --results-directory -e --environment --launch-profile --property -n --name --context" },
+        new("cargo",
+            Publish("publish", "a crate to crates.io"),
+            new CommandRow("yank|owner", Update, "changes a published crate") { Targets = false, Shared = true, MinTier = WriteWithConfirmation, Tags = "publish" },
+            new CommandRow("install", Update, "installs a binary outside the workspace") { Targets = false, MinTier = WriteWithConfirmation },
+            Builds())
+        { ValueOptions = "-p --package --target --features -F --manifest-path -j --jobs --profile --bin --example --test --bench --color --token --registry --index --target-dir -Z" },
+        new("twine", Publish("upload|register", "a Python package"), new CommandRow("check", Read, "checks distributions")) { ValueOptions = "-r --repository --repository-url -u --username -p --password" },
+        new("gem",
+            Publish("push", "a Ruby gem"),
+            new CommandRow("yank|owner", Update, "changes a published gem") { Targets = false, Shared = true, MinTier = Never, Tags = "publish" },
+            new CommandRow("list|search|info|query|env|specification|contents|dependency|which|help|environment|outdated", Read, "reads gem information") { Targets = false },
+            new CommandRow("install|update|uninstall|build|cleanup|fetch|unpack", Update, "installs gems outside the workspace") { Targets = false, MinTier = WriteWithConfirmation })
+        { ValueOptions = "-v --version -s --source --host -i --install-dir" },
+        new("poetry uv pdm hatch flit rye pipenv conda mamba micromamba",
+            Publish("publish|upload", "a Python package"),
+            new CommandRow("remove|env remove", Update, "removes dependencies or environments") { Targets = false },
+            Builds("manages project dependencies or runs project code"))
+        { ValueOptions = "-C --directory --project -n --name -e --env -p --prefix --python -r --repository -u --username -c --channel" },
+        new("pip pip3 pipx easy_install",
+            new CommandRow("list|show|freeze|check|search|download|inspect|index|config list|debug|--version|help|cache list|cache info", Read, "reads installed packages") { Targets = false },
+            new CommandRow("install|uninstall|wheel|cache purge|cache remove", Exec, "installs Python packages") { Targets = false },
+            new CommandRow("install|uninstall", Update, "installs packages into the system interpreter") { AnyFlag = "--break-system-packages|--user|--root|--target|-t|--prefix", Targets = false, MinTier = WriteWithConfirmation },
+            Builds())
+        { ValueOptions = "-r --requirement -c --constraint -e --editable -i --index-url --extra-index-url -f --find-links --src -t --target --prefix --root --python-version --platform" },
+        new("gh",
+            new CommandRow("repo delete|release delete|release delete-asset|secret delete|variable delete|ssh-key delete|gpg-key delete|cache delete|run delete|repo archive|repo rename|label delete|project delete|ruleset delete",
+                Destroy, "deletes repositories, releases or their settings") { Targets = false, Shared = true, Irreversible = true, MinTier = Never, Tags = "destructive" },
+            new CommandRow("auth token|auth status --show-token", CredentialRead, "prints the GitHub token") { Targets = false, Tags = "secret" },
+            new CommandRow("auth status", CredentialRead, "prints the GitHub token") { AnyFlag = "-t|--show-token", Targets = false, Tags = "secret" },
+            new CommandRow("repo view|repo list|repo clone|repo fork|pr list|pr view|pr status|pr diff|pr checks|pr checkout|issue list|issue view|issue status|run list|run view|run watch|run download|"
+                + "workflow list|workflow view|release list|release view|release download|gist list|gist view|gist clone|search *|status|browse|auth status|auth login|auth setup-git|api|label list|"
+                + "secret list|variable list|cache list|codespace list|extension list|ruleset list|ruleset view|attestation verify|config get|config list|alias list|help|version|--version|org list|project list|project view",
+                Read, "reads GitHub state") { Targets = false },
+            new CommandRow("pr create|pr comment|pr edit|pr ready|issue create|issue comment|issue edit|gist create|gist edit|label create|label edit|workflow run|run rerun|run cancel",
+                Create, "opens or comments on pull requests and issues") { Targets = false },
+            new CommandRow("api", Update, "sends a write request to the GitHub API") { AnyFlag = "-X|--method|-f|-F|--field|--raw-field|--input", Targets = false, Shared = true, MinTier = WriteWithConfirmation, Semantics = "gh-api" },
+            new CommandRow("pr merge|pr close|pr reopen|pr review|issue close|issue reopen|issue delete|issue transfer|issue lock|release create|release edit|release upload|repo create|repo edit|repo sync|"
+                + "secret set|variable set|workflow enable|workflow disable|ssh-key add|gpg-key add|config set|alias set|extension install|codespace create|codespace delete",
+                Update, "changes GitHub state others rely on") { Targets = false, Shared = true, MinTier = WriteWithConfirmation })
+        { ValueOptions = "-R --repo -b --body -t --title -B --base -H --head -l --label -a --assignee -m --milestone -X --method -f -F --field --raw-field -H --header -q --jq --json --template -L --limit -s --state -w --workflow -r --ref -n --notes --input -p --paginate --hostname" },
+        new("glab", new CommandRow("repo delete|release delete|project delete", Destroy, "deletes repositories or releases") { Targets = false, Shared = true, Irreversible = true, MinTier = Never },
+            new CommandRow("mr create|mr note|issue create|issue note", Create, "opens merge requests and issues") { Targets = false },
+            new CommandRow("mr merge|release create|variable set|mr close", Update, "changes GitLab state") { Targets = false, Shared = true, MinTier = WriteWithConfirmation },
+            new CommandRow("*", Read, "reads GitLab state") { Targets = false })
+        { ValueOptions = "-R --repo -t --title -d --description -b --target-branch" },
+
+        // Build and test runners, compilers, linters and formatters: they run the project's own code and write its outputs.
+        new("make gmake cmake ctest ninja meson bazel bazelisk buck2 pants scons waf just task mage invoke nox tox pre-commit lefthook husky "
+            + "gcc g++ cc c++ clang clang++ ld lld gold as ar ranlib nm objdump readelf strip ldd gdb lldb valgrind perf "
+            + "go gofmt goimports golangci-lint staticcheck dlv rustc rustup rustfmt clippy-driver cargo-clippy "
+            + "javac java jar mvn mvnw gradle gradlew kotlin kotlinc sbt scala scalac lein clojure clj ant "
+            + "tsc tsx ts-node eslint prettier biome oxlint jest vitest mocha ava karma cypress playwright webpack rollup vite esbuild parcel swc babel next nuxt "
+            + "turbo nx lerna rush ng vue svelte-kit astro remix expo react-native storybook "
+            + "pytest py.test mypy pyright ruff black isort flake8 pylint pyflakes bandit coverage pydoc sphinx-build mkdocs jupyter ipython "
+            + "rspec rubocop bundle bundler irb erb composer phpunit phpstan psalm artisan "
+            + "swift swiftc xcodebuild xcrun pod dart flutter elixir mix iex erl erlc rebar3 ghc ghci cabal stack stack-build zig nim crystal julia R Rscript ocaml dune opam "
+            + "shellcheck shfmt hadolint yamllint markdownlint actionlint tflint tfsec checkov trivy semgrep gitleaks trufflehog codespell cspell vale "
+            + "protoc buf sqlc openapi-generator swagger-codegen graphql-codegen drizzle-kit knex sequelize typeorm "
+            + "hugo jekyll gatsby eleventy zola docfx doxygen pandoc asciidoctor plantuml dot mmdc "
+            + "direnv asdf mise nvm fnm volta pyenv rbenv sdk jenv goenv nodenv "
+            + "act kind minikube k3d skaffold tilt kustomize kubeconform kubeval kubectx kubens k9s stern "
+            + "ollama hf huggingface-cli wandb mlflow dvc",
+            Builds())
+        { ValueOptions = "-C -f --file --directory -j --jobs -o -c -I -L -l -D -U -x -e -m -k -p" },
+        new("python python3 python2 pypy pypy3 node nodejs deno perl ruby php lua luajit osascript tclsh wish",
+            new CommandRow("", Exec, "runs a program in an interpreter") { Targets = false, Semantics = "interpreter" })
+        { ShortFlagClusters = false },
+        new("bash sh zsh dash ksh mksh fish csh tcsh ash yash elvish nu pwsh powershell",
+            new CommandRow("", Exec, "runs a shell") { Targets = false, Semantics = "shell" })
+        { ShortFlagClusters = false },
+        new("prisma", new CommandRow("migrate reset|db push --force-reset", Destroy, "wipes the database and reapplies migrations")
+                { Targets = false, Shared = true, Irreversible = true, MinTier = Never, Tags = "destructive" },
+            new CommandRow("db push", Destroy, "pushes a schema that drops data") { AnyFlag = "--force-reset|--accept-data-loss", Targets = false, Shared = true, Irreversible = true, MinTier = Never },
+            new CommandRow("migrate deploy|db push|db execute|migrate resolve", Update, "changes the database schema") { Targets = false, Shared = true, MinTier = WriteWithConfirmation },
+            Builds()),
+        new("flyway liquibase alembic", new CommandRow("clean|drop-all|dropAll|rollback-count|downgrade", Destroy, "drops the database's objects or migrations")
+                { Targets = false, Shared = true, Irreversible = true, MinTier = Never, Tags = "destructive" },
+            new CommandRow("migrate|update|upgrade|repair|baseline|undo|stamp", Update, "changes the database schema") { Targets = false, Shared = true, MinTier = WriteWithConfirmation },
+            Builds()),
+        new("rails rake", new CommandRow("db:drop|db:reset|db:schema:load|db:purge|db:truncate_all|db:environment:set", Destroy, "drops or wipes the application's database")
+                { Targets = false, Shared = true, Irreversible = true, MinTier = Never, Tags = "destructive" },
+            new CommandRow("db:migrate|db:rollback|db:seed|db:setup|db:prepare|db:migrate:*", Update, "changes the application's database") { Targets = false },
+            Builds()),
+        new("manage.py django-admin", new CommandRow("flush|reset_db|sqlflush|dbshell", Destroy, "wipes the application's database")
+                { Targets = false, Shared = true, Irreversible = true, MinTier = Never, Tags = "destructive" },
+            Builds()),
+    ];
+}

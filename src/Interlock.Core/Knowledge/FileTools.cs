@@ -1,0 +1,79 @@
+using static Interlock.Actions.OperationClass;
+using static Interlock.Risk.Tier;
+
+namespace Interlock.Knowledge;
+
+/// <summary>Core utilities that read, write and delete files.</summary>
+internal static class FileTools
+{
+    public static ProgramSpec[] Programs { get; } =
+    [
+        new("rm unlink", new CommandRow("", Delete, "removes files") { PathTargets = true, Semantics = "rm" })
+            { ValueOptions = "--interactive" },
+        new("rmdir", new CommandRow("", Delete, "removes empty directories") { PathTargets = true }),
+        new("shred", new CommandRow("", Destroy, "overwrites files so they cannot be recovered") { PathTargets = true, Irreversible = true, MinTier = Never })
+            { ValueOptions = "-n --iterations -s --size --random-source" },
+        new("wipefs mkfs mke2fs mkswap mkfs.ext2 mkfs.ext3 mkfs.ext4 mkfs.xfs mkfs.btrfs mkfs.vfat mkfs.fat mkfs.ntfs mkfs.exfat fdisk sfdisk parted gdisk sgdisk blkdiscard",
+            new CommandRow("", Destroy, "rewrites a disk or file system") { PathTargets = true, Irreversible = true, Shared = true, MinTier = Never, Tags = "device" })
+            { ValueOptions = "-t -L -n -b -c -F -O -m" },
+        new("dd", new CommandRow("", Update, "copies raw blocks") { Targets = false, Semantics = "dd" }),
+        new("truncate", new CommandRow("", Delete, "cuts files to a size, discarding content") { PathTargets = true, Irreversible = true })
+            { ValueOptions = "-s --size -r --reference" },
+        new("mv", new CommandRow("", Update, "moves files") { PathTargets = true, Semantics = "move" })
+            { ValueOptions = "-t --target-directory -S --suffix" },
+        new("cp", new CommandRow("", Create, "copies files") { PathTargets = true, Semantics = "copy" })
+            { ValueOptions = "-t --target-directory -S --suffix" },
+        new("ln", new CommandRow("", Create, "creates links") { PathTargets = true, Semantics = "copy" })
+            { ValueOptions = "-t --target-directory -S --suffix" },
+        new("install", new CommandRow("", Create, "copies files and sets attributes") { PathTargets = true, Semantics = "copy" })
+            { ValueOptions = "-m --mode -o --owner -g --group -t --target-directory -S --suffix" },
+        new("chmod", new CommandRow("", Update, "changes file permissions") { PathTargets = true, Semantics = "chmod" })
+            { ValueOptions = "--reference" },
+        new("chown chgrp", new CommandRow("", Update, "changes file ownership") { PathTargets = true, Semantics = "chmod" })
+            { ValueOptions = "--reference --from" },
+        new("chattr setfacl", new CommandRow("", Update, "changes file attributes") { PathTargets = true, Semantics = "chmod" })
+            { ValueOptions = "-m -x -M -X" },
+        new("touch mkdir mkfifo mknod mktemp", new CommandRow("", Create, "creates files or directories") { PathTargets = true })
+            { ValueOptions = "-m --mode -d --date -r --reference -t -p --tmpdir --suffix" },
+        new("tee", new CommandRow("", Update, "writes its input to files") { PathTargets = true, ReadsContent = false }),
+        new("sed", new CommandRow("", Read, "filters text") { Targets = false, Semantics = "sed" })
+            { ValueOptions = "-e --expression -f --file -l --line-length" },
+        new("perl-rename rename prename", new CommandRow("", Update, "renames files") { PathTargets = true }),
+        new("split csplit", new CommandRow("", Create, "splits files into pieces") { Targets = false })
+            { ValueOptions = "-b -l -n -a -d --additional-suffix" },
+        new("patch", new CommandRow("", Update, "applies a patch to files") { Targets = false })
+            { ValueOptions = "-p -i --input -d --directory -o --output" },
+        new("tar bsdtar", new CommandRow("", Read, "archives files") { Targets = false, Semantics = "tar" })
+            { ValueOptions = "-f --file -C --directory -T --files-from -X --exclude-from --exclude -I --use-compress-program -b -H --format" },
+        new("zip 7z 7za", new CommandRow("", Create, "creates archives") { PathTargets = true, Semantics = "archive" })
+            { ValueOptions = "-x -i -P --password -r" },
+        new("unzip gunzip bunzip2 unxz unzstd", new CommandRow("", Create, "extracts archives") { PathTargets = true })
+            { ValueOptions = "-d -x -P" },
+        new("gzip bzip2 xz zstd lz4", new CommandRow("", Update, "compresses files in place") { PathTargets = true }),
+        new("find", new CommandRow("", Read, "searches for files") { Targets = false, Semantics = "find" }) { ShortFlagClusters = false },
+        new("rsync", new CommandRow("", Create, "synchronizes files") { PathTargets = true, Semantics = "rsync" })
+            { ValueOptions = "-e --rsh --exclude --include --exclude-from --include-from --filter -f --backup-dir --suffix --chmod --chown --log-file --password-file --port -T --temp-dir --partial-dir --files-from --max-size --min-size --timeout --bwlimit" },
+
+        // Readers: print or process file contents. Credential paths among their targets are credential reads.
+        new("cat tac less more most head tail grep egrep fgrep zgrep rg ag ack nl wc sort uniq cut paste join comm diff diff3 cmp sdiff colordiff "
+            + "base64 base32 xxd od hexdump strings jq yq xq bat batcat view zcat bzcat xzcat zless md5sum sha1sum sha256sum sha512sum cksum b2sum "
+            + "iconv fold fmt pr column rev expand unexpand tr awk gawk mawk nawk look file pygmentize highlight",
+            new CommandRow("", Read, "reads files") { PathTargets = true, Semantics = "reader" })
+            { ValueOptions = "-e --regexp -f --file -n --lines -c --bytes -m --max-count -A -B -C --context -g --glob -t --type -T --type-not -d --delimiter -k --key -t --field-separator -F -v --assign -o --output --arg --argjson --slurpfile --rawfile -w --width -s --separator -i --ignore --exclude --include --exclude-dir --color --colour --sort --max-depth -M --max-columns -j --threads" },
+        new("ls ll la dir vdir tree stat du df realpath readlink dirname basename namei lsattr getfacl exa eza lsd fd fdfind locate mlocate plocate",
+            new CommandRow("", Read, "lists files") { PathTargets = true, ReadsContent = false })
+            { ValueOptions = "-I -P -L --level -d --depth --max-depth -t --type -e --extension -E --exclude --format -c --printf --time-style --block-size -B --sort --color -w --width --hide --ignore" },
+        new("echo printf true false test [ [[ sleep cd pushd popd dirs pwd export unset set declare typeset local readonly let shift read "
+            + "alias unalias type hash which whereis whatis apropos man info help tldr whoami id groups logname hostname uname arch date cal uptime "
+            + "nproc lscpu lsblk lsusb lspci free vmstat iostat mpstat ps pgrep pidof top htop btop atop jobs wait trap exit return break continue "
+            + "seq yes expr bc dc factor tput clear reset locale getconf ulimit umask history fc disown bg fg shopt complete compgen source-highlight "
+            + "tty stty who w last lsof ss netstat ip ifconfig route arp host dig nslookup whois ping traceroute tracepath mtr sensors journalctl dmesg "
+            + "getent printenv : cowsay figlet lolcat sl fortune",
+            new CommandRow("", Read, "prints information") { Targets = false, Semantics = "printer" })
+            { ValueOptions = "-n -u -p -t -c -d -o -s -e --since --until --unit -k --lines -I -W -w" },
+        new("source .", new CommandRow("", Exec, "runs a script in the current shell") { PathTargets = true, Semantics = "script" }),
+        new("vim vi nvim nano emacs ed ex pico micro code code-insiders subl idea",
+            new CommandRow("", Update, "opens files in an editor") { PathTargets = true, ReadsContent = false })
+            { ValueOptions = "-c --cmd -u -S -i" },
+    ];
+}

@@ -1,0 +1,64 @@
+using static Interlock.Actions.OperationClass;
+using static Interlock.Risk.Tier;
+
+namespace Interlock.Knowledge;
+
+/// <summary>Programs that reach other machines: HTTP clients, raw sockets, remote copy and shells.</summary>
+internal static class NetworkTables
+{
+    public static ProgramSpec[] Programs { get; } =
+    [
+        new("curl", new CommandRow("", Read, "fetches a URL") { Targets = false, Semantics = "curl" })
+        {
+            ValueOptions = "-X --request -d --data --data-raw --data-binary --data-urlencode --data-ascii -F --form --form-string -T --upload-file --json "
+                + "-H --header -o --output -u --user -A --user-agent -e --referer -b --cookie -c --cookie-jar -x --proxy -m --max-time --connect-timeout "
+                + "-w --write-out -K --config -E --cert --key --cacert --resolve --retry --retry-delay -r --range -z --time-cond --limit-rate "
+                + "--output-dir -U --proxy-user --interface --url --aws-sigv4 --oauth2-bearer -Y -y --max-filesize --create-dirs-mode --unix-socket --variable --expand-url",
+        },
+        new("wget", new CommandRow("", Read, "downloads a URL") { Targets = false, Semantics = "wget" })
+        {
+            ValueOptions = "-O --output-document -o --output-file -a --append-output -P --directory-prefix --post-data --post-file --body-data --body-file --method "
+                + "--header -U --user-agent --user --password --http-user --http-password -t --tries -T --timeout -w --wait -e --execute -i --input-file -A -R -l --level -D --domains",
+        },
+        new("http https xh httpie", new CommandRow("", Read, "sends an HTTP request") { Targets = false, Semantics = "httpie" })
+        { ValueOptions = "-a --auth -A --auth-type -o --output --session --verify --cert --cert-key --proxy --timeout" },
+        new("nc ncat netcat socat telnet ftp tftp lftp websocat",
+            new CommandRow("", Egress, "opens a raw network connection that can carry any data") { Targets = false, Shared = true, Semantics = "raw-socket" })
+        { ValueOptions = "-p -s -w -i -q -e -c -x -X -P -T -O -I", ShortFlagClusters = false },
+        new("scp sftp", new CommandRow("", Create, "copies files between machines") { Targets = false, Semantics = "remote-copy" })
+        { ValueOptions = "-P -i -o -F -S -c -l -J -D -b" },
+        new("ssh mosh autossh",
+            new CommandRow("", Exec, "opens a shell on another machine") { Targets = false, Shared = true, Semantics = "ssh" })
+        { ValueOptions = "-i -p -l -o -F -J -L -R -D -b -c -E -e -m -O -Q -S -W -w -B -I -M", DetectEnvironment = true },
+        new("ssh-keygen", new CommandRow("", Create, "manages SSH keys") { Targets = false },
+            new CommandRow("", Read, "prints a key fingerprint or public key") { AnyFlag = "-l|-y|-F|-L|-B", Targets = false })
+        { ValueOptions = "-t -b -C -f -N -P -F -R -I -n -V -z -O -E" },
+        new("ssh-add", new CommandRow("", Read, "loads a key into the SSH agent") { Targets = false }),
+        new("ssh-copy-id", new CommandRow("", Update, "installs a key on another machine") { Targets = false, Shared = true, MinTier = WriteWithConfirmation })
+        { ValueOptions = "-i -p -o" },
+        new("gpg gpg2",
+            new CommandRow("", CredentialRead, "exports secret keys") { AnyFlag = "--export-secret-keys|--export-secret-subkeys|--export-ssh-key", Targets = false, Tags = "secret" },
+            new CommandRow("", Read, "reads or verifies signatures") { AnyFlag = "--verify|--list-keys|-k|--list-public-keys|--fingerprint|--list-sigs|--version|--export|--recv-keys|--import|--list-secret-keys|-K", Targets = false },
+            new CommandRow("", Update, "signs, encrypts or decrypts") { Targets = false })
+        { ValueOptions = "-o --output -r --recipient -u --local-user --homedir --keyserver --default-key", ShortFlagClusters = false },
+        new("vault bao",
+            new CommandRow("kv get|kv list|read|kv metadata get|secrets list|token lookup|print token|kv patch", CredentialRead, "reads secrets from Vault") { Shared = true, Tags = "secret" },
+            new CommandRow("kv list|secrets list|status|version|policy list|policy read|auth list|audit list|kv metadata get", Read, "reads Vault state"),
+            new CommandRow("kv destroy|kv metadata delete|kv delete|delete|secrets disable|auth disable|policy delete|lease revoke|token revoke|operator seal", Destroy, "deletes secrets or disables Vault engines")
+                { Shared = true, Irreversible = true, MinTier = Never },
+            new CommandRow("*", Update, "changes Vault state") { Shared = true, MinTier = WriteWithConfirmation })
+        { ValueOptions = "-address -namespace -format -field -mount -version -versions -ca-cert", ShortFlagClusters = false, DetectEnvironment = true },
+        new("op", new CommandRow("run", Exec, "runs a command with secrets in its environment") { Targets = false, Semantics = "dashdash-command" },
+            new CommandRow("read|item get|document get|inject", CredentialRead, "reads secrets from 1Password") { Tags = "secret" },
+            new CommandRow("*", Read, "reads 1Password metadata") { Targets = false })
+        { ValueOptions = "--vault --account --fields --format -o --out-file" },
+        new("security", new CommandRow("find-generic-password|find-internet-password|dump-keychain|export", CredentialRead, "reads the keychain") { Tags = "secret" },
+            new CommandRow("*", Read, "reads keychain metadata") { Targets = false })
+        { ValueOptions = "-s -a -l -k -t -f -o" },
+        new("pass gopass bw lpass doppler infisical sops aws-vault chamber",
+            new CommandRow("exec|run", Exec, "runs a command with secrets in its environment") { Targets = false, Semantics = "dashdash-command" },
+            new CommandRow("ls|list|find|search|status|version|login|logout|sync|--version", Read, "lists secret names") { Targets = false },
+            new CommandRow("*|", CredentialRead, "reads secrets from a secret store") { Tags = "secret" })
+        { ValueOptions = "-c --clip -p --project --config -e --env" },
+    ];
+}

@@ -1,0 +1,119 @@
+using System.Text.RegularExpressions;
+
+namespace Interlock.Knowledge.Statements;
+
+/// <summary>What a scan of inline interpreter code (<c>python -c</c>, <c>node -e</c>, <c>awk</c> programs) found.</summary>
+public sealed record CodeFindings
+{
+    /// <summary>Calls that delete files; <see cref="RecursiveDelete"/> when they remove trees.</summary>
+    public bool Deletes { get; init; }
+    public bool RecursiveDelete { get; init; }
+    public bool Writes { get; init; }
+    /// <summary>String literals that look like paths.</summary>
+    public IReadOnlyList<string> Paths { get; init; } = [];
+    /// <summary>Shell commands the code hands to a shell (<c>os.system("…")</c>, <c>execSync("…")</c>).</summary>
+    public IReadOnlyList<string> ShellCommands { get; init; } = [];
+    /// <summary>Whether the code runs a shell with a command that isn't a literal.</summary>
+    public bool DynamicShell { get; init; }
+    public bool NetworkSend { get; init; }
+    public bool ReadsEnvironment { get; init; }
+    public bool SecretNameMentioned { get; init; }
+    /// <summary>Code that decodes and runs more code (<c>exec(base64.b64decode(…))</c>).</summary>
+    public bool Obfuscated { get; init; }
+}
+
+/// <summary>
+/// Scans inline interpreter code for destructive calls, shell escapes, credential paths and network sends.
+/// It reads code as text: enough to see what a one-liner does, and it fails towards risk when code hides its intent.
+/// </summary>
+public static partial class InlineCodeScanner
+{
+    public static CodeFindings Scan(string code)
+    {
+        bool recursive = RecursiveDeletePattern().IsMatch(code);
+        bool deletes = recursive || DeletePattern().IsMatch(code);
+        var literals = new List<string>();
+        foreach (Match m in StringLiteralPattern().Matches(code))
+        {
+            var value = m.Groups["dq"].Success ? m.Groups["dq"].Value : m.Groups["sq"].Success ? m.Groups["sq"].Value : m.Groups["bt"].Value;
+            literals.Add(value);
+        }
+        var paths = literals.Where(LooksLikePath).ToList();
+
+        var shell = new List<string>();
+        bool dynamicShell = false;
+        foreach (Match m in ShellCallPattern().Matches(code))
+        {
+            // The call's argument text, to the matching parenthesis or end of line.
+            int start = m.Index + m.Length;
+            int depth = 1, end = start;
+            while (end < code.Length && depth > 0 && code[end] != '\n')
+            {
+                if (code[end] == '(' || code[end] == '[') depth++;
+                else if (code[end] == ')' || code[end] == ']') depth--;
+                end++;
+            }
+            var argText = code[start..end];
+            var parts = new List<string>();
+            foreach (Match lit in StringLiteralPattern().Matches(argText))
+                parts.Add(lit.Groups["dq"].Success ? lit.Groups["dq"].Value : lit.Groups["sq"].Success ? lit.Groups["sq"].Value : lit.Groups["bt"].Value);
+            if (parts.Count == 0) dynamicShell = true;
+            // List form (["rm", "-rf", "/x"]) joins into one command; a single string is the command.
+            else shell.Add(argText.TrimStart().StartsWith('[') ? string.Join(' ', parts.Select(QuoteForShell)) : parts[0]);
+        }
+        foreach (Match m in BacktickExecPattern().Matches(code))
+            shell.Add(m.Groups["cmd"].Value);
+
+        return new CodeFindings
+        {
+            Deletes = deletes,
+            RecursiveDelete = recursive,
+            Writes = WritePattern().IsMatch(code),
+            Paths = paths,
+            ShellCommands = shell,
+            DynamicShell = dynamicShell,
+            NetworkSend = NetworkPattern().IsMatch(code),
+            ReadsEnvironment = EnvironmentPattern().IsMatch(code),
+            SecretNameMentioned = literals.Any(CredentialPaths.IsSecretName) || SecretEnvAccessPattern().IsMatch(code),
+            Obfuscated = ObfuscatedPattern().IsMatch(code),
+        };
+    }
+
+    private static string QuoteForShell(string s) => s.Length > 0 && s.AsSpan().IndexOfAny(" \t'\"$`;&|<>()") < 0 ? s : "'" + s.Replace("'", "'\\''", StringComparison.Ordinal) + "'";
+
+    private static bool LooksLikePath(string s) =>
+        s.Length > 0 && s.Length < 4096 && !s.Contains('\n', StringComparison.Ordinal) && !s.Contains("://", StringComparison.Ordinal)
+        && (s[0] == '/' || s[0] == '~' || s.StartsWith("./", StringComparison.Ordinal) || s.StartsWith("../", StringComparison.Ordinal)
+            || s.StartsWith(".env", StringComparison.Ordinal) || s.StartsWith(".aws", StringComparison.Ordinal) || s.StartsWith(".ssh", StringComparison.Ordinal)
+            || (s.Contains('/', StringComparison.Ordinal) && !s.Contains(' ', StringComparison.Ordinal)));
+
+    [GeneratedRegex("""shutil\.rmtree|\brmtree\b|rmSync\s*\([^)]*recursive|rm_rf|rm_r\b|remove_tree|rimraf|removeSync|emptyDirSync|remove_dir_all|fs\.rm\s*\([^)]*recursive|promises\.rm\s*\(|Dir\.rmdir|FileUtils\.rm_r|deleteRecursively|rmdir\s*\([^)]*recursive""")]
+    private static partial Regex RecursiveDeletePattern();
+
+    [GeneratedRegex("""os\.remove|os\.unlink|os\.rmdir|os\.removedirs|\.unlink\s*\(|\.rmdir\s*\(|unlinkSync|rmdirSync|rmSync|fs\.rm\s*\(|fs\.unlink|\bunlink\b|File\.delete|File\.unlink|FileUtils\.rm\b|\bunlink\s+|send2trash|os\.truncate""")]
+    private static partial Regex DeletePattern();
+
+    [GeneratedRegex("""open\s*\([^)]*['"][wa]\+?b?['"]|writeFileSync|appendFileSync|write_text|write_bytes|File\.write|fs\.writeFile|file_put_contents|>\s*['"]""")]
+    private static partial Regex WritePattern();
+
+    [GeneratedRegex("""(?:os\.system|os\.popen|os\.exec[lv]p?e?|subprocess\.(?:run|call|check_call|check_output|Popen|getoutput|getstatusoutput)|commands\.getoutput|pty\.spawn|child_process\.(?:exec|execSync|spawn|spawnSync|execFile|execFileSync)|\bexecSync|\bspawnSync|\bexecFileSync|(?<![\w.])exec|(?<![\w.])spawn|(?<![\w.])system|shell_exec|passthru|proc_open|(?<![\w.])popen|IO\.popen|Open3\.\w+|Kernel\.system|Deno\.run|Bun\.spawn|\$\.ajax_never)\s*\(""")]
+    private static partial Regex ShellCallPattern();
+
+    [GeneratedRegex("""`(?<cmd>[^`]{1,2000})`|%x\{(?<cmd>[^}]{1,2000})\}|qx\{(?<cmd>[^}]{1,2000})\}""")]
+    private static partial Regex BacktickExecPattern();
+
+    [GeneratedRegex(@"""(?<dq>(?:[^""\\\n]|\\.)*)""|'(?<sq>(?:[^'\\\n]|\\.)*)'|`(?<bt>[^`]*)`")]
+    private static partial Regex StringLiteralPattern();
+
+    [GeneratedRegex("""requests\.(?:post|put|patch|delete)|httpx\.(?:post|put|patch)|urlopen|urllib\.request|http\.client|HTTPConnection|socket\.|smtplib|ftplib|paramiko|fetch\s*\(|axios|https?\.request|net\.connect|net\.createConnection|XMLHttpRequest|Net::HTTP|RestClient|HTTParty|TCPSocket|LWP::|IO::Socket|HTTP::Request|->post\(|curl_exec|fsockopen|stream_socket_client|WebSocket|dgram""")]
+    private static partial Regex NetworkPattern();
+
+    [GeneratedRegex("""os\.environ|os\.getenv|process\.env|\bENV\b|%ENV|\$ENV\{|getenv\s*\(|System\.getenv|Deno\.env|environ\b""")]
+    private static partial Regex EnvironmentPattern();
+
+    [GeneratedRegex("""(?:environ|env|ENV|getenv)\W{1,4}\w*(?:SECRET|TOKEN|PASSWORD|API_KEY|ACCESS_KEY|PRIVATE_KEY|CREDENTIAL)""", RegexOptions.IgnoreCase)]
+    private static partial Regex SecretEnvAccessPattern();
+
+    [GeneratedRegex("""(?:exec|eval|Function)\s*\(\s*(?:base64\.b64decode|b64decode|atob|Buffer\.from|codecs\.decode|zlib\.decompress|bytes\.fromhex|decode\()|MIME::Base64|base64_decode\s*\(|unpack\s*\(\s*['"]m|\.decode\s*\(\s*['"](?:base64|hex|rot13)""")]
+    private static partial Regex ObfuscatedPattern();
+}

@@ -1,0 +1,61 @@
+namespace Interlock.Knowledge;
+
+/// <summary>How a wrapper finds the command it runs.</summary>
+public enum WrapperKind
+{
+    /// <summary>Options, then the command (<c>sudo -u x cmd</c>, <c>nohup cmd</c>).</summary>
+    Prefix,
+    /// <summary>Options, a fixed number of operands, then the command (<c>timeout 5 cmd</c>, <c>flock FILE cmd</c>).</summary>
+    PrefixAfterOperands,
+    /// <summary><c>env</c>: options, <c>NAME=VALUE</c> words, then the command; <c>-S</c> splits a string.</summary>
+    Env,
+    /// <summary>Arguments joined and run by a shell (<c>eval</c>, <c>watch</c>).</summary>
+    JoinedShell,
+    /// <summary><c>xargs</c>/<c>parallel</c>: a command completed by arguments from input.</summary>
+    Xargs,
+}
+
+/// <summary>A program that runs another command: what to skip to reach it, and what it adds (privilege, input-driven arguments).</summary>
+public sealed record WrapperSpec(string NamesText, WrapperKind Kind, string ValueOptionsText = "", int Operands = 0)
+{
+    public IReadOnlyList<string> Names { get; } = NamesText.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+
+    internal HashSet<string> ValueOptions { get; } = new(ValueOptionsText.Split(' ', StringSplitOptions.RemoveEmptyEntries), StringComparer.Ordinal);
+
+    /// <summary>Whether the wrapped command runs with raised privileges.</summary>
+    public bool Privileged { get; init; }
+
+    /// <summary>An option that means the wrapper does not run a command at all (<c>command -v</c>, <c>sudo -l</c>).</summary>
+    public string? LookupOptions { get; init; }
+
+    /// <summary>Options whose value is itself a command string (<c>flock -c</c>, <c>su -c</c>, <c>sudo -s</c> with args).</summary>
+    public string? CommandStringOptions { get; init; }
+}
+
+/// <summary>The wrappers Interlock sees through.</summary>
+public static class Wrappers
+{
+    public static IReadOnlyList<WrapperSpec> All { get; } =
+    [
+        new("sudo", WrapperKind.Prefix, "-u --user -g --group -C --close-from -D --chdir -h --host -p --prompt -r --role -t --type -T --command-timeout -U --other-user")
+            { Privileged = true, LookupOptions = "-l --list -v --validate -k -K -V --version" },
+        new("doas", WrapperKind.Prefix, "-u -C") { Privileged = true },
+        new("su", WrapperKind.Prefix, "-c --command -s --shell -g --group -G") { Privileged = true, CommandStringOptions = "-c --command" },
+        new("run0 pkexec", WrapperKind.Prefix, "-u --user") { Privileged = true },
+        new("env", WrapperKind.Env, "-u --unset -C --chdir -S --split-string"),
+        new("command", WrapperKind.Prefix) { LookupOptions = "-v -V" },
+        new("builtin exec nohup setsid stdbuf unbuffer caffeinate time chronic", WrapperKind.Prefix, "-o -e -i -a -f --output --format"),
+        new("nice", WrapperKind.Prefix, "-n --adjustment"),
+        new("ionice", WrapperKind.Prefix, "-c --class -n --classdata -p --pid -P --pgid -u --uid"),
+        new("chrt taskset", WrapperKind.PrefixAfterOperands, "", Operands: 1),
+        new("timeout", WrapperKind.PrefixAfterOperands, "-s --signal -k --kill-after", Operands: 1),
+        new("flock", WrapperKind.PrefixAfterOperands, "-w --timeout -E --conflict-exit-code", Operands: 1) { CommandStringOptions = "-c --command" },
+        new("chroot", WrapperKind.PrefixAfterOperands, "--userspec --groups", Operands: 1) { Privileged = true },
+        new("strace ltrace", WrapperKind.Prefix, "-e -o -p -s -E -u"),
+        new("busybox toybox", WrapperKind.Prefix),
+        new("watch", WrapperKind.JoinedShell, "-n --interval -d --differences"),
+        new("eval", WrapperKind.JoinedShell),
+        new("xargs", WrapperKind.Xargs, "-I -i -L -l -n --max-args -P --max-procs -d --delimiter -E -e -s --max-chars -a --arg-file --process-slot-var"),
+        new("parallel", WrapperKind.Xargs, "-j --jobs -S --sshlogin --joblog -I --delay --timeout --results"),
+    ];
+}

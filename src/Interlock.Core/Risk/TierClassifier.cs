@@ -1,0 +1,170 @@
+using Interlock.Actions;
+
+namespace Interlock.Risk;
+
+/// <summary>
+/// The Score stage: puts each operation in a permission tier from its class, targets and environment,
+/// and measures the action's blast radius. One table of judgments, in one place.
+/// </summary>
+public sealed class TierClassifier
+{
+    /// <summary>The tier of one operation and why.</summary>
+    public static (Tier Tier, string Why) Classify(Operation op, string workspace, string home)
+    {
+        var (tier, why) = ByClass(op, workspace, home);
+        if (op.MinTier is { } min && min.Rank() > tier.Rank()) (tier, why) = (min, op.Reason);
+        if (op.Environment == EnvironmentKind.Production && op.Class is not (OperationClass.Read) && tier.Rank() < Tier.WriteWithConfirmation.Rank())
+            (tier, why) = (Tier.WriteWithConfirmation, "changes production");
+        return (tier, why);
+    }
+
+    private static (Tier, string) ByClass(Operation op, string ws, string home)
+    {
+        bool recursive = op.Tags.Contains("recursive");
+        switch (op.Class)
+        {
+            case OperationClass.Read:
+                return (Tier.ReadOnly, op.Reason);
+            case OperationClass.CredentialRead:
+                return (Tier.Never, op.Reason);
+            case OperationClass.Exec:
+                if (op.Tags.Contains("remote-code") || op.Tags.Contains("obfuscated-code")) return (Tier.Never, op.Reason);
+                if (op.Tags.Contains("stdin-code") || op.SharedState) return (Tier.WriteWithConfirmation, op.Reason);
+                return WorstPathTier(op, ws, home, Tier.WriteAutonomous, recursive: false, delete: false);
+            case OperationClass.Egress:
+                if (op.Tags.Contains("secret-exfiltration")) return (Tier.Never, op.Reason);
+                if (op.Tags.Contains("local")) return (Tier.WriteAutonomous, op.Reason);
+                return (Tier.WriteWithConfirmation, op.Reason);
+            case OperationClass.Privilege:
+                return op.Tags.Contains("setuid") ? (Tier.Never, op.Reason) : (Tier.WriteWithConfirmation, op.Reason);
+            case OperationClass.Create:
+            case OperationClass.Update:
+                if (op.SharedState) return (Tier.WriteWithConfirmation, op.Reason + " on shared state");
+                return WorstPathTier(op, ws, home, Tier.WriteAutonomous, recursive, delete: false);
+            case OperationClass.Delete:
+                if (op.SharedState)
+                {
+                    return op.Environment == EnvironmentKind.Production
+                        ? (Tier.Never, op.Reason + " in production")
+                        : (Tier.WriteWithConfirmation, op.Reason + " on shared state");
+                }
+                return WorstPathTier(op, ws, home, Tier.WriteAutonomous, recursive, delete: true);
+            case OperationClass.Destroy:
+                return (Tier.Never, op.Reason);
+            case OperationClass.HistoryRewrite:
+                if (op.SharedState) return (Tier.Never, op.Reason);
+                if (op.PathTargets)
+                {
+                    foreach (var t in op.Targets)
+                    {
+                        var loc = PathLocations.Classify(t, ws, home);
+                        if (loc is not (Location.WorkspaceRoot or Location.WorkspaceContent or Location.WorkspaceRegenerable or Location.WorkspaceGit or Location.Temp))
+                            return (Tier.Never, op.Reason + " in " + t + ", outside the workspace");
+                    }
+                }
+                return (Tier.WriteWithConfirmation, op.Reason);
+            default:
+                return (Tier.WriteWithConfirmation, op.Reason);
+        }
+    }
+
+    private static (Tier, string) WorstPathTier(Operation op, string ws, string home, Tier fallback, bool recursive, bool delete)
+    {
+        if (!op.PathTargets || op.Targets.Count == 0) return (fallback, op.Reason);
+        var worst = fallback;
+        var why = op.Reason;
+        foreach (var target in op.Targets)
+        {
+            var loc = PathLocations.Classify(target, ws, home);
+            var (t, w) = delete ? DeleteTier(loc, recursive, target) : WriteTier(loc, recursive, op.Class == OperationClass.Exec);
+            if (t.Rank() > worst.Rank())
+            {
+                worst = t;
+                why = $"{op.Reason}: {Shell.ShellArg.DisplayText(target)} {w}";
+            }
+        }
+        return (worst, why);
+    }
+
+    private static (Tier, string) DeleteTier(Location loc, bool recursive, string target) => loc switch
+    {
+        Location.Unknown => recursive ? (Tier.Never, "is only known at run time, and the delete is recursive") : (Tier.WriteWithConfirmation, "is only known at run time"),
+        Location.Root => (Tier.Never, "is the root directory"),
+        Location.System => (Tier.Never, "is a system directory"),
+        Location.Device => (Tier.Never, "is a device"),
+        Location.Home => (Tier.Never, "is the home directory"),
+        Location.WorkspaceRoot => (Tier.Never, "is the workspace itself"),
+        Location.WorkspaceGit => (Tier.Never, "is the repository's history (.git)"),
+        Location.HomeContent or Location.Outside => recursive ? (Tier.Never, "is outside the workspace") : (Tier.WriteWithConfirmation, "is outside the workspace"),
+        Location.Temp or Location.WorkspaceRegenerable => (Tier.WriteAutonomous, "is regenerable or scratch"),
+        Location.WorkspaceContent => recursive && !LooksLikeFile(target) ? (Tier.WriteWithConfirmation, "is a directory of source in the workspace") : (Tier.WriteAutonomous, "is a file in the workspace"),
+        _ => (Tier.WriteWithConfirmation, "is an unrecognized location"),
+    };
+
+    private static (Tier, string) WriteTier(Location loc, bool recursive, bool exec) => loc switch
+    {
+        Location.WorkspaceContent or Location.WorkspaceRegenerable or Location.WorkspaceRoot or Location.Temp => (Tier.WriteAutonomous, "is in the workspace"),
+        Location.Device => exec ? (Tier.WriteWithConfirmation, "is a device") : (Tier.Never, "is a raw device"),
+        Location.Root or Location.System => recursive ? (Tier.Never, "is a system directory, changed recursively") : (Tier.WriteWithConfirmation, "is a system location"),
+        Location.WorkspaceGit => (Tier.WriteWithConfirmation, "is inside .git"),
+        _ => exec ? (Tier.WriteAutonomous, "is a script") : (Tier.WriteWithConfirmation, "is outside the workspace"),
+    };
+
+    private static bool LooksLikeFile(string path)
+    {
+        var leaf = path[(path.LastIndexOf('/') + 1)..];
+        int dot = leaf.LastIndexOf('.');
+        return dot > 0 && dot < leaf.Length - 1 && !leaf.Contains('*', StringComparison.Ordinal);
+    }
+
+
+    /// <summary>The action's tier (the worst of its operations, at least write-with-confirmation when analysis has gaps) and blast radius.</summary>
+    public static RiskAssessment Assess(ActionFacts facts)
+    {
+        var ws = facts.Request.Cwd ?? "/";
+        var home = facts.Request.Home ?? "/root";
+        var tier = Tier.ReadOnly;
+        var reasons = new List<string>();
+        string? worstWhy = null;
+        bool shared = false, irreversible = false, outside = false;
+        foreach (var op in facts.Operations)
+        {
+            var (t, why) = Classify(op, ws, home);
+            if (t.Rank() > tier.Rank() || worstWhy is null) { if (t.Rank() >= tier.Rank()) worstWhy = why; }
+            tier = Tiers.Max(tier, t);
+            shared |= op.SharedState;
+            irreversible |= !op.Reversible;
+            if (op.PathTargets && op.Class != OperationClass.Read)
+            {
+                foreach (var target in op.Targets)
+                {
+                    var loc = PathLocations.Classify(target, ws, home);
+                    outside |= loc is not (Location.WorkspaceContent or Location.WorkspaceRegenerable or Location.Temp);
+                }
+            }
+            if (t != Tier.ReadOnly || op.Class != OperationClass.Read) reasons.Add($"{Tiers.WireName(t)}: {why}");
+        }
+        foreach (var gap in facts.Gaps)
+        {
+            tier = Tiers.Max(tier, Tier.WriteWithConfirmation);
+            reasons.Add($"not understood: {gap.Detail}");
+        }
+        if (facts.Operations.Count == 0 && facts.Gaps.Count == 0 && facts.Request.Source == ActionSource.Shell)
+            reasons.Add("nothing to run");
+
+        var env = facts.Environment;
+        var scope = env == EnvironmentKind.Production ? "production" : shared ? "shared" : outside ? "machine" : tier == Tier.ReadOnly ? "none" : "workspace";
+        var level = tier switch
+        {
+            Tier.Never when env == EnvironmentKind.Production || shared || irreversible => BlastLevel.Critical,
+            Tier.Never => BlastLevel.High,
+            Tier.WriteWithConfirmation when env == EnvironmentKind.Production || shared || irreversible => BlastLevel.High,
+            Tier.WriteWithConfirmation => BlastLevel.Medium,
+            _ => outside ? BlastLevel.Medium : BlastLevel.Low,
+        };
+        var blastReasons = new List<string> { $"scope: {scope}", irreversible ? "irreversible" : "reversible" };
+        if (shared) blastReasons.Add("touches shared state others depend on");
+        if (env != EnvironmentKind.Unknown) blastReasons.Add($"environment: {env.ToString().ToLowerInvariant()}");
+        return new RiskAssessment(tier, new BlastRadius(level, scope, !irreversible, shared, blastReasons), reasons);
+    }
+}

@@ -1,0 +1,130 @@
+using Interlock.Knowledge;
+
+namespace Interlock.Shell;
+
+/// <summary>A program's arguments split into options and positionals, using the program's known value-taking options.</summary>
+internal sealed class Invocation
+{
+    private Invocation(string program, IReadOnlyList<ShellArg> args, bool clusters)
+    {
+        Program = program;
+        Args = args;
+        _clusters = clusters;
+    }
+
+    private readonly bool _clusters;
+
+    /// <summary>Canonical program name.</summary>
+    public string Program { get; }
+
+    /// <summary>All arguments after the program name.</summary>
+    public IReadOnlyList<ShellArg> Args { get; }
+
+    /// <summary>Options as written (<c>-rf</c>, <c>--force</c>, <c>--output=json</c>) with their values.</summary>
+    public List<(string Name, ShellArg? Value)> Options { get; } = [];
+
+    public List<ShellArg> Positionals { get; } = [];
+
+    /// <summary>Index in <see cref="Args"/> of each positional, so a handler can take "the rest of the command".</summary>
+    public List<int> PositionalIndexes { get; } = [];
+
+    /// <summary>Index in <see cref="Args"/> just after a literal <c>--</c>, or -1.</summary>
+    public int AfterDoubleDash { get; private set; } = -1;
+
+    public static Invocation Parse(string program, IReadOnlyList<ShellArg> args, ProgramSpec? spec, int maxPositionalsBeforeStop = int.MaxValue)
+    {
+        var inv = new Invocation(program, args, spec?.ShortFlagClusters ?? true);
+        var valueOptions = spec?.ValueOptionSet;
+        for (int i = 0; i < args.Count; i++)
+        {
+            var arg = args[i];
+            var t = arg.Text;
+            if (inv.AfterDoubleDash < 0 && t == "--" && !arg.Dynamic)
+            {
+                inv.AfterDoubleDash = i + 1;
+                for (int j = i + 1; j < args.Count; j++) { inv.Positionals.Add(args[j]); inv.PositionalIndexes.Add(j); }
+                break;
+            }
+            if (t.Length > 1 && t[0] == '-' && !arg.Dynamic && inv.Positionals.Count < maxPositionalsBeforeStop)
+            {
+                int eq = t.IndexOf('=', StringComparison.Ordinal);
+                if (eq > 0 && t.StartsWith('-'))
+                {
+                    inv.Options.Add((t[..eq], ShellArg.Static(t[(eq + 1)..])));
+                    continue;
+                }
+                if (valueOptions is not null)
+                {
+                    if (valueOptions.Contains(t))
+                    {
+                        inv.Options.Add((t, i + 1 < args.Count ? args[i + 1] : null));
+                        i++;
+                        continue;
+                    }
+                    // Attached short value: -nprod, -C/path
+                    if (t.Length > 2 && t[1] != '-' && valueOptions.Contains(t[..2]) && inv._clusters)
+                    {
+                        inv.Options.Add((t[..2], ShellArg.Static(t[2..])));
+                        continue;
+                    }
+                }
+                inv.Options.Add((t, null));
+                continue;
+            }
+            inv.Positionals.Add(arg);
+            inv.PositionalIndexes.Add(i);
+        }
+        return inv;
+    }
+
+    /// <summary>Whether any of the <c>|</c>-separated flags is present; <c>-f</c> also matches inside a cluster such as <c>-rf</c>.</summary>
+    public bool HasAnyFlag(string flags)
+    {
+        foreach (var range in flags.AsSpan().Split('|'))
+            if (HasFlag(flags.AsSpan()[range])) return true;
+        return false;
+    }
+
+    public bool HasFlag(ReadOnlySpan<char> flag)
+    {
+        int eq = flag.IndexOf('=');
+        foreach (var (name, value) in Options)
+        {
+            if (eq > 0)
+            {
+                if (name.AsSpan().SequenceEqual(flag[..eq]) && value is { } v && v.Text.AsSpan().SequenceEqual(flag[(eq + 1)..])) return true;
+                continue;
+            }
+            if (name.AsSpan().SequenceEqual(flag)) return true;
+            if (_clusters && flag.Length == 2 && flag[0] == '-' && name.Length > 2 && name[0] == '-' && name[1] != '-'
+                && name.AsSpan(1).Contains(flag[1])) return true;
+        }
+        return false;
+    }
+
+    /// <summary>The value of the first present option among the <c>|</c>-separated names.</summary>
+    public ShellArg? OptionValue(string names)
+    {
+        foreach (var (name, value) in Options)
+        {
+            foreach (var range in names.AsSpan().Split('|'))
+                if (name.AsSpan().SequenceEqual(names.AsSpan()[range]) && value is not null) return value;
+        }
+        return null;
+    }
+
+    /// <summary>All values of options among the <c>|</c>-separated names.</summary>
+    public List<ShellArg> OptionValues(string names)
+    {
+        var found = new List<ShellArg>();
+        foreach (var (name, value) in Options)
+        {
+            if (value is null) continue;
+            foreach (var range in names.AsSpan().Split('|'))
+            {
+                if (name.AsSpan().SequenceEqual(names.AsSpan()[range])) { found.Add(value.Value); break; }
+            }
+        }
+        return found;
+    }
+}

@@ -1,0 +1,71 @@
+using System.Collections.Frozen;
+
+namespace Interlock.Shell;
+
+/// <summary>One call of a semantics handler: the invocation, the operation its row produced (null for program-level handlers), and the context.</summary>
+internal readonly record struct SemanticsCall(Invocation Inv, OperationDraft? Draft, CallContext Ctx, int Consumed)
+{
+    public OperationDraft Op => Draft ?? throw new InvalidOperationException("program-level semantics have no operation");
+
+    /// <summary>Positionals after the subcommand path.</summary>
+    public IEnumerable<ShellArg> Operands => Inv.Positionals.Skip(Consumed);
+}
+
+/// <summary>
+/// Named handlers that read what a table row cannot: refspecs, SQL, URLs, inline code, nested commands.
+/// Rows name them in <see cref="Knowledge.CommandRow.Semantics"/>; a program-level handler returning non-null ends the analysis of that command.
+/// </summary>
+internal static class ProgramSemantics
+{
+    private static readonly FrozenDictionary<string, Func<ShellAnalysisRun, SemanticsCall, StreamSource?>> Handlers =
+        new Dictionary<string, Func<ShellAnalysisRun, SemanticsCall, StreamSource?>>(StringComparer.Ordinal)
+        {
+            ["rm"] = (r, c) => r.Rm(c),
+            ["dd"] = (r, c) => r.Dd(c),
+            ["move"] = (r, c) => r.Move(c),
+            ["copy"] = (r, c) => r.Copy(c),
+            ["chmod"] = (r, c) => r.Chmod(c),
+            ["sed"] = (r, c) => r.Sed(c),
+            ["tar"] = (r, c) => r.Tar(c),
+            ["archive"] = (r, c) => r.Archive(c),
+            ["find"] = (r, c) => r.Find(c),
+            ["rsync"] = (r, c) => r.Rsync(c),
+            ["reader"] = (r, c) => r.Reader(c),
+            ["printer"] = (r, c) => r.Printer(c),
+            ["script"] = (r, c) => r.Source(c),
+            ["git"] = (r, c) => r.GitConfig(c),
+            ["git-push"] = (r, c) => r.GitPush(c),
+            ["git-checkout"] = (r, c) => r.GitCheckout(c),
+            ["kubectl-delete"] = (r, c) => r.KubectlDelete(c),
+            ["kubectl-exec"] = (r, c) => r.KubectlExec(c),
+            ["docker-exec"] = (r, c) => r.DockerExec(c),
+            ["docker-run"] = (r, c) => r.DockerRun(c),
+            ["sql"] = (r, c) => r.Sql(c),
+            ["redis"] = (r, c) => r.Redis(c),
+            ["mongo"] = (r, c) => r.Mongo(c),
+            ["curl"] = (r, c) => r.Curl(c),
+            ["wget"] = (r, c) => r.Wget(c),
+            ["httpie"] = (r, c) => r.Httpie(c),
+            ["raw-socket"] = (r, c) => r.RawSocket(c),
+            ["remote-copy"] = (r, c) => r.RemoteCopy(c),
+            ["ssh"] = (r, c) => r.Ssh(c),
+            ["interpreter"] = (r, c) => r.Interpreter(c),
+            ["shell"] = (r, c) => r.Shell(c),
+            ["dashdash-command"] = (r, c) => r.DashDashCommand(c),
+            ["gh-api"] = (r, c) => r.GhApi(c),
+            ["s3-transfer"] = (r, c) => r.S3Transfer(c),
+        }.ToFrozenDictionary(StringComparer.Ordinal);
+
+    /// <summary>The names rows may use; tests check every row's name is here.</summary>
+    public static IEnumerable<string> Names => Handlers.Keys;
+
+    public static StreamSource? Apply(string name, ShellAnalysisRun run, Invocation inv, OperationDraft? draft, CallContext ctx, int consumed)
+    {
+        if (!Handlers.TryGetValue(name, out var handler))
+        {
+            run.AddGap("internal-error", $"command knowledge names semantics '{name}', which does not exist");
+            return StreamSource.Unknown;
+        }
+        return handler(run, new SemanticsCall(inv, draft, ctx, consumed));
+    }
+}

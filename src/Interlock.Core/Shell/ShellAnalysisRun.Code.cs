@@ -1,0 +1,254 @@
+using Interlock.Actions;
+using Interlock.Knowledge;
+using Interlock.Knowledge.Statements;
+using Interlock.Risk;
+
+namespace Interlock.Shell;
+
+// Semantics for shells and interpreters: the code they run is analyzed like the command line itself.
+internal sealed partial class ShellAnalysisRun
+{
+    private static readonly (string, string)[] CredentialFragments =
+        [(".aws", "credentials"), (".ssh", "id_"), ("/etc/shadow", ""), (".netrc", ""), (".pgpass", ""), (".kube", "config"), (".docker", "config.json"), (".git-credentials", ""), ("gcloud", "credentials")];
+
+    internal StreamSource? Shell(SemanticsCall c)
+    {
+        var op = c.Op;
+        op.Suppressed = true;
+        var args = c.Inv.Args;
+        int i = 0;
+        bool commandFlag = false;
+        while (i < args.Count)
+        {
+            var a = args[i];
+            var t = a.Text;
+            if (a.Dynamic || t.Length < 2 || (t[0] != '-' && t[0] != '+')) break;
+            if (t == "--") { i++; break; }
+            if (t.StartsWith("--", StringComparison.Ordinal)) { i += t is "--rcfile" or "--init-file" ? 2 : 1; continue; }
+            if (t.Contains('c', StringComparison.Ordinal)) commandFlag = true;
+            i += t.Contains('o', StringComparison.Ordinal) || t.Contains('O', StringComparison.Ordinal) ? 2 : 1;
+        }
+        var program = op.Program;
+        if (commandFlag)
+        {
+            if (i >= args.Count) return StreamSource.None;
+            var command = args[i];
+            if (command.Dynamic && command.Text.Trim() == ShellArg.Unknown.ToString())
+            {
+                AddGap("dynamic-command", $"{program} -c runs a command string only known at run time", c.Ctx.Text);
+                var d = NewDraft(program, "-c", OperationClass.Exec, "runs a command string computed at run time", c.Ctx);
+                d.Tags.Add("dynamic-command");
+                Emit(d);
+                return StreamSource.Unknown;
+            }
+            if (command.ProcessSource is StreamKind.Network or StreamKind.Decoded) { EmitForeignCode(program, command.ProcessSource, c.Ctx); return StreamSource.Unknown; }
+            return RunString(command.Text, c.Ctx with { Nesting = c.Ctx.Nesting + 1, Stdin = c.Ctx.Stdin });
+        }
+        if (i < args.Count)
+        {
+            var script = args[i];
+            if (script.ProcessSource is StreamKind.Network or StreamKind.Decoded) { EmitForeignCode(program, script.ProcessSource, c.Ctx); return StreamSource.Unknown; }
+            if (script.Text is "-" or "/dev/stdin") return RunStdinCode(program, c.Ctx, shell: true);
+            var s = NewDraft(program, null, OperationClass.Exec, "runs a shell script", c.Ctx);
+            s.PathTargets = true;
+            s.Tags.Add("local-script");
+            s.Targets.Add(ResolvePath(script, c.Ctx));
+            Emit(s);
+            return StreamSource.Unknown;
+        }
+        return RunStdinCode(program, c.Ctx, shell: true);
+    }
+
+    /// <summary>A shell or interpreter reading its program from input: literal text is analyzed, anything else is code nobody reviewed.</summary>
+    private StreamSource RunStdinCode(string program, CallContext ctx, bool shell)
+    {
+        switch (ctx.Stdin.Kind)
+        {
+            case StreamKind.Literal:
+                if (shell) return RunString(ctx.Stdin.Text ?? "", ctx with { Nesting = ctx.Nesting + 1, Stdin = StreamSource.None });
+                ScanCode(program, ctx.Stdin.Text ?? "", ctx);
+                return StreamSource.Unknown;
+            case StreamKind.Network or StreamKind.Decoded:
+                EmitForeignCode(program, ctx.Stdin.Kind, ctx);
+                return StreamSource.Unknown;
+            case StreamKind.None:
+                Emit(NewDraft(program, null, OperationClass.Exec, "starts an interactive " + (shell ? "shell" : "interpreter"), ctx));
+                return StreamSource.Unknown;
+            default:
+                var d = NewDraft(program, null, OperationClass.Exec, "runs code from its input, which is not visible here", ctx);
+                d.Tags.Add("stdin-code");
+                Emit(d);
+                return StreamSource.Unknown;
+        }
+    }
+
+    private void EmitForeignCode(string program, StreamKind kind, CallContext ctx)
+    {
+        var d = NewDraft(program, null, OperationClass.Exec, "", ctx);
+        MarkForeignCode(d, kind);
+        Emit(d);
+    }
+
+    internal StreamSource? Interpreter(SemanticsCall c)
+    {
+        var op = c.Op;
+        op.Suppressed = true;
+        var program = op.Program;
+        var args = c.Inv.Args;
+        var code = new List<string>();
+        bool inPlace = false;
+        int i = 0;
+        string? module = null;
+        if (program is "deno" or "bun" && args.Count > 0 && args[0].Text is "eval" or "-e")
+        {
+            code.AddRange(args.Skip(1).Where(a => !a.Text.StartsWith('-')).Take(1).Select(a => a.Text));
+            i = args.Count;
+        }
+        else if (program is "deno" or "bun" && args.Count > 0 && args[0].Text is "run" or "x" or "test" or "task" or "install" or "add" or "fmt" or "lint" or "check" or "compile" or "bundle" or "info" or "cache" or "upgrade" or "repl" or "init" or "build" or "pm" or "outdated" or "update" or "link" or "create")
+        {
+            i = 1;
+            if (args[0].Text is not "run" and not "x")
+            {
+                Emit(NewDraft(program, args[0].Text, OperationClass.Exec, "builds, tests or runs project code", c.Ctx));
+                return StreamSource.Unknown;
+            }
+        }
+        while (i < args.Count)
+        {
+            var a = args[i];
+            var t = a.Text;
+            if (a.Dynamic || t.Length < 2 || t[0] != '-') break;
+            if (t == "--") { i++; break; }
+            if (t is "-c" or "-e" or "-E" or "--eval" or "-p" or "--print" or "-r" && (program is not "node" and not "nodejs" || t != "-r") && (program is "php" || t != "-r"))
+            {
+                if (i + 1 < args.Count) code.Add(args[i + 1].Text);
+                i += 2;
+                continue;
+            }
+            if (t == "-m" && i + 1 < args.Count)
+            {
+                module = args[i + 1].Text;
+                i = args.Count;
+                break;
+            }
+            if (program is "perl" or "ruby" && t[1] != '-')
+            {
+                // Bundled switches: -pe, -ne, -lane, -pi -e, -i.bak
+                if (t.Contains('i', StringComparison.Ordinal)) inPlace = true;
+                if (t.EndsWith('e') || t.EndsWith('E'))
+                {
+                    if (i + 1 < args.Count) code.Add(args[i + 1].Text);
+                    i += 2;
+                    continue;
+                }
+            }
+            i += t is "-W" or "-X" or "-r" or "--require" or "--import" or "--loader" or "--experimental-loader" or "-I" or "-M" or "--input-type" or "-d" or "-f" && (t != "-f" || program == "php") ? 2 : 1;
+            if (t == "-f" && program == "php") { i--; break; }
+        }
+
+        if (code.Count > 0)
+        {
+            foreach (var snippet in code) ScanCode(program, snippet, c.Ctx);
+            if (inPlace)
+            {
+                var edit = NewDraft(program, "-i", OperationClass.Update, "edits files in place", c.Ctx);
+                edit.PathTargets = true;
+                foreach (var f in args.Skip(i)) edit.Targets.Add(ResolvePath(f, c.Ctx));
+                Emit(edit);
+            }
+            else
+            {
+                var files = args.Skip(i).ToList();
+                if (files.Count > 0 && program is "perl" or "ruby")
+                {
+                    var read = NewDraft(program, null, OperationClass.Read, "reads files", c.Ctx);
+                    read.PathTargets = true;
+                    read.ReadsContent = true;
+                    foreach (var f in files) read.Targets.Add(ResolvePath(f, c.Ctx));
+                    Emit(read);
+                }
+            }
+            return StreamSource.Unknown;
+        }
+        if (module is not null)
+        {
+            Emit(NewDraft(program, "-m " + module, OperationClass.Exec, "runs a Python module", c.Ctx));
+            return StreamSource.Unknown;
+        }
+        if (i >= args.Count) return RunStdinCode(program, c.Ctx, shell: false);
+
+        var script = args[i];
+        if (script.ProcessSource is StreamKind.Network or StreamKind.Decoded) { EmitForeignCode(program, script.ProcessSource, c.Ctx); return StreamSource.Unknown; }
+        if (script.Text is "-" or "/dev/stdin") return RunStdinCode(program, c.Ctx, shell: false);
+        if (script.Text.StartsWith("http://", StringComparison.Ordinal) || script.Text.StartsWith("https://", StringComparison.Ordinal))
+        {
+            EmitForeignCode(program, StreamKind.Network, c.Ctx);
+            return StreamSource.Unknown;
+        }
+        // A known entry point (manage.py) is analyzed by its own table.
+        var baseName = script.Text[(script.Text.LastIndexOf('/') + 1)..];
+        if (_knowledge.TryGetProgram(baseName, out _))
+            return Dispatch([ShellArg.Static(baseName), .. args.Skip(i + 1)], c.Ctx with { Nesting = c.Ctx.Nesting + 1 });
+        var run = NewDraft(program, null, OperationClass.Exec, "runs a script", c.Ctx);
+        run.PathTargets = true;
+        run.Tags.Add("local-script");
+        run.Targets.Add(ResolvePath(script, c.Ctx));
+        Emit(run);
+        return StreamSource.Unknown;
+    }
+
+    /// <summary>Turns what <see cref="InlineCodeScanner"/> finds in inline code into operations.</summary>
+    private void ScanCode(string program, string code, CallContext ctx)
+    {
+        var f = InlineCodeScanner.Scan(code);
+        var paths = f.Paths.Select(p => ResolvePath(ShellArg.Static(p), ctx)).ToList();
+        bool credential = paths.Exists(p => CredentialPaths.Describe(p, Home, f.RecursiveDelete) is not null)
+            || CredentialFragments.Any(x => code.Contains(x.Item1, StringComparison.Ordinal) && code.Contains(x.Item2, StringComparison.Ordinal));
+
+        if (f.Obfuscated) EmitForeignCode(program, StreamKind.Decoded, ctx);
+        if (f.Deletes)
+        {
+            var del = NewDraft(program, "delete", OperationClass.Delete, f.RecursiveDelete ? "inline code deletes directory trees" : "inline code deletes files", ctx);
+            del.PathTargets = true;
+            if (f.RecursiveDelete) del.Tags.Add("recursive");
+            var targets = paths.Count > 0 ? paths : [ShellArg.Unknown.ToString()];
+            del.Targets.AddRange(targets);
+            Emit(del);
+        }
+        foreach (var shell in f.ShellCommands)
+            RunString(shell, ctx with { Nesting = ctx.Nesting + 1, Stdin = StreamSource.None });
+        if (f.DynamicShell)
+        {
+            AddGap("dynamic-command", "inline code runs a shell command built at run time", ctx.Text);
+            var d = NewDraft(program, "shell", OperationClass.Exec, "inline code runs a shell command built at run time", ctx);
+            d.Tags.Add("dynamic-command");
+            Emit(d);
+        }
+        if (credential)
+        {
+            var cred = NewDraft(program, null, OperationClass.CredentialRead, "inline code reads credential files", ctx);
+            cred.Tags.Add("secret");
+            cred.Targets.AddRange(paths.Where(p => CredentialPaths.Describe(p, Home) is not null));
+            Emit(cred);
+        }
+        else if (paths.Count > 0 && !f.Deletes)
+        {
+            var read = NewDraft(program, null, f.Writes ? OperationClass.Update : OperationClass.Read, f.Writes ? "inline code writes files" : "inline code reads files", ctx);
+            read.PathTargets = true;
+            read.Targets.AddRange(paths);
+            Emit(read);
+        }
+        if (f.NetworkSend)
+        {
+            bool secret = credential || f.ReadsEnvironment || f.SecretNameMentioned;
+            EmitEgress(program, "network", "", "inline code opens network connections", ctx, secret);
+        }
+        else if (f.SecretNameMentioned && f.ReadsEnvironment)
+        {
+            var s = NewDraft(program, null, OperationClass.CredentialRead, "inline code reads secret-named environment variables", ctx);
+            s.Tags.Add("secret");
+            Emit(s);
+        }
+        Emit(NewDraft(program, "inline", OperationClass.Exec, $"runs inline {program} code", ctx));
+    }
+}

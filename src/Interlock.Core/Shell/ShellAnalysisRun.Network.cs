@@ -1,0 +1,316 @@
+using Interlock.Actions;
+using Interlock.Knowledge;
+using Interlock.Risk;
+
+namespace Interlock.Shell;
+
+// Semantics for programs that reach other machines.
+internal sealed partial class ShellAnalysisRun
+{
+    private static bool IsLocalHost(string host) =>
+        host is "localhost" or "127.0.0.1" or "::1" or "[::1]" or "0.0.0.0" || host.StartsWith("127.", StringComparison.Ordinal) || host.EndsWith(".localhost", StringComparison.Ordinal);
+
+    /// <summary>The host of a URL or host spec (<c>https://api.x.com/v1</c>, <c>user@host:path</c>), lower-cased.</summary>
+    internal static string HostOf(string target)
+    {
+        var t = target;
+        int scheme = t.IndexOf("://", StringComparison.Ordinal);
+        if (scheme >= 0) t = t[(scheme + 3)..];
+        int at = t.IndexOf('@', StringComparison.Ordinal);
+        int slash = t.IndexOf('/', StringComparison.Ordinal);
+        if (at >= 0 && (slash < 0 || at < slash)) t = t[(at + 1)..];
+        int end = t.IndexOfAny(['/', '?', '#']);
+        if (end >= 0) t = t[..end];
+        if (t.StartsWith('[')) { int close = t.IndexOf(']', StringComparison.Ordinal); return close > 0 ? t[..(close + 1)] : t; }
+        int colon = t.LastIndexOf(':');
+        if (colon >= 0) t = t[..colon];
+        return t.ToLowerInvariant();
+    }
+
+    /// <summary>Data leaving for a host: egress (local hosts are development), or exfiltration when the data is secret.</summary>
+    private void EmitEgress(string program, string verb, string host, string reason, CallContext ctx, bool secretPayload, IEnumerable<string>? dataFiles = null)
+    {
+        var e = NewDraft(program, verb, OperationClass.Egress, reason, ctx);
+        e.Targets.Add(host);
+        e.Environment = EnvironmentNames.Detect(host);
+        if (IsLocalHost(host)) e.Tags.Add("local");
+        else e.Shared = true;
+        if (secretPayload)
+        {
+            e.Tags.Add("secret-exfiltration");
+            e.Reason = "sends secrets or the environment to " + (host.Length == 0 ? "the network" : host);
+            e.Irreversible = true;
+        }
+        if (dataFiles is not null)
+        {
+            foreach (var f in dataFiles)
+            {
+                var read = NewDraft(program, verb, OperationClass.Read, "reads a file to send it", ctx);
+                read.PathTargets = true;
+                read.ReadsContent = true;
+                read.Targets.Add(f);
+                Emit(read);
+            }
+        }
+        Emit(e);
+    }
+
+    private bool StdinIsSecret(CallContext ctx) => ctx.Stdin.Kind is StreamKind.Secret or StreamKind.Environment;
+
+    internal StreamSource? Curl(SemanticsCall c)
+    {
+        var op = c.Op;
+        var inv = c.Inv;
+        var urls = inv.Positionals.Select(p => p.Text).Concat(inv.OptionValues("--url").Select(v => v.Text)).ToList();
+        var host = urls.Count > 0 ? HostOf(urls[0]) : "";
+        op.Targets.AddRange(urls);
+        op.Tags.Add("network");
+        var method = inv.OptionValue("-X|--request")?.Text.ToUpperInvariant();
+        var data = inv.OptionValues("-d|--data|--data-raw|--data-binary|--data-urlencode|--data-ascii|--json|-F|--form|--form-string|-T|--upload-file").ToList();
+        bool sends = data.Count > 0 || method is "POST" or "PUT" or "PATCH" or "DELETE";
+        var files = new List<string>();
+        bool fromStdin = false;
+        foreach (var d in data)
+        {
+            var text = d.Text;
+            int atIdx = text.IndexOf('@', StringComparison.Ordinal);
+            string? file = null;
+            if (text.StartsWith('@')) file = text[1..];
+            else if (atIdx > 0 && text.AsSpan(0, atIdx).IndexOfAny("=;") == atIdx - 1) file = text[(atIdx + 1)..];
+            if (inv.OptionValues("-T|--upload-file").Contains(d)) file = text;
+            if (file is null) continue;
+            int semi = file.IndexOf(';', StringComparison.Ordinal);
+            if (semi > 0) file = file[..semi];
+            if (file == "-") fromStdin = true;
+            else files.Add(ResolvePath(d with { Text = file }, c.Ctx));
+        }
+        bool secretArgs = c.Ctx.Referenced is { } refs && data.Count > 0 && refs.Any(CredentialPaths.IsSecretName) && !IsLocalHost(host);
+        bool secretPayload = (fromStdin && StdinIsSecret(c.Ctx)) || files.Exists(f => CredentialPaths.Describe(f, Home) is not null) || secretArgs;
+        if (sends)
+        {
+            op.Suppressed = true;
+            EmitEgress("curl", method ?? "POST", host, method == "DELETE" ? "sends a DELETE request" : "sends data to " + (host.Length == 0 ? "a URL" : host), c.Ctx, secretPayload, files);
+        }
+        foreach (var output in inv.OptionValues("-o|--output"))
+        {
+            if (output.Text == "-") continue;
+            var w = NewDraft("curl", "-o", OperationClass.Create, "saves a download to a file", c.Ctx);
+            w.PathTargets = true;
+            w.Targets.Add(ResolvePath(output, c.Ctx));
+            Emit(w);
+        }
+        bool toFile = inv.OptionValue("-o|--output") is { } o && o.Text != "-" || inv.HasAnyFlag("-O|--remote-name|--remote-name-all");
+        return toFile ? StreamSource.None : new StreamSource(StreamKind.Network);
+    }
+
+    internal StreamSource? Wget(SemanticsCall c)
+    {
+        var op = c.Op;
+        var inv = c.Inv;
+        var urls = inv.Positionals.Select(p => p.Text).ToList();
+        var host = urls.Count > 0 ? HostOf(urls[0]) : "";
+        op.Targets.AddRange(urls);
+        op.Tags.Add("network");
+        var method = inv.OptionValue("--method")?.Text.ToUpperInvariant();
+        var postFile = inv.OptionValue("--post-file|--body-file");
+        bool sends = inv.OptionValue("--post-data|--body-data") is not null || postFile is not null || method is "POST" or "PUT" or "PATCH" or "DELETE";
+        if (sends)
+        {
+            op.Suppressed = true;
+            var files = postFile is { } pf ? new[] { ResolvePath(pf, c.Ctx) } : [];
+            bool secret = files.Any(f => CredentialPaths.Describe(f, Home) is not null) || (postFile?.Text is "-" or "/dev/stdin" && StdinIsSecret(c.Ctx));
+            EmitEgress("wget", method ?? "POST", host, "sends data to " + host, c.Ctx, secret, files);
+        }
+        var outDoc = inv.OptionValue("-O|--output-document");
+        if (outDoc is { } od && od.Text == "-") return new StreamSource(StreamKind.Network);
+        var w = NewDraft("wget", null, OperationClass.Create, "saves a download to a file", c.Ctx);
+        w.PathTargets = true;
+        w.Targets.Add(outDoc is { } file ? ResolvePath(file, c.Ctx) : ResolvePath(ShellArg.Static(inv.OptionValue("-P|--directory-prefix")?.Text ?? "."), c.Ctx));
+        Emit(w);
+        return StreamSource.None;
+    }
+
+    internal StreamSource? Httpie(SemanticsCall c)
+    {
+        var op = c.Op;
+        var ops = c.Inv.Positionals.Select(p => p.Text).ToList();
+        int urlIndex = ops.Count > 1 && ops[0].All(char.IsAsciiLetterUpper) ? 1 : 0;
+        var method = urlIndex == 1 ? ops[0] : null;
+        var host = ops.Count > urlIndex ? HostOf(ops[urlIndex]) : "";
+        var items = ops.Skip(urlIndex + 1).ToList();
+        bool data = items.Exists(i => i.Contains('=', StringComparison.Ordinal) || i.Contains('@', StringComparison.Ordinal));
+        if (data || method is "POST" or "PUT" or "PATCH" or "DELETE")
+        {
+            op.Suppressed = true;
+            var files = items.Where(i => i.Contains('@', StringComparison.Ordinal)).Select(i => ResolvePath(ShellArg.Static(i[(i.IndexOf('@', StringComparison.Ordinal) + 1)..]), c.Ctx)).ToList();
+            EmitEgress(op.Program, method ?? "POST", host, "sends data to " + host, c.Ctx, files.Exists(f => CredentialPaths.Describe(f, Home) is not null) || StdinIsSecret(c.Ctx), files);
+        }
+        return new StreamSource(StreamKind.Network);
+    }
+
+    internal StreamSource? RawSocket(SemanticsCall c)
+    {
+        var op = c.Op;
+        var hosts = c.Inv.Positionals.Select(p => p.Text).ToList();
+        var host = hosts.Count > 0 ? HostOf(hosts[0]) : "";
+        op.Targets.Clear();
+        op.Targets.Add(host);
+        op.Environment = EnvironmentNames.Detect(host);
+        if (c.Inv.HasAnyFlag("-l|--listen"))
+        {
+            op.Class = OperationClass.Exec;
+            op.Reason = "listens for network connections";
+            op.MinTier = Tier.WriteWithConfirmation;
+            return null;
+        }
+        if (c.Inv.OptionValue("-e|-c") is { } exec)
+        {
+            op.Tags.Add("reverse-shell");
+            op.Reason = "connects a shell to the network";
+            op.MinTier = Tier.Never;
+            RunString(exec.Text, c.Ctx with { Nesting = c.Ctx.Nesting + 1 });
+        }
+        if (StdinIsSecret(c.Ctx))
+        {
+            op.Tags.Add("secret-exfiltration");
+            op.Reason = "sends secrets or the environment over a raw connection";
+        }
+        if (IsLocalHost(host) && !op.Tags.Contains("secret-exfiltration"))
+        {
+            op.Tags.Add("local");
+            op.Shared = false;
+        }
+        return new StreamSource(StreamKind.Network);
+    }
+
+    internal StreamSource? RemoteCopy(SemanticsCall c)
+    {
+        var op = c.Op;
+        var operands = c.Inv.Positionals;
+        op.Suppressed = true;
+        if (operands.Count < 2) return null;
+        var dest = operands[^1];
+        var sources = operands.Take(operands.Count - 1).ToList();
+        bool recursive = c.Inv.HasAnyFlag("-r");
+        if (RemoteSpec(dest.Text) && !dest.Text.StartsWith('/'))
+        {
+            var files = sources.Where(s => !RemoteSpec(s.Text)).Select(s => ResolvePath(s, c.Ctx)).ToList();
+            bool secret = files.Exists(f => CredentialPaths.Describe(f, Home, recursive) is not null);
+            EmitEgress(op.Program, "upload", HostOf(dest.Text), "copies files to another machine", c.Ctx, secret);
+            var read = NewDraft(op.Program, "upload", OperationClass.Read, "reads files to upload them", c.Ctx);
+            read.PathTargets = true;
+            read.ReadsContent = true;
+            if (recursive) read.Tags.Add("recursive");
+            read.Targets.AddRange(files);
+            Emit(read);
+        }
+        else
+        {
+            var w = NewDraft(op.Program, "download", OperationClass.Create, "copies files from another machine", c.Ctx);
+            w.PathTargets = true;
+            w.Tags.Add("network");
+            w.Targets.Add(ResolvePath(dest, c.Ctx));
+            Emit(w);
+        }
+        return StreamSource.None;
+    }
+
+    internal StreamSource? Ssh(SemanticsCall c)
+    {
+        var op = c.Op;
+        var inv = c.Inv;
+        if (inv.Positionals.Count == 0) return null;
+        var host = HostOf(inv.Positionals[0].Text);
+        var env = EnvironmentNames.Max(op.Environment, EnvironmentNames.Detect(host));
+        op.Targets.Add(host);
+        op.Environment = env;
+        if (inv.Positionals.Count == 1)
+        {
+            if (StdinIsSecret(c.Ctx)) op.Tags.Add("secret-exfiltration");
+            op.Reason = c.Ctx.Stdin.Kind == StreamKind.Literal ? "runs input as commands on " + host : "opens a shell on " + host;
+            if (c.Ctx.Stdin.Kind == StreamKind.Literal && c.Ctx.Stdin.Text is { } script)
+            {
+                op.Suppressed = true;
+                RunString(script, c.Ctx with { RemoteHost = host, RemoteEnvironment = env, Nesting = c.Ctx.Nesting + 1, Stdin = StreamSource.None });
+            }
+            return StreamSource.Unknown;
+        }
+        // ssh joins the remaining words with spaces and the remote shell parses them.
+        op.Suppressed = true;
+        int start = inv.PositionalIndexes[1];
+        var remote = string.Join(' ', inv.Args.Skip(start).Select(a => a.Text));
+        if (StdinIsSecret(c.Ctx)) EmitEgress("ssh", "stdin", host, "sends input to " + host, c.Ctx, secretPayload: true);
+        RunString(remote, c.Ctx with { RemoteHost = host, RemoteEnvironment = env, Nesting = c.Ctx.Nesting + 1, Stdin = StreamSource.Unknown });
+        return StreamSource.Unknown;
+    }
+
+    internal StreamSource? GhApi(SemanticsCall c)
+    {
+        var op = c.Op;
+        var method = c.Inv.OptionValue("-X|--method")?.Text.ToUpperInvariant() ?? "POST";
+        var endpoint = c.Operands.FirstOrDefault().Text?.TrimStart('/') ?? "";
+        op.Targets.Clear();
+        op.Targets.Add(endpoint);
+        if (method == "GET") { op.Class = OperationClass.Read; op.MinTier = null; op.Shared = false; op.Reason = "reads the GitHub API"; }
+        else if (method == "DELETE" && WildcardMatch("repos/*/*", endpoint) && endpoint.Count(ch => ch == '/') == 2)
+        {
+            op.Class = OperationClass.Destroy;
+            op.Reason = "deletes a repository";
+            op.MinTier = Tier.Never;
+        }
+        return null;
+    }
+
+    internal StreamSource? S3Transfer(SemanticsCall c)
+    {
+        var op = c.Op;
+        var operands = c.Operands.ToList();
+        op.Targets.Clear();
+        if (operands.Count < 2) return null;
+        var src = operands[0];
+        var dst = operands[1];
+        bool upload = dst.Text.StartsWith("s3://", StringComparison.Ordinal);
+        op.Targets.Add(dst.Text);
+        op.Environment = EnvironmentNames.Max(op.Environment, EnvironmentNames.Detect(dst.Text + " " + src.Text));
+        if (!src.Text.StartsWith("s3://", StringComparison.Ordinal))
+        {
+            var read = NewDraft("aws", op.Verb, OperationClass.Read, "reads files to upload them", c.Ctx);
+            read.PathTargets = true;
+            read.ReadsContent = true;
+            if (c.Inv.HasAnyFlag("--recursive") || op.Verb == "s3 sync") read.Tags.Add("recursive");
+            read.Targets.Add(ResolvePath(src, c.Ctx));
+            Emit(read);
+        }
+        if (!upload)
+        {
+            // A download writes local files; the bucket is only read.
+            op.Shared = false;
+            if (op.Class == OperationClass.Delete) op.Shared = false;
+            op.Class = op.Class == OperationClass.Delete ? OperationClass.Delete : OperationClass.Create;
+            op.Reason = op.Class == OperationClass.Delete ? "deletes local files missing from the bucket" : "downloads objects";
+            op.Targets.Clear();
+            op.PathTargets = true;
+            op.Targets.Add(ResolvePath(dst, c.Ctx));
+            if (op.Verb == "s3 mv")
+            {
+                var del = NewDraft("aws", "s3 mv", OperationClass.Delete, "removes the objects it moves out of the bucket", c.Ctx);
+                del.Shared = true;
+                del.Targets.Add(src.Text);
+                Emit(del);
+            }
+            return null;
+        }
+        op.MinTier = Tier.WriteWithConfirmation;
+        return null;
+    }
+
+    internal StreamSource? DashDashCommand(SemanticsCall c)
+    {
+        var inv = c.Inv;
+        List<ShellArg> inner = inv.AfterDoubleDash >= 0 ? inv.Args.Skip(inv.AfterDoubleDash).ToList()
+            : inv.Positionals.Count > c.Consumed + 1 ? inv.Args.Skip(inv.PositionalIndexes[c.Consumed + 1]).ToList() : [];
+        if (inner.Count == 0) return null;
+        c.Op.Suppressed = true;
+        return Dispatch(inner, c.Ctx with { Nesting = c.Ctx.Nesting + 1 });
+    }
+}

@@ -1,0 +1,281 @@
+using Interlock.Actions;
+using Interlock.Knowledge;
+
+namespace Interlock.Shell;
+
+internal sealed partial class ShellAnalysisRun
+{
+    private StreamSource Unwrap(WrapperSpec wrapper, string name, List<ShellArg> args, CallContext ctx)
+    {
+        int i = 1;
+        switch (wrapper.Kind)
+        {
+            case WrapperKind.Env:
+                return UnwrapEnv(args, ctx);
+            case WrapperKind.JoinedShell:
+                i = SkipOptions(wrapper, args, 1);
+                if (i >= args.Count) return StreamSource.None;
+                if (args[i].Dynamic && !string.Join(' ', args.Skip(i).Select(a => a.Text)).Contains(' ', StringComparison.Ordinal))
+                {
+                    AddGap("dynamic-command", $"{name} runs text that is only known at run time", ctx.Text);
+                    var d = NewDraft(name, null, OperationClass.Exec, "evaluates text computed at run time", ctx);
+                    d.Tags.Add("dynamic-command");
+                    Emit(d);
+                    return StreamSource.Unknown;
+                }
+                return RunString(string.Join(' ', args.Skip(i).Select(a => a.Text)), ctx with { Nesting = ctx.Nesting + 1 });
+            case WrapperKind.Xargs:
+                return UnwrapXargs(wrapper, name, args, ctx);
+        }
+
+        // su's operand is a user, not a command; only -c runs something.
+        bool isSu = name == "su";
+        while (i < args.Count)
+        {
+            var a = args[i];
+            if (a.Dynamic) break;
+            var t = a.Text;
+            if (t == "--") { i++; break; }
+            if (t.Length < 2 || t[0] != '-') break;
+            if (wrapper.LookupOptions is { } lookup && Array.IndexOf(lookup.Split(' '), t) >= 0)
+            {
+                Emit(NewDraft(name, t, OperationClass.Read, "looks up a command or privileges", ctx));
+                return StreamSource.Unknown;
+            }
+            if (wrapper.CommandStringOptions is { } cso && Array.IndexOf(cso.Split(' '), t) >= 0 && i + 1 < args.Count)
+            {
+                if (wrapper.Privileged) EmitPrivilege(name, ctx);
+                return RunString(args[i + 1].Text, ctx with { Nesting = ctx.Nesting + 1, Privileged = ctx.Privileged || wrapper.Privileged });
+            }
+            if (name is "sudo" && t is "-s" or "--shell" or "-i" or "--login")
+            {
+                // `sudo -s cmd` runs cmd through a root shell; alone it opens one.
+                if (i + 1 >= args.Count)
+                {
+                    EmitPrivilege(name, ctx);
+                    return StreamSource.Unknown;
+                }
+            }
+            i += wrapper.ValueOptions.Contains(t) ? 2 : 1;
+        }
+        if (isSu)
+        {
+            EmitPrivilege(name, ctx);
+            return StreamSource.Unknown;
+        }
+        if (wrapper.Kind == WrapperKind.PrefixAfterOperands) i += wrapper.Operands;
+        if (wrapper.Privileged) EmitPrivilege(name, ctx);
+        if (i >= args.Count)
+        {
+            if (!wrapper.Privileged) Emit(NewDraft(name, null, OperationClass.Read, "runs nothing", ctx));
+            return StreamSource.None;
+        }
+        return Dispatch(args.GetRange(i, args.Count - i), ctx with { Privileged = ctx.Privileged || wrapper.Privileged, Nesting = ctx.Nesting + 1 });
+    }
+
+    private void EmitPrivilege(string name, CallContext ctx)
+    {
+        var d = NewDraft(name, null, OperationClass.Privilege, $"runs with raised privileges ({name})", ctx);
+        d.Tags.Add("sudo");
+        Emit(d);
+    }
+
+    private static int SkipOptions(WrapperSpec wrapper, List<ShellArg> args, int i)
+    {
+        while (i < args.Count && args[i].Text.Length > 1 && args[i].Text[0] == '-' && !args[i].Dynamic)
+        {
+            if (args[i].Text == "--") return i + 1;
+            i += wrapper.ValueOptions.Contains(args[i].Text) ? 2 : 1;
+        }
+        return i;
+    }
+
+    private StreamSource UnwrapEnv(List<ShellArg> args, CallContext ctx)
+    {
+        int i = 1;
+        var vars = ctx.Vars;
+        while (i < args.Count)
+        {
+            var a = args[i];
+            var t = a.Text;
+            if (a.Dynamic) break;
+            if (t is "-S" or "--split-string" && i + 1 < args.Count)
+            {
+                var split = args[i + 1].Text.Split([' ', '\t'], StringSplitOptions.RemoveEmptyEntries).Select(ShellArg.Static).ToList();
+                split.AddRange(args.Skip(i + 2));
+                return split.Count == 0 ? StreamSource.None : UnwrapEnv([ShellArg.Static("env"), .. split], ctx);
+            }
+            if (t.StartsWith("-S", StringComparison.Ordinal) && t.Length > 2)
+            {
+                var split = t[2..].Split([' ', '\t'], StringSplitOptions.RemoveEmptyEntries).Select(ShellArg.Static).ToList();
+                split.AddRange(args.Skip(i + 1));
+                return UnwrapEnv([ShellArg.Static("env"), .. split], ctx);
+            }
+            if (t is "-C" or "--chdir" && i + 1 < args.Count)
+            {
+                vars = vars.Fork();
+                vars.Set("PWD", ResolvePath(args[i + 1], ctx));
+                i += 2;
+                continue;
+            }
+            if (t is "-u" or "--unset") { i += 2; continue; }
+            if (t == "--") { i++; break; }
+            if (t.Length > 1 && t[0] == '-') { i++; continue; }
+            int eq = t.IndexOf('=', StringComparison.Ordinal);
+            if (eq > 0) { i++; continue; }
+            break;
+        }
+        if (i >= args.Count)
+        {
+            Emit(NewDraft("env", null, OperationClass.Read, "prints the environment", ctx));
+            return new StreamSource(StreamKind.Environment);
+        }
+        return Dispatch(args.GetRange(i, args.Count - i), ctx with { Vars = vars, Nesting = ctx.Nesting + 1 });
+    }
+
+    private StreamSource UnwrapXargs(WrapperSpec wrapper, string name, List<ShellArg> args, CallContext ctx)
+    {
+        int i = 1;
+        string? replace = null;
+        while (i < args.Count && args[i].Text.Length > 1 && args[i].Text[0] == '-' && !args[i].Dynamic)
+        {
+            var t = args[i].Text;
+            if (t == "--") { i++; break; }
+            if (t is "-I" or "-i" && i + 1 < args.Count) { replace = args[i + 1].Text; i += 2; continue; }
+            if (t.StartsWith("-I", StringComparison.Ordinal) && t.Length > 2) { replace = t[2..]; i++; continue; }
+            i += wrapper.ValueOptions.Contains(t) ? 2 : 1;
+        }
+        var inner = i < args.Count ? args.GetRange(i, args.Count - i) : [ShellArg.Static("echo")];
+
+        // Arguments that arrive on input: known when the input is literal text, unknown otherwise.
+        List<ShellArg> inputs;
+        if (name == "parallel" && inner.FindIndex(a => a.Text is ":::" or "::::") is var sep and >= 0)
+        {
+            inputs = inner.Skip(sep + 1).Where(a => a.Text is not (":::" or "::::")).ToList();
+            inner = inner.GetRange(0, sep);
+            if (inner.Count == 0) return StreamSource.None;
+        }
+        else if (ctx.Stdin.Kind == StreamKind.Literal && ctx.Stdin.Text is { } text)
+        {
+            inputs = text.Split([' ', '\t', '\n'], StringSplitOptions.RemoveEmptyEntries).Take(64).Select(ShellArg.Static).ToList();
+        }
+        else
+        {
+            inputs = [new ShellArg(ShellArg.Unknown.ToString(), true, false)];
+        }
+
+        var callCtx = ctx with { ExtraTag = "input-arguments", Nesting = ctx.Nesting + 1, Stdin = StreamSource.None };
+        if (replace is not null || name == "parallel" && inner.Exists(a => a.Text.Contains("{}", StringComparison.Ordinal)))
+        {
+            var marker = replace ?? "{}";
+            foreach (var input in inputs.Count == 0 ? [ShellArg.Static("")] : inputs.Take(8))
+            {
+                var substituted = inner.Select(a => a.Text.Contains(marker, StringComparison.Ordinal)
+                    ? new ShellArg(a.Text.Replace(marker, input.Text, StringComparison.Ordinal), a.Dynamic || input.Dynamic, a.Glob)
+                    : a).ToList();
+                Dispatch(substituted, callCtx);
+            }
+            return StreamSource.Unknown;
+        }
+        return Dispatch([.. inner, .. inputs], callCtx);
+    }
+
+    private StreamSource RunProgram(ProgramSpec spec, string program, List<ShellArg> args, CallContext ctx)
+    {
+        var inv = Invocation.Parse(program, args.GetRange(1, args.Count - 1), spec);
+        if (spec.Semantics is not null && ProgramSemantics.Apply(spec.Semantics, this, inv, null, ctx, 0) is { } early)
+            return early;
+
+        foreach (var entry in spec.Entries)
+        {
+            if (!MatchPath(entry.Segments, inv.Positionals, out int consumed)) continue;
+            var row = entry.Row;
+            if (row.AnyFlag is not null && !inv.HasAnyFlag(row.AnyFlag)) continue;
+            if (row.NoFlag is not null && inv.HasAnyFlag(row.NoFlag)) continue;
+            if (row.AnyArg is not null && !AnyPositionalMatches(inv, consumed, row.AnyArg)) continue;
+            return RunRow(spec, row, program, inv, consumed, ctx);
+        }
+
+        var sub = inv.Positionals.Count > 0 ? inv.Positionals[0].Display : "";
+        AddGap("unknown-subcommand", sub.Length == 0 ? $"'{program}' used in a way Interlock does not know" : $"'{program} {sub}' is not a subcommand Interlock knows", ctx.Text);
+        var draft = NewDraft(program, sub, OperationClass.Exec, "runs a subcommand Interlock does not know", ctx);
+        draft.Tags.Add("unknown-subcommand");
+        Emit(draft);
+        return StreamSource.Unknown;
+    }
+
+    private StreamSource RunRow(ProgramSpec spec, CommandRow row, string program, Invocation inv, int consumed, CallContext ctx)
+    {
+        var draft = NewDraft(program, consumed == 0 ? null : string.Join(' ', inv.Positionals.Take(consumed).Select(p => p.Text)), row.Class, row.Reason, ctx);
+        draft.PathTargets = row.PathTargets;
+        draft.ReadsContent = row.ReadsContent;
+        draft.Shared |= row.Shared;
+        draft.Irreversible = row.Irreversible;
+        draft.MinTier = row.MinTier;
+        foreach (var tag in row.Tags.Split(' ', StringSplitOptions.RemoveEmptyEntries)) draft.Tags.Add(tag);
+        if (row.Targets)
+        {
+            for (int i = consumed; i < inv.Positionals.Count; i++)
+                draft.Targets.Add(row.PathTargets ? ResolvePath(inv.Positionals[i], ctx) : inv.Positionals[i].Display);
+        }
+        if (spec.DetectEnvironment || draft.Shared)
+        {
+            var env = ctx.RemoteEnvironment;
+            foreach (var a in inv.Args) env = EnvironmentNames.Max(env, EnvironmentNames.Detect(a.Text));
+            draft.Environment = EnvironmentNames.Max(draft.Environment, env);
+        }
+        var output = StreamSource.Unknown;
+        if (row.Semantics is not null)
+            output = ProgramSemantics.Apply(row.Semantics, this, inv, draft, ctx, consumed) ?? StreamSource.Unknown;
+        Emit(draft);
+        return output;
+    }
+
+    private static bool AnyPositionalMatches(Invocation inv, int from, string globs)
+    {
+        for (int i = from; i < inv.Positionals.Count; i++)
+        {
+            if (inv.Positionals[i].Dynamic) continue;
+            foreach (var g in globs.Split('|'))
+                if (WildcardMatch(g, inv.Positionals[i].Text)) return true;
+        }
+        return false;
+    }
+
+    /// <summary>Matches subcommand segments (globs, <c>**</c> for any run) against leading positionals.</summary>
+    private static bool MatchPath(string[] segments, List<ShellArg> positionals, out int consumed)
+    {
+        consumed = 0;
+        return MatchFrom(segments, 0, positionals, 0, ref consumed);
+    }
+
+    private static bool MatchFrom(string[] segments, int s, List<ShellArg> positionals, int p, ref int consumed)
+    {
+        if (s == segments.Length) { consumed = p; return true; }
+        if (segments[s] == "**")
+        {
+            for (int skip = 0; skip <= 4 && p + skip <= positionals.Count; skip++)
+            {
+                if (MatchFrom(segments, s + 1, positionals, p + skip, ref consumed)) return true;
+            }
+            return false;
+        }
+        if (p >= positionals.Count || positionals[p].Dynamic) return false;
+        return WildcardMatch(segments[s], positionals[p].Text) && MatchFrom(segments, s + 1, positionals, p + 1, ref consumed);
+    }
+
+    /// <summary><c>*</c> and <c>?</c> wildcards, anchored; linear in practice for table patterns.</summary>
+    internal static bool WildcardMatch(ReadOnlySpan<char> pattern, ReadOnlySpan<char> text)
+    {
+        int p = 0, t = 0, star = -1, mark = 0;
+        while (t < text.Length)
+        {
+            if (p < pattern.Length && (pattern[p] == '?' || pattern[p] == text[t])) { p++; t++; }
+            else if (p < pattern.Length && pattern[p] == '*') { star = p++; mark = t; }
+            else if (star >= 0) { p = star + 1; t = ++mark; }
+            else return false;
+        }
+        while (p < pattern.Length && pattern[p] == '*') p++;
+        return p == pattern.Length;
+    }
+}

@@ -1,0 +1,745 @@
+using Interlock.Actions;
+using Interlock.Knowledge;
+using Interlock.Knowledge.Statements;
+using Interlock.Risk;
+
+namespace Interlock.Shell;
+
+// Semantics handlers named by command-knowledge rows (see ProgramSemantics).
+internal sealed partial class ShellAnalysisRun
+{
+    private static readonly string[] ProtectedBranches = ["main", "master", "trunk", "develop", "production", "prod", "release", "release/*", "release-*", "stable", "live", "gh-pages"];
+
+    // ---- files -------------------------------------------------------------------------
+
+    internal StreamSource? Rm(SemanticsCall c)
+    {
+        if (c.Inv.HasAnyFlag("-r|-R|--recursive")) c.Op.Tags.Add("recursive");
+        if (c.Inv.HasAnyFlag("-f|--force")) c.Op.Tags.Add("force");
+        if (c.Op.Targets.Count == 0) c.Op.Suppressed = true;
+        return null;
+    }
+
+    internal StreamSource? Dd(SemanticsCall c)
+    {
+        var op = c.Op;
+        op.Suppressed = true;
+        foreach (var a in c.Inv.Positionals)
+        {
+            if (a.Text.StartsWith("of=", StringComparison.Ordinal))
+            {
+                var path = ResolvePath(a with { Text = a.Text[3..] }, c.Ctx);
+                var w = NewDraft("dd", "of", OperationClass.Update, "writes raw blocks over a file", c.Ctx);
+                w.PathTargets = true;
+                w.Targets.Add(path);
+                if (PathLocations.Classify(path, Workspace, Home) == Location.Device)
+                {
+                    w.Class = OperationClass.Destroy;
+                    w.Reason = "overwrites a disk device";
+                    w.Irreversible = true;
+                    w.Tags.Add("device");
+                }
+                Emit(w);
+            }
+            else if (a.Text.StartsWith("if=", StringComparison.Ordinal))
+            {
+                var r = NewDraft("dd", "if", OperationClass.Read, "reads raw blocks", c.Ctx);
+                r.PathTargets = true;
+                r.ReadsContent = true;
+                r.Targets.Add(ResolvePath(a with { Text = a.Text[3..] }, c.Ctx));
+                Emit(r);
+            }
+        }
+        return StreamSource.Unknown;
+    }
+
+    internal StreamSource? Move(SemanticsCall c)
+    {
+        var op = c.Op;
+        if (c.Inv.HasAnyFlag("-r|-R|--recursive")) op.Tags.Add("recursive");
+        var dest = c.Inv.OptionValue("-t|--target-directory");
+        var last = dest is { } d ? ResolvePath(d, c.Ctx) : op.Targets.Count > 1 ? op.Targets[^1] : null;
+        if (last is "/dev/null")
+        {
+            // Moving into /dev/null deletes the sources.
+            op.Class = OperationClass.Delete;
+            op.Reason = "moves files into /dev/null, deleting them";
+            op.Tags.Add("recursive");
+            op.Targets.RemoveAt(op.Targets.Count - 1);
+        }
+        return null;
+    }
+
+    internal StreamSource? Copy(SemanticsCall c)
+    {
+        var op = c.Op;
+        bool recursive = c.Inv.HasAnyFlag("-r|-R|-a|--recursive|--archive");
+        var destOption = c.Inv.OptionValue("-t|--target-directory");
+        if (op.Targets.Count == 0) return null;
+        var sources = destOption is null ? op.Targets.Take(op.Targets.Count - 1).ToList() : [.. op.Targets];
+        var dest = destOption is { } d ? ResolvePath(d, c.Ctx) : op.Targets[^1];
+        // Sources are read: copying a credential file is a credential read.
+        if (sources.Count > 0)
+        {
+            var read = NewDraft(op.Program, op.Verb, OperationClass.Read, "reads files to copy them", c.Ctx);
+            read.PathTargets = true;
+            read.ReadsContent = true;
+            if (recursive) read.Tags.Add("recursive");
+            read.Targets.AddRange(sources);
+            Emit(read);
+        }
+        op.Targets.Clear();
+        op.Targets.Add(dest);
+        op.ReadsContent = false;
+        return null;
+    }
+
+    internal StreamSource? Chmod(SemanticsCall c)
+    {
+        var op = c.Op;
+        if (c.Inv.HasAnyFlag("-R|--recursive")) op.Tags.Add("recursive");
+        if (op.Targets.Count == 0) return null;
+        bool hasReference = c.Inv.OptionValue("--reference") is not null;
+        if (!hasReference && c.Inv.Positionals.Count > 0 && op.Program is "chmod" or "chown" or "chgrp")
+        {
+            var mode = c.Inv.Positionals[0].Text;
+            op.Targets.RemoveAt(0);
+            if (op.Program == "chmod")
+            {
+                bool setuid = mode.Length == 4 && mode[0] is '2' or '4' or '6' or '7' && mode.All(char.IsAsciiDigit)
+                    || (mode.Contains('s', StringComparison.Ordinal) && (mode.Contains('+', StringComparison.Ordinal) || mode.Contains('=', StringComparison.Ordinal)));
+                if (setuid)
+                {
+                    op.Class = OperationClass.Privilege;
+                    op.Reason = "makes a program run as its owner (setuid/setgid)";
+                    op.Tags.Add("setuid");
+                }
+                if (mode.EndsWith("777", StringComparison.Ordinal) || mode is "a+rwx" or "o+w" or "a+w") op.Tags.Add("world-writable");
+            }
+        }
+        return null;
+    }
+
+    internal StreamSource? Sed(SemanticsCall c)
+    {
+        var op = c.Op;
+        bool scriptInOption = c.Inv.OptionValue("-e|--expression|-f|--file") is not null;
+        var files = c.Inv.Positionals.Skip(scriptInOption ? 0 : 1).ToList();
+        bool inPlace = c.Inv.Options.Exists(o => o.Name.StartsWith("-i", StringComparison.Ordinal) || o.Name.StartsWith("--in-place", StringComparison.Ordinal)
+            || (o.Name.Length > 2 && o.Name[0] == '-' && o.Name[1] != '-' && o.Name.Contains('i', StringComparison.Ordinal)));
+        op.PathTargets = true;
+        foreach (var f in files) op.Targets.Add(ResolvePath(f, c.Ctx));
+        if (inPlace)
+        {
+            op.Class = OperationClass.Update;
+            op.Reason = "edits files in place";
+            op.ReadsContent = false;
+        }
+        else
+        {
+            op.ReadsContent = true;
+            op.Reason = "filters text";
+        }
+        return PassThrough(c, files.Count == 0);
+    }
+
+    internal StreamSource? Tar(SemanticsCall c)
+    {
+        var op = c.Op;
+        var inv = c.Inv;
+        // Mode from the first bundled word (`tar czf x.tgz dir`) or from flags.
+        var first = inv.Args.Count > 0 ? inv.Args[0].Text : "";
+        bool bundled = first.Length > 0 && first[0] != '-';
+        string letters = bundled ? first : string.Concat(inv.Options.Where(o => o.Name.Length > 1 && o.Name[1] != '-').Select(o => o.Name[1..]));
+        bool create = letters.Contains('c', StringComparison.Ordinal) || inv.HasAnyFlag("--create|--append|-r|--update|-u") || letters.Contains('r', StringComparison.Ordinal);
+        bool extract = letters.Contains('x', StringComparison.Ordinal) || inv.HasAnyFlag("--extract|--get");
+        var operands = inv.Positionals.Skip(bundled ? 1 : 0).ToList();
+        var archive = inv.OptionValue("-f|--file");
+        if (archive is null && bundled && letters.Contains('f', StringComparison.Ordinal) && operands.Count > 0)
+        {
+            archive = operands[0];
+            operands.RemoveAt(0);
+        }
+        op.PathTargets = true;
+        if (create)
+        {
+            op.Class = OperationClass.Create;
+            op.Reason = "creates an archive";
+            if (archive is { } a && a.Text != "-") op.Targets.Add(ResolvePath(a, c.Ctx));
+            var read = NewDraft("tar", "c", OperationClass.Read, "reads files into an archive", c.Ctx);
+            read.PathTargets = true;
+            read.ReadsContent = true;
+            read.Tags.Add("recursive");
+            foreach (var s in operands) read.Targets.Add(ResolvePath(s, c.Ctx));
+            Emit(read);
+            if (inv.HasAnyFlag("--remove-files"))
+            {
+                var del = NewDraft("tar", "--remove-files", OperationClass.Delete, "deletes files after archiving them", c.Ctx);
+                del.PathTargets = true;
+                del.Tags.Add("recursive");
+                del.Targets.AddRange(read.Targets);
+                Emit(del);
+            }
+            return archive is null || archive.Value.Text == "-" ? new StreamSource(read.Targets.Any(t => CredentialPaths.Describe(t, Home, true) is not null) ? StreamKind.Secret : StreamKind.Unknown) : StreamSource.None;
+        }
+        if (extract)
+        {
+            op.Class = OperationClass.Create;
+            op.Reason = "extracts an archive";
+            var dir = inv.OptionValue("-C|--directory");
+            op.Targets.Add(dir is { } d ? ResolvePath(d, c.Ctx) : ResolvePath(ShellArg.Static("."), c.Ctx));
+            return null;
+        }
+        op.Reason = "lists an archive";
+        op.ReadsContent = false;
+        return null;
+    }
+
+    internal StreamSource? Archive(SemanticsCall c)
+    {
+        var op = c.Op;
+        if (op.Targets.Count == 0) return null;
+        var read = NewDraft(op.Program, null, OperationClass.Read, "reads files into an archive", c.Ctx);
+        read.PathTargets = true;
+        read.ReadsContent = true;
+        if (c.Inv.HasAnyFlag("-r|--recurse-paths") || op.Program is "7z" or "7za") read.Tags.Add("recursive");
+        read.Targets.AddRange(op.Targets.Skip(1));
+        Emit(read);
+        op.Targets.RemoveRange(1, op.Targets.Count - 1);
+        op.ReadsContent = false;
+        return null;
+    }
+
+    internal StreamSource? Find(SemanticsCall c)
+    {
+        var op = c.Op;
+        var args = c.Inv.Args;
+        int i = 0;
+        var roots = new List<string>();
+        // Leading -H/-L/-P, then the roots, then the expression.
+        while (i < args.Count && args[i].Text is "-H" or "-L" or "-P" or "-O0" or "-O1" or "-O2" or "-O3" or "-D") i += args[i].Text == "-D" ? 2 : 1;
+        while (i < args.Count && !(args[i].Text.Length > 0 && args[i].Text[0] is '-' or '(' or '!' or ')') ) roots.Add(ResolvePath(args[i++], c.Ctx));
+        if (roots.Count == 0) roots.Add(ResolvePath(ShellArg.Static("."), c.Ctx));
+        op.PathTargets = true;
+        op.ReadsContent = false;
+        op.Targets.AddRange(roots);
+        op.Reason = "searches for files";
+
+        var scope = roots.Select(r => new ShellArg(r.TrimEnd('/') + "/" + ShellArg.Unknown, true, false)).ToList();
+        for (; i < args.Count; i++)
+        {
+            var t = args[i].Text;
+            if (t == "-delete")
+            {
+                var del = NewDraft("find", "-delete", OperationClass.Delete, "deletes every file the search finds", c.Ctx);
+                del.PathTargets = true;
+                del.Tags.Add("recursive");
+                del.Targets.AddRange(roots);
+                Emit(del);
+            }
+            else if (t is "-exec" or "-execdir" or "-ok" or "-okdir")
+            {
+                int end = i + 1;
+                while (end < args.Count && args[end].Text is not (";" or "+")) end++;
+                var inner = new List<ShellArg>();
+                for (int k = i + 1; k < end; k++)
+                {
+                    var a = args[k];
+                    if (a.Text == "{}") inner.AddRange(scope.Take(1));
+                    else if (a.Text.Contains("{}", StringComparison.Ordinal))
+                        inner.Add(new ShellArg(a.Text.Replace("{}", scope[0].Text, StringComparison.Ordinal), true, a.Glob));
+                    else inner.Add(a);
+                }
+                if (inner.Count > 0) Dispatch(inner, c.Ctx with { ExtraTag = "find-exec", Nesting = c.Ctx.Nesting + 1, Stdin = StreamSource.None });
+                i = end;
+            }
+            else if (t is "-fprint" or "-fprint0" or "-fprintf" or "-fls" && i + 1 < args.Count)
+            {
+                var w = NewDraft("find", t, OperationClass.Update, "writes search results to a file", c.Ctx);
+                w.PathTargets = true;
+                w.Targets.Add(ResolvePath(args[i + 1], c.Ctx));
+                Emit(w);
+            }
+        }
+        return StreamSource.Unknown;
+    }
+
+    internal StreamSource? Rsync(SemanticsCall c)
+    {
+        var op = c.Op;
+        var operands = c.Inv.Positionals;
+        if (operands.Count < 2) return null;
+        bool IsRemote(ShellArg a) => !a.Text.StartsWith('/') && !a.Text.StartsWith('.') && (a.Text.Contains("::", StringComparison.Ordinal) || a.Text.StartsWith("rsync://", StringComparison.Ordinal) || RemoteSpec(a.Text));
+        var dest = operands[^1];
+        var sources = operands.Take(operands.Count - 1).ToList();
+        op.Targets.Clear();
+        if (c.Inv.HasAnyFlag("-r|-a|--recursive|--archive")) op.Tags.Add("recursive");
+        if (IsRemote(dest))
+        {
+            op.Class = OperationClass.Egress;
+            op.Reason = "uploads files to another machine";
+            op.Shared = true;
+            op.PathTargets = false;
+            op.Targets.Add(dest.Text);
+            op.Environment = EnvironmentNames.Detect(dest.Text);
+            var read = NewDraft("rsync", null, OperationClass.Read, "reads files to upload them", c.Ctx);
+            read.PathTargets = true;
+            read.ReadsContent = true;
+            read.Tags.UnionWith(op.Tags);
+            foreach (var s in sources) if (!IsRemote(s)) read.Targets.Add(ResolvePath(s, c.Ctx));
+            Emit(read);
+        }
+        else
+        {
+            op.Targets.Add(ResolvePath(dest, c.Ctx));
+            var read = NewDraft("rsync", null, OperationClass.Read, "reads files to copy them", c.Ctx);
+            read.PathTargets = true;
+            read.ReadsContent = true;
+            read.Tags.UnionWith(op.Tags);
+            foreach (var s in sources) if (!IsRemote(s)) read.Targets.Add(ResolvePath(s, c.Ctx));
+            if (read.Targets.Count > 0) Emit(read);
+        }
+        if (c.Inv.Options.Exists(o => o.Name.StartsWith("--delete", StringComparison.Ordinal) || o.Name is "--remove-source-files"))
+        {
+            var del = NewDraft("rsync", "--delete", OperationClass.Delete, "deletes files at the destination that the source lacks", c.Ctx);
+            del.Tags.Add("recursive");
+            del.Shared = op.Shared;
+            del.Environment = op.Environment;
+            del.PathTargets = op.PathTargets;
+            del.Targets.AddRange(op.Targets);
+            Emit(del);
+        }
+        return null;
+    }
+
+    private static bool RemoteSpec(string text)
+    {
+        int colon = text.IndexOf(':', StringComparison.Ordinal);
+        int slash = text.IndexOf('/', StringComparison.Ordinal);
+        return colon > 0 && (slash < 0 || colon < slash);
+    }
+
+    private static readonly HashSet<string> PatternFirst = new(StringComparer.Ordinal) { "grep", "egrep", "fgrep", "zgrep", "rg", "ag", "ack", "awk", "gawk", "mawk", "nawk", "jq", "yq", "xq", "look" };
+    private static readonly HashSet<string> Decoders = new(StringComparer.Ordinal) { "base64", "base32", "xxd", "openssl", "gunzip", "zcat", "bzcat", "xzcat" };
+
+    internal StreamSource? Reader(SemanticsCall c)
+    {
+        var op = c.Op;
+        var program = op.Program;
+        bool patternInOption = c.Inv.OptionValue("-e|--regexp|-f|--file|--from-file") is not null;
+        if (PatternFirst.Contains(program) && !patternInOption && op.Targets.Count > 0)
+        {
+            var code = c.Inv.Positionals[0].Text;
+            op.Targets.RemoveAt(0);
+            if (program.EndsWith("awk", StringComparison.Ordinal)) ScanCode(program, code, c.Ctx);
+        }
+        if (c.Inv.HasAnyFlag("-r|-R|--recursive")) op.Tags.Add("recursive");
+        if (program is "tr" or "expand" or "unexpand" or "fold" or "column" or "rev") op.Targets.Clear();
+        bool decoding = Decoders.Contains(program) && (c.Inv.HasAnyFlag("-d|--decode|-D|-r|--revert") || program is "gunzip" or "zcat" or "bzcat" or "xzcat");
+        if (decoding) return new StreamSource(StreamKind.Decoded);
+        if (op.Targets.Exists(t => CredentialPaths.Describe(t, Home, op.Tags.Contains("recursive")) is not null)) return new StreamSource(StreamKind.Secret);
+        return PassThrough(c, op.Targets.Count == 0);
+    }
+
+    /// <summary>A filter passes sensitive input on: secrets stay secrets after <c>base64</c> or <c>sed</c>.</summary>
+    private static StreamSource? PassThrough(SemanticsCall c, bool readsStdin) =>
+        readsStdin && c.Ctx.Stdin.Kind is StreamKind.Secret or StreamKind.Environment or StreamKind.Network or StreamKind.Decoded
+            ? c.Ctx.Stdin with { Text = null } : null;
+
+    internal StreamSource? Printer(SemanticsCall c)
+    {
+        var op = c.Op;
+        var program = op.Program;
+        if (program is "printenv" or "env")
+        {
+            var names = c.Inv.Positionals.Where(p => !p.Dynamic).Select(p => p.Text).ToList();
+            if (names.Count == 0) return new StreamSource(StreamKind.Environment);
+            if (names.Exists(CredentialPaths.IsSecretName))
+            {
+                op.Class = OperationClass.CredentialRead;
+                op.Reason = "prints a secret-named environment variable";
+                op.Tags.Add("secret");
+                return new StreamSource(StreamKind.Secret);
+            }
+            return StreamSource.Unknown;
+        }
+        if (program is "echo" or "printf" or "cowsay" or "figlet")
+        {
+            if (c.Ctx.Referenced is { } refs && refs.Any(CredentialPaths.IsSecretName))
+            {
+                op.Class = OperationClass.CredentialRead;
+                op.Reason = "prints a secret-named variable (" + refs.First(CredentialPaths.IsSecretName) + ")";
+                op.Tags.Add("secret");
+                return new StreamSource(StreamKind.Secret);
+            }
+            var words = c.Inv.Args.Where(a => !(program == "echo" && a.Text is "-n" or "-e" or "-E" or "-ne" or "-en")).Select(a => a.Text);
+            var text = string.Join(' ', words);
+            if (program == "printf") text = text.Replace("\\n", "\n", StringComparison.Ordinal);
+            return new StreamSource(StreamKind.Literal, text + "\n");
+        }
+        if (program is "ls" or "dir") return StreamSource.Unknown;
+        return StreamSource.Unknown;
+    }
+
+    internal StreamSource? Source(SemanticsCall c)
+    {
+        var op = c.Op;
+        if (op.Targets.Count == 0) return null;
+        var arg = c.Inv.Positionals[0];
+        if (arg.ProcessSource is StreamKind.Network or StreamKind.Decoded)
+            MarkForeignCode(op, arg.ProcessSource);
+        op.Targets.RemoveRange(1, op.Targets.Count - 1);
+        op.ReadsContent = false;
+        return null;
+    }
+
+    private static void MarkForeignCode(OperationDraft op, StreamKind kind)
+    {
+        op.Class = OperationClass.Exec;
+        if (kind == StreamKind.Network)
+        {
+            op.Reason = "runs code downloaded from the network without review";
+            op.Tags.Add("remote-code");
+        }
+        else
+        {
+            op.Reason = "runs decoded, unreviewed code";
+            op.Tags.Add("obfuscated-code");
+        }
+        op.Irreversible = true;
+    }
+
+    // ---- git ---------------------------------------------------------------------------
+
+    internal StreamSource? GitConfig(SemanticsCall c)
+    {
+        foreach (var (name, value) in c.Inv.Options)
+        {
+            if (name is "-C" or "--git-dir" or "--work-tree" && value is { } dir)
+            {
+                var path = ResolvePath(dir, c.Ctx);
+                var loc = PathLocations.Classify(path, Workspace, Home);
+                if (loc is not (Location.WorkspaceRoot or Location.WorkspaceContent or Location.WorkspaceGit or Location.Temp or Location.WorkspaceRegenerable))
+                {
+                    // Another repository: its work-destroying commands count as outside the workspace.
+                    _gitOutside = path;
+                }
+            }
+            if (name is not "-c" || value is not { } kv) continue;
+            var text = kv.Text;
+            int eq = text.IndexOf('=', StringComparison.Ordinal);
+            if (eq < 0) continue;
+            var key = text[..eq].ToLowerInvariant();
+            var val = text[(eq + 1)..];
+            bool shellValue = (key.StartsWith("alias.", StringComparison.Ordinal) && val.StartsWith('!'))
+                || key is "core.sshcommand" or "core.pager" or "core.editor" or "core.fsmonitor" or "core.hookspath" or "diff.external" or "sequence.editor" or "gpg.program"
+                || (key.StartsWith("credential", StringComparison.Ordinal) && val.StartsWith('!'))
+                || key.EndsWith(".textconv", StringComparison.Ordinal) || key.StartsWith("filter.", StringComparison.Ordinal);
+            if (shellValue)
+                RunString(val.TrimStart('!'), c.Ctx with { Nesting = c.Ctx.Nesting + 1, ExtraTag = "git-config-command" });
+        }
+        return null;
+    }
+
+    private string? _gitOutside;
+
+    private void ApplyGitOutside(OperationDraft op)
+    {
+        if (_gitOutside is null) return;
+        if (op.Class is OperationClass.HistoryRewrite or OperationClass.Delete or OperationClass.Destroy)
+        {
+            op.PathTargets = true;
+            op.Targets.Clear();
+            op.Targets.Add(_gitOutside);
+        }
+    }
+
+    internal StreamSource? GitPush(SemanticsCall c)
+    {
+        var op = c.Op;
+        ApplyGitOutside(op);
+        var operands = c.Operands.ToList();
+        op.Targets.Clear();
+        if (c.Inv.HasAnyFlag("-n|--dry-run"))
+        {
+            op.Class = OperationClass.Read;
+            op.Reason = "previews a push";
+            op.MinTier = null;
+            op.Shared = false;
+            return null;
+        }
+        bool lease = c.Inv.HasAnyFlag("--force-with-lease|--force-if-includes");
+        bool protectedRef = false;
+        foreach (var refspec in operands.Skip(1))
+        {
+            var text = refspec.Text;
+            var dst = text.TrimStart('+');
+            int colon = dst.IndexOf(':', StringComparison.Ordinal);
+            if (colon >= 0) dst = dst[(colon + 1)..];
+            if (dst.StartsWith("refs/heads/", StringComparison.Ordinal)) dst = dst["refs/heads/".Length..];
+            op.Targets.Add("refs/heads/" + dst);
+            if (refspec.Dynamic || ProtectedBranches.Any(p => WildcardMatch(p, dst))) protectedRef = true;
+        }
+        if (operands.Count > 0) op.Environment = EnvironmentNames.Max(op.Environment, EnvironmentNames.Detect(operands[0].Text));
+        if (protectedRef) op.Tags.Add("protected-branch");
+        if (c.Inv.HasAnyFlag("--tags|--follow-tags")) op.Tags.Add("tags");
+
+        if (op.Class == OperationClass.HistoryRewrite && lease && !c.Inv.HasAnyFlag("-f|--force") && !operands.Skip(1).Any(o => o.Text.StartsWith('+')))
+        {
+            // A lease refuses to overwrite commits the pusher hasn't seen: safe on a feature branch, not on a shared one.
+            if (protectedRef)
+            {
+                op.Shared = true;
+                op.Irreversible = true;
+                op.MinTier = Tier.Never;
+                op.Reason = "force-pushes over a protected branch";
+            }
+            else
+            {
+                op.Class = OperationClass.Update;
+                op.Reason = "force-pushes a feature branch with a lease";
+            }
+            return null;
+        }
+        if (op.Class == OperationClass.Update && (protectedRef || op.Tags.Contains("tags")))
+        {
+            op.Shared = true;
+            op.MinTier = Tier.WriteWithConfirmation;
+            op.Reason = protectedRef ? "pushes directly to a protected branch" : "pushes tags, which often trigger releases";
+        }
+        return null;
+    }
+
+    internal StreamSource? GitCheckout(SemanticsCall c)
+    {
+        var op = c.Op;
+        if (c.Inv.HasAnyFlag("-b|-B|--orphan|--track|-t|--detach")) return null;
+        bool discards = c.Inv.AfterDoubleDash >= 0 || c.Operands.Any(o => o.Text is "." or "*" or ":/");
+        if (op.Verb == "restore") discards = !c.Inv.HasAnyFlag("--staged|-S") || c.Inv.HasAnyFlag("-W|--worktree");
+        if (discards)
+        {
+            op.Class = OperationClass.HistoryRewrite;
+            op.Reason = "discards uncommitted changes to files";
+            op.Irreversible = true;
+        }
+        ApplyGitOutside(op);
+        return null;
+    }
+
+    // ---- containers and clusters ---------------------------------------------------------
+
+    private static readonly string[] ClusterScopedKinds =
+        ["ns", "namespace", "namespaces", "pv", "persistentvolume", "persistentvolumes", "pvc", "persistentvolumeclaim", "persistentvolumeclaims",
+         "crd", "crds", "customresourcedefinition", "customresourcedefinitions", "node", "nodes", "no", "all", "clusterrole", "clusterroles",
+         "clusterrolebinding", "clusterrolebindings", "storageclass", "sc", "statefulset", "statefulsets", "sts", "deployment", "deployments", "deploy"];
+
+    internal StreamSource? KubectlDelete(SemanticsCall c)
+    {
+        var op = c.Op;
+        if (c.Inv.HasAnyFlag("--dry-run") || c.Inv.Options.Exists(o => o.Name == "--dry-run"))
+        {
+            op.Class = OperationClass.Read;
+            op.Reason = "previews a delete";
+            op.Shared = false;
+            op.Irreversible = false;
+            return null;
+        }
+        foreach (var ns in c.Inv.OptionValues("-n|--namespace|--context|--cluster"))
+            op.Environment = EnvironmentNames.Max(op.Environment, EnvironmentNames.Detect(ns.Text));
+        var kind = c.Operands.FirstOrDefault().Text ?? "";
+        var bareKind = kind.Split('/')[0].Split('.')[0].ToLowerInvariant();
+        bool wide = c.Inv.HasAnyFlag("--all|-A|--all-namespaces") || c.Inv.OptionValue("-l|--selector") is not null && c.Inv.HasAnyFlag("--all-namespaces|-A");
+        if (c.Inv.HasAnyFlag("-A|--all-namespaces")) op.Environment = EnvironmentKind.Production;
+        if (ClusterScopedKinds.Contains(bareKind) || wide)
+        {
+            op.Class = OperationClass.Destroy;
+            op.Reason = wide ? "deletes every matching resource" : $"deletes {bareKind} and everything that depends on it";
+            op.MinTier = bareKind is "deployment" or "deployments" or "deploy" or "statefulset" or "statefulsets" or "sts" && !wide && op.Environment != EnvironmentKind.Production
+                ? Tier.WriteWithConfirmation : Tier.Never;
+            if (op.MinTier == Tier.WriteWithConfirmation) op.Class = OperationClass.Delete;
+        }
+        return null;
+    }
+
+    internal StreamSource? KubectlExec(SemanticsCall c)
+    {
+        var op = c.Op;
+        var inv = c.Inv;
+        var env = op.Environment;
+        foreach (var v in inv.OptionValues("-n|--namespace|--context|--cluster")) env = EnvironmentNames.Max(env, EnvironmentNames.Detect(v.Text));
+        var pod = c.Operands.FirstOrDefault().Text ?? "";
+        env = EnvironmentNames.Max(env, EnvironmentNames.Detect(pod));
+        op.Environment = env;
+        List<ShellArg> inner = inv.AfterDoubleDash >= 0
+            ? inv.Args.Skip(inv.AfterDoubleDash).ToList()
+            : inv.Positionals.Skip(c.Consumed + 1).ToList();
+        op.Targets.Clear();
+        op.Targets.Add(pod);
+        if (inner.Count == 0)
+        {
+            op.Reason = "attaches to a pod";
+            return null;
+        }
+        op.Suppressed = true;
+        Dispatch(inner, c.Ctx with { RemoteHost = "pod/" + pod, RemoteEnvironment = env, Nesting = c.Ctx.Nesting + 1, Stdin = StreamSource.Unknown });
+        return StreamSource.Unknown;
+    }
+
+    internal StreamSource? DockerExec(SemanticsCall c)
+    {
+        var op = c.Op;
+        var operands = c.Operands.ToList();
+        if (operands.Count == 0) return null;
+        var container = operands[0].Text;
+        var env = EnvironmentNames.Max(op.Environment, EnvironmentNames.Detect(container));
+        op.Environment = env;
+        op.Targets.Add(container);
+        if (operands.Count < 2) return null;
+        op.Suppressed = true;
+        int start = c.Inv.PositionalIndexes[c.Consumed + 1];
+        var inner = c.Inv.Args.Skip(start).ToList();
+        Dispatch(inner, c.Ctx with { RemoteHost = "container/" + container, RemoteEnvironment = env, Nesting = c.Ctx.Nesting + 1, Stdin = StreamSource.Unknown });
+        return StreamSource.Unknown;
+    }
+
+    internal StreamSource? DockerRun(SemanticsCall c)
+    {
+        var op = c.Op;
+        var mounts = c.Inv.OptionValues("-v|--volume|--mount").Select(v => v.Text).ToList();
+        bool hostRoot = mounts.Exists(m => m.StartsWith("/:", StringComparison.Ordinal) || m.Contains("source=/,", StringComparison.Ordinal) || m.Contains("docker.sock", StringComparison.Ordinal)
+            || m.StartsWith("/etc:", StringComparison.Ordinal) || m.StartsWith("/var:", StringComparison.Ordinal) || m.StartsWith("/root", StringComparison.Ordinal));
+        if (c.Inv.HasAnyFlag("--privileged|--pid=host|--net=host|--network=host|--cap-add=SYS_ADMIN|--cap-add=ALL|--userns=host") || hostRoot)
+        {
+            var p = NewDraft("docker", "run", OperationClass.Privilege, hostRoot ? "runs a container with the host's root file system or Docker socket mounted" : "runs a privileged container with host access", c.Ctx);
+            p.MinTier = Tier.WriteWithConfirmation;
+            Emit(p);
+        }
+        foreach (var m in mounts)
+        {
+            var host = m.Split(':')[0];
+            if (host.Length == 0) continue;
+            var path = ResolvePath(ShellArg.Static(host), c.Ctx);
+            if (CredentialPaths.Describe(path, Home, recursive: true) is { } why)
+            {
+                var cred = NewDraft("docker", "run", OperationClass.CredentialRead, "mounts credentials into a container: " + why, c.Ctx);
+                cred.Targets.Add(path);
+                cred.PathTargets = true;
+                Emit(cred);
+            }
+        }
+        return null;
+    }
+
+    // ---- data stores -------------------------------------------------------------------
+
+    internal StreamSource? Sql(SemanticsCall c)
+    {
+        var op = c.Op;
+        var inv = c.Inv;
+        var statements = new List<string>();
+        statements.AddRange(inv.OptionValues("-c|--command|-e|--execute|-q|--query|-cmd").Select(v => v.Text));
+        if (op.Program is "sqlite3" or "sqlite" or "duckdb")
+        {
+            op.Shared = false;
+            if (inv.Positionals.Count > 0) op.Targets.Add(ResolvePath(inv.Positionals[0], c.Ctx));
+            statements.AddRange(inv.Positionals.Skip(1).Select(p => p.Text));
+        }
+        else
+        {
+            foreach (var p in inv.Positionals) op.Targets.Add(p.Display);
+            if (op.Program is "psql" && inv.HasAnyFlag("-l|--list")) { op.Reason = "lists databases"; return null; }
+        }
+        bool fromFile = inv.OptionValue("-f|--file") is not null;
+        if (statements.Count == 0 && c.Ctx.Stdin.Kind == StreamKind.Literal && c.Ctx.Stdin.Text is { } body) statements.Add(body);
+        else if (statements.Count == 0 && (fromFile || c.Ctx.Stdin.Kind is not StreamKind.None))
+        {
+            op.Class = OperationClass.Exec;
+            op.Reason = fromFile ? "runs a SQL file whose statements are not visible here" : "runs SQL from input whose statements are not visible here";
+            op.MinTier = Tier.WriteWithConfirmation;
+            return null;
+        }
+        if (statements.Count == 0) return null;
+
+        op.Suppressed = true;
+        foreach (var sql in statements)
+        {
+            foreach (var f in SqlStatementAnalyzer.Analyze(sql))
+            {
+                var s = NewDraft(op.Program, f.Verb, f.Class, f.Reason, c.Ctx);
+                s.Shared = op.Shared && f.Class != OperationClass.Read;
+                s.Environment = op.Environment;
+                s.Irreversible = f.Critical;
+                s.Targets.AddRange(f.Targets);
+                if (f.Critical) s.MinTier = Tier.Never;
+                else if (f.Class != OperationClass.Read) s.MinTier = Tier.WriteWithConfirmation;
+                if (f.Class == OperationClass.Destroy) s.Tags.Add("destructive");
+                Emit(s);
+                if (f.ShellCommand is { } shell) RunString(shell, c.Ctx with { Nesting = c.Ctx.Nesting + 1, RemoteHost = "database-server", RemoteEnvironment = op.Environment });
+            }
+        }
+        return StreamSource.Unknown;
+    }
+
+    internal StreamSource? Redis(SemanticsCall c)
+    {
+        var op = c.Op;
+        var inv = c.Inv;
+        if (inv.HasAnyFlag("--scan|--bigkeys|--memkeys|--stat|--latency|--hotkeys|-v|--version|--help")) { op.Reason = "reads keys or server state"; return null; }
+        var lines = new List<List<string>>();
+        if (inv.Positionals.Count > 0) lines.Add(inv.Positionals.Select(p => p.Text).ToList());
+        else if (c.Ctx.Stdin.Kind == StreamKind.Literal && c.Ctx.Stdin.Text is { } text)
+            lines.AddRange(text.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l.Split(' ', StringSplitOptions.RemoveEmptyEntries).ToList()));
+        else if (c.Ctx.Stdin.Kind is not StreamKind.None)
+        {
+            op.Class = OperationClass.Exec;
+            op.Reason = "runs Redis commands from input that is not visible here";
+            op.MinTier = Tier.WriteWithConfirmation;
+            return null;
+        }
+        if (lines.Count == 0) return null;
+        op.Suppressed = true;
+        foreach (var words in lines)
+        {
+            var f = DataStoreCommands.Redis(words);
+            var s = NewDraft(op.Program, f.Verb, f.Class, f.Reason, c.Ctx);
+            s.Shared = f.Class != OperationClass.Read;
+            s.Environment = op.Environment;
+            s.Targets.AddRange(f.Targets);
+            s.Irreversible = f.Critical;
+            if (f.Critical) s.MinTier = Tier.Never;
+            else if (f.Class != OperationClass.Read) s.MinTier = Tier.WriteWithConfirmation;
+            Emit(s);
+        }
+        return StreamSource.Unknown;
+    }
+
+    internal StreamSource? Mongo(SemanticsCall c)
+    {
+        var op = c.Op;
+        string? code = c.Inv.OptionValue("--eval")?.Text;
+        if (code is null && c.Ctx.Stdin.Kind == StreamKind.Literal) code = c.Ctx.Stdin.Text;
+        if (code is null)
+        {
+            if (c.Inv.OptionValue("--file|-f") is not null || c.Ctx.Stdin.Kind is not StreamKind.None || c.Inv.Positionals.Skip(1).Any(p => p.Text.EndsWith(".js", StringComparison.Ordinal)))
+            {
+                op.Class = OperationClass.Exec;
+                op.Reason = "runs MongoDB shell code that is not visible here";
+                op.MinTier = Tier.WriteWithConfirmation;
+            }
+            return null;
+        }
+        op.Suppressed = true;
+        foreach (var f in DataStoreCommands.Mongo(code))
+        {
+            var s = NewDraft(op.Program, f.Verb, f.Class, f.Reason, c.Ctx);
+            s.Shared = f.Class != OperationClass.Read;
+            s.Environment = op.Environment;
+            s.Irreversible = f.Critical;
+            if (f.Critical) s.MinTier = Tier.Never;
+            else if (f.Class != OperationClass.Read) s.MinTier = Tier.WriteWithConfirmation;
+            foreach (var p in c.Inv.Positionals) s.Targets.Add(p.Display);
+            Emit(s);
+        }
+        return StreamSource.Unknown;
+    }
+}

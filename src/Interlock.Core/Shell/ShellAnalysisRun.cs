@@ -1,0 +1,502 @@
+using Interlock.Actions;
+using Interlock.Knowledge;
+
+namespace Interlock.Shell;
+
+/// <summary>How a command is being run: its variables, input, nesting, and what wraps it (sudo, ssh, xargs).</summary>
+internal readonly record struct CallContext(
+    VariableScope Vars,
+    StreamSource Stdin,
+    string Source,
+    string Text,
+    int Nesting,
+    bool Privileged = false,
+    string? RemoteHost = null,
+    EnvironmentKind RemoteEnvironment = EnvironmentKind.Unknown,
+    string? ExtraTag = null,
+    IReadOnlyList<string>? Referenced = null);
+
+/// <summary>An operation being assembled from a table row and refined by semantics.</summary>
+internal sealed class OperationDraft
+{
+    public required string Program { get; set; }
+    public string? Verb { get; set; }
+    public required OperationClass Class { get; set; }
+    public required string Reason { get; set; }
+    public List<string> Targets { get; } = [];
+    public bool PathTargets { get; set; }
+    public bool ReadsContent { get; set; }
+    public bool Shared { get; set; }
+    public bool Irreversible { get; set; }
+    public Risk.Tier? MinTier { get; set; }
+    public HashSet<string> Tags { get; } = new(StringComparer.Ordinal);
+    public EnvironmentKind Environment { get; set; }
+    public string Text { get; set; } = "";
+    /// <summary>Set by semantics that replaced this operation with more precise ones.</summary>
+    public bool Suppressed { get; set; }
+}
+
+/// <summary>One analysis of one action: walks the syntax tree, tracks variables and pipes, and collects operations.</summary>
+internal sealed partial class ShellAnalysisRun
+{
+    private readonly ShellCommandAnalyzer _analyzer;
+    private readonly CommandKnowledge _knowledge;
+    private readonly WordExpander _expander;
+    private readonly long _started;
+    private readonly Dictionary<string, FunctionDefinition> _functions = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _activeFunctions = new(StringComparer.Ordinal);
+    private int _commands;
+    private bool _stopped;
+    private CallContext _current;
+
+    public ShellAnalysisRun(ShellCommandAnalyzer analyzer, string workspace, string home)
+    {
+        _analyzer = analyzer;
+        _knowledge = analyzer.Knowledge;
+        Workspace = workspace;
+        Home = home;
+        _started = analyzer.Time.GetTimestamp();
+        _expander = new WordExpander(RunSubstitution);
+    }
+
+    public string Workspace { get; }
+    public string Home { get; }
+    public List<Operation> Operations { get; } = [];
+    public List<AnalysisGap> Gaps { get; } = [];
+
+    public void Run(string command)
+    {
+        var vars = new VariableScope(Home, Workspace);
+        vars.Set("SHELL", "/bin/bash");
+        vars.Set("USER", Home.EndsWith("/root", StringComparison.Ordinal) ? "root" : Home[(Home.LastIndexOf('/') + 1)..]);
+        vars.Set("OLDPWD", null);
+        var ctx = new CallContext(vars, StreamSource.None, command, command, 0);
+        RunString(command, ctx);
+    }
+
+    public void AddGap(string kind, string detail, string text = "")
+    {
+        if (Gaps.Count < 64) Gaps.Add(new AnalysisGap(kind, detail, Clip(text)));
+    }
+
+    private static string Clip(string text) => text.Length <= 240 ? text : text[..237] + "...";
+
+    /// <summary>Parses and analyzes a command string (the action itself, <c>bash -c</c>, <c>eval</c>, <c>ssh</c>).</summary>
+    internal StreamSource RunString(string text, CallContext ctx)
+    {
+        if (ctx.Nesting > _analyzer.Limits.MaxNesting)
+        {
+            AddGap("budget", $"command strings nest deeper than the nesting budget of {_analyzer.Limits.MaxNesting}", text);
+            return StreamSource.Unknown;
+        }
+        var parsed = ShellParser.Parse(text, _analyzer.Limits.Parser);
+        if (parsed.BudgetExceeded is not null)
+        {
+            AddGap("budget", $"{parsed.Error} (parser {parsed.BudgetExceeded} budget)", text);
+            return StreamSource.Unknown;
+        }
+        if (parsed.Error is not null)
+        {
+            // bash runs the lines before a syntax error, so the partial script is still analyzed.
+            AddGap("parse-error", $"the shell text does not parse: {parsed.Error} at offset {parsed.ErrorPosition}", text);
+        }
+        return RunScript(parsed.Script, ctx with { Source = text });
+    }
+
+    private StreamSource RunSubstitution(ShellScript script, VariableScope vars)
+    {
+        var output = RunScript(script, _current with { Vars = vars, Stdin = StreamSource.None, Nesting = _current.Nesting + 1 });
+        return output;
+    }
+
+    private StreamSource RunScript(ShellScript script, CallContext ctx)
+    {
+        var last = StreamSource.None;
+        foreach (var item in script.Items)
+        {
+            foreach (var pipeline in item.Pipelines)
+            {
+                if (_stopped) return StreamSource.Unknown;
+                last = RunPipeline(pipeline, ctx);
+            }
+        }
+        return last;
+    }
+
+    private StreamSource RunPipeline(Pipeline pipeline, CallContext ctx)
+    {
+        var stdin = ctx.Stdin;
+        bool subshells = pipeline.Commands.Count > 1;
+        foreach (var command in pipeline.Commands)
+        {
+            var vars = subshells ? ctx.Vars.Fork() : ctx.Vars;
+            stdin = RunCommand(command, ctx with { Vars = vars, Stdin = stdin });
+        }
+        return stdin;
+    }
+
+    private StreamSource RunCommand(ShellCommand command, CallContext ctx)
+    {
+        switch (command)
+        {
+            case SimpleCommand simple:
+                return RunSimple(simple, ctx);
+            case FunctionDefinition def:
+                _functions[def.Name] = def;
+                return StreamSource.None;
+            case CompoundCommand compound:
+                return RunCompound(compound, ctx);
+            default:
+                AddGap("unsupported", $"a {command.GetType().Name} is not analyzed");
+                return StreamSource.Unknown;
+        }
+    }
+
+    private StreamSource RunCompound(CompoundCommand compound, CallContext ctx)
+    {
+        var vars = compound.Kind == CompoundKind.Subshell ? ctx.Vars.Fork() : ctx.Vars;
+        var text = Slice(ctx.Source, compound.Start, compound.End);
+        ctx = ctx with { Vars = vars, Text = text };
+        _current = ctx;
+        var stdin = ApplyRedirections(compound.Redirections, ctx) ?? ctx.Stdin;
+        ctx = ctx with { Stdin = stdin };
+
+        var words = new List<ShellArg>();
+        _expander.ExpandAll(compound.Words, vars, words);
+
+        if (compound.Kind is CompoundKind.For or CompoundKind.Select && compound.Variable is { } variable)
+        {
+            // Analyze the body once per known item (bounded), so `for d in /etc /usr; do rm -rf $d; done` is seen.
+            bool allStatic = words.Count > 0 && words.TrueForAll(w => !w.Dynamic && !w.Glob);
+            if (allStatic && words.Count <= 8)
+            {
+                foreach (var item in words)
+                {
+                    vars.Set(variable, item.Text);
+                    foreach (var body in compound.Bodies) RunScript(body, ctx);
+                }
+                return StreamSource.Unknown;
+            }
+            vars.Set(variable, words.Count == 1 && !words[0].Dynamic ? words[0].Text : null);
+        }
+        foreach (var body in compound.Bodies) RunScript(body, ctx);
+        return StreamSource.Unknown;
+    }
+
+    private static string Slice(string source, int start, int end) =>
+        start >= 0 && end <= source.Length && end > start ? source[start..end] : source;
+
+    private bool OverBudget()
+    {
+        if (_stopped) return true;
+        var limits = _analyzer.Limits;
+        if (++_commands > limits.MaxCommands)
+        {
+            AddGap("budget", $"more than {limits.MaxCommands} commands (command budget)");
+            _stopped = true;
+        }
+        else if (Operations.Count >= limits.MaxOperations)
+        {
+            AddGap("budget", $"more than {limits.MaxOperations} operations (operation budget)");
+            _stopped = true;
+        }
+        else if ((_commands & 15) == 0 && _analyzer.Time.GetElapsedTime(_started) > limits.TimeBudget)
+        {
+            AddGap("budget", $"analysis took longer than the time budget of {limits.TimeBudget.TotalMilliseconds:0} ms");
+            _stopped = true;
+        }
+        return _stopped;
+    }
+
+    private StreamSource RunSimple(SimpleCommand simple, CallContext ctx)
+    {
+        if (OverBudget()) return StreamSource.Unknown;
+        var text = Slice(ctx.Source, simple.Start, simple.End);
+        ctx = ctx with { Text = text };
+        _current = ctx;
+        _expander.ResetReferences();
+
+        foreach (var assignment in simple.Assignments)
+        {
+            var value = _expander.ExpandSingle(assignment.Value, ctx.Vars);
+            if (assignment.ArrayItems is { } items)
+            {
+                var scratch = new List<ShellArg>();
+                _expander.ExpandAll(items, ctx.Vars, scratch);
+            }
+            if (simple.Words.Count > 0) continue; // an environment for that command only
+            if (assignment.ArrayItems is not null || value.Dynamic) ctx.Vars.Set(assignment.Name, null);
+            else if (assignment.Append) ctx.Vars.Set(assignment.Name, ctx.Vars.TryGet(assignment.Name, out var old) ? old + value.Text : null);
+            else ctx.Vars.Set(assignment.Name, value.Text);
+        }
+
+        var args = new List<ShellArg>(simple.Words.Count);
+        _expander.ExpandAll(simple.Words, ctx.Vars, args);
+        var referenced = _expander.ReferencedNames.Count == 0 ? null : _expander.ReferencedNames.ToArray();
+        var stdin = ApplyRedirections(simple.Redirections, ctx) ?? ctx.Stdin;
+        if (args.Count == 0) return StreamSource.None;
+        return Dispatch(args, ctx with { Stdin = stdin, Referenced = referenced });
+    }
+
+    /// <summary>Records file writes and reads done by redirections; returns the command's input when a redirection supplies it.</summary>
+    private StreamSource? ApplyRedirections(IReadOnlyList<Redirection> redirections, CallContext ctx)
+    {
+        StreamSource? stdin = null;
+        foreach (var r in redirections)
+        {
+            switch (r.Operator)
+            {
+                case RedirectionOperator.Output or RedirectionOperator.Append or RedirectionOperator.Clobber
+                    or RedirectionOperator.OutputAndError or RedirectionOperator.AppendOutputAndError or RedirectionOperator.ReadWrite:
+                {
+                    var target = _expander.ExpandSingle(r.Target, ctx.Vars);
+                    if (IsHarmlessSink(target.Text)) break;
+                    var append = r.Operator is RedirectionOperator.Append or RedirectionOperator.AppendOutputAndError;
+                    var draft = NewDraft("redirect", append ? ">>" : ">", OperationClass.Update,
+                        append ? "appends output to a file" : "writes output to a file, replacing its contents", ctx);
+                    draft.PathTargets = true;
+                    draft.Targets.Add(ResolvePath(target, ctx));
+                    Emit(draft);
+                    break;
+                }
+                case RedirectionOperator.DuplicateOutput:
+                {
+                    // `>&file` (not a descriptor) writes to a file.
+                    var target = _expander.ExpandSingle(r.Target, ctx.Vars);
+                    if (target.Text.Length > 0 && target.Text != "-" && !target.Text.All(char.IsAsciiDigit) && !IsHarmlessSink(target.Text))
+                    {
+                        var draft = NewDraft("redirect", ">&", OperationClass.Update, "writes output to a file, replacing its contents", ctx);
+                        draft.PathTargets = true;
+                        draft.Targets.Add(ResolvePath(target, ctx));
+                        Emit(draft);
+                    }
+                    break;
+                }
+                case RedirectionOperator.Input:
+                {
+                    var target = _expander.ExpandSingle(r.Target, ctx.Vars);
+                    var path = ResolvePath(target, ctx);
+                    var draft = NewDraft("redirect", "<", OperationClass.Read, "reads a file as input", ctx);
+                    draft.PathTargets = true;
+                    draft.ReadsContent = true;
+                    draft.Targets.Add(path);
+                    Emit(draft);
+                    stdin = CredentialPaths.Describe(path, Home) is not null ? new StreamSource(StreamKind.Secret)
+                        : target.ProcessSource is StreamKind.Network or StreamKind.Decoded or StreamKind.Secret ? new StreamSource(target.ProcessSource)
+                        : StreamSource.Unknown;
+                    break;
+                }
+                case RedirectionOperator.HereDocument:
+                {
+                    var body = r.HereDocument is null ? "" : _expander.ExpandSingle(r.HereDocument, ctx.Vars).Text;
+                    stdin = new StreamSource(StreamKind.Literal, body);
+                    break;
+                }
+                case RedirectionOperator.HereString:
+                {
+                    var word = _expander.ExpandSingle(r.Target, ctx.Vars);
+                    stdin = new StreamSource(StreamKind.Literal, word.Text + "\n");
+                    break;
+                }
+            }
+        }
+        return stdin;
+    }
+
+    private static bool IsHarmlessSink(string path) =>
+        path is "/dev/null" or "/dev/stdout" or "/dev/stderr" or "/dev/tty" || path.StartsWith("/dev/fd/", StringComparison.Ordinal);
+
+    /// <summary>Resolves a path argument against the current directory; paths on a remote host stay unknown-rooted.</summary>
+    internal string ResolvePath(ShellArg arg, CallContext ctx)
+    {
+        var text = arg.Text;
+        if (ctx.RemoteHost is not null)
+            return text.StartsWith('/') ? PathResolver.Normalize(text) : ShellArg.Unknown + "/" + text;
+        var cwd = ctx.Vars.TryGet("PWD", out var pwd) ? pwd! : ShellArg.Unknown.ToString();
+        return PathResolver.Resolve(text, cwd, Home);
+    }
+
+    internal OperationDraft NewDraft(string program, string? verb, OperationClass cls, string reason, CallContext ctx)
+    {
+        var draft = new OperationDraft { Program = program, Verb = verb, Class = cls, Reason = reason, Text = ctx.Text };
+        if (ctx.Privileged) draft.Tags.Add("sudo");
+        if (ctx.ExtraTag is not null) draft.Tags.Add(ctx.ExtraTag);
+        if (ctx.RemoteHost is not null)
+        {
+            draft.Tags.Add("remote");
+            draft.Shared = cls != OperationClass.Read;
+            draft.Environment = ctx.RemoteEnvironment;
+        }
+        return draft;
+    }
+
+    /// <summary>Adds an operation, plus a credential read for each credential file it reads.</summary>
+    internal void Emit(OperationDraft draft)
+    {
+        if (draft.Suppressed) return;
+        if (Operations.Count >= _analyzer.Limits.MaxOperations)
+        {
+            if (!_stopped) AddGap("budget", $"more than {_analyzer.Limits.MaxOperations} operations (operation budget)");
+            _stopped = true;
+            return;
+        }
+        var op = new Operation
+        {
+            Program = draft.Program,
+            Verb = draft.Verb,
+            Class = draft.Class,
+            Targets = draft.Targets.ToArray(),
+            PathTargets = draft.PathTargets,
+            Environment = draft.Environment,
+            Reversible = !draft.Irreversible,
+            SharedState = draft.Shared,
+            MinTier = draft.MinTier,
+            Tags = draft.Tags.Count == 0 ? Operation.EmptyTags : draft.Tags,
+            Reason = draft.Reason,
+            Text = Clip(draft.Text),
+        };
+        Operations.Add(op);
+
+        if (draft.PathTargets && draft.ReadsContent && draft.Class is OperationClass.Read or OperationClass.Create or OperationClass.Exec or OperationClass.Egress)
+        {
+            bool recursive = draft.Tags.Contains("recursive");
+            foreach (var target in draft.Targets)
+            {
+                var why = CredentialPaths.Describe(target, Home, recursive);
+                if (why is null) continue;
+                var cred = NewDraft(draft.Program, draft.Verb, OperationClass.CredentialRead, "reads credentials: " + why, _current with { Text = draft.Text });
+                cred.Targets.Add(target);
+                cred.PathTargets = true;
+                cred.Tags.Add("secret");
+                Emit(cred);
+            }
+        }
+    }
+
+    /// <summary>Finds what a command (after expansion) really runs and analyzes it.</summary>
+    internal StreamSource Dispatch(List<ShellArg> args, CallContext ctx)
+    {
+        _current = ctx;
+        var first = args[0];
+        if (first.Dynamic || first.Glob || first.Text.Length == 0)
+        {
+            AddGap("dynamic-command", $"the command name '{first.Display}' is only known at run time", ctx.Text);
+            var draft = NewDraft(first.Display, null, OperationClass.Exec, "runs a command whose name is computed at run time", ctx);
+            draft.Tags.Add("dynamic-command");
+            Emit(draft);
+            return StreamSource.Unknown;
+        }
+
+        var name = first.Text;
+        var program = name;
+        int slash = name.LastIndexOf('/');
+        if (slash >= 0)
+        {
+            var baseName = name[(slash + 1)..];
+            if (baseName.Length > 0 && _knowledge.Knows(baseName)) program = baseName;
+            else return RunScriptFile(args, ctx);
+        }
+
+        if (_functions.TryGetValue(program, out var function) && _activeFunctions.Add(program))
+        {
+            try
+            {
+                var fnVars = ctx.Vars; // functions share the caller's variables; positional parameters stay unknown
+                return RunCommand(function.Body, ctx with { Vars = fnVars, Nesting = ctx.Nesting + 1 });
+            }
+            finally
+            {
+                _activeFunctions.Remove(program);
+            }
+        }
+
+        if (TryBuiltin(program, args, ctx, out var builtinOutput)) return builtinOutput;
+
+        if (_knowledge.TryGetWrapper(program, out var wrapper)) return Unwrap(wrapper, program, args, ctx);
+
+        if (_knowledge.TryGetProgram(program, out var spec))
+        {
+            if (args.Count > 1 && IsHelpRequest(args))
+            {
+                Emit(NewDraft(program, "--help", OperationClass.Read, "prints help or version", ctx));
+                return StreamSource.Unknown;
+            }
+            return RunProgram(spec, program, args, ctx);
+        }
+
+        AddGap("unknown-program", $"'{program}' is not a program Interlock knows", ctx.Text);
+        var unknown = NewDraft(program, null, OperationClass.Exec, "runs a program Interlock does not know", ctx);
+        unknown.Tags.Add("unknown-program");
+        Emit(unknown);
+        return StreamSource.Unknown;
+    }
+
+    private static bool IsHelpRequest(List<ShellArg> args)
+    {
+        for (int i = 1; i < args.Count; i++)
+        {
+            if (args[i].Text is "--help" or "--version") return true;
+        }
+        return false;
+    }
+
+    private StreamSource RunScriptFile(List<ShellArg> args, CallContext ctx)
+    {
+        var path = ResolvePath(args[0], ctx);
+        var draft = NewDraft(args[0].Text[(args[0].Text.LastIndexOf('/') + 1)..], null, OperationClass.Exec, "runs a script or program by path", ctx);
+        draft.Targets.Add(path);
+        draft.PathTargets = true;
+        draft.Tags.Add("local-script");
+        Emit(draft);
+        return StreamSource.Unknown;
+    }
+
+    private bool TryBuiltin(string program, List<ShellArg> args, CallContext ctx, out StreamSource output)
+    {
+        output = StreamSource.None;
+        switch (program)
+        {
+            case "cd" or "pushd" or "chdir":
+            {
+                var target = args.Count > 1 ? args[1] : ShellArg.Static(Home);
+                if (target.Text == "-" || target.Dynamic) ctx.Vars.Set("PWD", null);
+                else ctx.Vars.Set("PWD", ResolvePath(target, ctx));
+                return true;
+            }
+            case "popd":
+                ctx.Vars.Set("PWD", null);
+                return true;
+            case "export" or "declare" or "typeset" or "local" or "readonly":
+            {
+                bool any = false;
+                for (int i = 1; i < args.Count; i++)
+                {
+                    var t = args[i].Text;
+                    int eq = t.IndexOf('=', StringComparison.Ordinal);
+                    if (eq > 0 && !t.StartsWith('-')) { ctx.Vars.Set(t[..eq], args[i].Dynamic ? null : t[(eq + 1)..]); any = true; }
+                }
+                if (!any && (args.Count == 1 || args.Exists(a => a.Text == "-p")))
+                {
+                    Emit(NewDraft(program, null, OperationClass.Read, "prints the environment", ctx));
+                    output = new StreamSource(StreamKind.Environment);
+                }
+                return true;
+            }
+            case "unset":
+                for (int i = 1; i < args.Count; i++) if (!args[i].Text.StartsWith('-')) ctx.Vars.Set(args[i].Text, "");
+                return true;
+            case "read" or "mapfile" or "readarray" or "getopts":
+                for (int i = 1; i < args.Count; i++) if (!args[i].Text.StartsWith('-')) ctx.Vars.Set(args[i].Text, null);
+                return true;
+            case "set" when args.Count == 1:
+                Emit(NewDraft("set", null, OperationClass.Read, "prints the environment", ctx));
+                output = new StreamSource(StreamKind.Environment);
+                return true;
+            case "alias" when args.Count > 1:
+                // An alias defines a name for later command lines; its text runs only when used.
+                return true;
+            default:
+                return false;
+        }
+    }
+}

@@ -1,0 +1,24 @@
+namespace Interlock.Shell;
+
+/// <summary>Shell variables known while analyzing one command line; a null value means "set, but unknown".</summary>
+internal sealed class VariableScope
+{
+    private readonly Dictionary<string, string?> _values;
+
+    public VariableScope(string home, string cwd)
+    {
+        _values = new(StringComparer.Ordinal) { ["HOME"] = home, ["PWD"] = cwd };
+    }
+
+    private VariableScope(Dictionary<string, string?> values) => _values = new(values, StringComparer.Ordinal);
+
+    /// <summary>A copy for a subshell or substitution: its assignments don't leak out.</summary>
+    public VariableScope Fork() => new(_values);
+
+    public void Set(string name, string? value) => _values[name] = value;
+
+    /// <summary>True with the value when known; false when unset or unknown.</summary>
+    public bool TryGet(string name, out string? value) => _values.TryGetValue(name, out value) && value is not null;
+
+    public string Home => _values["HOME"] ?? "/";
+}

@@ -1,0 +1,203 @@
+using System.Text;
+
+namespace Interlock.Shell;
+
+/// <summary>
+/// Expands words the way bash would, as far as can be known before run time: tildes, known variables,
+/// brace lists and word splitting of known values. Substitutions are handed to <see cref="_onScript"/> to be analyzed,
+/// since they run even when their output is only data.
+/// </summary>
+internal sealed class WordExpander
+{
+    private const int MaxBraceWords = 64;
+    private readonly Func<ShellScript, VariableScope, StreamSource> _onScript;
+
+    public WordExpander(Func<ShellScript, VariableScope, StreamSource> onScript) => _onScript = onScript;
+
+    /// <summary>Names of the parameters expanded since the last <see cref="ResetReferences"/> (for secret-printing checks).</summary>
+    public List<string> ReferencedNames { get; } = [];
+
+    public void ResetReferences() => ReferencedNames.Clear();
+
+    /// <summary>Expands each word, appending results (a word may expand to none or several).</summary>
+    public void ExpandAll(IReadOnlyList<ShellWord> words, VariableScope vars, List<ShellArg> into)
+    {
+        foreach (var word in words) Expand(word, vars, into);
+    }
+
+    public void Expand(ShellWord word, VariableScope vars, List<ShellArg> into)
+    {
+        var sb = new StringBuilder();
+        bool dynamic = false, glob = false, split = false, braces = false, anyQuoted = false;
+        var source = StreamKind.None;
+        AppendParts(word.Parts, vars, sb, ref dynamic, ref glob, ref split, ref braces, ref anyQuoted, ref source);
+        var text = sb.ToString();
+
+        if (split)
+        {
+            // An unquoted expansion with blanks splits into several words.
+            foreach (var piece in text.Split([' ', '\t', '\n'], StringSplitOptions.RemoveEmptyEntries))
+                AddBraced(piece, dynamic && piece.Contains(ShellArg.Unknown), glob, braces, into);
+            return;
+        }
+
+        if (text.Length == 0 && !anyQuoted && word.Parts.Count > 0 && !dynamic)
+            return; // unquoted empty expansion vanishes
+
+        if (source != StreamKind.None) into.Add(new ShellArg(text, dynamic, glob, source));
+        else AddBraced(text, dynamic, glob, braces, into);
+    }
+
+    /// <summary>Expands a word to a single string (assignment values, redirection targets): no splitting or braces.</summary>
+    public ShellArg ExpandSingle(ShellWord word, VariableScope vars)
+    {
+        var sb = new StringBuilder();
+        bool dynamic = false, glob = false, split = false, braces = false, anyQuoted = false;
+        var source = StreamKind.None;
+        AppendParts(word.Parts, vars, sb, ref dynamic, ref glob, ref split, ref braces, ref anyQuoted, ref source);
+        return new ShellArg(sb.ToString(), dynamic, glob, source);
+    }
+
+    private void AppendParts(
+        IReadOnlyList<WordPart> parts, VariableScope vars, StringBuilder sb,
+        ref bool dynamic, ref bool glob, ref bool split, ref bool braces, ref bool anyQuoted, ref StreamKind source)
+    {
+        foreach (var part in parts)
+        {
+            if (part.Quoted) anyQuoted = true;
+            switch (part)
+            {
+                case LiteralPart lit:
+                    sb.Append(lit.Text);
+                    if (!lit.Quoted)
+                    {
+                        if (lit.Text.AsSpan().IndexOfAny("*?[") >= 0) glob = true;
+                        if (lit.Text.Contains('{', StringComparison.Ordinal) && lit.Text.Contains(',', StringComparison.Ordinal)) braces = true;
+                    }
+                    break;
+                case TildePart tilde:
+                    sb.Append(tilde.User.Length == 0 ? vars.Home : tilde.User == "root" ? "/root" : "/home/" + tilde.User);
+                    break;
+                case ParameterPart param:
+                    AppendParameter(param, vars, sb, ref dynamic, ref glob, ref split, ref braces, ref anyQuoted, ref source);
+                    break;
+                case CommandSubstitutionPart sub:
+                    _onScript(sub.Script, vars.Fork());
+                    if (IsPwd(sub.Script) && vars.TryGet("PWD", out var pwd)) sb.Append(pwd);
+                    else { sb.Append(ShellArg.Unknown); dynamic = true; }
+                    break;
+                case ProcessSubstitutionPart proc:
+                    source = _onScript(proc.Script, vars.Fork()).Kind;
+                    sb.Append("/dev/fd/63");
+                    break;
+                case ArithmeticPart arith:
+                    if (arith.Expansions.Count > 0)
+                        AppendParts(arith.Expansions, vars, new StringBuilder(), ref dynamic, ref glob, ref split, ref braces, ref anyQuoted, ref source);
+                    sb.Append(ShellArg.Unknown);
+                    dynamic = true;
+                    break;
+            }
+        }
+    }
+
+    private void AppendParameter(
+        ParameterPart param, VariableScope vars, StringBuilder sb,
+        ref bool dynamic, ref bool glob, ref bool split, ref bool braces, ref bool anyQuoted, ref StreamKind source)
+    {
+        ReferencedNames.Add(param.Name);
+        if (param.SubscriptExpansions.Count > 0)
+            AppendParts(param.SubscriptExpansions, vars, new StringBuilder(), ref dynamic, ref glob, ref split, ref braces, ref anyQuoted, ref source);
+        bool known = vars.TryGet(param.Name, out var value);
+        switch (param.Operator)
+        {
+            case null:
+                if (known)
+                {
+                    sb.Append(value);
+                    if (!param.Quoted && value!.AsSpan().IndexOfAny(" \t\n") >= 0) split = true;
+                    return;
+                }
+                break;
+            case ":-" or "-" or ":=" or "=":
+                if (known && value!.Length > 0) { sb.Append(value); return; }
+                if (known && param.Argument is not null)
+                {
+                    AppendParts(param.Argument.Parts, vars, sb, ref dynamic, ref glob, ref split, ref braces, ref anyQuoted, ref source);
+                    return;
+                }
+                if (param.Argument is not null)
+                {
+                    // Unknown variable: the default is still analyzed, since its substitutions run.
+                    var scratch = new StringBuilder();
+                    AppendParts(param.Argument.Parts, vars, scratch, ref dynamic, ref glob, ref split, ref braces, ref anyQuoted, ref source);
+                }
+                break;
+            default:
+                if (param.Argument is not null)
+                {
+                    var scratch = new StringBuilder();
+                    AppendParts(param.Argument.Parts, vars, scratch, ref dynamic, ref glob, ref split, ref braces, ref anyQuoted, ref source);
+                }
+                break;
+        }
+        sb.Append(ShellArg.Unknown);
+        dynamic = true;
+    }
+
+    private static bool IsPwd(ShellScript script) =>
+        script.Items.Count == 1 && script.Items[0].Pipelines.Count == 1 && script.Items[0].Pipelines[0].Commands.Count == 1
+        && script.Items[0].Pipelines[0].Commands[0] is SimpleCommand { Words.Count: 1 } cmd && cmd.Words[0].StaticText == "pwd";
+
+    private static void AddBraced(string text, bool dynamic, bool glob, bool braces, List<ShellArg> into)
+    {
+        if (!braces)
+        {
+            into.Add(new ShellArg(text, dynamic, glob));
+            return;
+        }
+        var expanded = new List<string>();
+        BraceExpand(text, expanded);
+        foreach (var e in expanded) into.Add(new ShellArg(e, dynamic && e.Contains(ShellArg.Unknown), glob));
+    }
+
+    /// <summary>Bash brace expansion of <c>a{b,c}d</c> lists (not sequences), bounded in output size.</summary>
+    internal static void BraceExpand(string text, List<string> into)
+    {
+        int open = -1, depth = 0, close = -1;
+        bool comma = false;
+        for (int i = 0; i < text.Length; i++)
+        {
+            char c = text[i];
+            if (c == '{') { if (depth == 0) { open = i; comma = false; } depth++; }
+            else if (c == '}' && depth > 0)
+            {
+                depth--;
+                if (depth == 0 && comma) { close = i; break; }
+            }
+            else if (c == ',' && depth == 1) comma = true;
+        }
+        if (open < 0 || close < 0 || into.Count >= MaxBraceWords)
+        {
+            into.Add(text);
+            return;
+        }
+        var prefix = text[..open];
+        var suffix = text[(close + 1)..];
+        var inner = text.AsSpan(open + 1, close - open - 1);
+        int start = 0;
+        depth = 0;
+        for (int i = 0; i <= inner.Length; i++)
+        {
+            if (i < inner.Length)
+            {
+                char c = inner[i];
+                if (c == '{') depth++;
+                else if (c == '}') depth--;
+                if (c != ',' || depth != 0) continue;
+            }
+            if (into.Count >= MaxBraceWords) return;
+            BraceExpand(prefix + inner[start..i].ToString() + suffix, into);
+            start = i + 1;
+        }
+    }
+}
