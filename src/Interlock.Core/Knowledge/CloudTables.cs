@@ -6,8 +6,8 @@ namespace Interlock.Knowledge;
 /// <summary>Cloud CLIs: verbs decide (describe/list/get read; delete/terminate destroy), with service-specific exceptions.</summary>
 internal static class CloudTables
 {
-    private const string ReadVerbs = "describe-*|list-*|get-*|head-*|lookup-*|search-*|scan|query|batch-get-*|filter-*|validate-*|estimate-*|simulate-*|preview-*|check-*|wait|help|show-*|view-*|download-db-log-file-portion|test-*";
-    private const string DestroyVerbs = "delete-*|terminate-*|remove-*|purge-*|destroy-*|drop-*|batch-delete-*|deregister-*|disable-deletion-protection";
+    private const string ReadVerbs = "tail|describe-*|list-*|get-*|head-*|lookup-*|search-*|scan|query|batch-get-*|filter-*|validate-*|estimate-*|simulate-*|preview-*|check-*|wait|help|show-*|view-*|download-db-log-file-portion|test-*";
+    private const string DestroyVerbs = "schedule-*-deletion|delete-*|terminate-*|remove-*|purge-*|destroy-*|drop-*|batch-delete-*|deregister-*|disable-deletion-protection";
 
     private static string Prefixed(string prefix, string alternatives) =>
         string.Join('|', alternatives.Split('|').Select(a => prefix + a));

@@ -35,6 +35,9 @@ public sealed record CommandRow
     /// <summary>Whether positionals after the path are targets.</summary>
     public bool Targets { get; init; } = true;
 
+    /// <summary>Options (<c>|</c>-separated) whose values are targets too (<c>openssl -in FILE</c>).</summary>
+    public string? TargetOptions { get; init; }
+
     /// <summary>Whether targets are file-system paths (resolved against cwd and HOME).</summary>
     public bool PathTargets { get; init; }
 

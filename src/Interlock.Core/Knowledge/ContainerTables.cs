@@ -21,12 +21,12 @@ internal static class ContainerTables
                 + "compose ls|compose top|compose images|context ls|context inspect|manifest inspect|buildx ls|system df|system info|system events|node ls|service ls|service ps|stack ls",
                 Read, "reads container state") { Targets = false },
             new CommandRow("build|buildx build|buildx bake|image build|pull|image pull|tag|image tag|create|container create|commit|save|load|image save|image load|"
-                + "compose build|compose pull|compose up|compose start|compose restart|compose stop|compose run|compose create|compose pause|compose unpause|"
+                + "compose build|compose pull|compose up|compose start|compose restart|compose stop|compose create|compose pause|compose unpause|"
                 + "start|stop|restart|kill|pause|unpause|wait|attach|cp|container cp|rename|update|network create|network connect|network disconnect|volume create|"
                 + "context use|context create|buildx create|buildx use|init|compose down|compose kill|compose rm|login|logout|scout",
                 Update, "runs or changes local containers") { Targets = false },
-            new CommandRow("run|container run", Exec, "runs a container") { Targets = false, Semantics = "docker-run" },
-            new CommandRow("exec|container exec", Exec, "runs a command inside a running container") { Targets = false, Semantics = "docker-exec" },
+            new CommandRow("run|container run|compose run", Exec, "runs a container") { Targets = false, Semantics = "docker-run" },
+            new CommandRow("exec|container exec|compose exec", Exec, "runs a command inside a running container") { Targets = false, Semantics = "docker-exec" },
             new CommandRow("rm|container rm|rmi|image rm|container prune|image prune|network rm|network prune|builder prune|buildx prune|context rm",
                 Delete, "removes containers, images or networks, which can be recreated") { Tags = "regenerable" },
             new CommandRow("volume rm|volume prune", Destroy, "deletes volumes and the data in them") { Irreversible = true, MinTier = Never },
@@ -54,6 +54,8 @@ internal static class ContainerTables
             new CommandRow("create token|create secret", CredentialRead, "creates and prints credentials") { Shared = true, MinTier = WriteWithConfirmation },
             new CommandRow("apply|create|patch|replace|set|edit|label|annotate|scale|autoscale|rollout restart|rollout undo|rollout pause|rollout resume|expose|run|cp|taint|cordon|uncordon|certificate",
                 Update, "changes cluster resources") { Shared = true, MinTier = WriteWithConfirmation },
+            new CommandRow("apply|create|patch|replace|set|label|annotate|scale|expose|run|drain|delete", Read, "previews a change without making it")
+                { AnyFlag = "--dry-run|--dry-run=client|--dry-run=server", NoFlag = "--dry-run=none" },
             new CommandRow("drain", Update, "evicts every pod from a node") { Shared = true, MinTier = WriteWithConfirmation },
             new CommandRow("delete", Delete, "deletes cluster resources") { Shared = true, Irreversible = true, Semantics = "kubectl-delete" },
             new CommandRow("replace", Delete, "deletes and recreates cluster resources") { AnyFlag = "--force", Shared = true, Irreversible = true, MinTier = WriteWithConfirmation },

@@ -33,6 +33,7 @@ public static class CredentialPaths
     public static string? Describe(string path, string home, bool recursive = false)
     {
         if (path.Contains(ShellArg.Unknown)) return null;
+        if (path.AsSpan().IndexOfAny("*?[") >= 0) return DescribeGlob(path, home, recursive);
         var homePrefix = home.TrimEnd('/') + "/";
         if (path.StartsWith(homePrefix, StringComparison.Ordinal))
         {
@@ -56,6 +57,42 @@ public static class CredentialPaths
         if (IsEnvFile(name)) return $"{name} holds environment secrets";
         if (IsPrivateKeyName(name) && !path.StartsWith(homePrefix + ".ssh/", StringComparison.Ordinal)) return $"{name} is a private key";
         return null;
+    }
+
+    private static readonly string[] KeyNames = ["id_rsa", "id_ed25519", "id_ecdsa", "id_dsa", "id_ed25519_sk", "id_ecdsa_sk"];
+    private static readonly string[] EnvNames = [".env", ".env.local", ".env.production", ".env.development", ".env.prod"];
+
+    /// <summary>A glob (<c>~/.aws/cred*</c>, <c>~/.ssh/*</c>) is a credential read when it can match a credential file.</summary>
+    private static string? DescribeGlob(string pattern, string home, bool recursive)
+    {
+        var h = home.TrimEnd('/');
+        IEnumerable<string> candidates = HomeFiles.Select(f => h + "/" + f.TrimEnd('/'))
+            .Concat(KeyNames.Select(k => h + "/.ssh/" + k))
+            .Concat(AbsoluteFiles.Select(f => f.TrimEnd('/', '_')));
+        int slash = pattern.LastIndexOf('/');
+        var dir = slash > 0 ? pattern[..slash] : "";
+        candidates = candidates.Concat(EnvNames.Select(e => dir + "/" + e)).Concat(KeyNames.Select(k => dir + "/" + k));
+        foreach (var candidate in candidates)
+        {
+            if (candidate.AsSpan().IndexOfAny("*?[") >= 0 || !ShellGlobMatch(pattern, candidate)) continue;
+            var why = Describe(candidate, home, recursive);
+            if (why is not null) return $"{pattern} can match {candidate[(candidate.LastIndexOf('/') + 1)..]}: {why}";
+        }
+        return null;
+    }
+
+    /// <summary>Bash pathname matching: wildcards stay within a segment, and a leading dot must be matched literally.</summary>
+    private static bool ShellGlobMatch(string pattern, string path)
+    {
+        var ps = pattern.Split('/');
+        var ts = path.Split('/');
+        if (ps.Length != ts.Length) return false;
+        for (int i = 0; i < ps.Length; i++)
+        {
+            if (ts[i].StartsWith('.') && !ps[i].StartsWith('.')) return false;
+            if (!Wildcard.Match(ps[i], ts[i])) return false;
+        }
+        return true;
     }
 
     private static bool MatchesAny(string path, string[] patterns)
@@ -89,7 +126,10 @@ public static class CredentialPaths
     {
         if (name.EndsWith(".pub", StringComparison.Ordinal) || name.Contains('/', StringComparison.Ordinal)) return false;
         if (name.StartsWith("id_", StringComparison.Ordinal)) return true;
-        return name.EndsWith(".pem", StringComparison.Ordinal) || name.EndsWith(".key", StringComparison.Ordinal)
+        // A .pem is often a public certificate; it holds a key when its name says so.
+        if (name.EndsWith(".pem", StringComparison.Ordinal))
+            return name.Contains("key", StringComparison.OrdinalIgnoreCase) || name.Contains("priv", StringComparison.OrdinalIgnoreCase);
+        return name.EndsWith(".key", StringComparison.Ordinal)
             || name.EndsWith(".p12", StringComparison.Ordinal) || name.EndsWith(".pfx", StringComparison.Ordinal)
             || name.EndsWith(".ppk", StringComparison.Ordinal) || name.EndsWith(".jks", StringComparison.Ordinal)
             || name.EndsWith(".keystore", StringComparison.Ordinal);

@@ -9,6 +9,10 @@ internal static class DevelopmentTools
     private static CommandRow Builds(string reason = "builds, tests or runs project code") =>
         new("", Exec, reason) { Targets = false };
 
+    /// <summary>Task runners: a task named deploy, release or destroy is not an ordinary build.</summary>
+    private static CommandRow Tasks(string path = "") =>
+        new(path, Exec, "runs project tasks") { Targets = false, Semantics = "build-targets" };
+
     private static CommandRow Publish(string path, string what) =>
         new(path, Update, "publishes " + what) { Targets = false, Shared = true, MinTier = WriteWithConfirmation, Tags = "publish" };
 
@@ -24,11 +28,10 @@ internal static class DevelopmentTools
                 Read, "reads package information") { Targets = false },
             new CommandRow("install|i|ci|add|remove|rm|uninstall|un|update|up|upgrade|dedupe|prune|rebuild|link|unlink|init|create|pack|cache|run|run-script|test|t|start|stop|restart|build|"
                 + "exec|x|dlx|lint|format|dev|serve|watch|typecheck|check|preview|generate|clean|set|config set|set-script|pkg|patch|patch-commit|import|install-test|it|workspace|workspaces|up|node|env|shrinkwrap|version|bump|npx|tsc|jest|vitest|eslint|prettier",
-                Exec, "installs dependencies or runs project scripts") { Targets = false },
+                Exec, "installs dependencies or runs project scripts") { Targets = false, Semantics = "build-targets" },
             new CommandRow("install|i|add", Update, "installs packages globally, outside the workspace") { AnyFlag = "-g|--global", Targets = false, MinTier = WriteWithConfirmation },
-            new CommandRow("*", Exec, "runs a project script") { Targets = false })
+            new CommandRow("*", Exec, "runs a project script") { Targets = false, Semantics = "build-targets" })
         { ValueOptions = "--prefix -C --dir --filter -F -w --workspace --registry --tag --access --otp --cwd" },
-        new("npx pnpx bunx", Builds("runs a package's binary")) { ValueOptions = "-p --package" },
         new("dotnet",
             new CommandRow("nuget push", Update, "publishes a package to a feed") { Targets = false, Shared = true, MinTier = WriteWithConfirmation, Tags = "publish" },
             new CommandRow("nuget delete", Destroy, "deletes a package from a feed") { Targets = false, Shared = true, Irreversible = true, MinTier = Never, Tags = "publish" },
@@ -72,11 +75,11 @@ internal static class DevelopmentTools
                 + "workflow list|workflow view|release list|release view|release download|gist list|gist view|gist clone|search *|status|browse|auth status|auth login|auth setup-git|api|label list|"
                 + "secret list|variable list|cache list|codespace list|extension list|ruleset list|ruleset view|attestation verify|config get|config list|alias list|help|version|--version|org list|project list|project view",
                 Read, "reads GitHub state") { Targets = false },
-            new CommandRow("pr create|pr comment|pr edit|pr ready|issue create|issue comment|issue edit|gist create|gist edit|label create|label edit|workflow run|run rerun|run cancel",
+            new CommandRow("pr create|pr comment|pr edit|pr ready|issue create|issue comment|issue edit|gist create|gist edit|label create|label edit|run cancel",
                 Create, "opens or comments on pull requests and issues") { Targets = false },
             new CommandRow("api", Update, "sends a write request to the GitHub API") { AnyFlag = "-X|--method|-f|-F|--field|--raw-field|--input", Targets = false, Shared = true, MinTier = WriteWithConfirmation, Semantics = "gh-api" },
             new CommandRow("pr merge|pr close|pr reopen|pr review|issue close|issue reopen|issue delete|issue transfer|issue lock|release create|release edit|release upload|repo create|repo edit|repo sync|"
-                + "secret set|variable set|workflow enable|workflow disable|ssh-key add|gpg-key add|config set|alias set|extension install|codespace create|codespace delete",
+                + "workflow run|run rerun|secret set|variable set|workflow enable|workflow disable|ssh-key add|gpg-key add|config set|alias set|extension install|codespace create|codespace delete",
                 Update, "changes GitHub state others rely on") { Targets = false, Shared = true, MinTier = WriteWithConfirmation })
         { ValueOptions = "-R --repo -b --body -t --title -B --base -H --head -l --label -a --assignee -m --milestone -X --method -f -F --field --raw-field -H --header -q --jq --json --template -L --limit -s --state -w --workflow -r --ref -n --notes --input -p --paginate --hostname" },
         new("glab", new CommandRow("repo delete|release delete|project delete", Destroy, "deletes repositories or releases") { Targets = false, Shared = true, Irreversible = true, MinTier = Never },
@@ -86,12 +89,14 @@ internal static class DevelopmentTools
         { ValueOptions = "-R --repo -t --title -d --description -b --target-branch" },
 
         // Build and test runners, compilers, linters and formatters: they run the project's own code and write its outputs.
-        new("make gmake cmake ctest ninja meson bazel bazelisk buck2 pants scons waf just task mage invoke nox tox pre-commit lefthook husky "
+        new("make gmake just task mage invoke nox tox bazel bazelisk buck2 pants mvn mvnw gradle gradlew sbt lein ant turbo nx lerna rush", Tasks())
+        { ValueOptions = "-C -f --file --directory -j --jobs -p --project -P -D" },
+        new("cmake ctest ninja meson scons waf pre-commit lefthook husky "
             + "gcc g++ cc c++ clang clang++ ld lld gold as ar ranlib nm objdump readelf strip ldd gdb lldb valgrind perf "
             + "go gofmt goimports golangci-lint staticcheck dlv rustc rustup rustfmt clippy-driver cargo-clippy "
-            + "javac java jar mvn mvnw gradle gradlew kotlin kotlinc sbt scala scalac lein clojure clj ant "
+            + "javac java jar kotlin kotlinc scala scalac clojure clj "
             + "tsc tsx ts-node eslint prettier biome oxlint jest vitest mocha ava karma cypress playwright webpack rollup vite esbuild parcel swc babel next nuxt "
-            + "turbo nx lerna rush ng vue svelte-kit astro remix expo react-native storybook "
+            + "ng vue svelte-kit astro remix expo react-native storybook "
             + "pytest py.test mypy pyright ruff black isort flake8 pylint pyflakes bandit coverage pydoc sphinx-build mkdocs jupyter ipython "
             + "rspec rubocop bundle bundler irb erb composer phpunit phpstan psalm artisan "
             + "swift swiftc xcodebuild xcrun pod dart flutter elixir mix iex erl erlc rebar3 ghc ghci cabal stack stack-build zig nim crystal julia R Rscript ocaml dune opam "

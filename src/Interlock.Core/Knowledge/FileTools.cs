@@ -8,7 +8,7 @@ internal static class FileTools
 {
     public static ProgramSpec[] Programs { get; } =
     [
-        new("rm unlink", new CommandRow("", Delete, "removes files") { PathTargets = true, Semantics = "rm" })
+        new("rm unlink", new CommandRow("", Delete, "removes files") { PathTargets = true, Irreversible = true, Semantics = "rm" })
             { ValueOptions = "--interactive" },
         new("rmdir", new CommandRow("", Delete, "removes empty directories") { PathTargets = true }),
         new("shred", new CommandRow("", Destroy, "overwrites files so they cannot be recovered") { PathTargets = true, Irreversible = true, MinTier = Never })
@@ -59,7 +59,7 @@ internal static class FileTools
             + "base64 base32 xxd od hexdump strings jq yq xq bat batcat view zcat bzcat xzcat zless md5sum sha1sum sha256sum sha512sum cksum b2sum "
             + "iconv fold fmt pr column rev expand unexpand tr awk gawk mawk nawk look file pygmentize highlight",
             new CommandRow("", Read, "reads files") { PathTargets = true, Semantics = "reader" })
-            { ValueOptions = "-e --regexp -f --file -n --lines -c --bytes -m --max-count -A -B -C --context -g --glob -t --type -T --type-not -d --delimiter -k --key -t --field-separator -F -v --assign -o --output --arg --argjson --slurpfile --rawfile -w --width -s --separator -i --ignore --exclude --include --exclude-dir --color --colour --sort --max-depth -M --max-columns -j --threads" },
+            { ValueOptions = "-e --regexp -f --file -m --max-count -A -B -C --context -g --glob -t --type -T --type-not -d --delimiter -k --key --field-separator --arg --argjson --slurpfile --rawfile --exclude --include --exclude-dir --color --colour --sort --max-depth -M --max-columns -j --threads --lines --bytes" },
         new("ls ll la dir vdir tree stat du df realpath readlink dirname basename namei lsattr getfacl exa eza lsd fd fdfind locate mlocate plocate",
             new CommandRow("", Read, "lists files") { PathTargets = true, ReadsContent = false })
             { ValueOptions = "-I -P -L --level -d --depth --max-depth -t --type -e --extension -E --exclude --format -c --printf --time-style --block-size -B --sort --color -w --width --hide --ignore" },

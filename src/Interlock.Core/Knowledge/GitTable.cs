@@ -52,7 +52,7 @@ internal static class GitTable
             new CommandRow("checkout", Update, "switches branches or restores files") { Targets = false, Semantics = "git-checkout" },
             new CommandRow("checkout", HistoryRewrite, "switches branch discarding local changes") { AnyFlag = "-f|--force", Irreversible = true },
             new CommandRow("switch", HistoryRewrite, "switches branch discarding local changes") { AnyFlag = "-f|--force|--discard-changes", Irreversible = true },
-            new CommandRow("restore", HistoryRewrite, "discards uncommitted changes to files") { NoFlag = "--staged|-S", Irreversible = true, Semantics = "git-checkout" },
+            new CommandRow("restore", Update, "restores files") { Targets = false, Semantics = "git-checkout" },
             new CommandRow("branch", HistoryRewrite, "force-deletes a branch, even if unmerged") { AnyFlag = "-D", Irreversible = true },
             new CommandRow("branch", HistoryRewrite, "force-deletes a branch, even if unmerged") { AnyFlag = "--delete", Irreversible = true },
             // git refuses to delete an unmerged branch without --force: its commits stay reachable.

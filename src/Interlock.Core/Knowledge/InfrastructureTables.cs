@@ -12,6 +12,8 @@ internal static class InfrastructureTables
             new CommandRow("init|validate|fmt|version|providers|graph|output|show|plan|state list|state show|state pull|workspace list|workspace show|console|get|"
                 + "test|modules|metadata|login|logout|render-json|hclfmt|graph-dependencies|validate-inputs|run-all plan|run-all validate|run-all init|run-all output|run plan",
                 Read, "reads or plans infrastructure") { Targets = false },
+            new CommandRow("output", CredentialRead, "prints a secret output value")
+                { AnyArg = "*password*|*secret*|*token*|*_key|*private*|*credential*", Tags = "secret" },
             new CommandRow("destroy|run-all destroy|run destroy", Destroy, "destroys every resource the configuration manages")
                 { Targets = false, Shared = true, Irreversible = true, MinTier = Never, Tags = "infrastructure destructive" },
             new CommandRow("apply|run-all apply|run apply", Destroy, "destroys every resource the configuration manages")

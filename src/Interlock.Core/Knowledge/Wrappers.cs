@@ -13,6 +13,8 @@ public enum WrapperKind
     JoinedShell,
     /// <summary><c>xargs</c>/<c>parallel</c>: a command completed by arguments from input.</summary>
     Xargs,
+    /// <summary>Every operand is a separate shell command (<c>hyperfine 'cmd1' 'cmd2'</c>).</summary>
+    EachArgumentShell,
 }
 
 /// <summary>A program that runs another command: what to skip to reach it, and what it adds (privilege, input-driven arguments).</summary>
@@ -53,8 +55,10 @@ public static class Wrappers
         new("chroot", WrapperKind.PrefixAfterOperands, "--userspec --groups", Operands: 1) { Privileged = true },
         new("strace ltrace", WrapperKind.Prefix, "-e -o -p -s -E -u"),
         new("busybox toybox", WrapperKind.Prefix),
+        new("npx pnpx bunx", WrapperKind.Prefix, "-p --package --node-options"),
         new("watch", WrapperKind.JoinedShell, "-n --interval -d --differences"),
         new("eval", WrapperKind.JoinedShell),
+        new("hyperfine", WrapperKind.EachArgumentShell, "-w --warmup -r --runs -m --min-runs -M --max-runs -p --prepare -c --cleanup -s --setup --export-json --export-markdown --export-csv -n --command-name -P --parameter-scan -L --parameter-list -S --shell"),
         new("xargs", WrapperKind.Xargs, "-I -i -L -l -n --max-args -P --max-procs -d --delimiter -E -e -s --max-chars -a --arg-file --process-slot-var"),
         new("parallel", WrapperKind.Xargs, "-j --jobs -S --sshlogin --joblog -I --delay --timeout --results"),
     ];

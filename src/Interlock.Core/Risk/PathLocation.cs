@@ -51,15 +51,21 @@ public static class PathLocations
             // Only the directory before the unknown part is known.
             int slash = path.LastIndexOf('/', unknown);
             if (slash <= 0) return Location.Unknown;
-            var known = path[..slash];
-            var loc = Classify(known, workspace, home);
-            return loc switch
+            return ChildOf(path[..slash], workspace, home);
+        }
+
+        int anyDepth = path.IndexOf("/**", StringComparison.Ordinal);
+        if (anyDepth >= 0)
+        {
+            // "Somewhere below": a match anywhere under the prefix, named by what follows.
+            var prefix = anyDepth == 0 ? "/" : path[..anyDepth];
+            var below = ChildOf(prefix, workspace, home);
+            if (below == Location.WorkspaceContent)
             {
-                Location.WorkspaceContent or Location.WorkspaceRegenerable or Location.Temp or Location.WorkspaceGit => loc,
-                Location.Root => Location.Unknown,
-                Location.Home or Location.WorkspaceRoot => Location.Unknown,
-                _ => loc,
-            };
+                var rest = path[(anyDepth + 3)..].TrimStart('/');
+                return rest.Length == 0 ? Location.WorkspaceRoot : Classify(workspace + "/" + rest, workspace, home);
+            }
+            return below;
         }
 
         var leaf = path[(path.LastIndexOf('/') + 1)..];
@@ -103,6 +109,18 @@ public static class PathLocations
         if (IsSystem(path)) return Location.System;
         return Location.Outside;
     }
+
+    /// <summary>Where an unnamed entry below a directory of the given location lies.</summary>
+    private static Location ChildOf(string dir, string workspace, string home) =>
+        dir is "/tmp" or "/var/tmp" or "/private/tmp" ? Location.Temp : ChildOf(Classify(dir, workspace, home));
+
+    private static Location ChildOf(Location parent) => parent switch
+    {
+        Location.WorkspaceRoot => Location.WorkspaceContent,
+        Location.Home => Location.HomeContent,
+        Location.Root => Location.System,
+        _ => parent,
+    };
 
     private static bool IsAncestorOrSelf(string path, string workspace) => PathResolver.IsUnder(workspace, path);
 

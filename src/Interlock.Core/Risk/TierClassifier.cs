@@ -76,7 +76,9 @@ public sealed class TierClassifier
         foreach (var target in op.Targets)
         {
             var loc = PathLocations.Classify(target, ws, home);
-            var (t, w) = delete ? DeleteTier(loc, recursive, target) : WriteTier(loc, recursive, op.Class == OperationClass.Exec);
+            // A match anywhere below a directory outside the workspace sweeps a whole tree.
+            bool sweep = recursive || (target.Contains("/**", StringComparison.Ordinal) && loc is not (Location.WorkspaceContent or Location.WorkspaceRegenerable or Location.Temp));
+            var (t, w) = delete ? DeleteTier(loc, sweep, target) : WriteTier(loc, sweep, op.Class == OperationClass.Exec);
             if (t.Rank() > worst.Rank())
             {
                 worst = t;

@@ -55,17 +55,29 @@ internal sealed class Invocation
                 }
                 if (valueOptions is not null)
                 {
-                    if (valueOptions.Contains(t))
+                    // A flag right after a value option is the next option, not its value (`prune -a --volumes`).
+                    if (valueOptions.Contains(t) && !(i + 1 < args.Count && args[i + 1].Text.Length > 1 && args[i + 1].Text[0] == '-' && !args[i + 1].Dynamic))
                     {
                         inv.Options.Add((t, i + 1 < args.Count ? args[i + 1] : null));
                         i++;
                         continue;
                     }
-                    // Attached short value: -nprod, -C/path
-                    if (t.Length > 2 && t[1] != '-' && valueOptions.Contains(t[..2]) && inv._clusters)
+                    // A value option inside a short cluster takes the rest of the word or the next argument: -nprod, -qO-, -czf FILE.
+                    if (t.Length > 2 && t[1] != '-' && inv._clusters)
                     {
-                        inv.Options.Add((t[..2], ShellArg.Static(t[2..])));
-                        continue;
+                        int at = -1;
+                        for (int j = 1; j < t.Length; j++)
+                        {
+                            if (valueOptions.Contains(string.Concat("-", t.AsSpan(j, 1)))) { at = j; break; }
+                        }
+                        if (at > 0)
+                        {
+                            if (at > 1) inv.Options.Add((t[..at], null));
+                            var flag = "-" + t[at];
+                            if (at + 1 < t.Length) inv.Options.Add((flag, ShellArg.Static(t[(at + 1)..])));
+                            else { inv.Options.Add((flag, i + 1 < args.Count ? args[i + 1] : null)); i++; }
+                            continue;
+                        }
                     }
                 }
                 inv.Options.Add((t, null));

@@ -54,6 +54,8 @@ internal static class ProgramSemantics
             ["dashdash-command"] = (r, c) => r.DashDashCommand(c),
             ["gh-api"] = (r, c) => r.GhApi(c),
             ["s3-transfer"] = (r, c) => r.S3Transfer(c),
+            ["build-targets"] = (r, c) => r.BuildTargets(c),
+            ["load-test"] = (r, c) => r.LoadTest(c),
         }.ToFrozenDictionary(StringComparer.Ordinal);
 
     /// <summary>The names rows may use; tests check every row's name is here.</summary>

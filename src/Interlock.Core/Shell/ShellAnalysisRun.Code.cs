@@ -33,6 +33,7 @@ internal sealed partial class ShellAnalysisRun
         {
             if (i >= args.Count) return StreamSource.None;
             var command = args[i];
+            if (command.ProcessSource is StreamKind.Network or StreamKind.Decoded) { EmitForeignCode(program, command.ProcessSource, c.Ctx); return StreamSource.Unknown; }
             if (command.Dynamic && command.Text.Trim() == ShellArg.Unknown.ToString())
             {
                 AddGap("dynamic-command", $"{program} -c runs a command string only known at run time", c.Ctx.Text);
@@ -41,7 +42,6 @@ internal sealed partial class ShellAnalysisRun
                 Emit(d);
                 return StreamSource.Unknown;
             }
-            if (command.ProcessSource is StreamKind.Network or StreamKind.Decoded) { EmitForeignCode(program, command.ProcessSource, c.Ctx); return StreamSource.Unknown; }
             return RunString(command.Text, c.Ctx with { Nesting = c.Ctx.Nesting + 1, Stdin = c.Ctx.Stdin });
         }
         if (i < args.Count)

@@ -35,6 +35,13 @@ internal sealed partial class ShellAnalysisRun
         e.Environment = EnvironmentNames.Detect(host);
         if (IsLocalHost(host)) e.Tags.Add("local");
         else e.Shared = true;
+        if (!secretPayload && IsDropHost(host))
+        {
+            // Anonymous file-drop and request-capture services exist to take data out.
+            e.Tags.Add("secret-exfiltration");
+            e.Reason = $"sends data to {host}, an anonymous file-drop or request-capture service";
+            e.Irreversible = true;
+        }
         if (secretPayload)
         {
             e.Tags.Add("secret-exfiltration");
@@ -54,6 +61,13 @@ internal sealed partial class ShellAnalysisRun
         }
         Emit(e);
     }
+
+    private static readonly string[] DropHosts =
+        ["transfer.sh", "pastebin.com", "paste.ee", "0x0.st", "file.io", "termbin.com", "webhook.site", "requestbin.net", "pipedream.net", "ngrok.io", "ngrok-free.app",
+         "hastebin.com", "ix.io", "sprunge.us", "dpaste.org", "catbox.moe", "anonfiles.com", "gofile.io", "interact.sh", "oast.fun", "burpcollaborator.net", "requestcatcher.com", "beeceptor.com"];
+
+    private static bool IsDropHost(string host) =>
+        DropHosts.Any(d => host == d || host.EndsWith("." + d, StringComparison.Ordinal));
 
     private bool StdinIsSecret(CallContext ctx) => ctx.Stdin.Kind is StreamKind.Secret or StreamKind.Environment;
 
@@ -252,7 +266,7 @@ internal sealed partial class ShellAnalysisRun
         op.Targets.Clear();
         op.Targets.Add(endpoint);
         if (method == "GET") { op.Class = OperationClass.Read; op.MinTier = null; op.Shared = false; op.Reason = "reads the GitHub API"; }
-        else if (method == "DELETE" && WildcardMatch("repos/*/*", endpoint) && endpoint.Count(ch => ch == '/') == 2)
+        else if (method == "DELETE" && Wildcard.Match("repos/*/*", endpoint) && endpoint.Count(ch => ch == '/') == 2)
         {
             op.Class = OperationClass.Destroy;
             op.Reason = "deletes a repository";
@@ -301,6 +315,21 @@ internal sealed partial class ShellAnalysisRun
             return null;
         }
         op.MinTier = Tier.WriteWithConfirmation;
+        return null;
+    }
+
+    /// <summary>Load generators: against this machine they are testing; against another host they are traffic someone else serves.</summary>
+    internal StreamSource? LoadTest(SemanticsCall c)
+    {
+        var op = c.Op;
+        var hosts = c.Inv.Args.Select(a => a.Text).Where(t => t.Contains("://", StringComparison.Ordinal)).Select(HostOf).ToList();
+        if (hosts.Count > 0 && !hosts.TrueForAll(IsLocalHost))
+        {
+            op.Shared = true;
+            op.MinTier = Tier.WriteWithConfirmation;
+            op.Reason = "sends load to " + string.Join(", ", hosts.Where(h => !IsLocalHost(h)));
+            op.Environment = EnvironmentNames.Detect(string.Join(' ', hosts));
+        }
         return null;
     }
 

@@ -26,6 +26,10 @@ internal sealed partial class ShellAnalysisRun
                 return RunString(string.Join(' ', args.Skip(i).Select(a => a.Text)), ctx with { Nesting = ctx.Nesting + 1 });
             case WrapperKind.Xargs:
                 return UnwrapXargs(wrapper, name, args, ctx);
+            case WrapperKind.EachArgumentShell:
+                for (i = SkipOptions(wrapper, args, 1); i < args.Count; i++)
+                    RunString(args[i].Text, ctx with { Nesting = ctx.Nesting + 1 });
+                return StreamSource.Unknown;
         }
 
         // su's operand is a user, not a command; only -c runs something.
@@ -127,6 +131,13 @@ internal sealed partial class ShellAnalysisRun
         }
         if (i >= args.Count)
         {
+            if (ctx.RemoteHost is not null)
+            {
+                var cred = NewDraft("env", null, OperationClass.CredentialRead, $"prints the environment of {ctx.RemoteHost}, which holds its secrets", ctx);
+                cred.Tags.Add("secret");
+                Emit(cred);
+                return new StreamSource(StreamKind.Secret);
+            }
             Emit(NewDraft("env", null, OperationClass.Read, "prints the environment", ctx));
             return new StreamSource(StreamKind.Environment);
         }
@@ -218,6 +229,11 @@ internal sealed partial class ShellAnalysisRun
             for (int i = consumed; i < inv.Positionals.Count; i++)
                 draft.Targets.Add(row.PathTargets ? ResolvePath(inv.Positionals[i], ctx) : inv.Positionals[i].Display);
         }
+        if (row.TargetOptions is not null)
+        {
+            foreach (var value in inv.OptionValues(row.TargetOptions))
+                draft.Targets.Add(row.PathTargets ? ResolvePath(value, ctx) : value.Display);
+        }
         if (spec.DetectEnvironment || draft.Shared)
         {
             var env = ctx.RemoteEnvironment;
@@ -237,7 +253,7 @@ internal sealed partial class ShellAnalysisRun
         {
             if (inv.Positionals[i].Dynamic) continue;
             foreach (var g in globs.Split('|'))
-                if (WildcardMatch(g, inv.Positionals[i].Text)) return true;
+                if (Wildcard.Match(g, inv.Positionals[i].Text)) return true;
         }
         return false;
     }
@@ -261,21 +277,6 @@ internal sealed partial class ShellAnalysisRun
             return false;
         }
         if (p >= positionals.Count || positionals[p].Dynamic) return false;
-        return WildcardMatch(segments[s], positionals[p].Text) && MatchFrom(segments, s + 1, positionals, p + 1, ref consumed);
-    }
-
-    /// <summary><c>*</c> and <c>?</c> wildcards, anchored; linear in practice for table patterns.</summary>
-    internal static bool WildcardMatch(ReadOnlySpan<char> pattern, ReadOnlySpan<char> text)
-    {
-        int p = 0, t = 0, star = -1, mark = 0;
-        while (t < text.Length)
-        {
-            if (p < pattern.Length && (pattern[p] == '?' || pattern[p] == text[t])) { p++; t++; }
-            else if (p < pattern.Length && pattern[p] == '*') { star = p++; mark = t; }
-            else if (star >= 0) { p = star + 1; t = ++mark; }
-            else return false;
-        }
-        while (p < pattern.Length && pattern[p] == '*') p++;
-        return p == pattern.Length;
+        return Wildcard.Match(segments[s], positionals[p].Text) && MatchFrom(segments, s + 1, positionals, p + 1, ref consumed);
     }
 }

@@ -225,16 +225,22 @@ internal sealed partial class ShellAnalysisRun
         op.Targets.AddRange(roots);
         op.Reason = "searches for files";
 
-        var scope = roots.Select(r => new ShellArg(r.TrimEnd('/') + "/" + ShellArg.Unknown, true, false)).ToList();
+        // What the search matches: below each root, narrowed by a name filter when there is one.
+        string? name = null;
+        for (int k = i; k < args.Count - 1; k++)
+        {
+            if (args[k].Text is "-name" or "-iname" && !args[k + 1].Dynamic) { name = args[k + 1].Text; break; }
+            if (args[k].Text is "-path" or "-ipath" or "-regex" or "-iregex" or "-wholename") { name = "*"; break; }
+        }
+        var scope = roots.Select(r => new ShellArg(r.TrimEnd('/') + "/**" + (name is null ? "" : "/" + name), false, true)).ToList();
         for (; i < args.Count; i++)
         {
             var t = args[i].Text;
             if (t == "-delete")
             {
-                var del = NewDraft("find", "-delete", OperationClass.Delete, "deletes every file the search finds", c.Ctx);
+                var del = NewDraft("find", "-delete", OperationClass.Delete, name is null ? "deletes everything below the search roots" : "deletes the files the search finds", c.Ctx);
                 del.PathTargets = true;
-                del.Tags.Add("recursive");
-                del.Targets.AddRange(roots);
+                del.Targets.AddRange(scope.Select(s => s.Text));
                 Emit(del);
             }
             else if (t is "-exec" or "-execdir" or "-ok" or "-okdir")
@@ -245,9 +251,9 @@ internal sealed partial class ShellAnalysisRun
                 for (int k = i + 1; k < end; k++)
                 {
                     var a = args[k];
-                    if (a.Text == "{}") inner.AddRange(scope.Take(1));
+                    if (a.Text == "{}") inner.AddRange(scope);
                     else if (a.Text.Contains("{}", StringComparison.Ordinal))
-                        inner.Add(new ShellArg(a.Text.Replace("{}", scope[0].Text, StringComparison.Ordinal), true, a.Glob));
+                        inner.Add(new ShellArg(a.Text.Replace("{}", scope[0].Text, StringComparison.Ordinal), a.Dynamic, true));
                     else inner.Add(a);
                 }
                 if (inner.Count > 0) Dispatch(inner, c.Ctx with { ExtraTag = "find-exec", Nesting = c.Ctx.Nesting + 1, Stdin = StreamSource.None });
@@ -353,6 +359,14 @@ internal sealed partial class ShellAnalysisRun
         if (program is "printenv" or "env")
         {
             var names = c.Inv.Positionals.Where(p => !p.Dynamic).Select(p => p.Text).ToList();
+            if (names.Count == 0 && c.Ctx.RemoteHost is not null)
+            {
+                // A service's environment holds its secrets.
+                op.Class = OperationClass.CredentialRead;
+                op.Reason = $"prints the environment of {c.Ctx.RemoteHost}, which holds its secrets";
+                op.Tags.Add("secret");
+                return new StreamSource(StreamKind.Secret);
+            }
             if (names.Count == 0) return new StreamSource(StreamKind.Environment);
             if (names.Exists(CredentialPaths.IsSecretName))
             {
@@ -374,11 +388,40 @@ internal sealed partial class ShellAnalysisRun
             }
             var words = c.Inv.Args.Where(a => !(program == "echo" && a.Text is "-n" or "-e" or "-E" or "-ne" or "-en")).Select(a => a.Text);
             var text = string.Join(' ', words);
-            if (program == "printf") text = text.Replace("\\n", "\n", StringComparison.Ordinal);
+            if (program == "printf" || c.Inv.HasAnyFlag("-e")) text = UnescapePrintf(text);
             return new StreamSource(StreamKind.Literal, text + "\n");
         }
         if (program is "ls" or "dir") return StreamSource.Unknown;
         return StreamSource.Unknown;
+    }
+
+    /// <summary>The escapes printf and echo -e decode (\n, \t, \xHH, \0NNN), enough to see what a computed name spells.</summary>
+    private static string UnescapePrintf(string text)
+    {
+        var sb = new System.Text.StringBuilder(text.Length);
+        for (int i = 0; i < text.Length; i++)
+        {
+            if (text[i] != '\\' || i + 1 >= text.Length) { sb.Append(text[i]); continue; }
+            char n = text[++i];
+            switch (n)
+            {
+                case 'n': sb.Append('\n'); break;
+                case 't': sb.Append('\t'); break;
+                case '\\': sb.Append('\\'); break;
+                case 'x':
+                    int v = 0, k = 0;
+                    while (k < 2 && i + 1 < text.Length && Uri.IsHexDigit(text[i + 1])) { v = v * 16 + Convert.ToInt32(text[++i].ToString(), 16); k++; }
+                    sb.Append((char)v);
+                    break;
+                case '0':
+                    int o = 0, m = 0;
+                    while (m < 3 && i + 1 < text.Length && text[i + 1] is >= '0' and <= '7') { o = o * 8 + (text[++i] - '0'); m++; }
+                    sb.Append((char)o);
+                    break;
+                default: sb.Append('\\').Append(n); break;
+            }
+        }
+        return sb.ToString();
     }
 
     internal StreamSource? Source(SemanticsCall c)
@@ -407,6 +450,52 @@ internal sealed partial class ShellAnalysisRun
             op.Tags.Add("obfuscated-code");
         }
         op.Irreversible = true;
+    }
+
+    private static readonly HashSet<string> DeployTasks = new(StringComparer.OrdinalIgnoreCase)
+        { "deploy", "release", "publish", "upload", "rollout", "promote", "ship", "push", "apply", "provision", "migrate" };
+
+    private static readonly HashSet<string> DestroyTasks = new(StringComparer.OrdinalIgnoreCase)
+        { "destroy", "teardown", "nuke", "drop", "wipe", "purge", "undeploy", "decommission" };
+
+    /// <summary>Task runners: deploy-like tasks touch shared state; NAME=value arguments name environments.</summary>
+    internal StreamSource? BuildTargets(SemanticsCall c)
+    {
+        var op = c.Op;
+        if (op.Program is "make" or "gmake" && c.Inv.HasAnyFlag("-n|--dry-run|--just-print|--recon")) return null;
+        foreach (var p in c.Inv.Positionals)
+        {
+            if (p.Dynamic) continue;
+            var text = p.Text;
+            int eq = text.IndexOf('=', StringComparison.Ordinal);
+            if (eq > 0)
+            {
+                var value = text[(eq + 1)..];
+                op.Environment = EnvironmentNames.Max(op.Environment, EnvironmentNames.Detect(value));
+                // RM='rm -rf /': a variable the task runs as a command.
+                var word = value.Split(' ', 2)[0];
+                if (value.Contains(' ', StringComparison.Ordinal) && _knowledge.Knows(word[(word.LastIndexOf('/') + 1)..]))
+                    RunString(value, c.Ctx with { Nesting = c.Ctx.Nesting + 1, ExtraTag = "task-variable" });
+                continue;
+            }
+            if (text.Contains('/', StringComparison.Ordinal) || text.Contains('.', StringComparison.Ordinal)) continue;
+            var first = text.Split('-', ':', '_')[0];
+            if (DestroyTasks.Contains(first))
+            {
+                op.Reason = $"runs the task '{text}', which destroys what it names";
+                op.Shared = true;
+                op.MinTier = Tier.WriteWithConfirmation;
+                op.Tags.Add("destructive");
+            }
+            else if (DeployTasks.Contains(first))
+            {
+                op.Reason = $"runs the task '{text}', which deploys or publishes";
+                op.Shared = true;
+                op.MinTier = Tier.WriteWithConfirmation;
+            }
+            if (text.Split('-', ':', '_').Skip(1).Any(t => EnvironmentNames.Detect(t) == EnvironmentKind.Production)) op.Environment = EnvironmentKind.Production;
+        }
+        return null;
     }
 
     // ---- git ---------------------------------------------------------------------------
@@ -477,8 +566,14 @@ internal sealed partial class ShellAnalysisRun
             int colon = dst.IndexOf(':', StringComparison.Ordinal);
             if (colon >= 0) dst = dst[(colon + 1)..];
             if (dst.StartsWith("refs/heads/", StringComparison.Ordinal)) dst = dst["refs/heads/".Length..];
+            if (dst.StartsWith("refs/tags/", StringComparison.Ordinal) || IsVersionTag(dst))
+            {
+                op.Targets.Add(dst.StartsWith("refs/", StringComparison.Ordinal) ? dst : "refs/tags/" + dst);
+                op.Tags.Add("tags");
+                continue;
+            }
             op.Targets.Add("refs/heads/" + dst);
-            if (refspec.Dynamic || ProtectedBranches.Any(p => WildcardMatch(p, dst))) protectedRef = true;
+            if (refspec.Dynamic || ProtectedBranches.Any(p => Wildcard.Match(p, dst))) protectedRef = true;
         }
         if (operands.Count > 0) op.Environment = EnvironmentNames.Max(op.Environment, EnvironmentNames.Detect(operands[0].Text));
         if (protectedRef) op.Tags.Add("protected-branch");
@@ -508,6 +603,12 @@ internal sealed partial class ShellAnalysisRun
             op.Reason = protectedRef ? "pushes directly to a protected branch" : "pushes tags, which often trigger releases";
         }
         return null;
+    }
+
+    private static bool IsVersionTag(string name)
+    {
+        var s = name.StartsWith('v') ? name.AsSpan(1) : name.AsSpan();
+        return s.Length >= 3 && char.IsAsciiDigit(s[0]) && s.Contains('.') && !s.ContainsAnyExcept("0123456789.-abcdefghijklmnopqrstuvwxyz+");
     }
 
     internal StreamSource? GitCheckout(SemanticsCall c)

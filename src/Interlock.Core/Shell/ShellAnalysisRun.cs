@@ -46,6 +46,7 @@ internal sealed partial class ShellAnalysisRun
     private readonly Dictionary<string, FunctionDefinition> _functions = new(StringComparer.Ordinal);
     private readonly HashSet<string> _activeFunctions = new(StringComparer.Ordinal);
     private int _commands;
+    private bool _variableCommandReported;
     private bool _stopped;
     private CallContext _current;
 
@@ -389,6 +390,12 @@ internal sealed partial class ShellAnalysisRun
 
         var name = first.Text;
         var program = name;
+        if (first.Expanded && !_variableCommandReported)
+        {
+            // The name is known here, but it came from a variable: what runs depends on state the agent controls.
+            _variableCommandReported = true;
+            AddGap("variable-command", $"the command name '{name}' comes from a variable or substitution", ctx.Text);
+        }
         int slash = name.LastIndexOf('/');
         if (slash >= 0)
         {
@@ -397,7 +404,15 @@ internal sealed partial class ShellAnalysisRun
             else return RunScriptFile(args, ctx);
         }
 
-        if (_functions.TryGetValue(program, out var function) && _activeFunctions.Add(program))
+        if (_functions.TryGetValue(program, out var function) && _activeFunctions.Contains(program))
+        {
+            var bomb = NewDraft(program, null, OperationClass.Exec, $"function '{program}' calls itself without bound (a fork bomb exhausts the machine)", ctx);
+            bomb.MinTier = Risk.Tier.Never;
+            bomb.Tags.Add("fork-bomb");
+            Emit(bomb);
+            return StreamSource.Unknown;
+        }
+        if (function is not null && _activeFunctions.Add(program))
         {
             try
             {
@@ -435,9 +450,10 @@ internal sealed partial class ShellAnalysisRun
     {
         for (int i = 1; i < args.Count; i++)
         {
-            if (args[i].Text is "--help" or "--version") return true;
+            if (args[i].Text is "--help" or "-help") return true;
         }
-        return false;
+        // `--version` alone asks for the version; elsewhere it can be an option taking a value (cargo yank --version 1.0).
+        return args.Count == 2 && args[1].Text is "--version" or "-version" or "-V";
     }
 
     private StreamSource RunScriptFile(List<ShellArg> args, CallContext ctx)

@@ -7,7 +7,7 @@ internal sealed class VariableScope
 
     public VariableScope(string home, string cwd)
     {
-        _values = new(StringComparer.Ordinal) { ["HOME"] = home, ["PWD"] = cwd };
+        _values = new(StringComparer.Ordinal) { ["HOME"] = home, ["PWD"] = cwd, ["IFS"] = " \t\n" };
     }
 
     private VariableScope(Dictionary<string, string?> values) => _values = new(values, StringComparer.Ordinal);

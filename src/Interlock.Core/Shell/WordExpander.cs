@@ -32,20 +32,21 @@ internal sealed class WordExpander
         var source = StreamKind.None;
         AppendParts(word.Parts, vars, sb, ref dynamic, ref glob, ref split, ref braces, ref anyQuoted, ref source);
         var text = sb.ToString();
+        bool expanded = HasExpansion(word);
 
         if (split)
         {
             // An unquoted expansion with blanks splits into several words.
             foreach (var piece in text.Split([' ', '\t', '\n'], StringSplitOptions.RemoveEmptyEntries))
-                AddBraced(piece, dynamic && piece.Contains(ShellArg.Unknown), glob, braces, into);
+                AddBraced(piece, dynamic && piece.Contains(ShellArg.Unknown), glob, braces, expanded, into);
             return;
         }
 
         if (text.Length == 0 && !anyQuoted && word.Parts.Count > 0 && !dynamic)
             return; // unquoted empty expansion vanishes
 
-        if (source != StreamKind.None) into.Add(new ShellArg(text, dynamic, glob, source));
-        else AddBraced(text, dynamic, glob, braces, into);
+        if (source != StreamKind.None) into.Add(new ShellArg(text, dynamic, glob, source, expanded));
+        else AddBraced(text, dynamic, glob, braces, expanded, into);
     }
 
     /// <summary>Expands a word to a single string (assignment values, redirection targets): no splitting or braces.</summary>
@@ -55,7 +56,7 @@ internal sealed class WordExpander
         bool dynamic = false, glob = false, split = false, braces = false, anyQuoted = false;
         var source = StreamKind.None;
         AppendParts(word.Parts, vars, sb, ref dynamic, ref glob, ref split, ref braces, ref anyQuoted, ref source);
-        return new ShellArg(sb.ToString(), dynamic, glob, source);
+        return new ShellArg(sb.ToString(), dynamic, glob, source, HasExpansion(word));
     }
 
     private void AppendParts(
@@ -71,7 +72,7 @@ internal sealed class WordExpander
                     sb.Append(lit.Text);
                     if (!lit.Quoted)
                     {
-                        if (lit.Text.AsSpan().IndexOfAny("*?[") >= 0) glob = true;
+                        if (lit.Text.AsSpan().IndexOfAny("*?") >= 0 || HasBracketExpression(lit.Text)) glob = true;
                         if (lit.Text.Contains('{', StringComparison.Ordinal) && lit.Text.Contains(',', StringComparison.Ordinal)) braces = true;
                     }
                     break;
@@ -82,10 +83,24 @@ internal sealed class WordExpander
                     AppendParameter(param, vars, sb, ref dynamic, ref glob, ref split, ref braces, ref anyQuoted, ref source);
                     break;
                 case CommandSubstitutionPart sub:
-                    _onScript(sub.Script, vars.Fork());
+                {
+                    var output = _onScript(sub.Script, vars.Fork());
                     if (IsPwd(sub.Script) && vars.TryGet("PWD", out var pwd)) sb.Append(pwd);
-                    else { sb.Append(ShellArg.Unknown); dynamic = true; }
+                    else if (output.Kind == StreamKind.Literal && output.Text is { } literal && !literal.Contains(ShellArg.Unknown))
+                    {
+                        // `$(echo rm)`: the output is known; callers still treat the word as computed (Expanded).
+                        var value = literal.TrimEnd('\n');
+                        sb.Append(value);
+                        if (!sub.Quoted && value.AsSpan().IndexOfAny(" \t\n") >= 0) split = true;
+                    }
+                    else
+                    {
+                        sb.Append(ShellArg.Unknown);
+                        dynamic = true;
+                        if (output.Kind is StreamKind.Network or StreamKind.Decoded) source = output.Kind;
+                    }
                     break;
+                }
                 case ProcessSubstitutionPart proc:
                     source = _onScript(proc.Script, vars.Fork()).Kind;
                     sb.Append("/dev/fd/63");
@@ -144,20 +159,33 @@ internal sealed class WordExpander
         dynamic = true;
     }
 
+    private static bool HasBracketExpression(string text)
+    {
+        int open = text.IndexOf('[', StringComparison.Ordinal);
+        return open >= 0 && text.IndexOf(']', open + 1) > open + 1;
+    }
+
     private static bool IsPwd(ShellScript script) =>
         script.Items.Count == 1 && script.Items[0].Pipelines.Count == 1 && script.Items[0].Pipelines[0].Commands.Count == 1
         && script.Items[0].Pipelines[0].Commands[0] is SimpleCommand { Words.Count: 1 } cmd && cmd.Words[0].StaticText == "pwd";
 
-    private static void AddBraced(string text, bool dynamic, bool glob, bool braces, List<ShellArg> into)
+    private static bool HasExpansion(ShellWord word)
+    {
+        foreach (var part in word.Parts)
+            if (part is ParameterPart or CommandSubstitutionPart or ArithmeticPart) return true;
+        return false;
+    }
+
+    private static void AddBraced(string text, bool dynamic, bool glob, bool braces, bool expanded, List<ShellArg> into)
     {
         if (!braces)
         {
-            into.Add(new ShellArg(text, dynamic, glob));
+            into.Add(new ShellArg(text, dynamic, glob, Expanded: expanded));
             return;
         }
-        var expanded = new List<string>();
-        BraceExpand(text, expanded);
-        foreach (var e in expanded) into.Add(new ShellArg(e, dynamic && e.Contains(ShellArg.Unknown), glob));
+        var words = new List<string>();
+        BraceExpand(text, words);
+        foreach (var e in words) into.Add(new ShellArg(e, dynamic && e.Contains(ShellArg.Unknown), glob, Expanded: expanded));
     }
 
     /// <summary>Bash brace expansion of <c>a{b,c}d</c> lists (not sequences), bounded in output size.</summary>

@@ -87,16 +87,16 @@ public static partial class InlineCodeScanner
             || s.StartsWith(".env", StringComparison.Ordinal) || s.StartsWith(".aws", StringComparison.Ordinal) || s.StartsWith(".ssh", StringComparison.Ordinal)
             || (s.Contains('/', StringComparison.Ordinal) && !s.Contains(' ', StringComparison.Ordinal)));
 
-    [GeneratedRegex("""shutil\.rmtree|\brmtree\b|rmSync\s*\([^)]*recursive|rm_rf|rm_r\b|remove_tree|rimraf|removeSync|emptyDirSync|remove_dir_all|fs\.rm\s*\([^)]*recursive|promises\.rm\s*\(|Dir\.rmdir|FileUtils\.rm_r|deleteRecursively|rmdir\s*\([^)]*recursive""")]
+    [GeneratedRegex("""shutil\.rmtree|\brmtree\b|rmSync\s*\([^)]*recursive|rm_rf|rm_r\b|remove_tree|rimraf|removeSync|emptyDirSync|remove_dir_all|fs\.rm\s*\([^)]*recursive|promises\.rm\s*\(|Dir\.rmdir|FileUtils\.rm_r|deleteRecursively|rmdir\s*\([^)]*recursive|Deno\.remove\s*\([^)]*recursive""")]
     private static partial Regex RecursiveDeletePattern();
 
-    [GeneratedRegex("""os\.remove|os\.unlink|os\.rmdir|os\.removedirs|\.unlink\s*\(|\.rmdir\s*\(|unlinkSync|rmdirSync|rmSync|fs\.rm\s*\(|fs\.unlink|\bunlink\b|File\.delete|File\.unlink|FileUtils\.rm\b|\bunlink\s+|send2trash|os\.truncate""")]
+    [GeneratedRegex("""os\.remove|os\.unlink|os\.rmdir|os\.removedirs|\.unlink\s*\(|\.rmdir\s*\(|unlinkSync|rmdirSync|rmSync|fs\.rm\s*\(|fs\.unlink|\bunlink\b|File\.delete|File\.unlink|FileUtils\.rm\b|\bunlink\s+|send2trash|os\.truncate|Deno\.remove|Bun\.file\([^)]*\)\.delete""")]
     private static partial Regex DeletePattern();
 
     [GeneratedRegex("""open\s*\([^)]*['"][wa]\+?b?['"]|writeFileSync|appendFileSync|write_text|write_bytes|File\.write|fs\.writeFile|file_put_contents|>\s*['"]""")]
     private static partial Regex WritePattern();
 
-    [GeneratedRegex("""(?:os\.system|os\.popen|os\.exec[lv]p?e?|subprocess\.(?:run|call|check_call|check_output|Popen|getoutput|getstatusoutput)|commands\.getoutput|pty\.spawn|child_process\.(?:exec|execSync|spawn|spawnSync|execFile|execFileSync)|\bexecSync|\bspawnSync|\bexecFileSync|(?<![\w.])exec|(?<![\w.])spawn|(?<![\w.])system|shell_exec|passthru|proc_open|(?<![\w.])popen|IO\.popen|Open3\.\w+|Kernel\.system|Deno\.run|Bun\.spawn|\$\.ajax_never)\s*\(""")]
+    [GeneratedRegex("""(?:os\.system|os\.popen|os\.exec[lv]p?e?|subprocess\.(?:run|call|check_call|check_output|Popen|getoutput|getstatusoutput)|commands\.getoutput|pty\.spawn|child_process\.(?:exec|execSync|spawn|spawnSync|execFile|execFileSync)|\bexecSync|\bspawnSync|\bexecFileSync|(?<![\w.])exec|(?<![\w.])spawn|(?<![\w.])system|shell_exec|passthru|proc_open|(?<![\w.])popen|IO\.popen|Open3\.\w+|Kernel\.system|Deno\.run|Bun\.spawn|\.system|\.popen|\.check_output|\.check_call|\.Popen|\.getoutput|\.execSync|\.spawnSync|\.execFileSync)\s*\(""")]
     private static partial Regex ShellCallPattern();
 
     [GeneratedRegex("""`(?<cmd>[^`]{1,2000})`|%x\{(?<cmd>[^}]{1,2000})\}|qx\{(?<cmd>[^}]{1,2000})\}""")]

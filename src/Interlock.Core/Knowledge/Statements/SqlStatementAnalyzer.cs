@@ -114,6 +114,13 @@ public static class SqlStatementAnalyzer
         // psql backslash commands: \d, \l, \dt … read; \! runs a shell; \i/\ir run a file; \copy moves data.
         if (meta.StartsWith("\\!", StringComparison.Ordinal))
             return new("\\!", OperationClass.Exec, "runs a shell command", [], ShellCommand: meta[2..].Trim());
+        // sqlite3 dot commands
+        if (meta.StartsWith(".shell ", StringComparison.Ordinal) || meta.StartsWith(".system ", StringComparison.Ordinal))
+            return new(".shell", OperationClass.Exec, "runs a shell command", [], ShellCommand: meta[(meta.IndexOf(' ', StringComparison.Ordinal) + 1)..].Trim());
+        if (meta.StartsWith(".restore", StringComparison.Ordinal))
+            return new(".restore", OperationClass.Destroy, "replaces the database with a backup", [], Critical: true);
+        if (meta.StartsWith(".import", StringComparison.Ordinal) || meta.StartsWith(".output", StringComparison.Ordinal) || meta.StartsWith(".once", StringComparison.Ordinal) || meta.StartsWith(".save", StringComparison.Ordinal) || meta.StartsWith(".backup", StringComparison.Ordinal))
+            return new(meta.Split(' ')[0], OperationClass.Update, "writes rows or files", []);
         if (meta.StartsWith("\\i", StringComparison.Ordinal) || meta.StartsWith("\\include", StringComparison.Ordinal))
             return new("\\i", OperationClass.Exec, "runs a SQL file whose statements are unknown", []);
         if (meta.StartsWith("\\copy", StringComparison.Ordinal))
@@ -151,7 +158,7 @@ public static class SqlStatementAnalyzer
                 i = end < 0 ? sql.Length : end + 2;
                 continue;
             }
-            if (c == '\\' && words.Count == 0 && depth == 0)
+            if ((c == '\\' || (c == '.' && (i == 0 || sql[i - 1] == '\n'))) && words.Count == 0 && depth == 0)
             {
                 int end = SkipTo(sql, i, '\n');
                 meta = sql[i..end].Trim();
