@@ -51,6 +51,8 @@ internal static class SystemTables
         { ValueOptions = "-u" },
         new("at batch atrm", new CommandRow("", Update, "schedules commands") { Targets = false, MinTier = WriteWithConfirmation }),
         new("passwd chpasswd useradd userdel usermod adduser deluser groupadd groupdel groupmod gpasswd visudo vipw newgrp chsh chfn",
+            new CommandRow("", Destroy, "deletes a user together with their home directory and files")
+                { AnyFlag = "-r|--remove|--remove-home|--remove-all-files", Targets = true, Shared = true, Irreversible = true, MinTier = Never },
             new CommandRow("", Privilege, "changes users, groups or privileges") { Shared = true, MinTier = WriteWithConfirmation })
         { ValueOptions = "-g -G -s -d -u -c -e -p -k" },
         new("mount umount swapon swapoff losetup modprobe insmod rmmod sysctl hostnamectl timedatectl localectl update-grub grub-install setenforce",

@@ -78,7 +78,9 @@ public sealed class TierClassifier
             var loc = PathLocations.Classify(target, ws, home);
             // A match anywhere below a directory outside the workspace sweeps a whole tree.
             bool sweep = recursive || (target.Contains("/**", StringComparison.Ordinal) && loc is not (Location.WorkspaceContent or Location.WorkspaceRegenerable or Location.Temp));
-            var (t, w) = delete ? DeleteTier(loc, sweep, target) : WriteTier(loc, sweep, op.Class == OperationClass.Exec);
+            var (t, w) = delete ? DeleteTier(loc, sweep, target)
+                : op.Class != OperationClass.Exec && IsCriticalFile(target) ? (Tier.Never, "is a file the system needs to boot or authenticate")
+                : WriteTier(loc, sweep, op.Class == OperationClass.Exec);
             if (t.Rank() > worst.Rank())
             {
                 worst = t;
@@ -102,6 +104,12 @@ public sealed class TierClassifier
         Location.WorkspaceContent => recursive && !LooksLikeFile(target) ? (Tier.WriteWithConfirmation, "is a directory of source in the workspace") : (Tier.WriteAutonomous, "is a file in the workspace"),
         _ => (Tier.WriteWithConfirmation, "is an unrecognized location"),
     };
+
+    private static readonly string[] CriticalFiles =
+        ["/etc/passwd", "/etc/shadow", "/etc/group", "/etc/gshadow", "/etc/sudoers", "/etc/fstab", "/etc/crypttab", "/proc/sysrq-trigger", "/etc/ld.so.preload", "/etc/pam.d/", "/boot/", "/proc/sys/", "/sys/", "/etc/ssh/sshd_config"];
+
+    private static bool IsCriticalFile(string path) =>
+        CriticalFiles.Any(f => f.EndsWith('/') ? path.StartsWith(f, StringComparison.Ordinal) : path == f);
 
     private static (Tier, string) WriteTier(Location loc, bool recursive, bool exec) => loc switch
     {

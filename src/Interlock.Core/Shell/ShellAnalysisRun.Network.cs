@@ -30,11 +30,11 @@ internal sealed partial class ShellAnalysisRun
     /// <summary>Data leaving for a host: egress (local hosts are development), or exfiltration when the data is secret.</summary>
     private void EmitEgress(string program, string verb, string host, string reason, CallContext ctx, bool secretPayload, IEnumerable<string>? dataFiles = null)
     {
-        var e = NewDraft(program, verb, OperationClass.Egress, reason, ctx);
+        var e = NewDraft(program, verb, verb == "DELETE" ? OperationClass.Delete : OperationClass.Egress, reason, ctx);
         e.Targets.Add(host);
         e.Environment = EnvironmentNames.Detect(host);
         if (IsLocalHost(host)) e.Tags.Add("local");
-        else e.Shared = true;
+        else { e.Shared = true; e.Tags.Add("network"); }
         if (!secretPayload && IsDropHost(host))
         {
             // Anonymous file-drop and request-capture services exist to take data out.

@@ -243,6 +243,7 @@ internal sealed partial class ShellAnalysisRun
         var output = StreamSource.Unknown;
         if (row.Semantics is not null)
             output = ProgramSemantics.Apply(row.Semantics, this, inv, draft, ctx, consumed) ?? StreamSource.Unknown;
+        if (program == "git") ApplyGitOutside(draft);
         Emit(draft);
         return output;
     }

@@ -386,13 +386,33 @@ internal sealed partial class ShellAnalysisRun
                 op.Tags.Add("secret");
                 return new StreamSource(StreamKind.Secret);
             }
-            var words = c.Inv.Args.Where(a => !(program == "echo" && a.Text is "-n" or "-e" or "-E" or "-ne" or "-en")).Select(a => a.Text);
-            var text = string.Join(' ', words);
+            var words = c.Inv.Args.Where(a => !(program == "echo" && a.Text is "-n" or "-e" or "-E" or "-ne" or "-en")).Select(a => a.Text).ToList();
+            var text = program == "printf" && words.Count > 0 ? FormatPrintf(words[0], words.Skip(1).ToList()) : string.Join(' ', words);
             if (program == "printf" || c.Inv.HasAnyFlag("-e")) text = UnescapePrintf(text);
             return new StreamSource(StreamKind.Literal, text + "\n");
         }
         if (program is "ls" or "dir") return StreamSource.Unknown;
         return StreamSource.Unknown;
+    }
+
+    /// <summary>printf's format applied once: each <c>%s</c>, <c>%d</c>, <c>%b</c>, <c>%c</c> takes the next argument.</summary>
+    private static string FormatPrintf(string format, List<string> args)
+    {
+        var sb = new System.Text.StringBuilder();
+        int next = 0;
+        for (int i = 0; i < format.Length; i++)
+        {
+            if (format[i] == '%' && i + 1 < format.Length)
+            {
+                char f = format[++i];
+                if (f == '%') { sb.Append('%'); continue; }
+                while (i < format.Length && (char.IsAsciiDigit(format[i]) || format[i] is '-' or '.')) i++;
+                if (i < format.Length) sb.Append(next < args.Count ? args[next++] : "");
+                continue;
+            }
+            sb.Append(format[i]);
+        }
+        return sb.ToString();
     }
 
     /// <summary>The escapes printf and echo -e decode (\n, \t, \xHH, \0NNN), enough to see what a computed name spells.</summary>
@@ -502,6 +522,7 @@ internal sealed partial class ShellAnalysisRun
 
     internal StreamSource? GitConfig(SemanticsCall c)
     {
+        _gitOutside = null;
         foreach (var (name, value) in c.Inv.Options)
         {
             if (name is "-C" or "--git-dir" or "--work-tree" && value is { } dir)
@@ -738,7 +759,7 @@ internal sealed partial class ShellAnalysisRun
         var op = c.Op;
         var inv = c.Inv;
         var statements = new List<string>();
-        statements.AddRange(inv.OptionValues("-c|--command|-e|--execute|-q|--query|-cmd").Select(v => v.Text));
+        statements.AddRange(inv.OptionValues("-c|--command|-e|--execute|-q|--query|-cmd|--sql").Select(v => v.Text));
         if (op.Program is "sqlite3" or "sqlite" or "duckdb")
         {
             op.Shared = false;
