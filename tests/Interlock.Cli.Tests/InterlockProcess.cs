@@ -1,0 +1,45 @@
+using System.Diagnostics;
+
+namespace Interlock.Cli.Tests;
+
+/// <summary>Runs the repository's <c>./interlock</c> launcher as a user would, with a time limit.</summary>
+internal static class InterlockProcess
+{
+    public sealed record Result(int ExitCode, string Stdout, string Stderr);
+
+    public static string Root { get; } = FindRoot();
+
+    private static string FindRoot()
+    {
+        var dir = new DirectoryInfo(AppContext.BaseDirectory);
+        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Interlock.slnx"))) dir = dir.Parent;
+        return dir?.FullName ?? throw new InvalidOperationException("Interlock.slnx not found");
+    }
+
+    public static Result Run(IEnumerable<string> args, string? stdin = null, string home = "/home/dev", string? cwd = null, int timeoutMs = 120_000)
+    {
+        var psi = new ProcessStartInfo(Path.Combine(Root, "interlock"))
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            RedirectStandardInput = true,
+            UseShellExecute = false,
+            WorkingDirectory = cwd ?? Root,
+        };
+        foreach (var a in args) psi.ArgumentList.Add(a);
+        psi.Environment["HOME"] = home;
+        using var process = Process.Start(psi)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        if (stdin is not null) process.StandardInput.Write(stdin);
+        process.StandardInput.Close();
+        if (!process.WaitForExit(timeoutMs))
+        {
+            process.Kill(entireProcessTree: true);
+            throw new TimeoutException($"interlock {string.Join(' ', args)} did not finish in {timeoutMs} ms");
+        }
+        return new Result(process.ExitCode, stdout.Result, stderr.Result);
+    }
+
+    public static Result Check(params string[] command) => Run(["check", "--cwd", "/home/dev/project", "--", .. command]);
+}
