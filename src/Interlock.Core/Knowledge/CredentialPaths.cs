@@ -71,6 +71,9 @@ public static class CredentialPaths
             .Concat(AbsoluteFiles.Select(f => f.TrimEnd('/', '_')));
         int slash = pattern.LastIndexOf('/');
         var dir = slash > 0 ? pattern[..slash] : "";
+        var leaf = pattern[(slash + 1)..];
+        if (IsPrivateKeyName(leaf.Replace("*", "private_key", StringComparison.Ordinal).Replace("?", "k", StringComparison.Ordinal)))
+            return $"{pattern} matches private key files";
         candidates = candidates.Concat(EnvNames.Select(e => dir + "/" + e)).Concat(KeyNames.Select(k => dir + "/" + k));
         foreach (var candidate in candidates)
         {

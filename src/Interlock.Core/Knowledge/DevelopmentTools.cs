@@ -125,7 +125,7 @@ internal static class DevelopmentTools
             Builds()),
         new("rails rake", new CommandRow("db:drop|db:reset|db:schema:load|db:purge|db:truncate_all|db:environment:set", Destroy, "drops or wipes the application's database")
                 { Targets = false, Shared = true, Irreversible = true, MinTier = Never, Tags = "destructive" },
-            new CommandRow("db:migrate|db:rollback|db:seed|db:setup|db:prepare|db:migrate:*", Update, "changes the application's database") { Targets = false },
+            new CommandRow("db:migrate|db:rollback|db:seed|db:setup|db:prepare|db:migrate:*", Update, "changes the application's database") { Targets = false, Semantics = "build-targets" },
             Builds()),
         new("manage.py django-admin", new CommandRow("flush|reset_db|sqlflush|dbshell", Destroy, "wipes the application's database")
                 { Targets = false, Shared = true, Irreversible = true, MinTier = Never, Tags = "destructive" },

@@ -38,6 +38,12 @@ internal static class PlatformTables
             Destroys("rm|remove|delete|projects rm|projects remove|sites:delete|hosting:disable|firestore:delete|database:remove|kv:namespace delete|d1 delete|r2 bucket delete|delete *"),
             Deploys("*"))
         { ValueOptions = "--token --scope -A --local-config --project -P --site --env -e --config -c --command --file", DetectEnvironment = true },
+        new("supabase",
+            Reads("status|projects list|functions list|secrets list|migration list|db diff|db lint|gen *|inspect *|link|login|init|start|stop|help"),
+            Destroys("db reset|projects delete|functions delete|branches delete|storage rm|secrets unset"),
+            new CommandRow("migration new|migration repair|db dump", Create, "writes migration files") { Targets = false },
+            Deploys("*"))
+        { ValueOptions = "--project-ref --db-url -p --password --workdir", DetectEnvironment = true },
         new("doctl",
             Reads("** list|** get|** ls|account|auth list|version|** logs"),
             Destroys("** delete|** rm|** destroy"),

@@ -211,7 +211,7 @@ internal sealed partial class ShellAnalysisRun
             var del = NewDraft(program, "delete", OperationClass.Delete, f.RecursiveDelete ? "inline code deletes directory trees" : "inline code deletes files", ctx);
             del.PathTargets = true;
             if (f.RecursiveDelete) del.Tags.Add("recursive");
-            var targets = paths.Count > 0 ? paths : [ShellArg.Unknown.ToString()];
+            var targets = paths.Count > 0 ? paths : f.MentionsHome ? [Home] : [ShellArg.Unknown.ToString()];
             del.Targets.AddRange(targets);
             Emit(del);
         }

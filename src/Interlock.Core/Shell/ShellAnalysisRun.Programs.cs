@@ -15,6 +15,11 @@ internal sealed partial class ShellAnalysisRun
             case WrapperKind.JoinedShell:
                 i = SkipOptions(wrapper, args, 1);
                 if (i >= args.Count) return StreamSource.None;
+                if (args.Skip(i).FirstOrDefault(a => a.ProcessSource is StreamKind.Network or StreamKind.Decoded) is { Text: not null } foreign)
+                {
+                    EmitForeignCode(name, foreign.ProcessSource, ctx);
+                    return StreamSource.Unknown;
+                }
                 if (args[i].Dynamic && !string.Join(' ', args.Skip(i).Select(a => a.Text)).Contains(' ', StringComparison.Ordinal))
                 {
                     AddGap("dynamic-command", $"{name} runs text that is only known at run time", ctx.Text);
@@ -244,6 +249,16 @@ internal sealed partial class ShellAnalysisRun
         if (row.Semantics is not null)
             output = ProgramSemantics.Apply(row.Semantics, this, inv, draft, ctx, consumed) ?? StreamSource.Unknown;
         if (program == "git") ApplyGitOutside(draft);
+        if (draft.Class != OperationClass.Read && inv.HasAnyFlag("--dry-run|--dryrun|--dry-run=client|--dry-run=server|--dry-run=true") && !inv.HasAnyFlag("--dry-run=none|--dry-run=false"))
+        {
+            // A dry run previews the change and makes none.
+            draft.Class = OperationClass.Read;
+            draft.Reason = "previews, without doing it: " + draft.Reason;
+            draft.MinTier = null;
+            draft.Shared = false;
+            draft.Irreversible = false;
+            draft.Tags.Add("dry-run");
+        }
         Emit(draft);
         return output;
     }

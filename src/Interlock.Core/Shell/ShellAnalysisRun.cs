@@ -14,7 +14,8 @@ internal readonly record struct CallContext(
     string? RemoteHost = null,
     EnvironmentKind RemoteEnvironment = EnvironmentKind.Unknown,
     string? ExtraTag = null,
-    IReadOnlyList<string>? Referenced = null);
+    IReadOnlyList<string>? Referenced = null,
+    EnvironmentKind AssignedEnvironment = EnvironmentKind.Unknown);
 
 /// <summary>An operation being assembled from a table row and refined by semantics.</summary>
 internal sealed class OperationDraft
@@ -217,9 +218,11 @@ internal sealed partial class ShellAnalysisRun
         _current = ctx;
         _expander.ResetReferences();
 
+        var assignedEnv = EnvironmentKind.Unknown;
         foreach (var assignment in simple.Assignments)
         {
             var value = _expander.ExpandSingle(assignment.Value, ctx.Vars);
+            if (IsEnvironmentSelector(assignment.Name)) assignedEnv = EnvironmentNames.Max(assignedEnv, EnvironmentNames.Detect(value.Text));
             if (assignment.ArrayItems is { } items)
             {
                 var scratch = new List<ShellArg>();
@@ -236,8 +239,13 @@ internal sealed partial class ShellAnalysisRun
         var referenced = _expander.ReferencedNames.Count == 0 ? null : _expander.ReferencedNames.ToArray();
         var stdin = ApplyRedirections(simple.Redirections, ctx) ?? ctx.Stdin;
         if (args.Count == 0) return StreamSource.None;
-        return Dispatch(args, ctx with { Stdin = stdin, Referenced = referenced });
+        return Dispatch(args, ctx with { Stdin = stdin, Referenced = referenced, AssignedEnvironment = EnvironmentNames.Max(ctx.AssignedEnvironment, assignedEnv) });
     }
+
+    /// <summary>Variables that pick the environment a command acts on: RAILS_ENV, NODE_ENV, AWS_PROFILE, KUBECONFIG, DATABASE_URL…</summary>
+    private static bool IsEnvironmentSelector(string name) =>
+        name.EndsWith("_ENV", StringComparison.Ordinal) || name is "ENV" or "ENVIRONMENT" or "STAGE" or "KUBECONFIG" or "DATABASE_URL" or "PGHOST" or "PGDATABASE" or "MYSQL_HOST" or "REDIS_URL" or "MONGO_URL"
+        || name.EndsWith("_PROFILE", StringComparison.Ordinal) || name.EndsWith("_CONTEXT", StringComparison.Ordinal) || name.EndsWith("_STAGE", StringComparison.Ordinal);
 
     /// <summary>Records file writes and reads done by redirections; returns the command's input when a redirection supplies it.</summary>
     private StreamSource? ApplyRedirections(IReadOnlyList<Redirection> redirections, CallContext ctx)
@@ -322,6 +330,9 @@ internal sealed partial class ShellAnalysisRun
         var draft = new OperationDraft { Program = program, Verb = verb, Class = cls, Reason = reason, Text = ctx.Text };
         if (ctx.Privileged) draft.Tags.Add("sudo");
         if (ctx.ExtraTag is not null) draft.Tags.Add(ctx.ExtraTag);
+        // NODE_ENV=production on a build changes nothing shared; on a migration it points at production.
+        if (ctx.AssignedEnvironment != EnvironmentKind.Unknown && cls is not (OperationClass.Read or OperationClass.Exec))
+            draft.Environment = ctx.AssignedEnvironment;
         if (ctx.RemoteHost is not null)
         {
             draft.Tags.Add("remote");

@@ -13,6 +13,8 @@ public sealed record CodeFindings
     public IReadOnlyList<string> Paths { get; init; } = [];
     /// <summary>Shell commands the code hands to a shell (<c>os.system("…")</c>, <c>execSync("…")</c>).</summary>
     public IReadOnlyList<string> ShellCommands { get; init; } = [];
+    /// <summary>Whether the code names the user's home directory (<c>os.homedir()</c>, <c>Path.home()</c>, <c>expanduser("~")</c>).</summary>
+    public bool MentionsHome { get; init; }
     /// <summary>Whether the code runs a shell with a command that isn't a literal.</summary>
     public bool DynamicShell { get; init; }
     public bool NetworkSend { get; init; }
@@ -76,6 +78,7 @@ public static partial class InlineCodeScanner
             ReadsEnvironment = EnvironmentPattern().IsMatch(code),
             SecretNameMentioned = literals.Any(CredentialPaths.IsSecretName) || SecretEnvAccessPattern().IsMatch(code),
             Obfuscated = ObfuscatedPattern().IsMatch(code),
+            MentionsHome = HomePattern().IsMatch(code),
         };
     }
 
@@ -87,7 +90,7 @@ public static partial class InlineCodeScanner
             || s.StartsWith(".env", StringComparison.Ordinal) || s.StartsWith(".aws", StringComparison.Ordinal) || s.StartsWith(".ssh", StringComparison.Ordinal)
             || (s.Contains('/', StringComparison.Ordinal) && !s.Contains(' ', StringComparison.Ordinal)));
 
-    [GeneratedRegex("""shutil\.rmtree|\brmtree\b|rmSync\s*\([^)]*recursive|rm_rf|rm_r\b|remove_tree|rimraf|removeSync|emptyDirSync|remove_dir_all|fs\.rm\s*\([^)]*recursive|promises\.rm\s*\(|Dir\.rmdir|FileUtils\.rm_r|deleteRecursively|rmdir\s*\([^)]*recursive|Deno\.remove\s*\([^)]*recursive""")]
+    [GeneratedRegex("""shutil\.rmtree|\brmtree\b|rmSync[^;\n]{0,200}recursive|rm_rf|rm_r\b|remove_tree|rimraf|removeSync|emptyDirSync|remove_dir_all|fs\.rm\s*\([^;\n]{0,200}recursive|promises\.rm\s*\(|Dir\.rmdir|FileUtils\.rm_r|deleteRecursively|rmdir\s*\([^;\n]{0,200}recursive|Deno\.remove\s*\([^;\n]{0,200}recursive""")]
     private static partial Regex RecursiveDeletePattern();
 
     [GeneratedRegex("""os\.remove|os\.unlink|os\.rmdir|os\.removedirs|\.unlink\s*\(|\.rmdir\s*\(|unlinkSync|rmdirSync|rmSync|fs\.rm\s*\(|fs\.unlink|\bunlink\b|File\.delete|File\.unlink|FileUtils\.rm\b|\bunlink\s+|send2trash|os\.truncate|Deno\.remove|Bun\.file\([^)]*\)\.delete""")]
@@ -104,6 +107,9 @@ public static partial class InlineCodeScanner
 
     [GeneratedRegex(@"""(?<dq>(?:[^""\\\n]|\\.)*)""|'(?<sq>(?:[^'\\\n]|\\.)*)'|`(?<bt>[^`]*)`")]
     private static partial Regex StringLiteralPattern();
+
+    [GeneratedRegex("""homedir\s*\(|Path\.home\s*\(|expanduser\s*\(\s*['"]~['"]|ENV\[['"]HOME['"]\]|\$ENV\{HOME\}|getenv\s*\(\s*['"]HOME['"]|environ\[['"]HOME['"]\]|process\.env\.HOME|Dir\.home|os\.UserHomeDir""")]
+    private static partial Regex HomePattern();
 
     [GeneratedRegex("""requests\.(?:post|put|patch|delete)|httpx\.(?:post|put|patch)|urlopen|urllib\.request|http\.client|HTTPConnection|socket\.|smtplib|ftplib|paramiko|fetch\s*\(|axios|https?\.request|net\.connect|net\.createConnection|XMLHttpRequest|Net::HTTP|RestClient|HTTParty|TCPSocket|LWP::|IO::Socket|HTTP::Request|->post\(|curl_exec|fsockopen|stream_socket_client|WebSocket|dgram""")]
     private static partial Regex NetworkPattern();
