@@ -71,7 +71,7 @@ public sealed class TierClassifier
     private static (Tier, string) WorstPathTier(Operation op, string ws, string home, Tier fallback, bool recursive, bool delete)
     {
         if (!op.PathTargets || op.Targets.Count == 0) return (fallback, op.Reason);
-        var worst = fallback;
+        Tier? worst = null;
         var why = op.Reason;
         foreach (var target in op.Targets)
         {
@@ -81,13 +81,13 @@ public sealed class TierClassifier
             var (t, w) = delete ? DeleteTier(loc, sweep, target)
                 : op.Class != OperationClass.Exec && IsCriticalFile(target) ? (Tier.Never, "is a file the system needs to boot or authenticate")
                 : WriteTier(loc, sweep, op.Class == OperationClass.Exec);
-            if (t.Rank() > worst.Rank())
+            if (worst is null || t.Rank() > worst.Value.Rank())
             {
                 worst = t;
                 why = $"{op.Reason}: {Shell.ShellArg.DisplayText(target)} {w}";
             }
         }
-        return (worst, why);
+        return (worst is { } found && found.Rank() >= fallback.Rank() ? found : fallback, why);
     }
 
     private static (Tier, string) DeleteTier(Location loc, bool recursive, string target) => loc switch
