@@ -49,11 +49,7 @@ internal sealed partial class ShellAnalysisRun
             var script = args[i];
             if (script.ProcessSource is StreamKind.Network or StreamKind.Decoded) { EmitForeignCode(program, script.ProcessSource, c.Ctx); return StreamSource.Unknown; }
             if (script.Text is "-" or "/dev/stdin") return RunStdinCode(program, c.Ctx, shell: true);
-            var s = NewDraft(program, null, OperationClass.Exec, "runs a shell script", c.Ctx);
-            s.PathTargets = true;
-            s.Tags.Add("local-script");
-            s.Targets.Add(ResolvePath(script, c.Ctx));
-            Emit(s);
+            EmitLocalScript(program, script, "runs a shell script", c.Ctx);
             return StreamSource.Unknown;
         }
         return RunStdinCode(program, c.Ctx, shell: true);
@@ -189,11 +185,7 @@ internal sealed partial class ShellAnalysisRun
         var baseName = script.Text[(script.Text.LastIndexOf('/') + 1)..];
         if (_knowledge.TryGetProgram(baseName, out _))
             return Dispatch([ShellArg.Static(baseName), .. args.Skip(i + 1)], c.Ctx with { Nesting = c.Ctx.Nesting + 1 });
-        var run = NewDraft(program, null, OperationClass.Exec, "runs a script", c.Ctx);
-        run.PathTargets = true;
-        run.Tags.Add("local-script");
-        run.Targets.Add(ResolvePath(script, c.Ctx));
-        Emit(run);
+        EmitLocalScript(program, script, "runs a script", c.Ctx);
         return StreamSource.Unknown;
     }
 

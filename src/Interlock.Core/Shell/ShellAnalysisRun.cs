@@ -258,27 +258,15 @@ internal sealed partial class ShellAnalysisRun
                 case RedirectionOperator.Output or RedirectionOperator.Append or RedirectionOperator.Clobber
                     or RedirectionOperator.OutputAndError or RedirectionOperator.AppendOutputAndError or RedirectionOperator.ReadWrite:
                 {
-                    var target = _expander.ExpandSingle(r.Target, ctx.Vars);
-                    if (IsHarmlessSink(target.Text)) break;
                     var append = r.Operator is RedirectionOperator.Append or RedirectionOperator.AppendOutputAndError;
-                    var draft = NewDraft("redirect", append ? ">>" : ">", OperationClass.Update,
-                        append ? "appends output to a file" : "writes output to a file, replacing its contents", ctx);
-                    draft.PathTargets = true;
-                    draft.Targets.Add(ResolvePath(target, ctx));
-                    Emit(draft);
+                    EmitRedirectWrite(_expander.ExpandSingle(r.Target, ctx.Vars), append, ctx);
                     break;
                 }
                 case RedirectionOperator.DuplicateOutput:
                 {
                     // `>&file` (not a descriptor) writes to a file.
                     var target = _expander.ExpandSingle(r.Target, ctx.Vars);
-                    if (target.Text.Length > 0 && target.Text != "-" && !target.Text.All(char.IsAsciiDigit) && !IsHarmlessSink(target.Text))
-                    {
-                        var draft = NewDraft("redirect", ">&", OperationClass.Update, "writes output to a file, replacing its contents", ctx);
-                        draft.PathTargets = true;
-                        draft.Targets.Add(ResolvePath(target, ctx));
-                        Emit(draft);
-                    }
+                    if (target.Text.Length > 0 && target.Text != "-" && !target.Text.All(char.IsAsciiDigit)) EmitRedirectWrite(target, append: false, ctx);
                     break;
                 }
                 case RedirectionOperator.Input:
@@ -310,6 +298,16 @@ internal sealed partial class ShellAnalysisRun
             }
         }
         return stdin;
+    }
+
+    private void EmitRedirectWrite(ShellArg target, bool append, CallContext ctx)
+    {
+        if (IsHarmlessSink(target.Text)) return;
+        var draft = NewDraft("redirect", append ? ">>" : ">", OperationClass.Update,
+            append ? "appends output to a file" : "writes output to a file, replacing its contents", ctx);
+        draft.PathTargets = true;
+        draft.Targets.Add(ResolvePath(target, ctx));
+        Emit(draft);
     }
 
     private static bool IsHarmlessSink(string path) =>
@@ -469,13 +467,18 @@ internal sealed partial class ShellAnalysisRun
 
     private StreamSource RunScriptFile(List<ShellArg> args, CallContext ctx)
     {
-        var path = ResolvePath(args[0], ctx);
-        var draft = NewDraft(args[0].Text[(args[0].Text.LastIndexOf('/') + 1)..], null, OperationClass.Exec, "runs a script or program by path", ctx);
-        draft.Targets.Add(path);
+        EmitLocalScript(args[0].Text[(args[0].Text.LastIndexOf('/') + 1)..], args[0], "runs a script or program by path", ctx);
+        return StreamSource.Unknown;
+    }
+
+    /// <summary>Running a file of code: an exec whose location decides its tier.</summary>
+    private void EmitLocalScript(string program, ShellArg script, string reason, CallContext ctx)
+    {
+        var draft = NewDraft(program, null, OperationClass.Exec, reason, ctx);
+        draft.Targets.Add(ResolvePath(script, ctx));
         draft.PathTargets = true;
         draft.Tags.Add("local-script");
         Emit(draft);
-        return StreamSource.Unknown;
     }
 
     private bool TryBuiltin(string program, List<ShellArg> args, CallContext ctx, out StreamSource output)

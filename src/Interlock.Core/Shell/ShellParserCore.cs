@@ -1605,27 +1605,33 @@ internal sealed class ShellParserCore
 
     private void ParseCommandSubstitution(WordBuilder b, bool quoted)
     {
+        if (ParseParenthesizedScript("command substitution", "unterminated command substitution '$('") is { } script)
+            b.AddPart(new CommandSubstitutionPart(script, false, quoted));
+    }
+
+    /// <summary>Reads <c>$( … )</c> or <c>&lt;( … )</c> from its two-character opener to the closing parenthesis; null on failure.</summary>
+    private ShellScript? ParseParenthesizedScript(string what, string unterminated)
+    {
         var start = _pos;
         _pos += 2;
-        if (!Enter()) return;
+        if (!Enter()) return null;
         var outer = _pending;
         _pending = null;
         var script = ParseList();
         Leave();
-        if (F) return;
+        if (F) return null;
         SkipBlanksAndNewlines();
-        if (F) return;
-        if (!InnerHereDocsDone(start)) return;
+        if (F) return null;
+        if (!InnerHereDocsDone(start)) return null;
         _pending = outer;
         if (AtEnd || _s[_pos] != ')')
         {
-            Fail(AtEnd ? "unterminated command substitution '$('" : "syntax error in command substitution near " + Describe(), AtEnd ? start : _pos);
-            return;
+            Fail(AtEnd ? unterminated : $"syntax error in {what} near " + Describe(), AtEnd ? start : _pos);
+            return null;
         }
 
         _pos++;
-        if (!Count()) return;
-        b.AddPart(new CommandSubstitutionPart(script, false, quoted));
+        return Count() ? script : null;
     }
 
     /// <summary>Here-documents started inside a substitution must end inside it.</summary>
@@ -1638,28 +1644,9 @@ internal sealed class ShellParserCore
 
     private void ParseProcessSubstitution(WordBuilder b)
     {
-        var start = _pos;
         var input = _s[_pos] == '<';
-        _pos += 2;
-        if (!Enter()) return;
-        var outer = _pending;
-        _pending = null;
-        var script = ParseList();
-        Leave();
-        if (F) return;
-        SkipBlanksAndNewlines();
-        if (F) return;
-        if (!InnerHereDocsDone(start)) return;
-        _pending = outer;
-        if (AtEnd || _s[_pos] != ')')
-        {
-            Fail(AtEnd ? "unterminated process substitution" : "syntax error in process substitution near " + Describe(), AtEnd ? start : _pos);
-            return;
-        }
-
-        _pos++;
-        if (!Count()) return;
-        b.AddPart(new ProcessSubstitutionPart(script, input));
+        if (ParseParenthesizedScript("process substitution", "unterminated process substitution") is { } script)
+            b.AddPart(new ProcessSubstitutionPart(script, input));
     }
 
     private void ParseBacktick(WordBuilder b, bool quoted)
