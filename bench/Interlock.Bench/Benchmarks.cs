@@ -105,3 +105,33 @@ public class EvaluatorBenchmarks
     [Benchmark]
     public Evaluation Rules500() => _rules500.Evaluate(_request);
 }
+
+/// <summary>Attribution: the same work with and without the suspected hot spot.</summary>
+[MemoryDiagnoser]
+public class HotSpotBenchmarks
+{
+    private readonly ShellCommandAnalyzer _analyzer = new();
+    private readonly Glob _leadingDoubleStar = Glob.Parse("**/secrets/payments/**");
+    private readonly Glob _prefixDoubleStar = Glob.Parse("/srv/secrets/payments/**");
+    private const string Target = "/home/dev/project/services/notifications/config/settings.yaml";
+
+    /// <summary>A wildcard argument: the analyzer checks it against the credential paths.</summary>
+    [Benchmark]
+    public ShellAnalysis CpWithWildcard() => _analyzer.Analyze("cp fixtures/*.json /tmp/scratch/", Corpus.DefaultCwd, Corpus.Home);
+
+    /// <summary>The same command with a plain argument.</summary>
+    [Benchmark(Baseline = true)]
+    public ShellAnalysis CpPlain() => _analyzer.Analyze("cp fixtures/a.json /tmp/scratch/", Corpus.DefaultCwd, Corpus.Home);
+
+    /// <summary>Inline code: scanned with the InlineCodeScanner regexes.</summary>
+    [Benchmark]
+    public ShellAnalysis PythonInline() => _analyzer.Analyze("python3 -c \"__import__('os').system('rm -rf ~')\"", Corpus.DefaultCwd, Corpus.Home);
+
+    /// <summary>A policy glob with a leading <c>**/</c>: runs the general NFA over the whole target.</summary>
+    [Benchmark]
+    public bool GlobLeadingDoubleStar() => _leadingDoubleStar.IsMatch(Target);
+
+    /// <summary>A policy glob of the prefix/** shape: a StartsWith.</summary>
+    [Benchmark]
+    public bool GlobPrefixDoubleStar() => _prefixDoubleStar.IsMatch(Target);
+}

@@ -60,12 +60,13 @@ public static class Percentiles
 
         // Policies. Any load failure is fatal (exit 1).
         var policyPath = policyFile ?? Path.Combine(root, "policies", "default.yaml");
-        CompiledPolicy defaultPolicy, p10, p500;
+        CompiledPolicy defaultPolicy, p10, p500, p500Simple;
         try
         {
             defaultPolicy = PolicyGenerator.LoadOrThrow(File.ReadAllText(policyPath), policyPath);
             p10 = PolicyGenerator.LoadOrThrow(PolicyGenerator.Generate(10), "generated-10.yaml");
             p500 = PolicyGenerator.LoadOrThrow(PolicyGenerator.Generate(500), "generated-500.yaml");
+            p500Simple = PolicyGenerator.LoadOrThrow(PolicyGenerator.Generate(500, generalGlobs: false), "generated-500-simple-globs.yaml");
         }
         catch (Exception ex) when (ex is InvalidOperationException or IOException)
         {
@@ -93,6 +94,7 @@ public static class Percentiles
             new Stage("policy only: default", i => defaultPolicy.Evaluate(facts[i % len], risks[i % len]), per),
             new Stage("policy only: 10 rules", i => p10.Evaluate(facts[i % len], risks[i % len]), per),
             new Stage("policy only: 500 rules", i => p500.Evaluate(facts[i % len], risks[i % len]), per),
+            new Stage("policy only: 500 simple", i => p500Simple.Evaluate(facts[i % len], risks[i % len]), per),
             new Stage("evaluate: default", i => evalDefault.Evaluate(requests[i % len]), per),
             new Stage("evaluate: 10 rules", i => eval10.Evaluate(requests[i % len]), per),
             new Stage("evaluate: 500 rules", i => eval500.Evaluate(requests[i % len]), per),
@@ -133,8 +135,11 @@ public static class Percentiles
         Console.WriteLine("(times in µs per call; B/op = bytes allocated per call on this thread)");
         Console.WriteLine();
 
-        PerCategory(stages.Single(s => s.Name == "evaluate: default"), mix, len, chunk);
-        Slowest(stages.Single(s => s.Name == "evaluate: default"), mix, len, chunk);
+        PerCategory(stages.Single(s => s.Name == "evaluate: default"), mix, len);
+        Slowest(stages.Single(s => s.Name == "parse"), mix, len, 5);
+        Slowest(stages.Single(s => s.Name == "analyze (shell)"), mix, len, 12);
+        Slowest(stages.Single(s => s.Name == "evaluate: default"), mix, len, 12);
+        Slowest(stages.Single(s => s.Name == "policy only: 500 rules"), mix, len, 8);
 
         const double Target = 20.0;
         var d = stats["evaluate: default"];
@@ -152,6 +157,7 @@ public static class Percentiles
         Row("evaluate, 500-rule policy", r500, Target);
         Row("policy only, 10 rules", pol10, null);
         Row("policy only, 500 rules", pol500, null);
+        Row("policy only, 500 rules, prefix/suffix globs", stats["policy only: 500 simple"], null);
         Console.WriteLine($"{"ratio evaluate 500/10",-44} {r500.P50 / r10.P50,9:F2} {r500.P99 / r10.P99,9:F2}");
         Console.WriteLine($"{"ratio policy-only 500/10",-44} {pol500.P50 / pol10.P50,9:F2} {pol500.P99 / pol10.P99,9:F2}");
         return 0;
@@ -210,10 +216,9 @@ public static class Percentiles
     /// <summary>Sample index k of the stage was the command at mix index k % len (rounds are contiguous slices).</summary>
     private static int MixIndex(int sample, int len) => sample % len;
 
-    private static void PerCategory(Stage s, CorpusEntry[] mix, int len, int chunk)
+    private static void PerCategory(Stage s, CorpusEntry[] mix, int len)
     {
-        _ = chunk;
-        Console.WriteLine($"evaluate: default, by corpus category");
+        Console.WriteLine($"{s.Name}, by corpus category");
         Console.WriteLine($"{"category",-12} {"count",8} {"p50",8} {"p90",8} {"p99",8} {"max",9}");
         foreach (var group in Enumerable.Range(0, s.Samples.Length).GroupBy(k => mix[MixIndex(k, len)].Category).OrderBy(g => g.Key, StringComparer.Ordinal))
         {
@@ -224,10 +229,9 @@ public static class Percentiles
         Console.WriteLine();
     }
 
-    private static void Slowest(Stage s, CorpusEntry[] mix, int len, int chunk)
+    private static void Slowest(Stage s, CorpusEntry[] mix, int len, int top)
     {
-        _ = chunk;
-        Console.WriteLine("evaluate: default, 12 slowest commands by their own median");
+        Console.WriteLine($"{s.Name}: {top} slowest commands by their own median");
         var rows = Enumerable.Range(0, s.Samples.Length)
             .GroupBy(k => MixIndex(k, len))
             .Select(g =>
@@ -236,7 +240,7 @@ public static class Percentiles
                 return (Entry: mix[g.Key], P50: Us(sorted[sorted.Length / 2]), Count: sorted.Length);
             })
             .OrderByDescending(r => r.P50)
-            .Take(12);
+            .Take(top);
         foreach (var (entry, p50, count) in rows)
         {
             var cmd = entry.Command.Length > 90 ? entry.Command[..87] + "..." : entry.Command;
@@ -257,7 +261,7 @@ public static class Percentiles
         Console.WriteLine("WARNING        Debug build: run with -c Release");
 #endif
         Console.WriteLine($"corpus         {entries.Count} commands ({string.Join(", ", entries.GroupBy(e => e.Category).OrderBy(g => g.Key, StringComparer.Ordinal).Select(g => $"{g.Key} {g.Count()}"))}); mix of {mixLength}, fixed-seed shuffle");
-        Console.WriteLine($"policies       default {policyPath} ({d.Rules.Count} rules); generated {p10.Rules.Count} rules; generated {p500.Rules.Count} rules");
+        Console.WriteLine($"policies       default {policyPath} ({d.Rules.Count} rules); generated {p10.Rules.Count} rules; generated {p500.Rules.Count} rules (and a variant without general-shape globs)");
         Console.WriteLine($"iterations     {iterations} per stage, timed one by one, in {Rounds} interleaved rounds; warm-up {warmup} per stage");
         Console.WriteLine();
     }

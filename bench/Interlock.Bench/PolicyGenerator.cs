@@ -55,17 +55,17 @@ public static class PolicyGenerator
         """;
 
     /// <summary>A policy with exactly <paramref name="ruleCount"/> rules (at least 5: the built-in tier rules).</summary>
-    public static string Generate(int ruleCount)
+    public static string Generate(int ruleCount, bool generalGlobs = true)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(ruleCount, 5);
         var sb = new StringBuilder();
         sb.Append("version: v1\ndefault: require_approval\nrules:\n");
         sb.Append(BuiltInRules);
-        for (var i = 0; i < ruleCount - 5; i++) AppendRule(sb, i);
+        for (var i = 0; i < ruleCount - 5; i++) AppendRule(sb, i, generalGlobs);
         return sb.ToString();
     }
 
-    private static void AppendRule(StringBuilder sb, int i)
+    private static void AppendRule(StringBuilder sb, int i, bool generalGlobs)
     {
         var inv = CultureInfo.InvariantCulture;
         var team = Teams[i % Teams.Length];
@@ -114,7 +114,10 @@ public static class PolicyGenerator
                 decision = "require_approval";
                 break;
             case 7: // credential globs
-                match.Add(string.Create(inv, $"targets: [\"**/.env*\", \"/home/*/.ssh/{team}_{n}*\", \"**/secrets/{team}/**\"]"));
+                // With generalGlobs off, the same intent in prefix/suffix shapes only (no NFA): an attribution variant.
+                match.Add(generalGlobs
+                    ? string.Create(inv, $"targets: [\"**/.env*\", \"/home/*/.ssh/{team}_{n}*\", \"**/secrets/{team}/**\"]")
+                    : string.Create(inv, $"targets: [\"**/.env\", \"/home/dev/.ssh/{team}_{n}*\", \"/srv/secrets/{team}/**\"]"));
                 match.Add("not:\n        programs: [\"git\"]");
                 decision = "deny";
                 break;
