@@ -1,1 +1,24 @@
-return 0;
+using BenchmarkDotNet.Running;
+
+namespace Interlock.Bench;
+
+public static class Program
+{
+    public static int Main(string[] args)
+    {
+        var mode = args.Length > 0 ? args[0] : "";
+        var rest = args.Length > 0 ? args[1..] : [];
+        switch (mode)
+        {
+            case "percentiles":
+                return Percentiles.Run(rest);
+            case "bdn":
+                BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(rest);
+                return 0;
+            default:
+                Console.Error.WriteLine("usage: Interlock.Bench percentiles [--iterations N] [--warmup N] [--policy FILE]");
+                Console.Error.WriteLine("       Interlock.Bench bdn [BenchmarkDotNet args, e.g. --filter '*' --job short]");
+                return 2;
+        }
+    }
+}
