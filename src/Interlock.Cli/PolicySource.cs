@@ -7,8 +7,8 @@ internal static class PolicySource
 {
     public const string DefaultName = "policies/default.yaml (built in)";
 
-    /// <summary>The compiled policy, or null after printing every load error to <paramref name="error"/>.</summary>
-    public static CompiledPolicy? Load(string? path, TextWriter error)
+    /// <summary>The effective policy (a file and its includes), or null after printing every load error to <paramref name="error"/>.</summary>
+    public static PolicyStack? Load(string? path, TextWriter error)
     {
         string text;
         string name;
@@ -22,21 +22,37 @@ internal static class PolicySource
         }
         else
         {
-            try
+            if (!File.Exists(path))
             {
-                text = File.ReadAllText(path);
-            }
-            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
-            {
-                error.WriteLine($"interlock: cannot read policy '{path}': {ex.Message}");
+                error.WriteLine($"interlock: cannot read policy '{path}': no such file");
                 return null;
             }
-            name = path;
+            var stack = PolicyStackLoader.Load(path, ReadOrNull);
+            if (stack.Success) return stack.Stack;
+            return Report(stack.Errors, path, error);
         }
         var result = PolicyLoader.Load(text, name);
         if (result.Success) return result.Policy;
-        foreach (var e in result.Errors) error.WriteLine(e.ToString());
-        error.WriteLine($"interlock: policy {name} has {result.Errors.Count} error(s); nothing was evaluated");
+        return Report(result.Errors, name, error);
+    }
+
+    private static PolicyStack? Report(IReadOnlyList<PolicyError> errors, string name, TextWriter error)
+    {
+        foreach (var e in errors) error.WriteLine(e.ToString());
+        error.WriteLine($"interlock: policy {name} has {errors.Count} error(s); nothing was evaluated");
         return null;
+    }
+
+    /// <summary>A file's text, or null when it cannot be read (the loader reports where it was included).</summary>
+    public static string? ReadOrNull(string path)
+    {
+        try
+        {
+            return File.ReadAllText(path);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
+        {
+            return null;
+        }
     }
 }

@@ -17,12 +17,13 @@ internal static class CheckCommand
         var cwd = new Option<string?>("--cwd") { Description = "Working directory (the agent's workspace) the command runs in. Default: the current directory." };
         var json = new Option<bool>("--json") { Description = "Print the decision as JSON." };
         var explain = new Option<bool>("--explain") { Description = "Show the facts, every rule and whether it matched, and the policy hash." };
+        var agent = new Option<string?>("--agent") { Description = "The agent identity proposing the action (its scopes apply). Default: the policy's default agent." };
         var batch = new Option<string?>("--batch") { Description = "Evaluate a JSON Lines file of actions ('-' for standard input); one JSON line out per line in." };
         var command = new Argument<string[]>("command") { Description = "The command, after '--'. One argument is shell text; several are quoted and joined.", Arity = ArgumentArity.ZeroOrMore };
 
         var cmd = new Command("check", "Decide whether an action may run: allow (exit 0), deny (2) or require_approval (3); 1 for usage or internal errors.")
         {
-            policy, cwd, json, explain, batch, command,
+            policy, cwd, json, explain, agent, batch, command,
         };
         cmd.SetAction(parse =>
         {
@@ -30,7 +31,8 @@ internal static class CheckCommand
             var stderr = Console.Error;
             var compiled = PolicySource.Load(parse.GetValue(policy), stderr);
             if (compiled is null) return 1;
-            var evaluator = new ActionEvaluator(compiled);
+            // One limiter for the whole run: a batch shares rate windows, as a gateway would.
+            var evaluator = new ActionEvaluator(compiled, limiter: new Interlock.Throttling.ConstraintLimiter(TimeProvider.System));
             var home = Environment.GetEnvironmentVariable("HOME") is { Length: > 0 } h ? h : "/root";
             var workdir = parse.GetValue(cwd) ?? Environment.CurrentDirectory;
             if (!workdir.StartsWith('/'))
@@ -54,7 +56,8 @@ internal static class CheckCommand
                 return 1;
             }
             var text = words.Length == 1 ? words[0] : string.Join(' ', words.Select(Quote));
-            var evaluation = evaluator.Evaluate(new ActionRequest { Command = text, Cwd = workdir, Home = home });
+            var evaluation = evaluator.Evaluate(new ActionRequest { Command = text, Cwd = workdir, Home = home, Agent = parse.GetValue(agent) });
+            evaluation.Lease?.Dispose(); // nothing runs under check
             var rules = parse.GetValue(explain) ? compiled.Explain(evaluation.Facts, evaluation.Risk) : null;
             if (parse.GetValue(json))
             {
@@ -114,6 +117,7 @@ internal static class CheckCommand
                         continue;
                     }
                     var evaluation = evaluator.Evaluate(request);
+                    evaluation.Lease?.Dispose(); // nothing runs under check: concurrency slots end with the decision
                     var rules = explain ? evaluator.Policy.Explain(evaluation.Facts, evaluation.Risk) : null;
                     stdout.WriteLine(DecisionOutput.Json(id, evaluation, full: explain, rules));
                 }

@@ -1,32 +1,42 @@
 using Interlock.Policy;
 using Interlock.Risk;
+using Interlock.Throttling;
 
 namespace Interlock.Actions;
 
-/// <summary>Everything one evaluation produced: the facts, the risk assessment, the policy verdict and the final decision.</summary>
-public sealed record Evaluation(ActionFacts Facts, RiskAssessment Risk, PolicyVerdict Verdict, Decision Decision);
+/// <summary>
+/// Everything one evaluation produced: the facts, the risk assessment, the policy verdict and the final decision.
+/// <see cref="Lease"/> holds a constraint slot (concurrency) until the caller disposes it when the action ends.
+/// </summary>
+public sealed record Evaluation(ActionFacts Facts, RiskAssessment Risk, PolicyVerdict Verdict, Decision Decision)
+{
+    public IDisposable? Lease { get; init; }
+}
 
 /// <summary>
-/// Runs Analyze → Score → Decide for one action. Two rules sit above any policy: the never tier is denied to agents,
-/// and an action the analyzer did not fully understand is never allowed. Any fault is a denial.
+/// Runs Analyze → Score → Decide for one action. Above any rule of any policy: protected resources cannot be
+/// destroyed, the never tier is denied to agents, agents act only within their scopes, and an action the analyzer
+/// did not fully understand is never allowed. Constraints are enforced when a limiter is given. Any fault is a denial.
 /// </summary>
 public sealed class ActionEvaluator
 {
-    /// <summary>Rule id reported when the never tier denies an action.</summary>
+    public const string ProtectedRule = "builtin:protected";
     public const string NeverTierRule = "builtin:never-tier";
-
-    /// <summary>Rule id reported when analysis gaps raise an allow to an approval.</summary>
+    public const string AgentScopeRule = "builtin:agent-scope";
     public const string NotUnderstoodRule = "builtin:not-understood";
+    public const string ThrottleRule = "builtin:throttled";
 
     private readonly ActionAnalyzer _analyzer;
+    private readonly ConstraintLimiter? _limiter;
 
-    public ActionEvaluator(CompiledPolicy policy, ActionAnalyzer? analyzer = null)
+    public ActionEvaluator(PolicyStack policy, ActionAnalyzer? analyzer = null, ConstraintLimiter? limiter = null)
     {
         Policy = policy;
         _analyzer = analyzer ?? new ActionAnalyzer();
+        _limiter = limiter;
     }
 
-    public CompiledPolicy Policy { get; }
+    public PolicyStack Policy { get; }
 
     public Evaluation Evaluate(ActionRequest request)
     {
@@ -47,13 +57,23 @@ public sealed class ActionEvaluator
             risk = risk with { Tier = Tier.WriteWithConfirmation, Reasons = [.. risk.Reasons, "a job is only known by its topic and tags"] };
         }
         var verdict = Policy.Evaluate(facts, risk);
-        return new Evaluation(facts, risk, verdict, Decide(facts, risk, verdict));
+        var decision = Decide(facts, risk, verdict);
+        IDisposable? lease = null;
+        if (decision.Outcome == Outcome.AllowWithConstraints && _limiter is not null && decision.Constraints is { } constraints
+            && (constraints.RateLimit is not null || constraints.MaxConcurrent is not null))
+        {
+            var key = $"{facts.Request.Agent ?? "default"}|{string.Join(',', decision.Rules)}";
+            var slot = _limiter.TryAcquire(key, constraints);
+            if (slot.Granted) lease = slot.Lease;
+            else decision = decision with { Outcome = Outcome.Deny, Rules = [.. decision.Rules, ThrottleRule], Reasons = [$"throttled: {slot.Reason}", .. decision.Reasons] };
+        }
+        return new Evaluation(facts, risk, verdict, decision) { Lease = lease };
     }
 
     private Decision Decide(ActionFacts facts, RiskAssessment risk, PolicyVerdict verdict)
     {
         var outcome = verdict.Outcome;
-        var rules = new List<string>(verdict.Matched.Count + 1);
+        var rules = new List<string>(verdict.Matched.Count + 2);
         var reasons = new List<string>();
         foreach (var m in verdict.Matched)
         {
@@ -62,16 +82,14 @@ public sealed class ActionEvaluator
         }
         if (verdict.DefaultApplied) reasons.Add($"no rule matched; the policy default is {outcome.WireName()}");
 
-        if (risk.Tier == Tier.Never && outcome != Outcome.Deny)
-        {
-            outcome = Outcome.Deny;
-            rules.Add(NeverTierRule);
-            reasons.Clear();
-        }
+        // Built-in rules, strongest first; each replaces the policy's reasons with its own.
+        if (ProtectedViolations(facts) is { Count: > 0 } hits)
+            return Deny(ProtectedRule, hits);
         if (risk.Tier == Tier.Never)
-        {
-            foreach (var r in risk.Reasons) if (r.StartsWith("never:", StringComparison.Ordinal)) reasons.Add(r);
-        }
+            return Deny(NeverTierRule, [.. risk.Reasons.Where(r => r.StartsWith("never:", StringComparison.Ordinal))]);
+        if (ScopeViolations(facts, risk) is { Count: > 0 } outOfScope)
+            return Deny(AgentScopeRule, outOfScope);
+
         if (facts.Gaps.Count > 0 && outcome < Outcome.RequireApproval)
         {
             outcome = Outcome.RequireApproval;
@@ -85,5 +103,69 @@ public sealed class ActionEvaluator
         }
         var constraints = outcome == Outcome.AllowWithConstraints ? verdict.Constraints : null;
         return new Decision(outcome, risk.Tier, reasons, rules, constraints, Policy.Hash);
+
+        Decision Deny(string builtin, List<string> why)
+        {
+            if (outcome == Outcome.Deny) why.InsertRange(0, reasons);
+            rules.Add(builtin);
+            return new Decision(Outcome.Deny, risk.Tier, why, rules, null, Policy.Hash);
+        }
+    }
+
+    /// <summary>Destructive operations on protected resources: no rule, approval or scope can allow them.</summary>
+    private List<string>? ProtectedViolations(ActionFacts facts)
+    {
+        if (Policy.Protected.Count == 0) return null;
+        List<string>? hits = null;
+        foreach (var op in facts.Operations)
+        {
+            bool destructive = op.Class is OperationClass.Delete or OperationClass.Destroy or OperationClass.HistoryRewrite
+                || (op.Class is OperationClass.Update or OperationClass.Egress && !op.Reversible);
+            if (!destructive) continue;
+            foreach (var target in op.Targets)
+            {
+                foreach (var p in Policy.Protected)
+                {
+                    if (!p.Glob.IsMatch(target)) continue;
+                    (hits ??= []).Add($"protected: {target} matches '{p.Pattern}' ({p.File}:{p.Line}); {op.Program}{(op.Verb is null ? "" : " " + op.Verb)} {op.Reason}. Only a change to the policy can allow this");
+                    break;
+                }
+            }
+        }
+        return hits;
+    }
+
+    /// <summary>What the acting agent's scopes (in every layer that defines agents) do not cover.</summary>
+    private List<string>? ScopeViolations(ActionFacts facts, RiskAssessment risk)
+    {
+        if (!Policy.HasAgents) return null;
+        var agent = facts.Request.Agent ?? "default";
+        List<string>? missing = null;
+        void Missing(string why) => (missing ??= []).Add(why);
+        foreach (var (layer, scope) in Policy.ScopesFor(agent))
+        {
+            if (scope is null)
+            {
+                Missing($"agent '{agent}' has no scope in {layer.FileName} (and there is no 'default' agent)");
+                continue;
+            }
+            var name = scope.Id == agent ? $"agent '{agent}'" : $"agent '{agent}' (scope '{scope.Id}')";
+            if (scope.Ceiling is { } ceiling && risk.Tier.Rank() > ceiling.Rank())
+                Missing($"{name} may act up to tier {ceiling.WireName()}; this action is {risk.Tier.WireName()}");
+            var tool = facts.Request.Tool ?? (facts.Request.Command is not null ? "shell" : null);
+            if (scope.Tools is { } tools && tool is not null && !tools.Any(g => g.IsMatch(tool)))
+                Missing($"{name} lacks scope tools: '{tool}'");
+            foreach (var op in facts.Operations)
+            {
+                if (scope.Actions != 0 && (scope.Actions & (1 << (int)op.Class)) == 0)
+                    Missing($"{name} lacks scope actions: {op.Class.WireName()} ({op.Program}{(op.Verb is null ? "" : " " + op.Verb)})");
+                if (scope.Resources is { } resources && op.Class != OperationClass.Read)
+                {
+                    foreach (var target in op.Targets)
+                        if (!resources.Any(g => g.IsMatch(target))) Missing($"{name} lacks scope resources: {target} ({op.Program} {op.Class.WireName()})");
+                }
+            }
+        }
+        return missing?.Distinct(StringComparer.Ordinal).ToList();
     }
 }

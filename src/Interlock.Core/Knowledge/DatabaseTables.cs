@@ -27,7 +27,7 @@ internal static class DatabaseTables
         new("redis-cli valkey-cli", new CommandRow("", Read, "opens a Redis session") { Targets = false, Shared = true, Semantics = "redis" })
         { ValueOptions = "-h -p -a -n -u -s --user --pass -r -i -d --tls --cacert --cert --key --sni", DetectEnvironment = true, ShortFlagClusters = false },
         new("dropdb dropuser pg_dropcluster",
-            new CommandRow("", Destroy, "drops a database") { Shared = true, Irreversible = true, MinTier = Never, Tags = "destructive" })
+            new CommandRow("", Destroy, "drops a database") { Shared = true, Irreversible = true, MinTier = Never, Tags = "destructive", Semantics = "database-targets" })
         { ValueOptions = "-h --host -p --port -U --username", DetectEnvironment = true },
         new("mysqladmin",
             new CommandRow("drop", Destroy, "drops a database") { Shared = true, Irreversible = true, MinTier = Never, Tags = "destructive" },

@@ -38,6 +38,18 @@ public sealed class CompiledPolicy
 
     public IReadOnlyList<CompiledRule> Rules { get; }
 
+    /// <summary>Agent identities and their scopes (<c>agents:</c>).</summary>
+    public IReadOnlyList<AgentScope> Agents { get; init; } = [];
+
+    /// <summary>Deletion-protected resources (<c>protected:</c>).</summary>
+    public IReadOnlyList<ProtectedResource> Protected { get; init; } = [];
+
+    /// <summary>Files this one includes (<c>include:</c>), resolved by the caller.</summary>
+    public IReadOnlyList<PolicyInclude> Includes { get; init; } = [];
+
+    /// <summary>Whether the file sets <c>default:</c> itself (an included layer without one adds no default).</summary>
+    public bool HasDefault { get; init; } = true;
+
     /// <summary>Decides an action. Allocates only the list of matches (and merged constraints when several apply).</summary>
     public PolicyVerdict Evaluate(ActionFacts facts, RiskAssessment risk)
     {

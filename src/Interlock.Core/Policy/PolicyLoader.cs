@@ -48,7 +48,9 @@ public static class PolicyLoader
         return Convert.ToHexStringLower(SHA256.HashData(bytes));
     }
 
-    private static readonly string[] TopKeys = ["version", "default", "rules"];
+    private static readonly string[] TopKeys = ["version", "default", "rules", "agents", "protected", "include"];
+    private static readonly string[] AgentKeys = ["id", "tier", "tools", "resources", "actions", "description"];
+    private static readonly string[] CeilingTierNames = ["read_only", "write_autonomous", "write_with_confirmation"];
     private static readonly string[] RuleKeys = ["id", "match", "decision", "constraints", "reason"];
     private static readonly string[] MatchKeys =
         ["topics", "tools", "programs", "operations", "targets", "resources", "environments", "agents", "tiers", "risk_tags", "min_blast_radius", "not"];
@@ -170,7 +172,7 @@ public static class PolicyLoader
                 return null;
             }
 
-            YamlNode? version = null, defaultNode = null, rulesNode = null;
+            YamlNode? version = null, defaultNode = null, rulesNode = null, agentsNode = null, protectedNode = null, includeNode = null;
             foreach (var (keyNode, value) in map.Children)
             {
                 var key = KeyOf(keyNode, "at the top level");
@@ -180,6 +182,9 @@ public static class PolicyLoader
                     case "version": version = value; break;
                     case "default": defaultNode = value; break;
                     case "rules": rulesNode = value; break;
+                    case "agents": agentsNode = value; break;
+                    case "protected": protectedNode = value; break;
+                    case "include": includeNode = value; break;
                     default: UnknownKey(keyNode, key, "at the top level", TopKeys); break;
                 }
             }
@@ -217,7 +222,21 @@ public static class PolicyLoader
                 }
             }
 
-            if (rulesNode is YamlSequenceNode { Children.Count: 0 } || rulesNode is null)
+            var agents = agentsNode is null ? [] : ReadAgents(agentsNode);
+            var protectedResources = protectedNode is null ? [] : ReadProtected(protectedNode);
+            var includes = new List<PolicyInclude>();
+            if (includeNode is not null && ReadStringNodes(includeNode, "include", "at the top level") is { } includeItems)
+            {
+                foreach (var (node, path) in includeItems)
+                {
+                    if (path.Trim().Length == 0) Error(node, "empty include path; expected a policy file path relative to this file");
+                    else includes.Add(new PolicyInclude(path, (int)node.Start.Line, (int)node.Start.Column));
+                }
+            }
+
+            // A file that only includes others, or only adds agents or protected resources, decides nothing by itself.
+            bool contributes = includeNode is not null || agentsNode is not null || protectedNode is not null;
+            if ((rulesNode is YamlSequenceNode { Children.Count: 0 } || rulesNode is null) && !contributes)
             {
                 if (defaultNode is null)
                 {
@@ -229,8 +248,92 @@ public static class PolicyLoader
                 }
             }
 
+            if (defaultNode is not null && defaultOutcome == Outcome.Allow && rules.Count == 0 && contributes)
+                Error(defaultNode, "policy has no rules and default allow, which allows everything; expected rules or a stricter default");
+
             if (_errors.Count > 0) return null;
-            return new CompiledPolicy(ComputeHash(text), file, defaultOutcome, [.. rules]);
+            return new CompiledPolicy(ComputeHash(text), file, defaultOutcome, [.. rules])
+            {
+                Agents = agents,
+                Protected = protectedResources,
+                Includes = includes,
+                HasDefault = defaultNode is not null,
+            };
+        }
+
+        private List<AgentScope> ReadAgents(YamlNode node)
+        {
+            var result = new List<AgentScope>();
+            if (node is not YamlSequenceNode seq)
+            {
+                Error(node, $"expected a list of agents for 'agents', found {KindOf(node)}");
+                return result;
+            }
+            var ids = new Dictionary<string, YamlNode>(StringComparer.Ordinal);
+            for (var i = 0; i < seq.Children.Count; i++)
+            {
+                var item = seq.Children[i];
+                var errorsBefore = _errors.Count;
+                if (item is not YamlMappingNode map)
+                {
+                    Error(item, $"agent #{i + 1}: expected a mapping with {string.Join(", ", AgentKeys)}, found {KindOf(item)}");
+                    continue;
+                }
+                string? id = null;
+                Tier? ceiling = null;
+                Glob[]? tools = null, resources = null;
+                var actions = 0;
+                var where = $"in agent #{i + 1}";
+                foreach (var (k, v) in map.Children)
+                    if (k is YamlScalarNode { Value: "id" } && v is YamlScalarNode s && !IsNull(s)) where = $"in agent '{s.Value}'";
+                foreach (var (keyNode, value) in map.Children)
+                {
+                    var key = KeyOf(keyNode, where);
+                    switch (key)
+                    {
+                        case null: break;
+                        case "id":
+                            id = ReadString(value, $"id {where}");
+                            if (id is not null && !Glob.TryParse(id, out _, out var idError, out _))
+                                Error(value, $"invalid agent id pattern '{id}': {idError}");
+                            else if (id is not null && !ids.TryAdd(id, value))
+                                Error(value, $"duplicate agent id '{id}'; first defined at line {ids[id].Start.Line}");
+                            break;
+                        case "tier":
+                            if (ReadString(value, $"tier {where}") is { } tierText)
+                            {
+                                if (Array.IndexOf(CeilingTierNames, tierText) >= 0 && Tiers.TryParse(tierText, out var t)) ceiling = t;
+                                else Error(value, $"unknown tier ceiling '{tierText}' {where}; expected one of {string.Join(", ", CeilingTierNames)}");
+                            }
+                            break;
+                        case "tools": tools = ReadGlobs(value, "tools", where); break;
+                        case "resources": resources = ReadGlobs(value, "resources", where); break;
+                        case "actions":
+                            actions = ReadVocabulary(value, "actions", where, "operation class", PolicyNames.OperationClasses, name => PolicyNames.IndexOf(PolicyNames.OperationClasses, name));
+                            break;
+                        case "description": ReadString(value, $"description {where}"); break;
+                        default: UnknownKey(keyNode, key, where, AgentKeys); break;
+                    }
+                }
+                if (id is null && _errors.Count == errorsBefore) Error(map, $"agent #{i + 1} has no 'id'; expected an agent id such as 'claude-dev' or 'default'");
+                if (_errors.Count == errorsBefore && id is not null)
+                    result.Add(new AgentScope(id, Glob.Parse(id), ceiling, tools, resources, actions, file, (int)map.Start.Line));
+            }
+            return result;
+        }
+
+        private List<ProtectedResource> ReadProtected(YamlNode node)
+        {
+            var result = new List<ProtectedResource>();
+            if (ReadStringNodes(node, "protected", "at the top level") is not { } items) return result;
+            foreach (var (itemNode, pattern) in items)
+            {
+                if (Glob.TryParse(pattern, out var glob, out var error, out var offset))
+                    result.Add(new ProtectedResource(pattern, glob, file, (int)itemNode.Start.Line));
+                else
+                    Error(itemNode, $"invalid glob '{pattern}' in protected: {error} (at offset {offset})");
+            }
+            return result;
         }
 
         private CompiledRule? ReadRule(YamlNode node, int index, Dictionary<string, YamlNode> ids)

@@ -56,6 +56,7 @@ internal static class ProgramSemantics
             ["s3-transfer"] = (r, c) => r.S3Transfer(c),
             ["build-targets"] = (r, c) => r.BuildTargets(c),
             ["load-test"] = (r, c) => r.LoadTest(c),
+            ["database-targets"] = (r, c) => ShellAnalysisRun.DatabaseTargets(c),
         }.ToFrozenDictionary(StringComparer.Ordinal);
 
     /// <summary>The names rows may use; tests check every row's name is here.</summary>

@@ -234,6 +234,8 @@ internal sealed partial class ShellAnalysisRun
             for (int i = consumed; i < inv.Positionals.Count; i++)
                 draft.Targets.Add(row.PathTargets ? ResolvePath(inv.Positionals[i], ctx) : inv.Positionals[i].Display);
         }
+        if (program is "kubectl" or "oc" or "helm" && inv.OptionValue("-n|--namespace") is { } ns)
+            draft.Targets.Add("namespace/" + ns.Display);
         if (row.TargetOptions is not null)
         {
             foreach (var value in inv.OptionValues(row.TargetOptions))

@@ -672,6 +672,13 @@ internal sealed partial class ShellAnalysisRun
         var bareKind = kind.Split('/')[0].Split('.')[0].ToLowerInvariant();
         bool wide = c.Inv.HasAnyFlag("--all|-A|--all-namespaces") || c.Inv.OptionValue("-l|--selector") is not null && c.Inv.HasAnyFlag("--all-namespaces|-A");
         if (c.Inv.HasAnyFlag("-A|--all-namespaces")) op.Environment = EnvironmentKind.Production;
+        if (bareKind is "ns" or "namespace" or "namespaces")
+        {
+            var names = c.Operands.Skip(1).Select(o => o.Display).ToList();
+            if (kind.Contains('/', StringComparison.Ordinal)) names.Add(kind[(kind.IndexOf('/', StringComparison.Ordinal) + 1)..]);
+            foreach (var name in names) op.Targets.Add("namespace/" + name);
+            op.Environment = EnvironmentNames.Max(op.Environment, EnvironmentNames.Detect(string.Join(' ', names)));
+        }
         if (ClusterScopedKinds.Contains(bareKind) || wide)
         {
             op.Class = OperationClass.Destroy;
@@ -771,6 +778,8 @@ internal sealed partial class ShellAnalysisRun
             foreach (var p in inv.Positionals) op.Targets.Add(p.Display);
             if (op.Program is "psql" && inv.HasAnyFlag("-l|--list")) { op.Reason = "lists databases"; return null; }
         }
+        var database = inv.OptionValue("-d|--dbname|--database|-D")?.Display
+            ?? (op.Program is "psql" or "mysql" or "mariadb" && inv.Positionals.Count > 0 && !inv.Positionals[0].Text.Contains("://", StringComparison.Ordinal) ? inv.Positionals[0].Display : null);
         bool fromFile = inv.OptionValue("-f|--file") is not null;
         if (statements.Count == 0 && c.Ctx.Stdin.Kind == StreamKind.Literal && c.Ctx.Stdin.Text is { } body) statements.Add(body);
         else if (statements.Count == 0 && (fromFile || c.Ctx.Stdin.Kind is not StreamKind.None))
@@ -791,7 +800,9 @@ internal sealed partial class ShellAnalysisRun
                 s.Shared = op.Shared && f.Class != OperationClass.Read;
                 s.Environment = op.Environment;
                 s.Irreversible = f.Critical;
-                s.Targets.AddRange(f.Targets);
+                s.Targets.AddRange(f.Verb.EndsWith("DATABASE", StringComparison.Ordinal) || f.Verb.EndsWith("SCHEMA", StringComparison.Ordinal)
+                    ? f.Targets.Select(t => "database/" + t) : f.Targets);
+                if (database is not null) s.Targets.Add("database/" + database);
                 if (f.Critical) s.MinTier = Tier.Never;
                 else if (f.Class != OperationClass.Read) s.MinTier = Tier.WriteWithConfirmation;
                 if (f.Class == OperationClass.Destroy) s.Tags.Add("destructive");
@@ -800,6 +811,13 @@ internal sealed partial class ShellAnalysisRun
             }
         }
         return StreamSource.Unknown;
+    }
+
+    /// <summary>Database names as targets policies can protect: <c>database/orders</c>.</summary>
+    internal static StreamSource? DatabaseTargets(SemanticsCall c)
+    {
+        for (int i = 0; i < c.Op.Targets.Count; i++) c.Op.Targets[i] = "database/" + c.Op.Targets[i];
+        return null;
     }
 
     internal StreamSource? Redis(SemanticsCall c)

@@ -306,6 +306,7 @@ internal sealed partial class ShellAnalysisRun
         var draft = NewDraft("redirect", append ? ">>" : ">", OperationClass.Update,
             append ? "appends output to a file" : "writes output to a file, replacing its contents", ctx);
         draft.PathTargets = true;
+        draft.Irreversible = !append; // `>` replaces what the file held
         draft.Targets.Add(ResolvePath(target, ctx));
         Emit(draft);
     }
