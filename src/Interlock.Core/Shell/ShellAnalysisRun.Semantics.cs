@@ -527,6 +527,21 @@ internal sealed partial class ShellAnalysisRun
             if (shellValue)
                 RunString(val.TrimStart('!'), c.Ctx with { Nesting = c.Ctx.Nesting + 1, ExtraTag = "git-config-command" });
         }
+        // `git rebase --exec/-x CMD` and `git bisect run CMD…` run shell commands.
+        var sub = c.Inv.Positionals.Count > 0 ? c.Inv.Positionals[0].Text : "";
+        if (sub == "rebase")
+        {
+            var args = c.Inv.Args;
+            for (int i = 0; i + 1 < args.Count; i++)
+            {
+                if (args[i].Text is "-x" or "--exec") RunString(args[i + 1].Text, c.Ctx with { Nesting = c.Ctx.Nesting + 1 });
+                else if (args[i].Text.StartsWith("--exec=", StringComparison.Ordinal)) RunString(args[i].Text["--exec=".Length..], c.Ctx with { Nesting = c.Ctx.Nesting + 1 });
+            }
+        }
+        else if (sub == "bisect" && c.Inv.Positionals.Count > 2 && c.Inv.Positionals[1].Text == "run")
+        {
+            Dispatch(c.Inv.Args.Skip(c.Inv.PositionalIndexes[2]).ToList(), c.Ctx with { Nesting = c.Ctx.Nesting + 1 });
+        }
         return null;
     }
 
