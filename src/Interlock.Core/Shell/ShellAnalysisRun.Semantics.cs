@@ -704,16 +704,22 @@ internal sealed partial class ShellAnalysisRun
     internal StreamSource? DockerExec(SemanticsCall c)
     {
         var op = c.Op;
-        var operands = c.Operands.ToList();
-        if (operands.Count == 0) return null;
-        var container = operands[0].Text;
+        // Re-read exec's own options: for exec, -i/-t/-d are flags (-t is a value option elsewhere in docker, `build -t tag`).
+        var args = c.Inv.Args;
+        int i = c.Consumed > 0 && c.Inv.PositionalIndexes.Count >= c.Consumed ? c.Inv.PositionalIndexes[c.Consumed - 1] + 1 : 0;
+        while (i < args.Count && args[i].Text.Length > 1 && args[i].Text[0] == '-' && !args[i].Dynamic)
+        {
+            if (args[i].Text == "--") { i++; break; }
+            i += args[i].Text is "-e" or "--env" or "--env-file" or "-u" or "--user" or "-w" or "--workdir" or "--detach-keys" ? 2 : 1;
+        }
+        if (i >= args.Count) return null;
+        var container = args[i].Text;
         var env = EnvironmentNames.Max(op.Environment, EnvironmentNames.Detect(container));
         op.Environment = env;
         op.Targets.Add(container);
-        if (operands.Count < 2) return null;
+        if (i + 1 >= args.Count) return null;
         op.Suppressed = true;
-        int start = c.Inv.PositionalIndexes[c.Consumed + 1];
-        var inner = c.Inv.Args.Skip(start).ToList();
+        var inner = args.Skip(i + 1).ToList();
         Dispatch(inner, c.Ctx with { RemoteHost = "container/" + container, RemoteEnvironment = env, Nesting = c.Ctx.Nesting + 1, Stdin = StreamSource.Unknown });
         return StreamSource.Unknown;
     }
