@@ -39,7 +39,7 @@ public static class CredentialPaths
         {
             var rel = path[homePrefix.Length..];
             if (MatchesAny(rel, HomeFiles)) return $"~/{rel} holds credentials";
-            if (rel.StartsWith(".ssh/", StringComparison.Ordinal) && IsPrivateKeyName(rel[5..])) return $"~/{rel} is an SSH private key";
+            if (rel.StartsWith(".ssh/", StringComparison.Ordinal) && (IsPrivateKeyName(rel[5..]) || IsUnlistedSshFile(rel[5..]))) return $"~/{rel} is an SSH private key";
             if (recursive)
             {
                 foreach (var dir in HomeDirectories)
@@ -123,6 +123,13 @@ public static class CredentialPaths
             if (name.EndsWith(suffix, StringComparison.Ordinal)) return false;
         return name != ".envrc.example";
     }
+
+    /// <summary>Any file directly in ~/.ssh can be a key (<c>deploy_key</c>, <c>github</c>) except the well-known public ones.</summary>
+    private static bool IsUnlistedSshFile(string name) =>
+        name.Length > 0 && !name.Contains('/', StringComparison.Ordinal) && !name.EndsWith(".pub", StringComparison.Ordinal)
+        && name is not ("config" or "environment" or "rc")
+        && !name.StartsWith("known_hosts", StringComparison.Ordinal) && !name.StartsWith("authorized_keys", StringComparison.Ordinal)
+        && !name.StartsWith("config.", StringComparison.Ordinal) && !name.EndsWith("-cert.pub", StringComparison.Ordinal);
 
     /// <summary>SSH and TLS private keys by name; public halves (<c>.pub</c>) and known_hosts are not secrets.</summary>
     internal static bool IsPrivateKeyName(string name)

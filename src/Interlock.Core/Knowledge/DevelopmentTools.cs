@@ -30,7 +30,7 @@ internal static class DevelopmentTools
                 + "exec|x|dlx|lint|format|dev|serve|watch|typecheck|check|preview|generate|clean|set|config set|set-script|pkg|patch|patch-commit|import|install-test|it|workspace|workspaces|up|node|env|shrinkwrap|version|bump|npx|tsc|jest|vitest|eslint|prettier",
                 Exec, "installs dependencies or runs project scripts") { Targets = false, Semantics = "build-targets" },
             new CommandRow("install|i|add", Update, "installs packages globally, outside the workspace") { AnyFlag = "-g|--global", Targets = false, MinTier = WriteWithConfirmation },
-            new CommandRow("*", Exec, "runs a project script") { Targets = false, Semantics = "build-targets" })
+            new CommandRow("*|", Exec, "runs a project script") { Targets = false, Semantics = "build-targets" })
         { ValueOptions = "--prefix -C --dir --filter -F -w --workspace --registry --tag --access --otp --cwd" },
         new("dotnet",
             new CommandRow("nuget push", Update, "publishes a package to a feed") { Targets = false, Shared = true, MinTier = WriteWithConfirmation, Tags = "publish" },

@@ -53,12 +53,26 @@ internal static class GitTable
             new CommandRow("checkout", HistoryRewrite, "switches branch discarding local changes") { AnyFlag = "-f|--force", Irreversible = true },
             new CommandRow("switch", HistoryRewrite, "switches branch discarding local changes") { AnyFlag = "-f|--force|--discard-changes", Irreversible = true },
             new CommandRow("restore", Update, "restores files") { Targets = false, Semantics = "git-checkout" },
-            new CommandRow("branch", HistoryRewrite, "force-deletes a branch, even if unmerged") { AnyFlag = "-D", Irreversible = true },
+            // -f/--force with -d deletes an unmerged branch; alone it resets a branch onto another commit, dropping its commits from it.
+            new CommandRow("branch", HistoryRewrite, "force-deletes a branch, even if unmerged") { AnyFlag = "-D|-f|--force", Irreversible = true },
             new CommandRow("branch", HistoryRewrite, "force-deletes a branch, even if unmerged") { AnyFlag = "--delete", Irreversible = true },
             // git refuses to delete an unmerged branch without --force: its commits stay reachable.
             new CommandRow("branch", Update, "deletes a merged branch") { AnyFlag = "-d|--delete", NoFlag = "-D|-f|--force" },
             new CommandRow("stash drop|stash clear", HistoryRewrite, "throws away stashed work") { Irreversible = true, Targets = false },
-            new CommandRow("worktree remove", Delete, "removes a linked working tree") { AnyFlag = "-f|--force", Irreversible = true },
+            new CommandRow("worktree remove", Delete, "removes a linked working tree, discarding its uncommitted changes")
+                { AnyFlag = "-f|--force", Irreversible = true, PathTargets = true, MinTier = WriteWithConfirmation },
+            new CommandRow("worktree remove", Delete, "removes a clean linked working tree") { PathTargets = true },
+            // These run a shell command of the agent's choosing.
+            new CommandRow("submodule foreach", Exec, "runs a command in every submodule") { Targets = false, MinTier = WriteWithConfirmation },
+            // Writing forms of the listing subcommands below.
+            new CommandRow("remote add|remote rename|remote set-url|remote set-head|remote set-branches|remote update|submodule add|submodule update|submodule init|"
+                + "submodule sync|submodule set-url|submodule set-branch|submodule absorbgitdirs|lfs install|lfs uninstall|lfs pull|lfs fetch|lfs checkout|lfs track|"
+                + "lfs untrack|lfs migrate|lfs prune|notes add|notes append|notes copy|notes edit|notes merge|notes remove|notes prune|config set|config unset|"
+                + "config edit|config rename-section|config remove-section|worktree move|worktree lock|worktree unlock|worktree repair",
+                Update, "changes the local repository, keeping history") { Targets = false },
+            new CommandRow("config * *", Update, "sets configuration") { Targets = false, NoFlag = "--get|--get-all|--get-regexp|--get-urlmatch|-l|--list" },
+            new CommandRow("branch|tag", Update, "creates or moves a branch or tag")
+                { AnyArg = "*", NoFlag = "-d|-D|--delete|-f|--force|-l|--list|--contains|--no-contains|--merged|--no-merged|--points-at|-v|--verify", Targets = false },
             new CommandRow("tag", Delete, "deletes a tag") { AnyFlag = "-d|--delete" },
             new CommandRow("remote remove|remote rm|remote prune", Update, "removes a remote or its stale branches") { },
             new CommandRow("submodule deinit", Delete, "removes a submodule's working tree") { AnyFlag = "-f|--force|--all" },
@@ -66,7 +80,7 @@ internal static class GitTable
             // Reads and history-keeping local writes.
             new CommandRow(Reads, Read, "reads repository state") { Targets = false },
             new CommandRow("branch|tag|remote|stash|config|worktree|reflog|notes|submodule|lfs", Read, "lists repository state")
-                { Targets = false, NoFlag = "-m|-M|-c|-C|-u|--set-upstream-to|--unset-upstream|--edit|--add|--unset|--replace-all|--unset-all" },
+                { Targets = false, NoFlag = "-m|-M|-c|-C|-u|-f|--force|--set-upstream-to|--unset-upstream|--edit|--add|--unset|--replace-all|--unset-all" },
             new CommandRow(LocalWrites, Update, "changes the local repository, keeping history") { Targets = false })
         {
             ValueOptions = "-C -c --git-dir --work-tree --namespace --exec-path --super-prefix --config-env -m --message -F --file -b -B --orphan "

@@ -42,7 +42,7 @@ internal static class NetworkTables
             new CommandRow("", Update, "signs, encrypts or decrypts") { Targets = false })
         { ValueOptions = "-o --output -r --recipient -u --local-user --homedir --keyserver --default-key", ShortFlagClusters = false },
         new("vault bao",
-            new CommandRow("kv get|kv list|read|kv metadata get|secrets list|token lookup|print token|kv patch", CredentialRead, "reads secrets from Vault") { Shared = true, Tags = "secret" },
+            new CommandRow("kv get|read|token lookup|print token|kv patch", CredentialRead, "reads secrets from Vault") { Shared = true, Tags = "secret" },
             new CommandRow("kv list|secrets list|status|version|policy list|policy read|auth list|audit list|kv metadata get", Read, "reads Vault state"),
             new CommandRow("kv destroy|kv metadata delete|kv delete|delete|secrets disable|auth disable|policy delete|lease revoke|token revoke|operator seal", Destroy, "deletes secrets or disables Vault engines")
                 { Shared = true, Irreversible = true, MinTier = Never },

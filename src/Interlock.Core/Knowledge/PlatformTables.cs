@@ -36,7 +36,8 @@ internal static class PlatformTables
             Reads("ls|list|inspect|logs|whoami|status|env ls|env list|domains ls|projects ls|deployments|open|help|dev|build|link|login|init|pages dev|tail|sites:list|functions:list|hosting:channel:list|kv:namespace list|d1 list|r2 bucket list"),
             Secrets("env pull|env get|secret list --show|kv:key get|secrets:access|functions:config:get|functions:secrets:access|variables get"),
             Destroys("rm|remove|delete|projects rm|projects remove|sites:delete|hosting:disable|firestore:delete|database:remove|kv:namespace delete|d1 delete|r2 bucket delete|delete *"),
-            Deploys("*"))
+            // `vercel` or `netlify deploy` alone deploys.
+            Deploys("*|"))
         { ValueOptions = "--token --scope -A --local-config --project -P --site --env -e --config -c --command --file", DetectEnvironment = true },
         new("supabase",
             Reads("status|projects list|functions list|secrets list|migration list|db diff|db lint|gen *|inspect *|link|login|init|start|stop|help"),

@@ -18,7 +18,8 @@ internal static class SystemTables
                 { Shared = true, MinTier = Never })
         { ValueOptions = "-H --host -M --machine -t --type -p --property -s --signal -n --lines -o --output --state", DetectEnvironment = true },
         new("service",
-            new CommandRow("* status|--status-all", Read, "reads service state"),
+            new CommandRow("* status", Read, "reads service state"),
+            new CommandRow("", Read, "reads the state of every service") { AnyFlag = "--status-all" },
             new CommandRow("* stop", Update, "stops a service") { Shared = true, MinTier = WriteWithConfirmation, Tags = "service-stop" },
             new CommandRow("* *", Update, "starts or restarts a service") { Shared = true, MinTier = WriteWithConfirmation })
         { DetectEnvironment = true },
@@ -59,14 +60,14 @@ internal static class SystemTables
             new CommandRow("", Update, "changes system configuration") { Shared = true, MinTier = WriteWithConfirmation },
             new CommandRow("", Read, "reads system configuration") { AnyFlag = "-a|--all|-l|--list|status|-n", NoFlag = "-w|--write", Targets = false })
         { ValueOptions = "-t -o -O -L -U" },
-        new("apt apt-get aptitude dpkg yum dnf zypper pacman apk snap flatpak port rpm emerge nix-env",
+        new("apt apt-get apt-cache aptitude dpkg yum dnf zypper pacman apk snap flatpak port rpm emerge nix-env",
             new CommandRow("list|search|show|policy|info|depends|rdepends|changelog|madison|query|check-update|repolist|history|showpkg|stats",
                 Read, "reads installed packages") { Targets = false },
             new CommandRow("", Read, "reads installed packages")
                 { AnyFlag = "-l|-L|-s|-S|-q|-Q|-qa|-qi|-ql|--list|--status|--search|--listfiles", NoFlag = "-r|-R|-P|-e|-i|--remove|--purge|--erase|--install", Targets = false },
             new CommandRow("remove|purge|autoremove|erase|uninstall|del", Delete, "removes system packages")
                 { Shared = true, MinTier = WriteWithConfirmation },
-            new CommandRow("", Delete, "removes system packages")
+            new CommandRow("*|", Delete, "removes system packages")
                 { AnyFlag = "-r|-R|-P|-e|--remove|--purge|--erase", Shared = true, MinTier = WriteWithConfirmation },
             new CommandRow("*", Update, "installs or changes system packages") { Shared = true, MinTier = WriteWithConfirmation })
         { ValueOptions = "-o -c -t --target-release --option", ShortFlagClusters = false },

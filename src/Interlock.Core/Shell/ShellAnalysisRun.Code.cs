@@ -17,7 +17,7 @@ internal sealed partial class ShellAnalysisRun
         op.Suppressed = true;
         var args = c.Inv.Args;
         int i = 0;
-        bool commandFlag = false;
+        bool commandFlag = false, stdinFlag = false;
         while (i < args.Count)
         {
             var a = args[i];
@@ -26,6 +26,8 @@ internal sealed partial class ShellAnalysisRun
             if (t == "--") { i++; break; }
             if (t.StartsWith("--", StringComparison.Ordinal)) { i += t is "--rcfile" or "--init-file" ? 2 : 1; continue; }
             if (t.Contains('c', StringComparison.Ordinal)) commandFlag = true;
+            // `bash -s args…` reads its commands from stdin; the operands are positional parameters, not a script.
+            if (t[0] == '-' && t.Contains('s', StringComparison.Ordinal)) stdinFlag = true;
             i += t.Contains('o', StringComparison.Ordinal) || t.Contains('O', StringComparison.Ordinal) ? 2 : 1;
         }
         var program = op.Program;
@@ -44,6 +46,7 @@ internal sealed partial class ShellAnalysisRun
             }
             return RunString(command.Text, c.Ctx with { Nesting = c.Ctx.Nesting + 1, Stdin = c.Ctx.Stdin });
         }
+        if (stdinFlag) return RunStdinCode(program, c.Ctx, shell: true);
         if (i < args.Count)
         {
             var script = args[i];

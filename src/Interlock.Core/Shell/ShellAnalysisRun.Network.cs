@@ -202,7 +202,13 @@ internal sealed partial class ShellAnalysisRun
         var op = c.Op;
         var operands = c.Inv.Positionals;
         op.Suppressed = true;
-        if (operands.Count < 2) return null;
+        if (operands.Count < 2)
+        {
+            // `sftp host` (or a batch file) is a session that can move any file either way.
+            var host = operands.Count == 1 ? HostOf(operands[0].Text) : "";
+            EmitEgress(op.Program, "session", host, "opens a file-transfer session to another machine", c.Ctx, secretPayload: false);
+            return StreamSource.None;
+        }
         var dest = operands[^1];
         var sources = operands.Take(operands.Count - 1).ToList();
         bool recursive = c.Inv.HasAnyFlag("-r");
@@ -329,6 +335,14 @@ internal sealed partial class ShellAnalysisRun
             op.MinTier = Tier.WriteWithConfirmation;
             op.Reason = "sends load to " + string.Join(", ", hosts.Where(h => !IsLocalHost(h)));
             op.Environment = EnvironmentNames.Detect(string.Join(' ', hosts));
+        }
+        else if (hosts.Count == 0 && c.Inv.Args.Any(a => EnvironmentNames.Detect(a.Text) is EnvironmentKind.Production or EnvironmentKind.Staging))
+        {
+            // The targets are in a script or config file; one named for a shared environment points at shared servers.
+            op.Shared = true;
+            op.MinTier = Tier.WriteWithConfirmation;
+            op.Reason = "sends load to the environment its script is named for";
+            op.Environment = EnvironmentKind.Production;
         }
         return null;
     }

@@ -73,6 +73,12 @@ internal sealed partial class ShellAnalysisRun
             return StreamSource.Unknown;
         }
         if (wrapper.Kind == WrapperKind.PrefixAfterOperands) i += wrapper.Operands;
+        if (wrapper.CommandStringOptions is { } after && i + 1 < args.Count && Array.IndexOf(after.Split(' '), args[i].Text) >= 0)
+        {
+            // `flock FILE -c 'cmd'`: the command string follows the operand.
+            if (wrapper.Privileged) EmitPrivilege(name, ctx);
+            return RunString(args[i + 1].Text, ctx with { Nesting = ctx.Nesting + 1, Privileged = ctx.Privileged || wrapper.Privileged });
+        }
         if (wrapper.Privileged) EmitPrivilege(name, ctx);
         if (i >= args.Count)
         {

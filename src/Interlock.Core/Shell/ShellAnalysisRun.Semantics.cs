@@ -548,6 +548,21 @@ internal sealed partial class ShellAnalysisRun
             if (shellValue)
                 RunString(val.TrimStart('!'), c.Ctx with { Nesting = c.Ctx.Nesting + 1, ExtraTag = "git-config-command" });
         }
+        // `git rebase --exec/-x CMD` and `git bisect run CMD…` run shell commands.
+        var sub = c.Inv.Positionals.Count > 0 ? c.Inv.Positionals[0].Text : "";
+        if (sub == "rebase")
+        {
+            var args = c.Inv.Args;
+            for (int i = 0; i + 1 < args.Count; i++)
+            {
+                if (args[i].Text is "-x" or "--exec") RunString(args[i + 1].Text, c.Ctx with { Nesting = c.Ctx.Nesting + 1 });
+                else if (args[i].Text.StartsWith("--exec=", StringComparison.Ordinal)) RunString(args[i].Text["--exec=".Length..], c.Ctx with { Nesting = c.Ctx.Nesting + 1 });
+            }
+        }
+        else if (sub == "bisect" && c.Inv.Positionals.Count > 2 && c.Inv.Positionals[1].Text == "run")
+        {
+            Dispatch(c.Inv.Args.Skip(c.Inv.PositionalIndexes[2]).ToList(), c.Ctx with { Nesting = c.Ctx.Nesting + 1 });
+        }
         return null;
     }
 
@@ -717,16 +732,22 @@ internal sealed partial class ShellAnalysisRun
     internal StreamSource? DockerExec(SemanticsCall c)
     {
         var op = c.Op;
-        var operands = c.Operands.ToList();
-        if (operands.Count == 0) return null;
-        var container = operands[0].Text;
+        // Re-read exec's own options: for exec, -i/-t/-d are flags (-t is a value option elsewhere in docker, `build -t tag`).
+        var args = c.Inv.Args;
+        int i = c.Consumed > 0 && c.Inv.PositionalIndexes.Count >= c.Consumed ? c.Inv.PositionalIndexes[c.Consumed - 1] + 1 : 0;
+        while (i < args.Count && args[i].Text.Length > 1 && args[i].Text[0] == '-' && !args[i].Dynamic)
+        {
+            if (args[i].Text == "--") { i++; break; }
+            i += args[i].Text is "-e" or "--env" or "--env-file" or "-u" or "--user" or "-w" or "--workdir" or "--detach-keys" ? 2 : 1;
+        }
+        if (i >= args.Count) return null;
+        var container = args[i].Text;
         var env = EnvironmentNames.Max(op.Environment, EnvironmentNames.Detect(container));
         op.Environment = env;
         op.Targets.Add(container);
-        if (operands.Count < 2) return null;
+        if (i + 1 >= args.Count) return null;
         op.Suppressed = true;
-        int start = c.Inv.PositionalIndexes[c.Consumed + 1];
-        var inner = c.Inv.Args.Skip(start).ToList();
+        var inner = args.Skip(i + 1).ToList();
         Dispatch(inner, c.Ctx with { RemoteHost = "container/" + container, RemoteEnvironment = env, Nesting = c.Ctx.Nesting + 1, Stdin = StreamSource.Unknown });
         return StreamSource.Unknown;
     }

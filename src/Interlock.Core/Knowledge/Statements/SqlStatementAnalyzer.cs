@@ -48,6 +48,11 @@ public static class SqlStatementAnalyzer
                 analyze |= Upper(i) is "ANALYZE" or "ANALYSE";
                 i++;
             }
+            // EXPLAIN (ANALYZE, BUFFERS) …: the option list is parenthesized, so it never reaches the top-level words.
+            var afterExplain = s.Text.TrimStart().AsSpan(Math.Min(7, s.Text.TrimStart().Length)).TrimStart();
+            if (afterExplain.StartsWith("(") && afterExplain[..Math.Max(0, afterExplain.IndexOf(')'))] is var opts
+                && (opts.Contains("analyz", StringComparison.OrdinalIgnoreCase) || opts.Contains("analys", StringComparison.OrdinalIgnoreCase)))
+                analyze = true;
             if (!analyze) return new("EXPLAIN", OperationClass.Read, "explains a query", []);
             words = words.GetRange(i, words.Count - i);
             if (words.Count == 0) return new("EXPLAIN", OperationClass.Read, "explains a query", []);
