@@ -55,8 +55,8 @@ internal static class FileTools
             { ValueOptions = "-e --rsh --exclude --include --exclude-from --include-from --filter -f --backup-dir --suffix --chmod --chown --log-file --password-file --port -T --temp-dir --partial-dir --files-from --max-size --min-size --timeout --bwlimit" },
 
         // Readers: print or process file contents. Credential paths among their targets are credential reads.
-        new("cat tac less more most head tail grep egrep fgrep zgrep rg ag ack nl wc sort uniq cut paste join comm diff diff3 cmp sdiff colordiff "
-            + "base64 base32 xxd od hexdump strings jq yq xq bat batcat view zcat bzcat xzcat zless md5sum sha1sum sha256sum sha512sum cksum b2sum "
+        new("cat tac most head tail grep egrep fgrep zgrep rg ag ack nl wc sort uniq cut paste join comm diff diff3 cmp sdiff colordiff "
+            + "base64 base32 xxd od hexdump strings jq yq xq bat batcat zcat bzcat xzcat zless md5sum sha1sum sha256sum sha512sum cksum b2sum "
             + "iconv fold fmt pr column rev expand unexpand tr awk gawk mawk nawk look file pygmentize highlight",
             new CommandRow("", Read, "reads files") { PathTargets = true, Semantics = "reader" })
             { ValueOptions = "-e --regexp -f --file -m --max-count -A -B -C --context -g --glob -t --type -T --type-not -d --delimiter -k --key --field-separator --arg --argjson --slurpfile --rawfile --exclude --include --exclude-dir --color --colour --sort --max-depth -M --max-columns -j --threads --lines --bytes" },
@@ -72,8 +72,8 @@ internal static class FileTools
             new CommandRow("", Read, "prints information") { Targets = false, Semantics = "printer" })
             { ValueOptions = "-n -u -p -t -c -d -o -s -e --since --until --unit -k --lines -I -W -w" },
         new("source .", new CommandRow("", Exec, "runs a script in the current shell") { PathTargets = true, Semantics = "script" }),
-        new("vim vi nvim nano emacs ed ex pico micro code code-insiders subl idea",
-            new CommandRow("", Update, "opens files in an editor") { PathTargets = true, ReadsContent = false })
+        new("vim vi nvim nano emacs ed ex pico micro code code-insiders subl idea less more view",
+            new CommandRow("", Update, "opens files in an editor") { PathTargets = true, ReadsContent = false, Semantics = "editor" })
             { ValueOptions = "-c --cmd -u -S -i" },
     ];
 }

@@ -44,9 +44,10 @@ public sealed class TierClassifier
             case OperationClass.Delete:
                 if (op.SharedState)
                 {
-                    return op.Environment == EnvironmentKind.Production
-                        ? (Tier.Never, op.Reason + " in production")
-                        : (Tier.WriteWithConfirmation, op.Reason + " on shared state");
+                    if (op.Environment == EnvironmentKind.Production) return (Tier.Never, op.Reason + " in production");
+                    // On another machine the paths still say what is lost: `ssh host 'rm -rf /'` is no routine delete.
+                    var onPaths = WorstPathTier(op, ws, home, Tier.WriteWithConfirmation, recursive, delete: true);
+                    return onPaths.Item1 == Tier.Never ? onPaths : (Tier.WriteWithConfirmation, op.Reason + " on shared state");
                 }
                 return WorstPathTier(op, ws, home, Tier.WriteAutonomous, recursive, delete: true);
             case OperationClass.Destroy:

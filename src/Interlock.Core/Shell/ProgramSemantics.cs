@@ -57,6 +57,7 @@ internal static class ProgramSemantics
             ["build-targets"] = (r, c) => r.BuildTargets(c),
             ["load-test"] = (r, c) => r.LoadTest(c),
             ["database-targets"] = (r, c) => ShellAnalysisRun.DatabaseTargets(c),
+            ["editor"] = (r, c) => r.Editor(c),
         }.ToFrozenDictionary(StringComparer.Ordinal);
 
     /// <summary>The names rows may use; tests check every row's name is here.</summary>

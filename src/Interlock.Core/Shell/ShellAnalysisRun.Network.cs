@@ -98,9 +98,11 @@ internal sealed partial class ShellAnalysisRun
             if (file == "-") fromStdin = true;
             else files.Add(ResolvePath(d with { Text = file }, c.Ctx));
         }
-        bool secretArgs = c.Ctx.Referenced is { } refs && data.Count > 0 && refs.Any(CredentialPaths.IsSecretName) && !IsLocalHost(host);
+        // A secret-named variable is normal in an auth header; in the URL or the body it leaves with the request.
+        bool secretArgs = c.Ctx.Referenced is { } refs && refs.Any(CredentialPaths.IsSecretName) && !IsLocalHost(host) && host.Length > 0
+            && (data.Count > 0 || inv.OptionValue("-H|--header|-u|--user|--oauth2-bearer|--aws-sigv4") is null);
         bool secretPayload = (fromStdin && StdinIsSecret(c.Ctx)) || files.Exists(f => CredentialPaths.Describe(f, Home) is not null) || secretArgs;
-        if (sends)
+        if (sends || secretPayload)
         {
             op.Suppressed = true;
             EmitEgress("curl", method ?? "POST", host, method == "DELETE" ? "sends a DELETE request" : "sends data to " + (host.Length == 0 ? "a URL" : host), c.Ctx, secretPayload, files);

@@ -147,6 +147,18 @@ internal sealed partial class ShellAnalysisRun
     {
         var op = c.Op;
         var inv = c.Inv;
+        // --checkpoint-action=exec=CMD, --to-command=CMD, --use-compress-program=CMD, --rsh-command=CMD run commands.
+        foreach (var (name, value) in inv.Options)
+        {
+            if (value is not { } v) continue;
+            var command = name switch
+            {
+                "--checkpoint-action" when v.Text.StartsWith("exec=", StringComparison.Ordinal) => v.Text[5..],
+                "--to-command" or "--use-compress-program" or "-I" or "--rsh-command" or "--info-script" or "--new-volume-script" or "-F" => v.Text,
+                _ => null,
+            };
+            if (command is not null) RunString(command, c.Ctx with { Nesting = c.Ctx.Nesting + 1, ExtraTag = "tar-command" });
+        }
         // Mode from the first bundled word (`tar czf x.tgz dir`) or from flags.
         var first = inv.Args.Count > 0 ? inv.Args[0].Text : "";
         bool bundled = first.Length > 0 && first[0] != '-';
@@ -442,6 +454,27 @@ internal sealed partial class ShellAnalysisRun
             }
         }
         return sb.ToString();
+    }
+
+    /// <summary>Editors and pagers: <c>vim -c ':!cmd'</c>, <c>vim +'!cmd'</c>, <c>less +'!cmd'</c> run shell commands; less and view only read.</summary>
+    internal StreamSource? Editor(SemanticsCall c)
+    {
+        var op = c.Op;
+        if (op.Program is "less" or "more" or "view")
+        {
+            op.Class = OperationClass.Read;
+            op.Reason = "shows files";
+            op.ReadsContent = true;
+        }
+        var commands = c.Inv.OptionValues("-c|--cmd").Select(v => v.Text)
+            .Concat(c.Inv.Positionals.Where(p => p.Text.StartsWith('+')).Select(p => p.Text[1..]));
+        op.Targets.RemoveAll(t => t[(t.LastIndexOf('/') + 1)..].StartsWith('+'));
+        foreach (var cmd in commands)
+        {
+            var text = cmd.TrimStart(':');
+            if (text.StartsWith('!')) RunString(text[1..], c.Ctx with { Nesting = c.Ctx.Nesting + 1, ExtraTag = "editor-command" });
+        }
+        return null;
     }
 
     internal StreamSource? Source(SemanticsCall c)
