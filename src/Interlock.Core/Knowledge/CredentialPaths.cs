@@ -65,30 +65,44 @@ public static class CredentialPaths
     /// <summary>A glob (<c>~/.aws/cred*</c>, <c>~/.ssh/*</c>) is a credential read when it can match a credential file.</summary>
     private static string? DescribeGlob(string pattern, string home, bool recursive)
     {
-        var h = home.TrimEnd('/');
-        IEnumerable<string> candidates = HomeFiles.Select(f => h + "/" + f.TrimEnd('/'))
-            .Concat(KeyNames.Select(k => h + "/.ssh/" + k))
-            .Concat(AbsoluteFiles.Select(f => f.TrimEnd('/', '_')));
         int slash = pattern.LastIndexOf('/');
         var dir = slash > 0 ? pattern[..slash] : "";
         var leaf = pattern[(slash + 1)..];
         if (IsPrivateKeyName(leaf.Replace("*", "private_key", StringComparison.Ordinal).Replace("?", "k", StringComparison.Ordinal)))
             return $"{pattern} matches private key files";
-        candidates = candidates.Concat(EnvNames.Select(e => dir + "/" + e)).Concat(KeyNames.Select(k => dir + "/" + k));
-        foreach (var candidate in candidates)
+        var patternSegments = pattern.Split('/');
+        foreach (var (candidate, segments) in CandidatesFor(home))
         {
-            if (candidate.AsSpan().IndexOfAny("*?[") >= 0 || !ShellGlobMatch(pattern, candidate)) continue;
-            var why = Describe(candidate, home, recursive);
-            if (why is not null) return $"{pattern} can match {candidate[(candidate.LastIndexOf('/') + 1)..]}: {why}";
+            if (segments.Length == patternSegments.Length && ShellGlobMatch(patternSegments, segments) && Describe(candidate, home, recursive) is { } why)
+                return $"{pattern} can match {segments[^1]}: {why}";
+        }
+        // Secrets that live in any directory: .env files and SSH keys beside the pattern.
+        foreach (var name in EnvNames.Concat(KeyNames))
+        {
+            var candidate = dir + "/" + name;
+            if (ShellGlobMatch(patternSegments, candidate.Split('/')) && Describe(candidate, home, recursive) is { } why)
+                return $"{pattern} can match {name}: {why}";
         }
         return null;
     }
 
-    /// <summary>Bash pathname matching: wildcards stay within a segment, and a leading dot must be matched literally.</summary>
-    private static bool ShellGlobMatch(string pattern, string path)
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, (string, string[])[]> Candidates = new(StringComparer.Ordinal);
+
+    /// <summary>The concrete credential files under a home and on the system, split into segments once per home.</summary>
+    private static (string Path, string[] Segments)[] CandidatesFor(string home) => Candidates.GetOrAdd(home, h =>
     {
-        var ps = pattern.Split('/');
-        var ts = path.Split('/');
+        var root = h.TrimEnd('/');
+        return HomeFiles.Select(f => root + "/" + f.TrimEnd('/'))
+            .Concat(KeyNames.Select(k => root + "/.ssh/" + k))
+            .Concat(AbsoluteFiles.Select(f => f.TrimEnd('/', '_')))
+            .Where(c => c.AsSpan().IndexOfAny("*?[") < 0)
+            .Select(c => (c, c.Split('/')))
+            .ToArray();
+    });
+
+    /// <summary>Bash pathname matching: wildcards stay within a segment, and a leading dot must be matched literally.</summary>
+    private static bool ShellGlobMatch(string[] ps, string[] ts)
+    {
         if (ps.Length != ts.Length) return false;
         for (int i = 0; i < ps.Length; i++)
         {

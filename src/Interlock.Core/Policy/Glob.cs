@@ -42,6 +42,9 @@ public sealed class Glob
     private readonly Token[] _middle;
     private readonly CharClass[] _classes;
 
+    /// <summary>The longest literal run inside the middle: text without it cannot match, and a vectorized search says so fast.</summary>
+    private readonly string? _required;
+
     private Glob(string pattern, Shape shape, string prefix, string suffix, Token[] middle, CharClass[] classes)
     {
         Pattern = pattern;
@@ -50,6 +53,23 @@ public sealed class Glob
         _suffix = suffix;
         _middle = middle;
         _classes = classes;
+        _required = LongestLiteralRun(middle);
+    }
+
+    private static string? LongestLiteralRun(Token[] middle)
+    {
+        int bestStart = 0, bestLength = 0;
+        for (int i = 0; i < middle.Length;)
+        {
+            if (middle[i].Kind != Kind.Char) { i++; continue; }
+            int start = i;
+            while (i < middle.Length && middle[i].Kind == Kind.Char) i++;
+            if (i - start > bestLength) { bestStart = start; bestLength = i - start; }
+        }
+        if (bestLength < 2) return null;
+        var chars = new char[bestLength];
+        for (int k = 0; k < bestLength; k++) chars[k] = middle[bestStart + k].Char;
+        return new string(chars);
     }
 
     /// <summary>The pattern as written.</summary>
@@ -254,7 +274,7 @@ public sealed class Glob
         {
             Shape.PrefixDoubleStarSuffix => true,
             Shape.PrefixStarSuffix => !rest.Contains('/'),
-            _ => MatchMiddle(rest),
+            _ => (_required is null || rest.Contains(_required.AsSpan(), StringComparison.Ordinal)) && MatchMiddle(rest),
         };
     }
 
