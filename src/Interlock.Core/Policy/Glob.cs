@@ -14,7 +14,7 @@ public sealed class Glob
 
     private enum Kind : byte { Char, Any, Class, Star, DoubleStar }
 
-    private enum Shape : byte { Literal, PrefixStarSuffix, PrefixDoubleStarSuffix, General }
+    private enum Shape : byte { Literal, PrefixStarSuffix, PrefixDoubleStarSuffix, AnyDirectoryLeaf, General }
 
     private readonly record struct Token(Kind Kind, char Char, int Class);
 
@@ -41,6 +41,9 @@ public sealed class Glob
     private readonly string _suffix;
     private readonly Token[] _middle;
     private readonly CharClass[] _classes;
+
+    /// <summary>For <c>prefix**/leaf</c> with no <c>/</c> in leaf: the leaf's own glob, matched against the last segment only.</summary>
+    private Glob? _leaf;
 
     /// <summary>The longest literal run inside the middle: text without it cannot match, and a vectorized search says so fast.</summary>
     private readonly string? _required;
@@ -171,7 +174,19 @@ public sealed class Glob
         var shape = middle.Length == 1 && middle[0].Kind == Kind.Star ? Shape.PrefixStarSuffix
             : middle.Length == 1 && middle[0].Kind == Kind.DoubleStar ? Shape.PrefixDoubleStarSuffix
             : Shape.General;
-        glob = new Glob(pattern, shape, prefix, suffix, middle, [.. classes]);
+
+        // prefix**/leaf where leaf cannot span '/': only the last path segment needs the leaf's matcher.
+        Glob? leaf = null;
+        if (shape == Shape.General && head + 1 < tokens.Count && tokens[head].Kind == Kind.DoubleStar
+            && tokens[head + 1] is { Kind: Kind.Char, Char: '/' }
+            && !tokens.Skip(head + 2).Any(t => t.Kind == Kind.DoubleStar || t is { Kind: Kind.Char, Char: '/' })
+            && LeafStart(pattern) is int leafStart && leafStart < pattern.Length
+            && TryParse(pattern[leafStart..], out var leafGlob, out _, out _))
+        {
+            shape = Shape.AnyDirectoryLeaf;
+            leaf = leafGlob;
+        }
+        glob = new Glob(pattern, shape, prefix, shape == Shape.AnyDirectoryLeaf ? "" : suffix, middle, [.. classes]) { _leaf = leaf };
         return true;
     }
 
@@ -243,6 +258,20 @@ public sealed class Glob
         return true;
     }
 
+    /// <summary>The offset just after the first unescaped <c>**/</c>, or null.</summary>
+    private static int? LeafStart(string pattern)
+    {
+        for (int i = 0; i < pattern.Length; i++)
+        {
+            if (pattern[i] == '\\') { i++; continue; }
+            if (pattern[i] != '*') continue;
+            int j = i;
+            while (j < pattern.Length && pattern[j] == '*') j++;
+            return j < pattern.Length && pattern[j] == '/' ? j + 1 : null;
+        }
+        return null;
+    }
+
     private static bool TryClassChar(string pattern, ref int i, out char c)
     {
         c = pattern[i];
@@ -261,7 +290,12 @@ public sealed class Glob
     public bool IsMatch(string input)
     {
         ArgumentNullException.ThrowIfNull(input);
-        if (_shape == Shape.Literal) return string.Equals(input, _prefix, StringComparison.Ordinal);
+        return Match(input);
+    }
+
+    private bool Match(ReadOnlySpan<char> input)
+    {
+        if (_shape == Shape.Literal) return input.SequenceEqual(_prefix);
         var fixedLength = _prefix.Length + _suffix.Length;
         if (input.Length < fixedLength
             || !input.StartsWith(_prefix, StringComparison.Ordinal)
@@ -269,11 +303,12 @@ public sealed class Glob
         {
             return false;
         }
-        var rest = input.AsSpan(_prefix.Length, input.Length - fixedLength);
+        var rest = input.Slice(_prefix.Length, input.Length - fixedLength);
         return _shape switch
         {
             Shape.PrefixDoubleStarSuffix => true,
             Shape.PrefixStarSuffix => !rest.Contains('/'),
+            Shape.AnyDirectoryLeaf => rest.LastIndexOf('/') is var slash and >= 0 && _leaf!.Match(rest[(slash + 1)..]),
             _ => (_required is null || rest.Contains(_required.AsSpan(), StringComparison.Ordinal)) && MatchMiddle(rest),
         };
     }
