@@ -75,6 +75,43 @@ public sealed class Glob
         return new string(chars);
     }
 
+    /// <summary>
+    /// A bit for the first segment of <paramref name="text"/> (up to the second <c>/</c> for absolute paths, the first
+    /// otherwise). A glob with a known first segment can only match texts with the same bit, so rules can be skipped with one AND.
+    /// </summary>
+    public static ulong SegmentBit(string text) => 1UL << (int)(FirstSegmentHash(text) & 63);
+
+    /// <summary>The union of <see cref="SegmentBit"/> over what the globs can match; all ones if any glob's first segment is not literal.</summary>
+    public static ulong SegmentBits(Glob[]? globs)
+    {
+        if (globs is null) return ulong.MaxValue;
+        ulong bits = 0;
+        foreach (var g in globs)
+        {
+            var literal = g._prefix;
+            int end = SegmentEnd(literal);
+            // The first segment is known only when the literal part reaches past it (or is the whole literal pattern).
+            if (g._shape == Shape.Literal || end < literal.Length) bits |= SegmentBit(literal);
+            else return ulong.MaxValue;
+        }
+        return bits;
+    }
+
+    private static int SegmentEnd(string text)
+    {
+        int from = text.StartsWith('/') ? 1 : 0;
+        int slash = text.IndexOf('/', from);
+        return slash < 0 ? text.Length : slash;
+    }
+
+    private static uint FirstSegmentHash(string text)
+    {
+        int end = SegmentEnd(text);
+        uint h = 2166136261;
+        for (int i = 0; i < end; i++) h = (h ^ text[i]) * 16777619;
+        return h;
+    }
+
     /// <summary>The pattern as written.</summary>
     public string Pattern { get; }
 

@@ -36,16 +36,27 @@ internal readonly ref struct FactsView
         Blast = risk.BlastRadius.Level;
         var environment = EnvironmentKind.Unknown;
         var mask = 0;
+        ulong targets = 0, programs = 0;
         var ops = facts.Operations;
         for (var i = 0; i < ops.Count; i++)
         {
             var op = ops[i];
             mask |= Bit((int)op.Class);
             if (op.Environment > environment) environment = op.Environment;
+            programs |= Glob.SegmentBit(op.Program);
+            for (var t = 0; t < op.Targets.Count; t++) targets |= Glob.SegmentBit(op.Targets[t]);
         }
         OperationMask = mask;
         Environment = environment;
+        TargetSegments = targets;
+        ProgramSegments = programs;
     }
+
+    /// <summary>One bit per hashed first segment of every target (see <see cref="Glob.SegmentBit"/>): a cheap, exact prefilter for target globs.</summary>
+    public ulong TargetSegments { get; }
+
+    /// <summary>The same for operation programs.</summary>
+    public ulong ProgramSegments { get; }
 
     public ActionFacts Facts { get; }
 
@@ -70,8 +81,25 @@ internal sealed class RuleMatcher
     public Glob[]? Topics { get; init; }
     public Glob[]? Tools { get; init; }
     public Glob[]? Agents { get; init; }
-    public Glob[]? Programs { get; init; }
-    public Glob[]? Targets { get; init; }
+    public Glob[]? Programs
+    {
+        get => _programs;
+        init { _programs = value; ProgramSegments = Glob.SegmentBits(value); }
+    }
+
+    public Glob[]? Targets
+    {
+        get => _targets;
+        init { _targets = value; TargetSegments = Glob.SegmentBits(value); }
+    }
+
+    private readonly Glob[]? _programs;
+    private readonly Glob[]? _targets;
+
+    /// <summary>Bits of the first segments these globs can match; all ones when a glob can start anywhere.</summary>
+    private ulong ProgramSegments { get; init; }
+
+    private ulong TargetSegments { get; init; }
     /// <summary>Bit per <see cref="OperationClass"/>; 0 means no condition.</summary>
     public int Operations { get; init; }
     /// <summary>Bit per <see cref="EnvironmentKind"/>; 0 means no condition.</summary>
@@ -99,8 +127,8 @@ internal sealed class RuleMatcher
         if (Agents is not null && FirstMatch(Agents, v.Agent) is null) return false;
         if (Tools is not null && FirstMatch(Tools, v.Facts.Request.Tool) is null) return false;
         if (Topics is not null && FirstMatch(Topics, v.Facts.Request.Topic) is null) return false;
-        if (Programs is not null && FirstProgram(Programs, v.Facts.Operations) is null) return false;
-        if (Targets is not null && FirstTarget(Targets, v.Facts.Operations) is null) return false;
+        if (Programs is not null && ((ProgramSegments & v.ProgramSegments) == 0 || FirstProgram(Programs, v.Facts.Operations) is null)) return false;
+        if (Targets is not null && ((TargetSegments & v.TargetSegments) == 0 || FirstTarget(Targets, v.Facts.Operations) is null)) return false;
         if (Not is not null && Not.Matches(v)) return false;
         return true;
     }
