@@ -25,7 +25,26 @@ public sealed class CompiledPolicy
         Rules = Array.AsReadOnly(rules);
         _defaultVerdict = new PolicyVerdict(defaultOutcome, [], true, null);
         foreach (var rule in rules) rule.Matcher.IndexTags(_tagIds);
+        _screens = new RuleScreen[rules.Length];
+        for (var i = 0; i < rules.Length; i++) _screens[i] = RuleScreen.Of(rules[i].Matcher);
     }
+
+    /// <summary>
+    /// Each rule's cheap conditions as plain bits, scanned in one tight loop so most rules are rejected without
+    /// touching their matcher. Exact: a rule that fails its screen cannot match.
+    /// </summary>
+    private readonly record struct RuleScreen(int Tiers, int Environments, int Operations, int MinBlast, ulong Targets, ulong Programs)
+    {
+        public static RuleScreen Of(RuleMatcher m) => new(
+            m.Tiers == 0 ? -1 : m.Tiers,
+            m.Environments == 0 ? -1 : m.Environments,
+            m.Operations == 0 ? -1 : m.Operations,
+            m.MinBlastRadius is { } b ? (int)b : 0,
+            m.Targets is null ? ulong.MaxValue : m.TargetSegmentBits,
+            m.Programs is null ? ulong.MaxValue : m.ProgramSegmentBits);
+    }
+
+    private readonly RuleScreen[] _screens;
 
     /// <summary>Lowercase hex SHA-256 of the policy text as UTF-8, with CRLF normalized to LF.</summary>
     public string Hash { get; }
@@ -62,8 +81,18 @@ public sealed class CompiledPolicy
         List<RuleMatch>? matched = null;
         var outcome = Outcome.Allow;
         var rules = _rules;
+        var screens = _screens;
+        int tierBit = FactsView.Bit((int)view.Tier), envBit = FactsView.Bit((int)view.Environment), ops = view.OperationMask, blast = (int)view.Blast;
+        ulong targets = view.TargetSegments, programs = view.ProgramSegments;
         for (var i = 0; i < rules.Length; i++)
         {
+            var s = screens[i];
+            // An operations condition needs at least one operation; an action without any fails it like the matcher would.
+            if ((s.Tiers & tierBit) == 0 || (s.Environments & envBit) == 0 || (s.Operations != -1 && (s.Operations & ops) == 0)
+                || blast < s.MinBlast || (s.Targets & targets) == 0 && s.Targets != ulong.MaxValue || (s.Programs & programs) == 0 && s.Programs != ulong.MaxValue)
+            {
+                continue;
+            }
             var rule = rules[i];
             if (!rule.Matcher.Matches(view)) continue;
             matched ??= new List<RuleMatch>(4);

@@ -100,6 +100,10 @@ internal sealed class RuleMatcher
     private ulong ProgramSegments { get; init; }
 
     private ulong TargetSegments { get; init; }
+
+    public ulong ProgramSegmentBits => ProgramSegments;
+
+    public ulong TargetSegmentBits => TargetSegments;
     /// <summary>Bit per <see cref="OperationClass"/>; 0 means no condition.</summary>
     public int Operations { get; init; }
     /// <summary>Bit per <see cref="EnvironmentKind"/>; 0 means no condition.</summary>
