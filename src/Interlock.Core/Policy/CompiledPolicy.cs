@@ -33,7 +33,7 @@ public sealed class CompiledPolicy
     /// Each rule's cheap conditions as plain bits, scanned in one tight loop so most rules are rejected without
     /// touching their matcher. Exact: a rule that fails its screen cannot match.
     /// </summary>
-    private readonly record struct RuleScreen(int Tiers, int Environments, int Operations, int MinBlast, ulong Targets, ulong Programs)
+    private readonly record struct RuleScreen(int Tiers, int Environments, int Operations, int MinBlast, ulong Targets, ulong Programs, bool NeedsTopic, bool NeedsTool)
     {
         public static RuleScreen Of(RuleMatcher m) => new(
             m.Tiers == 0 ? -1 : m.Tiers,
@@ -41,7 +41,9 @@ public sealed class CompiledPolicy
             m.Operations == 0 ? -1 : m.Operations,
             m.MinBlastRadius is { } b ? (int)b : 0,
             m.Targets is null ? ulong.MaxValue : m.TargetSegmentBits,
-            m.Programs is null ? ulong.MaxValue : m.ProgramSegmentBits);
+            m.Programs is null ? ulong.MaxValue : m.ProgramSegmentBits,
+            m.Topics is not null,
+            m.Tools is not null);
     }
 
     private readonly RuleScreen[] _screens;
@@ -84,12 +86,14 @@ public sealed class CompiledPolicy
         var screens = _screens;
         int tierBit = FactsView.Bit((int)view.Tier), envBit = FactsView.Bit((int)view.Environment), ops = view.OperationMask, blast = (int)view.Blast;
         ulong targets = view.TargetSegments, programs = view.ProgramSegments;
+        bool noTopic = facts.Request.Topic is null, noTool = facts.Request.Tool is null;
         for (var i = 0; i < rules.Length; i++)
         {
             var s = screens[i];
             // An operations condition needs at least one operation; an action without any fails it like the matcher would.
             if ((s.Tiers & tierBit) == 0 || (s.Environments & envBit) == 0 || (s.Operations != -1 && (s.Operations & ops) == 0)
-                || blast < s.MinBlast || (s.Targets & targets) == 0 && s.Targets != ulong.MaxValue || (s.Programs & programs) == 0 && s.Programs != ulong.MaxValue)
+                || blast < s.MinBlast || (s.Targets & targets) == 0 && s.Targets != ulong.MaxValue || (s.Programs & programs) == 0 && s.Programs != ulong.MaxValue
+                || (s.NeedsTopic && noTopic) || (s.NeedsTool && noTool))
             {
                 continue;
             }
