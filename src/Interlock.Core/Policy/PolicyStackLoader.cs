@@ -67,9 +67,9 @@ public static class PolicyStackLoader
 
     private static string Resolve(string from, string include)
     {
-        if (include.StartsWith('/')) return include;
+        if (include.StartsWith('/')) return Normalize(include);
         var dir = Path.GetDirectoryName(from);
-        return string.IsNullOrEmpty(dir) ? include : Path.Combine(dir, include);
+        return Normalize(string.IsNullOrEmpty(dir) ? include : Path.Combine(dir, include));
     }
 
     // Path arithmetic only: Path.GetFullPath does not touch the disk.
