@@ -92,3 +92,22 @@ public sealed class BatchTests
         Assert.Contains("cannot read batch", r.Stderr, StringComparison.Ordinal);
     }
 }
+
+/// <summary>A batch run shares one limiter, so constraints bind across its lines.</summary>
+public sealed class BatchThrottleTests
+{
+    [Fact]
+    public void TheTwentyFirstGenerateJobInABatchIsThrottled()
+    {
+        var line = """{"id": 0, "topic": "job.team.generate", "risk_tags": ["high-cost"]}""";
+        var input = string.Join('\n', Enumerable.Range(1, 21).Select(i => line.Replace("\"id\": 0", $"\"id\": {i}", StringComparison.Ordinal))) + "\n";
+        var r = InterlockProcess.Run(["check", "--policy", Path.Combine(InterlockProcess.Root, "policies/examples/incident-prevention.yaml"), "--batch", "-"], stdin: input);
+        Assert.Equal(0, r.ExitCode);
+        var decisions = r.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries)
+            .Select(l => System.Text.Json.JsonDocument.Parse(l).RootElement.GetProperty("decision").GetString()).ToList();
+        Assert.Equal(21, decisions.Count);
+        Assert.All(decisions.Take(20), d => Assert.Equal("allow_with_constraints", d));
+        Assert.Equal("deny", decisions[20]);
+        Assert.Contains("rate limit 20/hour reached", r.Stdout, StringComparison.Ordinal);
+    }
+}
