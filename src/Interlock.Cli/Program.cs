@@ -1,9 +1,11 @@
 using System.CommandLine;
 using Interlock.Cli.Check;
+using Interlock.Cli.Policies;
 
 var root = new RootCommand("Interlock: a pre-execution safety gate for AI agents.")
 {
     CheckCommand.Create(),
+    PolicyCommand.Create(),
 };
 try
 {

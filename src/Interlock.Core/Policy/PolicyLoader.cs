@@ -317,7 +317,7 @@ public static class PolicyLoader
                 }
                 if (id is null && _errors.Count == errorsBefore) Error(map, $"agent #{i + 1} has no 'id'; expected an agent id such as 'claude-dev' or 'default'");
                 if (_errors.Count == errorsBefore && id is not null)
-                    result.Add(new AgentScope(id, Glob.Parse(id), ceiling, tools, resources, actions, file, (int)map.Start.Line));
+                    result.Add(new AgentScope(id, Glob.Parse(id), ceiling, tools, resources, actions, file, (int)map.Start.Line, (int)map.Start.Column));
             }
             return result;
         }
@@ -329,7 +329,7 @@ public static class PolicyLoader
             foreach (var (itemNode, pattern) in items)
             {
                 if (Glob.TryParse(pattern, out var glob, out var error, out var offset))
-                    result.Add(new ProtectedResource(pattern, glob, file, (int)itemNode.Start.Line));
+                    result.Add(new ProtectedResource(pattern, glob, file, (int)itemNode.Start.Line, (int)itemNode.Start.Column));
                 else
                     Error(itemNode, $"invalid glob '{pattern}' in protected: {error} (at offset {offset})");
             }

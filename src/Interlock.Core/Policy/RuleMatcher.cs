@@ -120,6 +120,13 @@ internal sealed class RuleMatcher
         Topics is null && Tools is null && Agents is null && Programs is null && Targets is null
         && Operations == 0 && Environments == 0 && Tiers == 0 && RiskTags is null && MinBlastRadius is null && Not is null;
 
+    /// <summary>The same conditions without the nested <c>not</c> (for the linter).</summary>
+    internal RuleMatcher WithoutNot() => new()
+    {
+        Topics = Topics, Tools = Tools, Agents = Agents, Programs = Programs, Targets = Targets,
+        Operations = Operations, Environments = Environments, Tiers = Tiers, RiskTags = RiskTags, MinBlastRadius = MinBlastRadius,
+    };
+
     /// <summary>Cheap bit tests first, then tags, then globs; the result is the same in any order.</summary>
     public bool Matches(in FactsView v)
     {

@@ -1,10 +1,12 @@
 using System.Text.Json;
-using Interlock.Actions;
 
-namespace Interlock.Cli.Check;
+namespace Interlock.Actions;
 
-/// <summary>Reads one action from a JSON object (a <c>check --batch</c> line), naming the field that is wrong.</summary>
-internal static class ActionJson
+/// <summary>
+/// Reads one action from a JSON object, naming the field that is wrong. The one reader of actions: <c>check --batch</c>
+/// lines and the <c>action:</c> mappings of policy test files (converted to JSON) both go through it.
+/// </summary>
+public static class ActionJson
 {
     private static readonly HashSet<string> Known = new(StringComparer.Ordinal)
     {
