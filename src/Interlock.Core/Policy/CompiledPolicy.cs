@@ -27,7 +27,24 @@ public sealed class CompiledPolicy
         foreach (var rule in rules) rule.Matcher.IndexTags(_tagIds);
         _screens = new RuleScreen[rules.Length];
         for (var i = 0; i < rules.Length; i++) _screens[i] = RuleScreen.Of(rules[i].Matcher);
+        foreach (var rule in rules) IndexTargetGlobs(rule.Matcher);
     }
+
+    /// <summary>Distinct target globs (shared by several rules) get memo slots: each is matched at most once per action.</summary>
+    private int _targetGlobCount;
+
+    private void IndexTargetGlobs(RuleMatcher? m)
+    {
+        if (m is null) return;
+        if (m.Targets is { } globs)
+        {
+            foreach (var g in globs)
+                if (g.MemoIndex < 0 && _targetGlobCount < MaxMemo) g.MemoIndex = _targetGlobCount++;
+        }
+        IndexTargetGlobs(m.Not);
+    }
+
+    private const int MaxMemo = 4096;
 
     /// <summary>
     /// Each rule's cheap conditions as plain bits, scanned in one tight loop so most rules are rejected without
@@ -79,7 +96,8 @@ public sealed class CompiledPolicy
         var count = _tagIds.Count;
         Span<bool> tagPresent = count <= StackTagLimit ? stackalloc bool[count] : new bool[count];
         if (count > 0) MarkTags(facts.Tags, tagPresent);
-        var view = new FactsView(facts, risk, tagPresent);
+        Span<byte> memo = _targetGlobCount <= 1024 ? stackalloc byte[_targetGlobCount] : new byte[_targetGlobCount];
+        var view = new FactsView(facts, risk, tagPresent) { TargetMemo = memo };
         List<RuleMatch>? matched = null;
         var outcome = Outcome.Allow;
         var rules = _rules;

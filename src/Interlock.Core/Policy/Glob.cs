@@ -115,6 +115,9 @@ public sealed class Glob
     /// <summary>The pattern as written.</summary>
     public string Pattern { get; }
 
+    /// <summary>This glob's slot in its policy's per-evaluation memo of target matches; -1 when it has none.</summary>
+    internal int MemoIndex { get; set; } = -1;
+
     /// <summary>Whether the pattern has no wildcards, so matching is string equality.</summary>
     public bool IsLiteral => _shape == Shape.Literal;
 

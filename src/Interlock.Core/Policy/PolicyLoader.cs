@@ -61,6 +61,7 @@ public static class PolicyLoader
     private sealed class Reader(string text, string file)
     {
         private readonly List<PolicyError> _errors = [];
+        private readonly Dictionary<string, Glob> _globs = new(StringComparer.Ordinal);
 
         public PolicyLoadResult Run()
         {
@@ -579,9 +580,14 @@ public static class PolicyLoader
             for (var i = 0; i < items.Count; i++)
             {
                 var (itemNode, pattern) = items[i];
-                if (Glob.TryParse(pattern, out var glob, out var error, out var offset))
+                if (_globs.TryGetValue(pattern, out var interned))
+                {
+                    globs[i] = interned; // one instance per pattern, so evaluation can remember its result per action
+                }
+                else if (Glob.TryParse(pattern, out var glob, out var error, out var offset))
                 {
                     globs[i] = glob;
+                    _globs[pattern] = glob;
                 }
                 else
                 {

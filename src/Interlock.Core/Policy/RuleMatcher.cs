@@ -58,6 +58,9 @@ internal readonly ref struct FactsView
     /// <summary>The same for operation programs.</summary>
     public ulong ProgramSegments { get; }
 
+    /// <summary>Per distinct target glob: 0 not yet matched, 1 some target matches, 2 none does.</summary>
+    public Span<byte> TargetMemo { get; init; }
+
     public ActionFacts Facts { get; }
 
     public ReadOnlySpan<bool> TagPresent { get; }
@@ -139,7 +142,7 @@ internal sealed class RuleMatcher
         if (Tools is not null && FirstMatch(Tools, v.Facts.Request.Tool) is null) return false;
         if (Topics is not null && FirstMatch(Topics, v.Facts.Request.Topic) is null) return false;
         if (Programs is not null && ((ProgramSegments & v.ProgramSegments) == 0 || FirstProgram(Programs, v.Facts.Operations) is null)) return false;
-        if (Targets is not null && ((TargetSegments & v.TargetSegments) == 0 || FirstTarget(Targets, v.Facts.Operations) is null)) return false;
+        if (Targets is not null && ((TargetSegments & v.TargetSegments) == 0 || !AnyTarget(Targets, v))) return false;
         if (Not is not null && Not.Matches(v)) return false;
         return true;
     }
@@ -195,6 +198,36 @@ internal sealed class RuleMatcher
             if (hit is not null) return hit;
         }
         return null;
+    }
+
+    private static bool AnyTarget(Glob[] globs, in FactsView v)
+    {
+        var memo = v.TargetMemo;
+        foreach (var g in globs)
+        {
+            var slot = g.MemoIndex;
+            if ((uint)slot < (uint)memo.Length)
+            {
+                if (memo[slot] == 0) memo[slot] = MatchesAnyTarget(g, v.Facts.Operations) ? (byte)1 : (byte)2;
+                if (memo[slot] == 1) return true;
+            }
+            else if (MatchesAnyTarget(g, v.Facts.Operations))
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static bool MatchesAnyTarget(Glob glob, IReadOnlyList<Operation> ops)
+    {
+        for (var i = 0; i < ops.Count; i++)
+        {
+            var targets = ops[i].Targets;
+            for (var t = 0; t < targets.Count; t++)
+                if (glob.IsMatch(targets[t])) return true;
+        }
+        return false;
     }
 
     private static Glob? FirstTarget(Glob[] globs, IReadOnlyList<Operation> ops)
