@@ -89,6 +89,8 @@ public sealed class CompiledPolicy
     public bool HasDefault { get; init; } = true;
 
     /// <summary>Decides an action. Allocates only the list of matches (and merged constraints when several apply).</summary>
+    // Fully optimized from the first call: dynamic PGO's re-instrumentation of this loop showed up as a 1 % tail of ~40 µs.
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     public PolicyVerdict Evaluate(ActionFacts facts, RiskAssessment risk)
     {
         ArgumentNullException.ThrowIfNull(facts);
