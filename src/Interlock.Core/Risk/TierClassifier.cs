@@ -136,12 +136,10 @@ public sealed class TierClassifier
         var home = facts.Request.Home ?? "/root";
         var tier = Tier.ReadOnly;
         var reasons = new List<string>();
-        string? worstWhy = null;
         bool shared = false, irreversible = false, outside = false;
         foreach (var op in facts.Operations)
         {
             var (t, why) = Classify(op, ws, home);
-            if (t.Rank() > tier.Rank() || worstWhy is null) { if (t.Rank() >= tier.Rank()) worstWhy = why; }
             tier = Tiers.Max(tier, t);
             shared |= op.SharedState;
             irreversible |= !op.Reversible;
