@@ -20,8 +20,30 @@ internal static class DatabaseTables
         },
         new("sqlite3 sqlite duckdb", new CommandRow("", Read, "opens a SQLite database") { Targets = false, Semantics = "sql" })
         { ValueOptions = "-cmd -separator -nullvalue -init", ShortFlagClusters = false },
-        new("cockroach clickhouse-client", new CommandRow("", Read, "opens a SQL session") { Targets = false, Shared = true, Semantics = "sql" })
-        { ValueOptions = "--host --port --user --database -d --url -e --execute -q --query", DetectEnvironment = true },
+        new("cockroach clickhouse-client trino presto sqlcmd snowsql usql", new CommandRow("", Read, "opens a SQL session") { Targets = false, Shared = true, Semantics = "sql" })
+        { ValueOptions = "--host --port --user --database -d --url -e --execute -q --query -Q -S -U -P --server --catalog --schema -a --accountname -u --username -f --file", DetectEnvironment = true },
+        new("bq",
+            new CommandRow("ls|show|head|version|help|wait|get-iam-policy", Read, "reads BigQuery metadata or rows") { Shared = true },
+            new CommandRow("query", Read, "runs a BigQuery query") { Targets = false, Shared = true, Semantics = "sql-positional" },
+            new CommandRow("rm", Destroy, "deletes a dataset, table or view") { Shared = true, Irreversible = true, MinTier = Never, Tags = "destructive" },
+            new CommandRow("*", Update, "changes BigQuery datasets or tables") { Shared = true, MinTier = WriteWithConfirmation })
+        { ValueOptions = "--project_id --dataset_id --location --format --max_rows -n --destination_table --parameter", DetectEnvironment = true },
+        new("influx",
+            new CommandRow("query|bucket list|org list|ping|version|config list|auth list", Read, "reads InfluxDB") { Shared = true },
+            new CommandRow("delete|bucket delete|org delete", Destroy, "deletes InfluxDB data") { Shared = true, Irreversible = true, MinTier = Never },
+            new CommandRow("*", Update, "writes InfluxDB data or settings") { Shared = true, MinTier = WriteWithConfirmation })
+        { ValueOptions = "--host -t --token -o --org -b --bucket --start --stop --predicate", DetectEnvironment = true },
+        new("dbt",
+            new CommandRow("compile|ls|list|parse|debug|deps|docs generate|docs serve|show|test|clean|init|source freshness|retry --help", Read, "compiles, lists or tests dbt models") { Targets = false },
+            new CommandRow("run|build|seed|snapshot|retry|clone", Update, "builds dbt models in the target warehouse") { Targets = false, Semantics = "build-targets" },
+            new CommandRow("run|build|seed", Update, "rebuilds tables from scratch, dropping their data") { AnyFlag = "--full-refresh", Targets = false, Shared = true, MinTier = WriteWithConfirmation },
+            new CommandRow("run-operation", Update, "runs a macro whose effect on the warehouse is not visible here") { Targets = false, Shared = true, MinTier = WriteWithConfirmation })
+        { ValueOptions = "--target -t --profile --profiles-dir --project-dir -s --select -m --models --exclude --vars --args --threads --selector", DetectEnvironment = true },
+        new("airflow",
+            new CommandRow("dags list|dags show|dags state|dags details|dags list-runs|dags list-import-errors|tasks list|tasks state|tasks test|dags test|info|version|config list|config get-value|jobs check|db check|cheat-sheet|providers list|pools list|variables get|variables list|connections list", Read, "reads or test-runs Airflow DAGs") { Targets = false },
+            new CommandRow("dags delete|db reset|db clean|db downgrade|variables delete|connections delete|pools delete|tasks clear", Destroy, "deletes DAG runs, metadata or settings") { Targets = false, Shared = true, Irreversible = true, MinTier = Never },
+            new CommandRow("*", Update, "triggers or changes Airflow DAGs and settings") { Targets = false, Shared = true, MinTier = WriteWithConfirmation })
+        { ValueOptions = "-e --exec-date -c --conf -r --run-id -t --task-regex -s --start-date -o --output -S --subdir", DetectEnvironment = true },
         new("mongosh mongo", new CommandRow("", Read, "opens a MongoDB session") { Targets = false, Shared = true, Semantics = "mongo" })
         { ValueOptions = "--eval --host --port -u --username -p --password --authenticationDatabase --file -f", DetectEnvironment = true, ShortFlagClusters = false },
         new("redis-cli valkey-cli", new CommandRow("", Read, "opens a Redis session") { Targets = false, Shared = true, Semantics = "redis" })

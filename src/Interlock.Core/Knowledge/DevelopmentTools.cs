@@ -105,7 +105,9 @@ internal static class DevelopmentTools
             + "hugo jekyll gatsby eleventy zola docfx doxygen pandoc asciidoctor plantuml dot mmdc "
             + "direnv asdf mise nvm fnm volta pyenv rbenv sdk jenv goenv nodenv "
             + "act kind minikube k3d skaffold tilt kustomize kubeconform kubeval kubectx kubens k9s stern "
-            + "ollama hf huggingface-cli wandb mlflow dvc",
+            + "ollama hf huggingface-cli wandb mlflow dvc msbuild xmllint sqlfluff commitlint torchrun tensorboard accelerate deepspeed "
+            + "ffmpeg ffprobe convert magick identify sox optipng pngquant svgo lazygit tig grype syft osv-scanner promtool amtool logcli "
+            + "redis-server mongod postgres initdb mysqld step mkdocs-material typedoc jsdoc",
             Builds())
         { ValueOptions = "-C -f --file --directory -j --jobs -o -c -I -L -l -D -U -x -e -m -k -p" },
         new("python python3 python2 pypy pypy3 node nodejs deno perl ruby php lua luajit osascript tclsh wish",

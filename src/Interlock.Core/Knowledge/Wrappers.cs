@@ -56,6 +56,8 @@ public static class Wrappers
         new("strace ltrace", WrapperKind.Prefix, "-e -o -p -s -E -u"),
         new("busybox toybox", WrapperKind.Prefix),
         new("npx pnpx bunx", WrapperKind.Prefix, "-p --package --node-options"),
+        new("entr", WrapperKind.Prefix),
+        new("watchexec", WrapperKind.Prefix, "-w --watch -e --exts -i --ignore -d --debounce -s --signal -f --filter --shell"),
         new("watch", WrapperKind.JoinedShell, "-n --interval -d --differences"),
         new("eval", WrapperKind.JoinedShell),
         new("hyperfine", WrapperKind.EachArgumentShell, "-w --warmup -r --runs -m --min-runs -M --max-runs -p --prepare -c --cleanup -s --setup --export-json --export-markdown --export-csv -n --command-name -P --parameter-scan -L --parameter-list -S --shell"),

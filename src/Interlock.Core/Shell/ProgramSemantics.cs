@@ -58,6 +58,11 @@ internal static class ProgramSemantics
             ["load-test"] = (r, c) => r.LoadTest(c),
             ["database-targets"] = (r, c) => ShellAnalysisRun.DatabaseTargets(c),
             ["editor"] = (r, c) => r.Editor(c),
+            ["sql-positional"] = (r, c) => r.SqlPositional(c),
+            ["remote-shell"] = (r, c) => r.RemoteShell(c),
+            ["scan"] = (r, c) => r.Scan(c),
+            ["grpc"] = (r, c) => r.Grpc(c),
+            ["spark"] = (r, c) => r.Spark(c),
         }.ToFrozenDictionary(StringComparer.Ordinal);
 
     /// <summary>The names rows may use; tests check every row's name is here.</summary>

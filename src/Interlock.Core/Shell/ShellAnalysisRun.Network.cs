@@ -349,6 +349,46 @@ internal sealed partial class ShellAnalysisRun
         return null;
     }
 
+    /// <summary>Port scans: of this machine they are diagnostics; of anyone else's they are traffic that needs a human.</summary>
+    internal StreamSource? Scan(SemanticsCall c)
+    {
+        var op = c.Op;
+        var hosts = c.Operands.Select(o => HostOf(o.Text)).ToList();
+        op.Targets.Clear();
+        op.Targets.AddRange(hosts);
+        if (hosts.Count > 0 && hosts.TrueForAll(IsLocalHost))
+        {
+            op.Class = OperationClass.Read;
+            op.Shared = false;
+            op.Reason = "scans this machine's ports";
+        }
+        else op.MinTier = Tier.WriteWithConfirmation;
+        return null;
+    }
+
+    /// <summary>gRPC calls: the host is the first operand; local services are development.</summary>
+    internal StreamSource? Grpc(SemanticsCall c)
+    {
+        var host = c.Inv.Positionals.FirstOrDefault(p => p.Text.Contains(':', StringComparison.Ordinal)).Text ?? "";
+        c.Op.Suppressed = true;
+        EmitEgress(c.Op.Program, "call", HostOf(host), "calls a gRPC method on " + HostOf(host), c.Ctx, secretPayload: false);
+        return null;
+    }
+
+    /// <summary>Spark: a local master runs on this machine; a cluster master runs on shared compute.</summary>
+    internal StreamSource? Spark(SemanticsCall c)
+    {
+        var master = c.Inv.OptionValue("--master")?.Text ?? "local";
+        if (!master.StartsWith("local", StringComparison.Ordinal))
+        {
+            c.Op.Shared = true;
+            c.Op.MinTier = Tier.WriteWithConfirmation;
+            c.Op.Reason = "submits a job to the cluster " + master;
+            c.Op.Environment = EnvironmentNames.Detect(master + " " + string.Join(' ', c.Inv.Args.Select(a => a.Text)));
+        }
+        return null;
+    }
+
     internal StreamSource? DashDashCommand(SemanticsCall c)
     {
         var inv = c.Inv;

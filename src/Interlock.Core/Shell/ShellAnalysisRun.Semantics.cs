@@ -867,6 +867,36 @@ internal sealed partial class ShellAnalysisRun
         return StreamSource.Unknown;
     }
 
+    /// <summary>SQL given as the operands (<c>bq query 'SELECT …'</c>), analyzed like <c>psql -c</c>.</summary>
+    internal StreamSource? SqlPositional(SemanticsCall c)
+    {
+        var sql = string.Join(' ', c.Operands.Select(o => o.Text));
+        if (sql.Length == 0) return null;
+        c.Op.Suppressed = true;
+        foreach (var f in SqlStatementAnalyzer.Analyze(sql))
+        {
+            var s = NewDraft(c.Op.Program, f.Verb, f.Class, f.Reason, c.Ctx);
+            s.Shared = f.Class != OperationClass.Read;
+            s.Environment = c.Op.Environment;
+            s.Irreversible = f.Critical;
+            s.Targets.AddRange(f.Targets);
+            if (f.Critical) s.MinTier = Tier.Never;
+            else if (f.Class != OperationClass.Read) s.MinTier = Tier.WriteWithConfirmation;
+            Emit(s);
+        }
+        return StreamSource.Unknown;
+    }
+
+    /// <summary>A command run on an attached device or host (<c>adb shell CMD</c>): analyzed there, as shared state.</summary>
+    internal StreamSource? RemoteShell(SemanticsCall c)
+    {
+        var operands = c.Operands.ToList();
+        if (operands.Count == 0) { c.Op.Reason = "opens a shell on " + c.Op.Program; c.Op.MinTier = Tier.WriteWithConfirmation; return null; }
+        c.Op.Suppressed = true;
+        var remote = string.Join(' ', c.Inv.Args.Skip(c.Inv.PositionalIndexes[c.Consumed]).Select(a => a.Text));
+        return RunString(remote, c.Ctx with { RemoteHost = c.Op.Program + "-device", RemoteEnvironment = c.Op.Environment, Nesting = c.Ctx.Nesting + 1 });
+    }
+
     /// <summary>Database names as targets policies can protect: <c>database/orders</c>.</summary>
     internal static StreamSource? DatabaseTargets(SemanticsCall c)
     {
