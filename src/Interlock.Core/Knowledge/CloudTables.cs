@@ -47,10 +47,10 @@ internal static class CloudTables
                 Read, "reads local configuration"),
             new CommandRow("config set|config unset|config configurations activate|config configurations create|auth login|auth activate-service-account|components install|components update|init|container clusters get-credentials",
                 Update, "changes local configuration") { Targets = false },
-            new CommandRow("** list|** describe|** get-iam-policy|** get|** read|** show|** get-value|** tail|** search|** browse|** list-*|** describe-*|** get-*|** ls|** cat|** logs",
-                Read, "reads cloud state"),
             new CommandRow("** delete|** remove|** destroy|** purge|** delete-*|** rm|** remove-iam-policy-binding", Destroy, "deletes cloud resources")
                 { Shared = true, Irreversible = true, MinTier = Never, Tags = "destructive" },
+            new CommandRow("** list|** describe|** get-iam-policy|** get|** read|** show|** get-value|** tail|** search|** browse|** list-*|** describe-*|** get-*|** ls|** cat|** logs",
+                Read, "reads cloud state"),
             new CommandRow("** *", Update, "changes cloud resources") { Shared = true, MinTier = WriteWithConfirmation })
         {
             ValueOptions = "--project --region --zone --format --filter --account --configuration --impersonate-service-account --limit --page-size --sort-by --verbosity --location --key-file --instance --database --secret --flags-file",
@@ -71,9 +71,9 @@ internal static class CloudTables
                 CredentialRead, "reads secrets or credentials") { Shared = true, Tags = "secret" },
             new CommandRow("login|logout|account set|account list|account show|version|help|configure|extension add|extension list|upgrade|bicep build|bicep install|find|interactive",
                 Read, "reads local configuration"),
-            new CommandRow("** list|** show|** list-*|** show-*|** get-*|** query|** exists|** check-*|** tail|** download-logs|** what-if|** validate", Read, "reads cloud state"),
             new CommandRow("** delete|** purge|** remove|** delete-*|** purge-*|** destroy", Destroy, "deletes cloud resources")
                 { Shared = true, Irreversible = true, MinTier = Never, Tags = "destructive" },
+            new CommandRow("** list|** show|** list-*|** show-*|** get-*|** query|** exists|** check-*|** tail|** download-logs|** what-if|** validate", Read, "reads cloud state"),
             new CommandRow("** *", Update, "changes cloud resources") { Shared = true, MinTier = WriteWithConfirmation })
         { ValueOptions = "-g --resource-group -n --name --subscription -o --output --query -l --location --ids --vault-name --account-name -c --container-name", DetectEnvironment = true },
     ];

@@ -17,6 +17,17 @@ public static class CredentialPaths
         ".password-store/", ".local/share/keyrings/", ".config/op/", ".ssh/agent", ".bash_history", ".zsh_history", ".psql_history", ".mysql_history",
     ];
 
+    // Browser password and cookie stores and keychains, relative to HOME; '*' matches one path segment.
+    private static readonly string[] HomeGlobs =
+    [
+        ".mozilla/firefox/*/logins.json", ".mozilla/firefox/*/key4.db", ".mozilla/firefox/*/cookies.sqlite",
+        "Library/Application Support/Google/Chrome/*/Login Data", "Library/Application Support/Google/Chrome/*/Cookies",
+        "Library/Application Support/Firefox/Profiles/*/logins.json", "Library/Application Support/Firefox/Profiles/*/key4.db",
+        "Library/Application Support/BraveSoftware/Brave-Browser/*/Login Data", "Library/Application Support/Microsoft Edge/*/Login Data",
+        ".config/google-chrome/*/Login Data", ".config/google-chrome/*/Cookies", ".config/chromium/*/Login Data", ".config/chromium/*/Cookies",
+        "Library/Keychains/*", "Library/Cookies/*", ".local/share/keyrings/*",
+    ];
+
     // Whole directories that hold credentials: reading them recursively (tar, cp -r, zip -r) is a credential read.
     private static readonly string[] HomeDirectories = [".ssh", ".aws", ".gnupg", ".kube", ".docker", ".config/gcloud", ".azure", ".password-store"];
 
@@ -39,6 +50,9 @@ public static class CredentialPaths
         {
             var rel = path[homePrefix.Length..];
             if (MatchesAny(rel, HomeFiles)) return $"~/{rel} holds credentials";
+            var relSegments = rel.Split('/');
+            foreach (var g in HomeGlobs)
+                if (ShellGlobMatch(g.Split('/'), relSegments)) return $"~/{rel} is a browser or keychain credential store";
             if (rel.StartsWith(".ssh/", StringComparison.Ordinal) && (IsPrivateKeyName(rel[5..]) || IsUnlistedSshFile(rel[5..]))) return $"~/{rel} is an SSH private key";
             if (recursive)
             {
@@ -71,6 +85,20 @@ public static class CredentialPaths
         if (IsPrivateKeyName(leaf.Replace("*", "private_key", StringComparison.Ordinal).Replace("?", "k", StringComparison.Ordinal)))
             return $"{pattern} matches private key files";
         var patternSegments = pattern.Split('/');
+        var homePrefix = home.TrimEnd('/') + "/";
+        if (pattern.StartsWith(homePrefix, StringComparison.Ordinal))
+        {
+            var relPattern = pattern[homePrefix.Length..].Split('/');
+            foreach (var g in HomeGlobs)
+            {
+                var gs = g.Split('/');
+                if (gs.Length != relPattern.Length) continue;
+                bool overlap = true;
+                for (int i = 0; i < gs.Length && overlap; i++)
+                    overlap = gs[i] == "*" || Wildcard.Match(relPattern[i], gs[i]);
+                if (overlap) return $"{pattern} can match ~/{g}, a browser or keychain credential store";
+            }
+        }
         foreach (var (candidate, segments) in CandidatesFor(home))
         {
             if (segments.Length == patternSegments.Length && ShellGlobMatch(patternSegments, segments) && Describe(candidate, home, recursive) is { } why)
@@ -93,6 +121,7 @@ public static class CredentialPaths
     {
         var root = h.TrimEnd('/');
         return HomeFiles.Select(f => root + "/" + f.TrimEnd('/'))
+            .Concat(HomeGlobs.Select(g => root + "/" + g.Replace("*", "Default", StringComparison.Ordinal)))
             .Concat(KeyNames.Select(k => root + "/.ssh/" + k))
             .Concat(AbsoluteFiles.Select(f => f.TrimEnd('/', '_')))
             .Where(c => c.AsSpan().IndexOfAny("*?[") < 0)

@@ -37,8 +37,8 @@ internal static class DatabaseTables
             new CommandRow("compile|ls|list|parse|debug|deps|docs generate|docs serve|show|test|clean|init|source freshness|retry --help", Read, "compiles, lists or tests dbt models") { Targets = false },
             new CommandRow("run|build|seed|snapshot|retry|clone", Update, "builds dbt models in the target warehouse") { Targets = false, Semantics = "build-targets" },
             new CommandRow("run|build|seed", Update, "rebuilds tables from scratch, dropping their data") { AnyFlag = "--full-refresh", Targets = false, Shared = true, MinTier = WriteWithConfirmation },
-            new CommandRow("run-operation", Update, "runs a macro whose effect on the warehouse is not visible here") { Targets = false, Shared = true, MinTier = WriteWithConfirmation })
-        { ValueOptions = "--target -t --profile --profiles-dir --project-dir -s --select -m --models --exclude --vars --args --threads --selector", DetectEnvironment = true },
+            new CommandRow("run-operation", Update, "runs a macro whose effect on the warehouse is not visible here") { Targets = false, Shared = true, MinTier = WriteWithConfirmation, Semantics = "build-targets" })
+        { ValueOptions = "--target -t --profile --profiles-dir --project-dir -s --select -m --models --exclude --vars --args --threads --selector --state --defer-state" },
         new("airflow",
             new CommandRow("dags list|dags show|dags state|dags details|dags list-runs|dags list-import-errors|tasks list|tasks state|tasks test|dags test|info|version|config list|config get-value|jobs check|db check|cheat-sheet|providers list|pools list|variables get|variables list|connections list", Read, "reads or test-runs Airflow DAGs") { Targets = false },
             new CommandRow("dags delete|db reset|db clean|db downgrade|variables delete|connections delete|pools delete|tasks clear", Destroy, "deletes DAG runs, metadata or settings") { Targets = false, Shared = true, Irreversible = true, MinTier = Never },

@@ -99,13 +99,13 @@ internal static class DevelopmentTools
             + "ng vue svelte-kit astro remix expo react-native storybook "
             + "pytest py.test mypy pyright ruff black isort flake8 pylint pyflakes bandit coverage pydoc sphinx-build mkdocs jupyter ipython "
             + "rspec rubocop bundle bundler irb erb composer phpunit phpstan psalm artisan "
-            + "swift swiftc xcodebuild xcrun pod dart flutter elixir mix iex erl erlc rebar3 ghc ghci cabal stack stack-build zig nim crystal julia R Rscript ocaml dune opam "
+            + "swift swiftc xcodebuild pod dart flutter elixir mix iex erl erlc rebar3 ghc ghci cabal stack stack-build zig nim crystal julia R Rscript ocaml dune opam "
             + "shellcheck shfmt hadolint yamllint markdownlint actionlint tflint tfsec checkov trivy semgrep gitleaks trufflehog codespell cspell vale "
             + "protoc buf sqlc openapi-generator swagger-codegen graphql-codegen drizzle-kit knex sequelize typeorm "
             + "hugo jekyll gatsby eleventy zola docfx doxygen pandoc asciidoctor plantuml dot mmdc "
             + "direnv asdf mise nvm fnm volta pyenv rbenv sdk jenv goenv nodenv "
             + "act kind minikube k3d skaffold tilt kustomize kubeconform kubeval kubectx kubens k9s stern "
-            + "ollama hf huggingface-cli wandb mlflow dvc msbuild xmllint sqlfluff commitlint torchrun tensorboard accelerate deepspeed "
+            + "ollama wandb great_expectations gx godot Unity unity-editor markdownlint-cli2 markdown-link-check lychee msbuild xmllint sqlfluff commitlint torchrun tensorboard accelerate deepspeed "
             + "ffmpeg ffprobe convert magick identify sox optipng pngquant svgo lazygit tig grype syft osv-scanner promtool amtool logcli "
             + "redis-server mongod postgres initdb mysqld step mkdocs-material typedoc jsdoc",
             Builds())
@@ -116,6 +116,31 @@ internal static class DevelopmentTools
         new("bash sh zsh dash ksh mksh fish csh tcsh ash yash elvish nu pwsh powershell",
             new CommandRow("", Exec, "runs a shell") { Targets = false, Semantics = "shell" })
         { ShortFlagClusters = false },
+        new("dvc",
+            new CommandRow("gc", Destroy, "deletes cached and remote data versions not in the workspace") { AnyFlag = "-c|--cloud", Targets = false, Shared = true, Irreversible = true, MinTier = Never, Tags = "destructive" },
+            new CommandRow("gc|remove|destroy", Delete, "deletes local data versions") { Targets = false, Irreversible = true, MinTier = WriteWithConfirmation },
+            new CommandRow("push", Update, "uploads data versions to a remote") { Targets = false, Semantics = "build-targets" },
+            new CommandRow("status|diff|dag|params diff|metrics show|metrics diff|plots show|ls|list|doctor|version|config --list|remote list|data status|exp show", Read, "reads data versions") { Targets = false },
+            Builds("fetches, runs or tracks data pipelines"))
+        { ValueOptions = "-r --remote -j --jobs -R --rev", DetectEnvironment = true },
+        new("mlflow",
+            new CommandRow("gc", Destroy, "permanently deletes runs and artifacts") { Targets = false, Shared = true, Irreversible = true, MinTier = Never, Tags = "destructive" },
+            new CommandRow("experiments delete|runs delete|models delete|artifacts delete", Delete, "deletes experiments, runs or models") { Targets = false, Shared = true, MinTier = WriteWithConfirmation },
+            new CommandRow("experiments search|experiments list|runs list|runs describe|artifacts list|artifacts download|models list|doctor|--version", Read, "reads experiments and runs") { Targets = false },
+            Builds("runs or serves models"))
+        { ValueOptions = "--backend-store-uri --experiment-id --run-id -x --artifact-uri -m --model-uri" },
+        new("huggingface-cli hf",
+            new CommandRow("upload|upload-large-folder|repo create|lfs-enable-largefiles|lfs-multipart-upload", Update, "publishes to the Hugging Face Hub") { Targets = false, Shared = true, MinTier = WriteWithConfirmation, Tags = "publish" },
+            new CommandRow("repo delete|repos delete", Destroy, "deletes a Hub repository") { Targets = false, Shared = true, Irreversible = true, MinTier = Never },
+            new CommandRow("delete-cache|cache delete", Delete, "deletes the local model cache") { Targets = false },
+            new CommandRow("auth token|env", Read, "prints environment information") { Targets = false },
+            new CommandRow("download|whoami|scan-cache|cache scan|login|logout|version|jobs ps", Read, "downloads or reads Hub content") { Targets = false })
+        { ValueOptions = "--repo-type --revision --token --local-dir --include --exclude" },
+        new("xcrun",
+            new CommandRow("altool", Update, "uploads an app to the App Store") { AnyFlag = "--upload-app|--upload-package", Targets = false, Shared = true, MinTier = WriteWithConfirmation, Tags = "publish" },
+            new CommandRow("notarytool submit|notarytool store-credentials", Egress, "sends an app to Apple for notarization") { Targets = false, Shared = true, MinTier = WriteWithConfirmation },
+            Builds())
+        { ValueOptions = "-f --file -t --type --apiKey --apiIssuer --sdk -p --keychain-profile" },
         new("prisma", new CommandRow("migrate reset|db push --force-reset", Destroy, "wipes the database and reapplies migrations")
                 { Targets = false, Shared = true, Irreversible = true, MinTier = Never, Tags = "destructive" },
             new CommandRow("db push", Destroy, "pushes a schema that drops data") { AnyFlag = "--force-reset|--accept-data-loss", Targets = false, Shared = true, Irreversible = true, MinTier = Never },

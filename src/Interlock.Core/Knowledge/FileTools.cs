@@ -67,10 +67,33 @@ internal static class FileTools
             + "alias unalias type hash which whereis whatis apropos man info help tldr whoami id groups logname hostname uname arch date cal uptime "
             + "nproc lscpu lsblk lsusb lspci free vmstat iostat mpstat ps pgrep pidof top htop btop atop jobs wait trap exit return break continue "
             + "seq yes expr bc dc factor tput clear reset locale getconf ulimit umask history fc disown bg fg shopt complete compgen source-highlight "
-            + "tty stty who w last lsof ss netstat ip ifconfig route arp host dig nslookup whois ping traceroute tracepath mtr sensors journalctl dmesg "
+            + "tty stty who w last lsof ss netstat ip ifconfig route arp host dig nslookup whois ping traceroute tracepath mtr sensors dmesg "
             + "getent printenv : cowsay figlet lolcat sl fortune nvidia-smi ncdu fzf delta diff-so-fancy glow duf dust btm procs",
             new CommandRow("", Read, "prints information") { Targets = false, Semantics = "printer" })
             { ValueOptions = "-n -u -p -t -c -d -o -s -e --since --until --unit -k --lines -I -W -w" },
+        new("journalctl",
+            new CommandRow("", Destroy, "deletes archived system logs") { AnyFlag = "--vacuum-time|--vacuum-size|--vacuum-files", Targets = false, Shared = true, Irreversible = true, MinTier = Never, Semantics = "journal" },
+            new CommandRow("", Update, "rotates or flushes the system journal") { AnyFlag = "--rotate|--flush|--sync|--relinquish-var|--setup-keys", Targets = false, Shared = true, MinTier = WriteWithConfirmation },
+            new CommandRow("", Read, "reads system logs") { Targets = false })
+        { ValueOptions = "-u --unit -n --lines -p --priority -S --since -U --until -o --output -b --boot -t --identifier -g --grep -D --directory --file -M --machine --vacuum-time --vacuum-size --vacuum-files" },
+        new("sw_vers system_profiler mdfind mdls pbpaste xcode-select softwareupdate-list csvstat csvcut csvgrep csvlook csvjson csvsort csvstack in2csv xsv qsv mlr parquet-tools pqrs",
+            new CommandRow("", Read, "reads system information or data files") { PathTargets = true, Semantics = "reader" })
+        { ValueOptions = "-c --columns -m --match -r --regex -d --delimiter -n -f --format -s -onlyin" },
+        new("tmux",
+            new CommandRow("ls|list-sessions|list-windows|list-panes|capture-pane|show-options|display-message|has-session|info|-V", Read, "reads terminal sessions") { Targets = false },
+            new CommandRow("new|new-session|new-window|send-keys|send|split-window|respawn-pane|run-shell|run", Exec, "runs commands in a terminal session") { Targets = false, Semantics = "terminal-multiplexer" },
+            new CommandRow("*|", Update, "changes terminal sessions") { Targets = false })
+        { ValueOptions = "-s -t -n -c -x -y -F -L -S -f -e" },
+        new("screen", new CommandRow("", Exec, "runs a command in a terminal session") { Targets = false, Semantics = "terminal-multiplexer" })
+        { ValueOptions = "-S -r -x -c -L -Logfile -t", ShortFlagClusters = false },
+        new("pbcopy", new CommandRow("", Update, "copies its input to the clipboard") { Targets = false, Semantics = "clipboard" }),
+        new("open xdg-open gio", new CommandRow("", Exec, "opens a file or URL with the default application") { PathTargets = true, ReadsContent = false })
+        { ValueOptions = "-a -b" },
+        new("defaults",
+            new CommandRow("read|domains|find|read-type|export", Read, "reads user preferences"),
+            new CommandRow("delete", Destroy, "deletes a whole preferences domain") { Irreversible = true, MinTier = Never, Semantics = "defaults-delete" },
+            new CommandRow("write|import|rename", Update, "changes user preferences") { MinTier = WriteWithConfirmation })
+        { ValueOptions = "-host" },
         new("source .", new CommandRow("", Exec, "runs a script in the current shell") { PathTargets = true, Semantics = "script" }),
         new("vim vi nvim nano emacs ed ex pico micro code code-insiders subl idea less more view",
             new CommandRow("", Update, "opens files in an editor") { PathTargets = true, ReadsContent = false, Semantics = "editor" })

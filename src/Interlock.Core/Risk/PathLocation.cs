@@ -36,6 +36,8 @@ public static class PathLocations
         ".cache", ".pytest_cache", ".mypy_cache", ".ruff_cache", ".tox", ".gradle", ".parcel-cache", ".turbo", ".terraform", ".angular",
         ".svelte-kit", "htmlcov", ".nyc_output", "TestResults", "BenchmarkDotNet.Artifacts", ".eggs", "storybook-static", ".docusaurus",
         ".expo", ".dart_tool", "_build", "deps", "cmake-build-debug", "cmake-build-release", ".sass-cache", "tmp", "temp", "logs",
+        "dbt_packages", "dbt_modules", "Pods", "DerivedData", "elm-stuff", ".stack-work", "zig-cache", "zig-out", ".nx", ".serverless",
+        ".aws-sam", "cdk.out", ".terragrunt-cache", ".pnpm-store", "_site", ".hypothesis", ".ipynb_checkpoints", "wandb", "mlruns", "lightning_logs",
     };
 
     private static readonly string[] SystemDirs =

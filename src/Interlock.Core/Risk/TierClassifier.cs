@@ -81,7 +81,7 @@ public sealed class TierClassifier
             bool sweep = recursive || (target.Contains("/**", StringComparison.Ordinal) && loc is not (Location.WorkspaceContent or Location.WorkspaceRegenerable or Location.Temp));
             var (t, w) = delete ? DeleteTier(loc, sweep, target)
                 : op.Class != OperationClass.Exec && IsCriticalFile(target) ? (Tier.Never, "is a file the system needs to boot or authenticate")
-                : WriteTier(loc, sweep, op.Class == OperationClass.Exec);
+                : WriteTier(loc, sweep && op.Class != OperationClass.Create, op.Class == OperationClass.Exec);
             if (worst is null || t.Rank() > worst.Value.Rank())
             {
                 worst = t;
@@ -116,6 +116,7 @@ public sealed class TierClassifier
     {
         Location.WorkspaceContent or Location.WorkspaceRegenerable or Location.WorkspaceRoot or Location.Temp => (Tier.WriteAutonomous, "is in the workspace"),
         Location.Device => exec ? (Tier.WriteWithConfirmation, "is a device") : (Tier.Never, "is a raw device"),
+        // Copying files into a system directory is a deploy; changing a system tree recursively (chmod -R, chown -R) is not.
         Location.Root or Location.System => recursive ? (Tier.Never, "is a system directory, changed recursively") : (Tier.WriteWithConfirmation, "is a system location"),
         Location.WorkspaceGit => (Tier.WriteWithConfirmation, "is inside .git"),
         _ => exec ? (Tier.WriteAutonomous, "is a script") : (Tier.WriteWithConfirmation, "is outside the workspace"),

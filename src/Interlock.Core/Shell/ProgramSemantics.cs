@@ -61,6 +61,10 @@ internal static class ProgramSemantics
             ["sql-positional"] = (r, c) => r.SqlPositional(c),
             ["remote-shell"] = (r, c) => r.RemoteShell(c),
             ["scan"] = (r, c) => r.Scan(c),
+            ["clipboard"] = (r, c) => r.Clipboard(c),
+            ["journal"] = (r, c) => r.Journal(c),
+            ["defaults-delete"] = (r, c) => ShellAnalysisRun.DefaultsDelete(c),
+            ["terminal-multiplexer"] = (r, c) => r.TerminalMultiplexer(c),
             ["grpc"] = (r, c) => r.Grpc(c),
             ["spark"] = (r, c) => r.Spark(c),
         }.ToFrozenDictionary(StringComparer.Ordinal);

@@ -201,6 +201,14 @@ internal sealed partial class ShellAnalysisRun
             || CredentialFragments.Any(x => code.Contains(x.Item1, StringComparison.Ordinal) && code.Contains(x.Item2, StringComparison.Ordinal));
 
         if (f.Obfuscated) EmitForeignCode(program, StreamKind.Decoded, ctx);
+        if (f.DestroysSharedResources)
+        {
+            var d = NewDraft(program, "sdk", OperationClass.Destroy, "inline code deletes shared resources through an SDK (a repository, bucket, table or database)", ctx);
+            d.Shared = true;
+            d.Irreversible = true;
+            d.Tags.Add("destructive");
+            Emit(d);
+        }
         if (f.Deletes)
         {
             var del = NewDraft(program, "delete", OperationClass.Delete, f.RecursiveDelete ? "inline code deletes directory trees" : "inline code deletes files", ctx);

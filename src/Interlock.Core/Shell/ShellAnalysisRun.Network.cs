@@ -262,7 +262,7 @@ internal sealed partial class ShellAnalysisRun
         int start = inv.PositionalIndexes[1];
         var remote = string.Join(' ', inv.Args.Skip(start).Select(a => a.Text));
         if (StdinIsSecret(c.Ctx)) EmitEgress("ssh", "stdin", host, "sends input to " + host, c.Ctx, secretPayload: true);
-        RunString(remote, c.Ctx with { RemoteHost = host, RemoteEnvironment = env, Nesting = c.Ctx.Nesting + 1, Stdin = StreamSource.Unknown });
+        RunString(remote, c.Ctx with { RemoteHost = host, RemoteEnvironment = env, Nesting = c.Ctx.Nesting + 1, Stdin = c.Ctx.Stdin });
         return StreamSource.Unknown;
     }
 

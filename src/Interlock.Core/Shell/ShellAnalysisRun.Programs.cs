@@ -113,6 +113,8 @@ internal sealed partial class ShellAnalysisRun
         {
             var a = args[i];
             var t = a.Text;
+            int assign = t.IndexOf('=', StringComparison.Ordinal);
+            if (assign > 0 && IsVariableName(t.AsSpan(0, assign))) { i++; continue; }
             if (a.Dynamic) break;
             if (t is "-S" or "--split-string" && i + 1 < args.Count)
             {
@@ -153,6 +155,13 @@ internal sealed partial class ShellAnalysisRun
             return new StreamSource(StreamKind.Environment);
         }
         return Dispatch(args.GetRange(i, args.Count - i), ctx with { Vars = vars, Nesting = ctx.Nesting + 1 });
+    }
+
+    private static bool IsVariableName(ReadOnlySpan<char> name)
+    {
+        if (name.Length == 0 || !(char.IsAsciiLetter(name[0]) || name[0] == '_')) return false;
+        foreach (var ch in name) if (!(char.IsAsciiLetterOrDigit(ch) || ch == '_')) return false;
+        return true;
     }
 
     private StreamSource UnwrapXargs(WrapperSpec wrapper, string name, List<ShellArg> args, CallContext ctx)

@@ -319,8 +319,9 @@ internal sealed partial class ShellAnalysisRun
         }
         if (c.Inv.Options.Exists(o => o.Name.StartsWith("--delete", StringComparison.Ordinal) || o.Name is "--remove-source-files"))
         {
-            var del = NewDraft("rsync", "--delete", OperationClass.Delete, "deletes files at the destination that the source lacks", c.Ctx);
-            del.Tags.Add("recursive");
+            // A mirror: the destination ends up equal to the source. Extra files there are lost, so it is irreversible.
+            var del = NewDraft("rsync", "--delete", OperationClass.Update, "mirrors the source, deleting files at the destination that the source lacks", c.Ctx);
+            del.Irreversible = true;
             del.Shared = op.Shared;
             del.Environment = op.Environment;
             del.PathTargets = op.PathTargets;
@@ -356,6 +357,8 @@ internal sealed partial class ShellAnalysisRun
         bool decoding = Decoders.Contains(program) && (c.Inv.HasAnyFlag("-d|--decode|-D|-r|--revert") || program is "gunzip" or "zcat" or "bzcat" or "xzcat");
         if (decoding) return new StreamSource(StreamKind.Decoded);
         if (op.Targets.Exists(t => CredentialPaths.Describe(t, Home, op.Tags.Contains("recursive")) is not null)) return new StreamSource(StreamKind.Secret);
+        // `cat` of its input (a here-document) passes the text on unchanged, so what it feeds is still readable.
+        if (program == "cat" && op.Targets.Count == 0 && c.Ctx.Stdin.Kind == StreamKind.Literal) return c.Ctx.Stdin;
         return PassThrough(c, op.Targets.Count == 0);
     }
 
@@ -506,16 +509,19 @@ internal sealed partial class ShellAnalysisRun
     }
 
     private static readonly HashSet<string> DeployTasks = new(StringComparer.OrdinalIgnoreCase)
-        { "deploy", "release", "publish", "upload", "rollout", "promote", "ship", "push", "apply", "provision", "migrate" };
+        { "deploy", "release", "publish", "upload", "rollout", "promote", "ship", "push", "apply", "provision", "migrate",
+          "deliver", "supply", "pilot", "submit", "beta", "appstore", "playstore", "testflight" };
 
     private static readonly HashSet<string> DestroyTasks = new(StringComparer.OrdinalIgnoreCase)
-        { "destroy", "teardown", "nuke", "drop", "wipe", "purge", "undeploy", "decommission" };
+        { "destroy", "teardown", "nuke", "drop", "wipe", "purge", "undeploy", "decommission", "truncate", "delete" };
 
     /// <summary>Task runners: deploy-like tasks touch shared state; NAME=value arguments name environments.</summary>
     internal StreamSource? BuildTargets(SemanticsCall c)
     {
         var op = c.Op;
         if (op.Program is "make" or "gmake" && c.Inv.HasAnyFlag("-n|--dry-run|--just-print|--recon")) return null;
+        // dbt names its environment with --target; other arguments (a --state directory called prod-artifacts) do not.
+        if (op.Program == "dbt" && c.Inv.OptionValue("--target|-t") is { } target) op.Environment = EnvironmentNames.Detect(target.Text);
         foreach (var p in c.Inv.Positionals)
         {
             if (p.Dynamic) continue;
@@ -548,6 +554,8 @@ internal sealed partial class ShellAnalysisRun
             }
             if (text.Split('-', ':', '_').Skip(1).Any(t => EnvironmentNames.Detect(t) == EnvironmentKind.Production)) op.Environment = EnvironmentKind.Production;
         }
+        // A task named for destruction, aimed at production, is the never tier.
+        if (op.Tags.Contains("destructive") && op.Environment == EnvironmentKind.Production) op.Class = OperationClass.Destroy;
         return null;
     }
 
@@ -720,6 +728,15 @@ internal sealed partial class ShellAnalysisRun
         var bareKind = kind.Split('/')[0].Split('.')[0].ToLowerInvariant();
         bool wide = c.Inv.HasAnyFlag("--all|-A|--all-namespaces") || c.Inv.OptionValue("-l|--selector") is not null && c.Inv.HasAnyFlag("--all-namespaces|-A");
         if (c.Inv.HasAnyFlag("-A|--all-namespaces")) op.Environment = EnvironmentKind.Production;
+        if (bareKind is "pod" or "pods" or "po" && !wide && !c.Inv.HasAnyFlag("--all|-A|--all-namespaces|--grace-period=0|--force"))
+        {
+            // A pod under a controller comes back: deleting one is how pods are restarted.
+            op.Class = OperationClass.Update;
+            op.Reason = "deletes a pod, which its controller recreates";
+            op.Irreversible = false;
+            op.MinTier = Tier.WriteWithConfirmation;
+            return null;
+        }
         if (bareKind is "ns" or "namespace" or "namespaces")
         {
             var names = c.Operands.Skip(1).Select(o => o.Display).ToList();
@@ -758,7 +775,9 @@ internal sealed partial class ShellAnalysisRun
             return null;
         }
         op.Suppressed = true;
-        Dispatch(inner, c.Ctx with { RemoteHost = "pod/" + pod, RemoteEnvironment = env, Nesting = c.Ctx.Nesting + 1, Stdin = StreamSource.Unknown });
+        // With -i the pod's command reads our input (a here-document piped in is the script it runs).
+        var podInput = inv.HasAnyFlag("-i|--stdin") ? c.Ctx.Stdin : StreamSource.None;
+        Dispatch(inner, c.Ctx with { RemoteHost = "pod/" + pod, RemoteEnvironment = env, Nesting = c.Ctx.Nesting + 1, Stdin = podInput });
         return StreamSource.Unknown;
     }
 
@@ -781,7 +800,8 @@ internal sealed partial class ShellAnalysisRun
         if (i + 1 >= args.Count) return null;
         op.Suppressed = true;
         var inner = args.Skip(i + 1).ToList();
-        Dispatch(inner, c.Ctx with { RemoteHost = "container/" + container, RemoteEnvironment = env, Nesting = c.Ctx.Nesting + 1, Stdin = StreamSource.Unknown });
+        var containerInput = c.Inv.HasAnyFlag("-i|--interactive") ? c.Ctx.Stdin : StreamSource.None;
+        Dispatch(inner, c.Ctx with { RemoteHost = "container/" + container, RemoteEnvironment = env, Nesting = c.Ctx.Nesting + 1, Stdin = containerInput });
         return StreamSource.Unknown;
     }
 
@@ -796,6 +816,21 @@ internal sealed partial class ShellAnalysisRun
             var p = NewDraft("docker", "run", OperationClass.Privilege, hostRoot ? "runs a container with the host's root file system or Docker socket mounted" : "runs a privileged container with host access", c.Ctx);
             p.MinTier = Tier.WriteWithConfirmation;
             Emit(p);
+        }
+        // A command run over host directories mounted into the container acts on those host paths.
+        var hostMounts = new List<(string Host, string Container)>();
+        foreach (var m in mounts)
+        {
+            var parts = m.Split(':');
+            if (parts.Length >= 2 && parts[0].Length > 0 && parts[1].StartsWith('/'))
+                hostMounts.Add((ResolvePath(ShellArg.Static(parts[0]), c.Ctx), parts[1].TrimEnd('/')));
+        }
+        var operands = c.Operands.ToList();
+        if (hostMounts.Count > 0 && operands.Count > 1)
+        {
+            int start = c.Inv.PositionalIndexes[c.Consumed + 1];
+            var inner = c.Inv.Args.Skip(start).Select(a => MapMounts(a, hostMounts)).ToList();
+            Dispatch(inner, c.Ctx with { Nesting = c.Ctx.Nesting + 1, ExtraTag = "container-mount", Stdin = StreamSource.None });
         }
         foreach (var m in mounts)
         {
@@ -813,6 +848,18 @@ internal sealed partial class ShellAnalysisRun
         return null;
     }
 
+    private static ShellArg MapMounts(ShellArg arg, List<(string Host, string Container)> mounts)
+    {
+        foreach (var (host, container) in mounts.OrderByDescending(m => m.Container.Length))
+        {
+            var root = container.Length == 0 ? "/" : container;
+            if (arg.Text == root) return arg with { Text = host };
+            if (arg.Text.StartsWith(root + "/", StringComparison.Ordinal))
+                return arg with { Text = host.TrimEnd('/') + arg.Text[root.Length..] };
+        }
+        return arg;
+    }
+
     // ---- data stores -------------------------------------------------------------------
 
     internal StreamSource? Sql(SemanticsCall c)
@@ -821,10 +868,21 @@ internal sealed partial class ShellAnalysisRun
         var inv = c.Inv;
         var statements = new List<string>();
         statements.AddRange(inv.OptionValues("-c|--command|-e|--execute|-q|--query|-cmd|--sql").Select(v => v.Text));
+        string? localDatabase = null;
         if (op.Program is "sqlite3" or "sqlite" or "duckdb")
         {
             op.Shared = false;
-            if (inv.Positionals.Count > 0) op.Targets.Add(ResolvePath(inv.Positionals[0], c.Ctx));
+            if (inv.Positionals.Count > 0)
+            {
+                localDatabase = ResolvePath(inv.Positionals[0], c.Ctx);
+                op.Targets.Add(localDatabase);
+                // The database file is read; a browser's password store is a credential.
+                var file = NewDraft(op.Program, "open", OperationClass.Read, "opens a database file", c.Ctx);
+                file.PathTargets = true;
+                file.ReadsContent = true;
+                file.Targets.Add(localDatabase);
+                Emit(file);
+            }
             statements.AddRange(inv.Positionals.Skip(1).Select(p => p.Text));
         }
         else
@@ -832,6 +890,8 @@ internal sealed partial class ShellAnalysisRun
             foreach (var p in inv.Positionals) op.Targets.Add(p.Display);
             if (op.Program is "psql" && inv.HasAnyFlag("-l|--list")) { op.Reason = "lists databases"; return null; }
         }
+        // A scratch database under /tmp is the agent's own: dropping its tables loses nothing anyone else needs.
+        bool scratch = localDatabase is not null && PathLocations.Classify(localDatabase, Workspace, Home) == Location.Temp;
         var database = inv.OptionValue("-d|--dbname|--database|-D")?.Display
             ?? (op.Program is "psql" or "mysql" or "mariadb" && inv.Positionals.Count > 0 && !inv.Positionals[0].Text.Contains("://", StringComparison.Ordinal) ? inv.Positionals[0].Display : null);
         bool fromFile = inv.OptionValue("-f|--file") is not null;
@@ -857,6 +917,16 @@ internal sealed partial class ShellAnalysisRun
                 s.Targets.AddRange(f.Verb.EndsWith("DATABASE", StringComparison.Ordinal) || f.Verb.EndsWith("SCHEMA", StringComparison.Ordinal)
                     ? f.Targets.Select(t => "database/" + t) : f.Targets);
                 if (database is not null) s.Targets.Add("database/" + database);
+                if (scratch && f.Class is not (OperationClass.Read or OperationClass.Exec))
+                {
+                    s.Class = OperationClass.Update;
+                    s.PathTargets = true;
+                    s.Targets.Clear();
+                    s.Targets.Add(localDatabase!);
+                    s.Reason += " in a scratch database under /tmp";
+                    Emit(s);
+                    continue;
+                }
                 if (f.Critical) s.MinTier = Tier.Never;
                 else if (f.Class != OperationClass.Read) s.MinTier = Tier.WriteWithConfirmation;
                 if (f.Class == OperationClass.Destroy) s.Tags.Add("destructive");
@@ -865,6 +935,68 @@ internal sealed partial class ShellAnalysisRun
             }
         }
         return StreamSource.Unknown;
+    }
+
+    /// <summary><c>journalctl --vacuum-* --directory DIR</c> on a copied journal under /tmp or the workspace deletes only that copy.</summary>
+    internal StreamSource? Journal(SemanticsCall c)
+    {
+        if (c.Inv.OptionValue("-D|--directory") is not { } dir) return null;
+        var path = ResolvePath(dir, c.Ctx);
+        if (PathLocations.Classify(path, Workspace, Home) is Location.Temp or Location.WorkspaceContent or Location.WorkspaceRegenerable)
+        {
+            c.Op.Class = OperationClass.Delete;
+            c.Op.Reason = "deletes old entries from a copied journal";
+            c.Op.Shared = false;
+            c.Op.MinTier = null;
+            c.Op.PathTargets = true;
+            c.Op.Targets.Add(path);
+        }
+        return null;
+    }
+
+    /// <summary>Copying secrets to the clipboard puts them where any app can read them.</summary>
+    internal StreamSource? Clipboard(SemanticsCall c)
+    {
+        if (c.Ctx.Stdin.Kind is StreamKind.Secret or StreamKind.Environment)
+        {
+            c.Op.Class = OperationClass.CredentialRead;
+            c.Op.Reason = "copies secrets to the clipboard";
+            c.Op.Tags.Add("secret");
+        }
+        return null;
+    }
+
+    /// <summary><c>defaults delete DOMAIN KEY</c> removes one setting; without a key (or <c>-g</c> alone) it removes the whole domain.</summary>
+    internal static StreamSource? DefaultsDelete(SemanticsCall c)
+    {
+        var operands = c.Operands.Count() + (c.Inv.HasFlag("-g") || c.Inv.HasFlag("-globalDomain") ? 1 : 0);
+        if (operands >= 2)
+        {
+            c.Op.Class = OperationClass.Delete;
+            c.Op.Reason = "deletes a user preference";
+            c.Op.MinTier = Tier.WriteWithConfirmation;
+            c.Op.Irreversible = false;
+        }
+        return null;
+    }
+
+    /// <summary><c>tmux new -d 'cmd'</c>, <c>tmux send-keys 'cmd' Enter</c>, <c>screen -dm cmd</c>: the commands run in the session.</summary>
+    internal StreamSource? TerminalMultiplexer(SemanticsCall c)
+    {
+        var op = c.Op;
+        var keys = c.Operands.Where(o => o.Text is not ("Enter" or "C-m" or "KPEnter")).Select(o => o.Text).ToList();
+        if (op.Program == "screen")
+        {
+            var rest = c.Inv.Positionals.ToList();
+            if (rest.Count > 0) { op.Suppressed = true; return Dispatch(rest, c.Ctx with { Nesting = c.Ctx.Nesting + 1 }); }
+            return null;
+        }
+        if (keys.Count > 0 && op.Verb is not null && op.Verb.Length > 0)
+        {
+            op.Suppressed = true;
+            RunString(string.Join(' ', keys), c.Ctx with { Nesting = c.Ctx.Nesting + 1 });
+        }
+        return null;
     }
 
     /// <summary>SQL given as the operands (<c>bq query 'SELECT …'</c>), analyzed like <c>psql -c</c>.</summary>

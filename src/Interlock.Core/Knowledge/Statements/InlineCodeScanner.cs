@@ -13,6 +13,8 @@ public sealed record CodeFindings
     public IReadOnlyList<string> Paths { get; init; } = [];
     /// <summary>Shell commands the code hands to a shell (<c>os.system("…")</c>, <c>execSync("…")</c>).</summary>
     public IReadOnlyList<string> ShellCommands { get; init; } = [];
+    /// <summary>Calls to cloud, hub or database SDKs that delete shared resources (<c>delete_repo</c>, <c>delete_bucket</c>, <c>drop_database</c>).</summary>
+    public bool DestroysSharedResources { get; init; }
     /// <summary>Whether the code names the user's home directory (<c>os.homedir()</c>, <c>Path.home()</c>, <c>expanduser("~")</c>).</summary>
     public bool MentionsHome { get; init; }
     /// <summary>Whether the code runs a shell with a command that isn't a literal.</summary>
@@ -65,6 +67,8 @@ public static partial class InlineCodeScanner
         }
         foreach (Match m in BacktickExecPattern().Matches(code))
             shell.Add(m.Groups["cmd"].Value);
+        foreach (Match m in AppleScriptShellPattern().Matches(code))
+            shell.Add(m.Groups["cmd"].Value.Replace("\\\"", "\"", StringComparison.Ordinal));
 
         return new CodeFindings
         {
@@ -79,6 +83,7 @@ public static partial class InlineCodeScanner
             SecretNameMentioned = literals.Any(CredentialPaths.IsSecretName) || SecretEnvAccessPattern().IsMatch(code),
             Obfuscated = ObfuscatedPattern().IsMatch(code),
             MentionsHome = HomePattern().IsMatch(code),
+            DestroysSharedResources = SdkDestroyPattern().IsMatch(code),
         };
     }
 
@@ -102,11 +107,17 @@ public static partial class InlineCodeScanner
     [GeneratedRegex("""(?:os\.system|os\.popen|os\.exec[lv]p?e?|subprocess\.(?:run|call|check_call|check_output|Popen|getoutput|getstatusoutput)|commands\.getoutput|pty\.spawn|child_process\.(?:exec|execSync|spawn|spawnSync|execFile|execFileSync)|\bexecSync|\bspawnSync|\bexecFileSync|(?<![\w.])exec|(?<![\w.])spawn|(?<![\w.])system|shell_exec|passthru|proc_open|(?<![\w.])popen|IO\.popen|Open3\.\w+|Kernel\.system|Deno\.run|Bun\.spawn|\.system|\.popen|\.check_output|\.check_call|\.Popen|\.getoutput|\.execSync|\.spawnSync|\.execFileSync)\s*\(""")]
     private static partial Regex ShellCallPattern();
 
+    [GeneratedRegex(@"do\s+shell\s+script\s+""(?<cmd>(?:[^""\\]|\\.){1,2000})""")]
+    private static partial Regex AppleScriptShellPattern();
+
     [GeneratedRegex("""`(?<cmd>[^`]{1,2000})`|%x\{(?<cmd>[^}]{1,2000})\}|qx\{(?<cmd>[^}]{1,2000})\}""")]
     private static partial Regex BacktickExecPattern();
 
     [GeneratedRegex(@"""(?<dq>(?:[^""\\\n]|\\.)*)""|'(?<sq>(?:[^'\\\n]|\\.)*)'|`(?<bt>[^`]*)`")]
     private static partial Regex StringLiteralPattern();
+
+    [GeneratedRegex("""\b(?:delete_repo|delete_bucket|delete_objects?|delete_table|delete_dataset|delete_collection|delete_index|delete_stack|delete_cluster|delete_db_instance|delete_model|drop_database|drop_table|drop_collection|dropDatabase|terminate_instances|deleteBucket|deleteObjects|deleteRepo|deleteIndex)\s*\(|\.objects\.all\(\)\.delete\(|\.flushall\(|\.flushdb\(|\.drop_all\(""")]
+    private static partial Regex SdkDestroyPattern();
 
     [GeneratedRegex("""homedir\s*\(|Path\.home\s*\(|expanduser\s*\(\s*['"]~['"]|ENV\[['"]HOME['"]\]|\$ENV\{HOME\}|getenv\s*\(\s*['"]HOME['"]|environ\[['"]HOME['"]\]|process\.env\.HOME|Dir\.home|os\.UserHomeDir""")]
     private static partial Regex HomePattern();
