@@ -9,11 +9,14 @@ var root = new RootCommand("Interlock: a pre-execution safety gate for AI agents
 };
 try
 {
-    return root.Parse(args).Invoke();
+    // Our own handler below, so a fault is one line on stderr and exit 1, never a stack trace on stdout.
+    return root.Parse(args).Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
 }
 catch (Exception ex)
 {
     // Fail closed: an internal error is exit 1, never an allow.
-    Console.Error.WriteLine($"interlock: internal error: {ex.GetType().Name}: {ex.Message}");
+    var cause = ex;
+    while (cause.InnerException is not null) cause = cause.InnerException;
+    Console.Error.WriteLine($"interlock: internal error: {cause.GetType().Name}: {cause.Message}");
     return 1;
 }

@@ -27,8 +27,9 @@ internal static class DevelopmentTools
             new CommandRow("token list|whoami|config get|config list|get|view|info|show|ls|list|ll|la|outdated|audit|explain|why|search|docs|repo|bugs|help|version|-v|--version|doctor|ping|fund|query|prefix|root|bin|licenses|sbom|pack --dry-run",
                 Read, "reads package information") { Targets = false },
             new CommandRow("install|i|ci|add|remove|rm|uninstall|un|update|up|upgrade|dedupe|prune|rebuild|link|unlink|init|create|pack|cache|run|run-script|test|t|start|stop|restart|build|"
-                + "exec|x|dlx|lint|format|dev|serve|watch|typecheck|check|preview|generate|clean|set|config set|set-script|pkg|patch|patch-commit|import|install-test|it|workspace|workspaces|up|node|env|shrinkwrap|version|bump|npx|tsc|jest|vitest|eslint|prettier",
+                + "lint|format|dev|serve|watch|typecheck|check|preview|generate|clean|set|config set|set-script|pkg|patch|patch-commit|import|install-test|it|workspace|workspaces|up|node|env|shrinkwrap|version|bump|npx|tsc|jest|vitest|eslint|prettier",
                 Exec, "installs dependencies or runs project scripts") { Targets = false, Semantics = "build-targets" },
+            new CommandRow("exec|x|dlx", Exec, "runs a package's command") { Targets = false, Semantics = "runner" },
             new CommandRow("install|i|add", Update, "installs packages globally, outside the workspace") { AnyFlag = "-g|--global", Targets = false, MinTier = WriteWithConfirmation },
             new CommandRow("*|", Exec, "runs a project script") { Targets = false, Semantics = "build-targets" })
         { ValueOptions = "--prefix -C --dir --filter -F -w --workspace --registry --tag --access --otp --cwd" },
@@ -58,6 +59,7 @@ internal static class DevelopmentTools
         new("poetry uv pdm hatch flit rye pipenv conda mamba micromamba",
             Publish("publish|upload", "a Python package"),
             new CommandRow("remove|env remove", Update, "removes dependencies or environments") { Targets = false },
+            new CommandRow("run|exec", Exec, "runs a command in the project's environment") { Targets = false, Semantics = "runner" },
             Builds("manages project dependencies or runs project code"))
         { ValueOptions = "-C --directory --project -n --name -e --env -p --prefix --python -r --repository -u --username -c --channel" },
         new("pip pip3 pipx easy_install",
@@ -92,20 +94,20 @@ internal static class DevelopmentTools
         new("make gmake just task mage invoke nox tox bazel bazelisk buck2 pants mvn mvnw gradle gradlew sbt lein ant turbo nx lerna rush", Tasks())
         { ValueOptions = "-C -f --file --directory -j --jobs -p --project -P -D" },
         new("cmake ctest ninja meson scons waf pre-commit lefthook husky "
-            + "gcc g++ cc c++ clang clang++ ld lld gold as ar ranlib nm objdump readelf strip ldd gdb lldb valgrind perf "
+            + "gcc g++ cc c++ clang clang++ ld lld gold as ar ranlib nm objdump readelf strip ldd gdb lldb perf "
             + "go gofmt goimports golangci-lint staticcheck dlv rustc rustup rustfmt clippy-driver cargo-clippy "
             + "javac java jar kotlin kotlinc scala scalac clojure clj "
             + "tsc tsx ts-node eslint prettier biome oxlint jest vitest mocha ava karma cypress playwright webpack rollup vite esbuild parcel swc babel next nuxt "
             + "ng vue svelte-kit astro remix expo react-native storybook "
             + "pytest py.test mypy pyright ruff black isort flake8 pylint pyflakes bandit coverage pydoc sphinx-build mkdocs jupyter ipython "
-            + "rspec rubocop bundle bundler irb erb composer phpunit phpstan psalm artisan "
-            + "swift swiftc xcodebuild pod dart flutter elixir mix iex erl erlc rebar3 ghc ghci cabal stack stack-build zig nim crystal julia R Rscript ocaml dune opam "
+            + "rspec rubocop irb erb composer phpunit phpstan psalm "
+            + "swift swiftc xcodebuild pod dart flutter elixir iex erl erlc rebar3 ghc ghci cabal stack stack-build zig nim crystal julia R Rscript ocaml dune opam "
             + "shellcheck shfmt hadolint yamllint markdownlint actionlint tflint tfsec checkov trivy semgrep gitleaks trufflehog codespell cspell vale "
-            + "protoc buf sqlc openapi-generator swagger-codegen graphql-codegen drizzle-kit knex sequelize typeorm "
+            + "protoc buf sqlc openapi-generator swagger-codegen graphql-codegen "
             + "hugo jekyll gatsby eleventy zola docfx doxygen pandoc asciidoctor plantuml dot mmdc "
-            + "direnv asdf mise nvm fnm volta pyenv rbenv sdk jenv goenv nodenv "
-            + "act kind minikube k3d skaffold tilt kustomize kubeconform kubeval kubectx kubens k9s stern "
-            + "ollama wandb great_expectations gx godot Unity unity-editor markdownlint-cli2 markdown-link-check lychee msbuild xmllint sqlfluff commitlint torchrun tensorboard accelerate deepspeed "
+            + "nvm fnm volta pyenv rbenv sdk jenv goenv nodenv "
+            + "act kind minikube k3d kustomize kubeconform kubeval kubectx kubens k9s stern "
+            + "wandb great_expectations gx godot Unity unity-editor markdownlint-cli2 markdown-link-check lychee msbuild xmllint sqlfluff commitlint torchrun tensorboard accelerate deepspeed "
             + "ffmpeg ffprobe convert magick identify sox optipng pngquant svgo lazygit tig grype syft osv-scanner promtool amtool logcli "
             + "redis-server mongod postgres initdb mysqld step mkdocs-material typedoc jsdoc",
             Builds())
@@ -116,6 +118,33 @@ internal static class DevelopmentTools
         new("bash sh zsh dash ksh mksh fish csh tcsh ash yash elvish nu pwsh powershell",
             new CommandRow("", Exec, "runs a shell") { Targets = false, Semantics = "shell" })
         { ShortFlagClusters = false },
+        new("bundle bundler mise asdf direnv devbox pixi",
+            new CommandRow("exec|x|run", Exec, "runs a command in the project's environment") { Targets = false, Semantics = "runner" },
+            Builds("installs or manages the project's tools and dependencies"))
+        { ValueOptions = "--gemfile -j --jobs --path -C --cd -e --env" },
+        new("artisan",
+            new CommandRow("migrate:fresh|migrate:reset|migrate:refresh|db:wipe", Destroy, "drops every table of the application's database")
+                { Targets = false, Shared = true, Irreversible = true, MinTier = Never, Tags = "destructive" },
+            new CommandRow("migrate|migrate:rollback|db:seed|migrate:install", Update, "changes the application's database") { Targets = false, Semantics = "build-targets" },
+            Builds()),
+        new("mix",
+            new CommandRow("ecto.drop|ecto.reset", Destroy, "drops the application's database") { Targets = false, Shared = true, Irreversible = true, MinTier = Never, Tags = "destructive" },
+            new CommandRow("ecto.migrate|ecto.rollback|ecto.create|ecto.setup", Update, "changes the application's database") { Targets = false, Semantics = "build-targets" },
+            new CommandRow("hex.publish|hex.retire|hex.owner", Update, "publishes a Hex package") { Targets = false, Shared = true, MinTier = WriteWithConfirmation, Tags = "publish" },
+            Builds()),
+        new("drizzle-kit knex sequelize typeorm",
+            new CommandRow("drop|db:drop|schema:drop|migrate:fresh|migrate:reset", Destroy, "drops database tables or the database") { Targets = false, Shared = true, Irreversible = true, MinTier = Never, Tags = "destructive" },
+            new CommandRow("push|migrate|migrate:latest|migrate:up|migrate:down|migrate:rollback|db:migrate|db:migrate:undo|migration:run|migration:revert|seed:run|db:seed|db:seed:all", Update, "changes the database schema or data") { Targets = false, Semantics = "build-targets" },
+            Builds("generates migrations or code"))
+        { ValueOptions = "--config -c --env --url" },
+        new("skaffold tilt",
+            new CommandRow("build|render|diagnose|fix|lint|init|test|schema|version|config|inspect|ci|dump|get|args", Read, "builds or inspects without deploying") { Targets = false },
+            new CommandRow("delete|down", Delete, "deletes what it deployed from the cluster") { Targets = false, Shared = true, Irreversible = true, MinTier = WriteWithConfirmation },
+            new CommandRow("*", Update, "deploys to the current cluster context") { Targets = false, Shared = true, MinTier = WriteWithConfirmation })
+        { ValueOptions = "-p --profile --kube-context -n --namespace -f --filename --default-repo", DetectEnvironment = true },
+        new("ollama",
+            new CommandRow("push|cp", Update, "publishes a model to a registry") { Targets = false, Shared = true, MinTier = WriteWithConfirmation, Tags = "publish" },
+            Builds("runs or pulls local models")),
         new("dvc",
             new CommandRow("gc", Destroy, "deletes cached and remote data versions not in the workspace") { AnyFlag = "-c|--cloud", Targets = false, Shared = true, Irreversible = true, MinTier = Never, Tags = "destructive" },
             new CommandRow("gc|remove|destroy", Delete, "deletes local data versions") { Targets = false, Irreversible = true, MinTier = WriteWithConfirmation },

@@ -10,6 +10,8 @@ internal static class FileTools
     [
         new("rm unlink", new CommandRow("", Delete, "removes files") { PathTargets = true, Irreversible = true, Semantics = "rm" })
             { ValueOptions = "--interactive" },
+        new("rimraf del-cli shx-rm", new CommandRow("", Delete, "removes files and directories recursively") { PathTargets = true, Irreversible = true, Tags = "recursive" }),
+        new("trash trash-put gio-trash", new CommandRow("", Delete, "moves files to the trash") { PathTargets = true }),
         new("rmdir", new CommandRow("", Delete, "removes empty directories") { PathTargets = true }),
         new("shred", new CommandRow("", Destroy, "overwrites files so they cannot be recovered") { PathTargets = true, Irreversible = true, MinTier = Never })
             { ValueOptions = "-n --iterations -s --size --random-source" },
@@ -64,7 +66,7 @@ internal static class FileTools
             new CommandRow("", Read, "lists files") { PathTargets = true, ReadsContent = false })
             { ValueOptions = "-I -P -L --level -d --depth --max-depth -t --type -e --extension -E --exclude --format -c --printf --time-style --block-size -B --sort --color -w --width --hide --ignore" },
         new("echo printf true false test [ [[ sleep cd pushd popd dirs pwd export unset set declare typeset local readonly let shift read "
-            + "alias unalias type hash which whereis whatis apropos man info help tldr whoami id groups logname hostname uname arch date cal uptime "
+            + "alias unalias type hash which whereis whatis apropos man info help tldr whoami id groups logname hostname uname date cal uptime "
             + "nproc lscpu lsblk lsusb lspci free vmstat iostat mpstat ps pgrep pidof top htop btop atop jobs wait trap exit return break continue "
             + "seq yes expr bc dc factor tput clear reset locale getconf ulimit umask history fc disown bg fg shopt complete compgen source-highlight "
             + "tty stty who w last lsof ss netstat ip ifconfig route arp host dig nslookup whois ping traceroute tracepath mtr sensors dmesg "

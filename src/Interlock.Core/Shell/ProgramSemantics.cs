@@ -63,6 +63,7 @@ internal static class ProgramSemantics
             ["scan"] = (r, c) => r.Scan(c),
             ["clipboard"] = (r, c) => r.Clipboard(c),
             ["journal"] = (r, c) => r.Journal(c),
+            ["runner"] = (r, c) => r.Runner(c),
             ["defaults-delete"] = (r, c) => ShellAnalysisRun.DefaultsDelete(c),
             ["terminal-multiplexer"] = (r, c) => r.TerminalMultiplexer(c),
             ["grpc"] = (r, c) => r.Grpc(c),

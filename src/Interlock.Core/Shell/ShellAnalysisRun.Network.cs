@@ -389,6 +389,28 @@ internal sealed partial class ShellAnalysisRun
         return null;
     }
 
+    /// <summary>
+    /// <c>bundle exec CMD</c>, <c>poetry run CMD</c>, <c>npm exec -- CMD</c>, <c>mise x -- CMD</c>, <c>direnv exec DIR CMD</c>:
+    /// the runner only sets up an environment; the command after it is what runs.
+    /// </summary>
+    internal StreamSource? Runner(SemanticsCall c)
+    {
+        var inv = c.Inv;
+        int start;
+        if (inv.AfterDoubleDash >= 0) start = inv.AfterDoubleDash;
+        else
+        {
+            int skip = c.Op.Program == "direnv" ? 1 : 0; // direnv exec DIR CMD
+            int index = c.Consumed + skip;
+            if (index >= inv.Positionals.Count) return null;
+            start = inv.PositionalIndexes[index];
+        }
+        var inner = inv.Args.Skip(start).ToList();
+        if (inner.Count == 0) return null;
+        c.Op.Suppressed = true;
+        return Dispatch(inner, c.Ctx with { Nesting = c.Ctx.Nesting + 1 });
+    }
+
     internal StreamSource? DashDashCommand(SemanticsCall c)
     {
         var inv = c.Inv;

@@ -51,7 +51,7 @@ internal sealed partial class ShellAnalysisRun
                 Emit(NewDraft(name, t, OperationClass.Read, "looks up a command or privileges", ctx));
                 return StreamSource.Unknown;
             }
-            if (wrapper.CommandStringOptions is { } cso && Array.IndexOf(cso.Split(' '), t) >= 0 && i + 1 < args.Count)
+            if (wrapper.CommandStringOptions is { } cso && IsCommandStringOption(cso, t) && i + 1 < args.Count)
             {
                 if (wrapper.Privileged) EmitPrivilege(name, ctx);
                 return RunString(args[i + 1].Text, ctx with { Nesting = ctx.Nesting + 1, Privileged = ctx.Privileged || wrapper.Privileged });
@@ -86,6 +86,17 @@ internal sealed partial class ShellAnalysisRun
             return StreamSource.None;
         }
         return Dispatch(args.GetRange(i, args.Count - i), ctx with { Privileged = ctx.Privileged || wrapper.Privileged, Nesting = ctx.Nesting + 1 });
+    }
+
+    /// <summary><c>-c</c>, or a short cluster ending in it (<c>script -qc CMD</c>, <c>su -lc CMD</c>).</summary>
+    private static bool IsCommandStringOption(string options, string arg)
+    {
+        foreach (var option in options.Split(' '))
+        {
+            if (arg == option) return true;
+            if (option.Length == 2 && arg.Length > 2 && arg[1] != '-' && arg[^1] == option[1]) return true;
+        }
+        return false;
     }
 
     private void EmitPrivilege(string name, CallContext ctx)

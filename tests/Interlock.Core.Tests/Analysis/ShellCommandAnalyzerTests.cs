@@ -49,7 +49,7 @@ public class ShellCommandAnalyzerTests
     [InlineData("echo / | xargs rm -rf")]
     [InlineData("xargs -I{} rm -rf / < list.txt")]
     [InlineData("parallel rm -rf ::: /")]
-    [InlineData("npx rimraf / ; rm -rf /")]
+    [InlineData("npx rm -rf /")]
     public void Wrappers_are_seen_through(string command)
     {
         var e = Eval(command);
