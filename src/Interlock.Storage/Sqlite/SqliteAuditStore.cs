@@ -71,6 +71,7 @@ public sealed class SqliteAuditStore : IAuditStore
     private AuditCheckpoint? _lastCheckpoint;
     private Exception? _fault;
     private int _disposed;
+    private long _commits;
 
     private SqliteAuditStore(SqliteAuditStoreOptions options, SqliteConnection writer, string readConnectionString, ECDsa key, AuditHead head, AuditCheckpoint? lastCheckpoint)
     {
@@ -97,6 +98,9 @@ public sealed class SqliteAuditStore : IAuditStore
     }
 
     public string PublicKeyPem { get; }
+
+    /// <summary>Transactions committed so far (appends per commit shows group commit at work).</summary>
+    public long Commits => Interlocked.Read(ref _commits);
 
     public string DatabasePath => Path.Combine(_options.DataDirectory, DatabaseFile);
 
@@ -325,6 +329,7 @@ public sealed class SqliteAuditStore : IAuditStore
             }
             tx.Commit();
         }
+        Interlocked.Increment(ref _commits);
         lock (_headLock) _head = head;
         if (checkpoint is not null) _lastCheckpoint = checkpoint;
         for (var i = 0; i < batch.Count; i++)
