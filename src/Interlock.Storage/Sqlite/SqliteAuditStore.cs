@@ -123,6 +123,9 @@ public sealed class SqliteAuditStore : IAuditStore
             Exec(writer, "PRAGMA journal_mode=WAL");
             Exec(writer, "PRAGMA synchronous=FULL");
             Exec(writer, "PRAGMA busy_timeout=5000");
+            // Durability is the point of this store: refuse to run without WAL and synchronous=FULL (2).
+            if (Text(writer, "PRAGMA journal_mode") != "wal" || Scalar(writer, "PRAGMA synchronous") != 2)
+                throw new InvalidOperationException("the audit database could not be put in WAL mode with synchronous=FULL");
             foreach (var sql in Schema) Exec(writer, sql);
 
             var hasData = Scalar(writer, "SELECT (SELECT COUNT(*) FROM audit_records) + (SELECT COUNT(*) FROM audit_checkpoints)") > 0;
@@ -444,6 +447,13 @@ public sealed class SqliteAuditStore : IAuditStore
         using var cmd = conn.CreateCommand();
         cmd.CommandText = sql;
         cmd.ExecuteNonQuery();
+    }
+
+    private static string? Text(SqliteConnection conn, string sql)
+    {
+        using var cmd = conn.CreateCommand();
+        cmd.CommandText = sql;
+        return cmd.ExecuteScalar() as string;
     }
 
     private static long Scalar(SqliteConnection conn, string sql)
