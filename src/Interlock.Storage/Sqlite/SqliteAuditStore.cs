@@ -133,7 +133,7 @@ public sealed class SqliteAuditStore : IAuditStore
 
             var verification = VerifyConnection(writer, key);
             if (!verification.Ok) throw new AuditTamperedException(verification.FirstBadSequence, verification.Problem ?? "does not verify");
-            var head = Scalar(writer, "SELECT COUNT(*) FROM audit_records") == 0 ? AuditHead.Genesis : ReadRecords(writer, 0, int.MaxValue).Last().Head;
+            var head = new AuditHead(verification.Records, verification.Head);
             var checkpoints = ReadCheckpoints(writer, 0, int.MaxValue);
             var readCs = new SqliteConnectionStringBuilder { DataSource = dbPath, Mode = SqliteOpenMode.ReadOnly, Pooling = false }.ToString();
             return new SqliteAuditStore(options, writer, readCs, key, head, checkpoints.Count > 0 ? checkpoints[^1] : null);
