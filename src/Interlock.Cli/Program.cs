@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Interlock.Cli.Audit;
 using Interlock.Cli.Check;
 using Interlock.Cli.Policies;
 
@@ -6,6 +7,7 @@ var root = new RootCommand("Interlock: a pre-execution safety gate for AI agents
 {
     CheckCommand.Create(),
     PolicyCommand.Create(),
+    AuditCommand.Create(),
 };
 try
 {

@@ -1,0 +1,175 @@
+using System.Buffers;
+using System.Text;
+using System.Text.Json;
+using Interlock.Actions;
+using Interlock.Risk;
+
+namespace Interlock.Audit;
+
+/// <summary>What an audit record is about.</summary>
+public enum AuditKind { Decision, Approval, Result, Expiry, Note }
+
+/// <summary>Wire names of <see cref="AuditKind"/>.</summary>
+public static class AuditKinds
+{
+    public static string WireName(this AuditKind kind) => kind switch
+    {
+        AuditKind.Decision => "decision",
+        AuditKind.Approval => "approval",
+        AuditKind.Result => "result",
+        AuditKind.Expiry => "expiry",
+        _ => "note",
+    };
+
+    public static bool TryParse(string? text, out AuditKind kind)
+    {
+        switch (text)
+        {
+            case "decision": kind = AuditKind.Decision; return true;
+            case "approval": kind = AuditKind.Approval; return true;
+            case "result": kind = AuditKind.Result; return true;
+            case "expiry": kind = AuditKind.Expiry; return true;
+            case "note": kind = AuditKind.Note; return true;
+            default: kind = AuditKind.Note; return false;
+        }
+    }
+}
+
+/// <summary>
+/// What a caller records: the kind, who acted (agent, session), which action it concerns, and a payload, a compact
+/// JSON document written by the factories here with a fixed property order. The payload's exact UTF-8 bytes are
+/// hashed, so it is kept as text and never re-serialized.
+/// </summary>
+public sealed record AuditEntry
+{
+    public required AuditKind Kind { get; init; }
+    public string? Agent { get; init; }
+    public string? Session { get; init; }
+    public string? ActionId { get; init; }
+    /// <summary>Compact JSON object.</summary>
+    public required string Payload { get; init; }
+
+    /// <summary>
+    /// A decision: the action requested (canonical form), the decision with its matched rules and policy hash, the risk
+    /// tier and blast radius, and the dry-run preview when there is one.
+    /// </summary>
+    public static AuditEntry ForDecision(Evaluation evaluation, string actionId, string? preview = null)
+    {
+        ArgumentNullException.ThrowIfNull(evaluation);
+        var request = evaluation.Facts.Request;
+        var decision = evaluation.Decision;
+        var payload = Write(w =>
+        {
+            w.WriteStartObject("action");
+            WriteAction(w, request);
+            w.WriteEndObject();
+            w.WriteStartObject("decision");
+            w.WriteString("outcome", decision.Outcome.WireName());
+            w.WriteString("tier", decision.Tier.WireName());
+            Strings(w, "rules", decision.Rules);
+            Strings(w, "reasons", decision.Reasons);
+            if (decision.Constraints is { } c)
+            {
+                w.WriteStartObject("constraints");
+                if (c.MaxConcurrent is { } mc) w.WriteNumber("max_concurrent", mc);
+                if (c.RateLimit is { } rl) w.WriteString("rate_limit", rl);
+                if (c.MaxRuntimeSec is { } mr) w.WriteNumber("max_runtime_sec", mr);
+                if (c.ApprovalsRequired is { } ar) w.WriteNumber("approvals_required", ar);
+                w.WriteEndObject();
+            }
+            w.WriteString("policy_hash", decision.PolicyHash);
+            w.WriteEndObject();
+            var blast = evaluation.Risk.BlastRadius;
+            w.WriteStartObject("blast_radius");
+            w.WriteString("level", blast.Level switch { BlastLevel.Low => "low", BlastLevel.Medium => "medium", BlastLevel.High => "high", _ => "critical" });
+            w.WriteString("scope", blast.Scope);
+            w.WriteBoolean("reversible", blast.Reversible);
+            w.WriteBoolean("shared_state", blast.SharedState);
+            Strings(w, "reasons", blast.Reasons);
+            w.WriteEndObject();
+            if (preview is not null) w.WriteString("preview", preview);
+        });
+        return new AuditEntry { Kind = AuditKind.Decision, Agent = request.Agent ?? "default", Session = request.Session, ActionId = actionId, Payload = payload };
+    }
+
+    /// <summary>A human's approval or rejection of an action: who, when, why.</summary>
+    public static AuditEntry ForApproval(string actionId, string approver, bool approved, DateTimeOffset at, string? reason = null, string? agent = null, string? session = null) =>
+        new()
+        {
+            Kind = AuditKind.Approval, Agent = agent, Session = session, ActionId = actionId,
+            Payload = Write(w =>
+            {
+                w.WriteString("approver", approver);
+                w.WriteBoolean("approved", approved);
+                w.WriteString("at", at.ToUniversalTime().ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", System.Globalization.CultureInfo.InvariantCulture));
+                if (reason is not null) w.WriteString("reason", reason);
+            }),
+        };
+
+    /// <summary>An execution result and the rollback status (<c>none</c>, <c>available</c>, <c>done</c>, <c>failed</c> …).</summary>
+    public static AuditEntry ForResult(string actionId, int? exitCode, string status, string rollback = "none", string? detail = null, string? agent = null, string? session = null) =>
+        new()
+        {
+            Kind = AuditKind.Result, Agent = agent, Session = session, ActionId = actionId,
+            Payload = Write(w =>
+            {
+                w.WriteString("status", status);
+                if (exitCode is { } code) w.WriteNumber("exit_code", code);
+                w.WriteString("rollback", rollback);
+                if (detail is not null) w.WriteString("detail", detail);
+            }),
+        };
+
+    /// <summary>An approval request that expired unanswered.</summary>
+    public static AuditEntry ForExpiry(string actionId, string reason, string? agent = null, string? session = null) =>
+        new() { Kind = AuditKind.Expiry, Agent = agent, Session = session, ActionId = actionId, Payload = Write(w => w.WriteString("reason", reason)) };
+
+    /// <summary>Free text, e.g. a store starting or an operator's remark.</summary>
+    public static AuditEntry Note(string text, string? agent = null, string? session = null, string? actionId = null) =>
+        new() { Kind = AuditKind.Note, Agent = agent, Session = session, ActionId = actionId, Payload = Write(w => w.WriteString("text", text)) };
+
+    private static void WriteAction(Utf8JsonWriter w, ActionRequest r)
+    {
+        w.WriteString("source", r.Source.ToString().ToLowerInvariant());
+        Opt(w, "id", r.Id);
+        Opt(w, "agent", r.Agent);
+        Opt(w, "session", r.Session);
+        Opt(w, "tool", r.Tool);
+        Opt(w, "topic", r.Topic);
+        Opt(w, "command", r.Command);
+        Opt(w, "cwd", r.Cwd);
+        Opt(w, "path", r.Path);
+        if (r.RiskTags.Count > 0) Strings(w, "risk_tags", r.RiskTags);
+        if (r.Arguments is { } args)
+        {
+            w.WritePropertyName("arguments");
+            args.WriteTo(w);
+        }
+    }
+
+    private static void Opt(Utf8JsonWriter w, string name, string? value)
+    {
+        if (value is not null) w.WriteString(name, value);
+    }
+
+    private static void Strings(Utf8JsonWriter w, string name, IEnumerable<string> values)
+    {
+        w.WriteStartArray(name);
+        foreach (var v in values) w.WriteStringValue(v);
+        w.WriteEndArray();
+    }
+
+    private static readonly JsonWriterOptions WriterOptions = new() { Indented = false, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
+    private static string Write(Action<Utf8JsonWriter> body)
+    {
+        var buffer = new ArrayBufferWriter<byte>(256);
+        using (var w = new Utf8JsonWriter(buffer, WriterOptions))
+        {
+            w.WriteStartObject();
+            body(w);
+            w.WriteEndObject();
+        }
+        return Encoding.UTF8.GetString(buffer.WrittenSpan);
+    }
+}
