@@ -81,6 +81,7 @@ public sealed class ActionEvaluator
             if (m.Decision == outcome) reasons.Add($"{m.Reason} (rule {m.RuleId})");
         }
         if (verdict.DefaultApplied) reasons.Add($"no rule matched; the policy default is {outcome.WireName()}");
+        foreach (var op in verdict.Uncovered) reasons.Add($"no allowing rule covers {op}; the policy default applies to it");
 
         // Built-in rules, strongest first; each replaces the policy's reasons with its own.
         if (ProtectedViolations(facts) is { Count: > 0 } hits)

@@ -25,6 +25,7 @@ public sealed class CompiledPolicy
         Rules = Array.AsReadOnly(rules);
         _defaultVerdict = new PolicyVerdict(defaultOutcome, [], true, null);
         foreach (var rule in rules) rule.Matcher.IndexTags(_tagIds);
+        _byId = rules.ToDictionary(r => r.Id, StringComparer.Ordinal);
         _screens = new RuleScreen[rules.Length];
         for (var i = 0; i < rules.Length; i++) _screens[i] = RuleScreen.Of(rules[i].Matcher);
         foreach (var rule in rules) IndexTargetGlobs(rule.Matcher);
@@ -64,6 +65,7 @@ public sealed class CompiledPolicy
     }
 
     private readonly RuleScreen[] _screens;
+    private readonly Dictionary<string, CompiledRule> _byId;
 
     /// <summary>Lowercase hex SHA-256 of the policy text as UTF-8, with CRLF normalized to LF.</summary>
     public string Hash { get; }
@@ -101,6 +103,7 @@ public sealed class CompiledPolicy
         Span<byte> memo = _targetGlobCount <= 1024 ? stackalloc byte[_targetGlobCount] : new byte[_targetGlobCount];
         var view = new FactsView(facts, risk, tagPresent) { TargetMemo = memo };
         List<RuleMatch>? matched = null;
+        var allowsByOperation = false;
         var outcome = Outcome.Allow;
         var rules = _rules;
         var screens = _screens;
@@ -122,10 +125,32 @@ public sealed class CompiledPolicy
             matched ??= new List<RuleMatch>(4);
             matched.Add(rule.Result);
             outcome = Outcomes.Stricter(outcome, rule.Decision);
+            if (rule.Decision <= Outcome.AllowWithConstraints && rule.Matcher.HasOperationFields) allowsByOperation = true;
         }
         if (matched is null) return _defaultVerdict;
+
+        // An allowing rule that names programs, operations or targets allows the operations it names, not their
+        // neighbours: in `cat notes.txt && git push origin main`, "allow programs: [cat]" says nothing about the push.
+        // An operation no matching rule covers gets the default, as an action no rule matches does.
+        List<string>? uncovered = null;
+        if (allowsByOperation && outcome <= Outcome.AllowWithConstraints)
+        {
+            var matchedRules = new List<CompiledRule>(matched.Count);
+            foreach (var m in matched) matchedRules.Add(_byId[m.RuleId]);
+            foreach (var op in facts.Operations)
+            {
+                var covered = false;
+                foreach (var rule in matchedRules)
+                {
+                    if (!rule.Matcher.HasOperationFields || rule.Matcher.Covers(op)) { covered = true; break; }
+                }
+                if (covered) continue;
+                (uncovered ??= []).Add($"{op.Program}{(op.Verb is null ? "" : " " + op.Verb)} ({op.Class.WireName()})");
+            }
+            if (uncovered is not null) outcome = Outcomes.Stricter(outcome, Default);
+        }
         var constraints = outcome == Outcome.AllowWithConstraints ? MergeConstraints(matched) : null;
-        return new PolicyVerdict(outcome, matched, false, constraints);
+        return new PolicyVerdict(outcome, matched, false, constraints) { Uncovered = uncovered ?? [] };
     }
 
     /// <summary>For every rule, whether it matched and why (the failing field, or the fields that matched).</summary>

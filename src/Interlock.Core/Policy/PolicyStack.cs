@@ -48,6 +48,7 @@ public sealed class PolicyStack
     {
         if (Layers.Count == 1) return Root.Evaluate(facts, risk);
         List<RuleMatch>? matched = null;
+        List<string>? uncovered = null;
         var outcome = Outcome.Allow;
         var decided = false;
         foreach (var layer in Layers)
@@ -62,13 +63,14 @@ public sealed class PolicyStack
             }
             matched ??= [];
             matched.AddRange(v.Matched);
+            if (v.Uncovered.Count > 0) (uncovered ??= []).AddRange(v.Uncovered);
             outcome = decided ? Outcomes.Stricter(outcome, v.Outcome) : v.Outcome;
             decided = true;
         }
         if (!decided) return new PolicyVerdict(Root.Default, [], true, null);
         if (matched is null) return new PolicyVerdict(outcome, [], true, null);
         var constraints = outcome == Outcome.AllowWithConstraints ? CompiledPolicy.MergeConstraints(matched) : null;
-        return new PolicyVerdict(outcome, matched, false, constraints);
+        return new PolicyVerdict(outcome, matched, false, constraints) { Uncovered = uncovered ?? [] };
     }
 
     public IReadOnlyList<RuleExplanation> Explain(ActionFacts facts, RiskAssessment risk)

@@ -37,7 +37,11 @@ public sealed record RuleMatch(string RuleId, Outcome Decision, string Reason, C
 /// What a policy decided: the strictest outcome of the matching rules (or the default when none matched),
 /// every matching rule in file order, and the merged constraints when the outcome is <c>allow_with_constraints</c>.
 /// </summary>
-public sealed record PolicyVerdict(Outcome Outcome, IReadOnlyList<RuleMatch> Matched, bool DefaultApplied, Constraints? Constraints);
+public sealed record PolicyVerdict(Outcome Outcome, IReadOnlyList<RuleMatch> Matched, bool DefaultApplied, Constraints? Constraints)
+{
+    /// <summary>Operations that no matching rule's programs/operations/targets covered; the default applied to them.</summary>
+    public IReadOnlyList<string> Uncovered { get; init; } = [];
+}
 
 /// <summary>Why a rule did or did not match: the first field that failed, or the fields that matched.</summary>
 public sealed record RuleExplanation(string RuleId, bool Matched, string Detail);

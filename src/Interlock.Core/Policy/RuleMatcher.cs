@@ -119,6 +119,26 @@ internal sealed class RuleMatcher
     public BlastLevel? MinBlastRadius { get; init; }
     public RuleMatcher? Not { get; init; }
 
+    /// <summary>Whether the rule names programs, operation classes or targets: conditions on individual operations.</summary>
+    public bool HasOperationFields => Programs is not null || Operations != 0 || Targets is not null;
+
+    /// <summary>Whether <paramref name="op"/> by itself satisfies this rule's programs, operations and targets conditions.</summary>
+    public bool Covers(Operation op)
+    {
+        if (Operations != 0 && (Operations & FactsView.Bit((int)op.Class)) == 0) return false;
+        if (Programs is not null && FirstMatch(Programs, op.Program) is null) return false;
+        if (Targets is not null)
+        {
+            var any = false;
+            foreach (var target in op.Targets)
+            {
+                if (FirstMatch(Targets, target) is not null) { any = true; break; }
+            }
+            if (!any) return false;
+        }
+        return true;
+    }
+
     public bool IsEmpty =>
         Topics is null && Tools is null && Agents is null && Programs is null && Targets is null
         && Operations == 0 && Environments == 0 && Tiers == 0 && RiskTags is null && MinBlastRadius is null && Not is null;
