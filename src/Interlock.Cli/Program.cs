@@ -10,6 +10,7 @@ var root = new RootCommand("Interlock: a pre-execution safety gate for AI agents
     PolicyCommand.Create(),
     AuditCommand.Create(),
     HookCommand.Create(),
+    InitCommand.Create(),
 };
 try
 {
