@@ -46,7 +46,7 @@ internal sealed class ClaudeCodeHost : HookHost
         var input = RequireToolInput(root);
 
         ActionRequest request;
-        if (tool == "Bash") request = Shell(RequireString(input, "command", "the Bash tool input"), cwd, session, ctx);
+        if (tool == "Bash") request = Shell(RequireString(input, "command", "the Bash tool input"), cwd, session, ctx, tool);
         else if (PathTools.Contains(tool))
         {
             var path = FirstString(input, "file_path", "notebook_path") ?? throw new HookInputException($"the {tool} tool input has no 'file_path'");

@@ -51,7 +51,7 @@ internal sealed partial class GeminiHost : HookHost
         {
             var dir = OptionalString(input, "directory");
             var workdir = string.IsNullOrEmpty(dir) ? cwd : Interlock.Shell.PathResolver.Resolve(dir, cwd, ctx.Home);
-            requests.Add(Shell(RequireString(input, "command", "the run_shell_command tool input"), workdir, session, ctx));
+            requests.Add(Shell(RequireString(input, "command", "the run_shell_command tool input"), workdir, session, ctx, tool));
         }
         else if (PathTools.Contains(tool))
         {

@@ -113,9 +113,10 @@ internal abstract class HookHost
         return input;
     }
 
-    protected static ActionRequest Shell(string command, string cwd, string? session, HookContext ctx) => new()
+    /// <summary>A shell command; <paramref name="tool"/> is the host's shell tool name (Bash, run_shell_command) that agent scopes list.</summary>
+    protected static ActionRequest Shell(string command, string cwd, string? session, HookContext ctx, string? tool = null) => new()
     {
-        Source = ActionSource.Shell, Command = command, Cwd = cwd, Session = session, Agent = ctx.Agent, Home = ctx.Home,
+        Source = ActionSource.Shell, Command = command, Tool = tool, Cwd = cwd, Session = session, Agent = ctx.Agent, Home = ctx.Home,
     };
 
     protected static ActionRequest FileTool(string tool, string? path, string cwd, string? session, HookContext ctx) => new()
