@@ -31,8 +31,41 @@ internal static class InterlockProcess
         using var process = Process.Start(psi)!;
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
-        if (stdin is not null) process.StandardInput.Write(stdin);
-        process.StandardInput.Close();
+        try
+        {
+            if (stdin is not null) process.StandardInput.Write(stdin);
+            process.StandardInput.Close();
+        }
+        catch (IOException)
+        {
+            // The process stopped reading (an oversized payload it refused): what it answered is what the test checks.
+        }
+        if (!process.WaitForExit(timeoutMs))
+        {
+            process.Kill(entireProcessTree: true);
+            throw new TimeoutException($"interlock {string.Join(' ', args)} did not finish in {timeoutMs} ms");
+        }
+        return new Result(process.ExitCode, stdout.Result, stderr.Result);
+    }
+
+    /// <summary>Runs with stdin left open (never closed), to test what a command does when its input never ends.</summary>
+    public static Result RunWithOpenStdin(IEnumerable<string> args, string home = "/home/dev", int timeoutMs = 120_000)
+    {
+        var psi = new ProcessStartInfo(Path.Combine(Root, "interlock"))
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            RedirectStandardInput = true,
+            UseShellExecute = false,
+            WorkingDirectory = Root,
+        };
+        foreach (var a in args) psi.ArgumentList.Add(a);
+        psi.Environment["HOME"] = home;
+        using var process = Process.Start(psi)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        process.StandardInput.Write("{\"hook_event_name\": ");
+        process.StandardInput.Flush();
         if (!process.WaitForExit(timeoutMs))
         {
             process.Kill(entireProcessTree: true);

@@ -1,0 +1,180 @@
+using System.CommandLine;
+using System.Diagnostics;
+using System.Text;
+using System.Text.Json;
+using Interlock.Actions;
+
+namespace Interlock.Cli.Hooks;
+
+/// <summary>
+/// <c>interlock hook claude-code|gemini|cursor</c>: reads one hook payload from stdin, decides it with the local policy
+/// and answers in the host's format. Fails closed and always answers: every failure (unreadable, oversized or malformed
+/// input, an unknown event or tool, a policy that does not load, an internal fault, the deadline) is a well-formed deny
+/// on stdout with exit 0, because these hosts let the tool run when a hook exits non-zero or times out.
+/// Nothing but the one reply line is written to stdout; diagnostics go to stderr.
+/// </summary>
+internal static class HookCommand
+{
+    /// <summary>Largest payload read from stdin; a larger one is denied unread.</summary>
+    public const int MaxPayloadBytes = 1024 * 1024;
+
+    public const int DefaultDeadlineMs = 2000;
+
+    public static Command Create()
+    {
+        var host = new Argument<string>("agent") { Description = "The coding agent whose hook protocol to speak: " + string.Join(", ", HookHost.Names) + "." };
+        host.AcceptOnlyFromAmong(HookHost.Names);
+        var policy = new Option<string?>("--policy") { Description = "Policy file (YAML). Default: the built-in policies/default.yaml." };
+        var agent = new Option<string?>("--agent") { Description = "Agent identity the policy's scopes apply to. Default: claude-code, gemini-cli or cursor." };
+        var deadline = new Option<int>("--deadline-ms") { Description = "Answer deny when no decision is ready this many milliseconds after start.", DefaultValueFactory = _ => DefaultDeadlineMs };
+        var cmd = new Command("hook", "Answer one coding-agent hook call (JSON on stdin) with allow, deny or ask in the agent's own format.")
+        {
+            host, policy, agent, deadline,
+        };
+        cmd.SetAction(parse =>
+        {
+            var h = HookHost.ByName(parse.GetValue(host)!)!;
+            var reply = Answer(h, parse.GetValue(policy), parse.GetValue(agent), parse.GetValue(deadline), Console.Error);
+            var stdout = Console.Out;
+            stdout.Write(reply);
+            stdout.Write('\n');
+            stdout.Flush();
+            return 0;
+        });
+        return cmd;
+    }
+
+    /// <summary>The reply line; never throws.</summary>
+    private static string Answer(HookHost host, string? policyPath, string? agent, int deadlineMs, TextWriter stderr)
+    {
+        var clock = Stopwatch.StartNew();
+        HookCall? call = null;
+        try
+        {
+            var home = Environment.GetEnvironmentVariable("HOME") is { Length: > 0 } h && h.StartsWith('/') ? h : "/root";
+            var context = new HookContext(agent ?? host.DefaultAgent, home);
+            // Everything runs on a worker so the deadline holds even when stdin never closes or evaluation stalls.
+            var work = Task.Run(() =>
+            {
+                var payload = ReadPayload(Console.OpenStandardInput());
+                return Decide(host, payload, context, policyPath, stderr, c => Volatile.Write(ref call, c));
+            });
+            var remaining = Math.Max(1, deadlineMs - (int)clock.ElapsedMilliseconds);
+            if (!work.Wait(remaining))
+                return Fail(host, Volatile.Read(ref call), $"no decision within {deadlineMs} ms", stderr);
+            return work.Result;
+        }
+        catch (AggregateException ex) when (ex.InnerException is not null)
+        {
+            return Fail(host, Volatile.Read(ref call), Describe(ex.InnerException), stderr);
+        }
+        catch (Exception ex)
+        {
+            return Fail(host, Volatile.Read(ref call), Describe(ex), stderr);
+        }
+    }
+
+    private static string Describe(Exception ex) => ex switch
+    {
+        HookInputException or PayloadTooLargeException => ex.Message,
+        JsonException j => "the hook payload is not valid JSON: " + j.Message,
+        _ => $"internal error: {ex.GetType().Name}: {ex.Message}",
+    };
+
+    private static string Fail(HookHost host, HookCall? call, string why, TextWriter stderr)
+    {
+        var reason = "Interlock denied this (fail closed): " + why;
+        try { stderr.WriteLine("interlock hook: " + reason); } catch (IOException) { }
+        return host.Reply(new HookReply(HookAnswer.Deny, reason), call);
+    }
+
+    private sealed class PayloadTooLargeException() : Exception($"the hook payload is larger than {MaxPayloadBytes} bytes");
+
+    private static byte[] ReadPayload(Stream input)
+    {
+        using (input)
+        {
+            var buffer = new MemoryStream();
+            var chunk = new byte[64 * 1024];
+            int read;
+            while ((read = input.Read(chunk, 0, chunk.Length)) > 0)
+            {
+                buffer.Write(chunk, 0, read);
+                if (buffer.Length > MaxPayloadBytes) throw new PayloadTooLargeException();
+            }
+            return buffer.ToArray();
+        }
+    }
+
+    private static string Decide(HookHost host, byte[] payload, HookContext context, string? policyPath, TextWriter stderr, Action<HookCall> parsed)
+    {
+        if (payload.AsSpan().Trim(" \t\r\n"u8).IsEmpty) throw new HookInputException("the hook payload is empty");
+        HookCall call;
+        using (var doc = JsonDocument.Parse(payload, new JsonDocumentOptions { MaxDepth = 64 }))
+        {
+            call = host.Parse(doc.RootElement, context);
+        }
+        parsed(call);
+        if (call.NoOpinion)
+            return host.Reply(new HookReply(HookAnswer.NoOpinion, "Interlock: a tool on the agent's own state; not gated"), call);
+
+        var policy = PolicySource.Load(policyPath, stderr)
+            ?? throw new HookInputException($"the policy {policyPath ?? PolicySource.DefaultName} could not be loaded (see stderr)");
+        var evaluator = new ActionEvaluator(policy);
+        var guard = new SelfProtection(context.Home, policyPath);
+        return host.Reply(Combine(call, evaluator, guard), call);
+    }
+
+    /// <summary>Evaluates every action of the call; the strictest outcome wins and is put in the host's terms.</summary>
+    internal static HookReply Combine(HookCall call, ActionEvaluator evaluator, SelfProtection guard)
+    {
+        var outcome = Outcome.Allow;
+        var parts = new List<string>();
+        var rules = new List<string>();
+        var constraints = new List<string>();
+        foreach (var request in call.Requests)
+        {
+            var e = evaluator.Evaluate(request);
+            e.Lease?.Dispose();
+            var d = e.Decision;
+            var o = d.Outcome;
+            var reasons = d.Reasons.ToList();
+            if (guard.Violations(e.Facts) is { Count: > 0 } tamper)
+            {
+                o = Outcome.Deny;
+                reasons = tamper;
+                rules.Add("hook:tamper-protection");
+            }
+            if (o > outcome) { outcome = o; parts.Clear(); }
+            if (o == outcome)
+            {
+                var prefix = call.Requests.Count > 1 && request.Path is { } p ? p + ": " : "";
+                parts.AddRange(reasons.Select(r => prefix + r));
+            }
+            foreach (var r in d.Rules) if (!rules.Contains(r)) rules.Add(r);
+            if (o == Outcome.AllowWithConstraints && d.Constraints is { } c) constraints.Add(ConstraintsText(c));
+        }
+        var text = new StringBuilder("Interlock: ").Append(outcome.WireName());
+        if (parts.Count > 0) text.Append(" — ").AppendJoin("; ", parts.Distinct(StringComparer.Ordinal));
+        if (outcome == Outcome.AllowWithConstraints && constraints.Count > 0) text.Append(" [constraints: ").AppendJoin("; ", constraints.Distinct(StringComparer.Ordinal)).Append(']');
+        if (rules.Count > 0) text.Append(" (rules: ").AppendJoin(", ", rules).Append(')');
+        var answer = outcome switch
+        {
+            Outcome.Allow or Outcome.AllowWithConstraints => HookAnswer.Allow,
+            Outcome.RequireApproval when call.CanAsk => HookAnswer.Ask,
+            _ => HookAnswer.Deny,
+        };
+        if (outcome == Outcome.RequireApproval && !call.CanAsk) text.Insert(0, "requires approval, which this agent's hooks cannot ask for; ");
+        return new HookReply(answer, text.ToString());
+    }
+
+    private static string ConstraintsText(Constraints c)
+    {
+        var parts = new List<string>();
+        if (c.RateLimit is not null) parts.Add("rate_limit " + c.RateLimit);
+        if (c.MaxConcurrent is { } mc) parts.Add("max_concurrent " + mc);
+        if (c.MaxRuntimeSec is { } rt) parts.Add("max_runtime_sec " + rt);
+        if (c.ApprovalsRequired is { } ar) parts.Add("approvals_required " + ar);
+        return string.Join(", ", parts);
+    }
+}
