@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Interlock.Cli.Audit;
 using Interlock.Cli.Check;
+using Interlock.Cli.Exec;
 using Interlock.Cli.Policies;
 
 var root = new RootCommand("Interlock: a pre-execution safety gate for AI agents.")
@@ -8,6 +9,7 @@ var root = new RootCommand("Interlock: a pre-execution safety gate for AI agents
     CheckCommand.Create(),
     PolicyCommand.Create(),
     AuditCommand.Create(),
+    ExecCommand.Create(),
 };
 try
 {
