@@ -48,6 +48,29 @@ public sealed partial class ExecLimitTests : IDisposable
         Assert.Empty(GroupMembers(int.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture)));
     }
 
+    [Fact]
+    public async Task Sigterm_to_interlock_is_forwarded_to_the_group()
+    {
+        var psi = new System.Diagnostics.ProcessStartInfo(Path.Combine(InterlockProcess.Root, "interlock"))
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+            WorkingDirectory = _box.Work,
+        };
+        foreach (var a in new[] { "exec", "--data", _box.Data, "--no-record", "-c", "trap 'echo got TERM; exit 7' TERM; echo ready; sleep 20 & wait" }) psi.ArgumentList.Add(a);
+        psi.Environment["HOME"] = _box.Root;
+        using var process = System.Diagnostics.Process.Start(psi)!;
+        var stderr = process.StandardError.ReadToEndAsync();
+        Assert.Equal("ready", process.StandardOutput.ReadLine());
+        using (var kill = System.Diagnostics.Process.Start("kill", ["-TERM", process.Id.ToString(CultureInfo.InvariantCulture)])) kill.WaitForExit();
+        var rest = process.StandardOutput.ReadToEnd();
+        Assert.True(process.WaitForExit(15_000));
+        Assert.Equal(7, process.ExitCode);
+        Assert.Contains("got TERM", rest, StringComparison.Ordinal);
+        await stderr;
+    }
+
     /// <summary>Live processes whose process group is <paramref name="pgid"/> (from /proc/PID/stat, field 5).</summary>
     private static List<int> GroupMembers(int pgid)
     {
