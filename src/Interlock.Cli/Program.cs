@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Interlock.Cli.Audit;
 using Interlock.Cli.Check;
+using Interlock.Cli.Exec;
 using Interlock.Cli.Hooks;
 using Interlock.Cli.Policies;
 
@@ -11,6 +12,7 @@ var root = new RootCommand("Interlock: a pre-execution safety gate for AI agents
     AuditCommand.Create(),
     HookCommand.Create(),
     InitCommand.Create(),
+    ExecCommand.Create(),
 };
 try
 {

@@ -16,7 +16,7 @@ internal static class InterlockProcess
         return dir?.FullName ?? throw new InvalidOperationException("Interlock.slnx not found");
     }
 
-    public static Result Run(IEnumerable<string> args, string? stdin = null, string home = "/home/dev", string? cwd = null, int timeoutMs = 120_000)
+    public static Result Run(IEnumerable<string> args, string? stdin = null, string home = "/home/dev", string? cwd = null, int timeoutMs = 120_000, IReadOnlyDictionary<string, string>? env = null)
     {
         var psi = new ProcessStartInfo(Path.Combine(Root, "interlock"))
         {
@@ -28,6 +28,7 @@ internal static class InterlockProcess
         };
         foreach (var a in args) psi.ArgumentList.Add(a);
         psi.Environment["HOME"] = home;
+        if (env is not null) foreach (var (k, v) in env) psi.Environment[k] = v;
         using var process = Process.Start(psi)!;
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();

@@ -1,0 +1,274 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text;
+using Interlock.Actions;
+using Interlock.Audit;
+using Interlock.Cli.Check;
+using Interlock.Recording;
+using Interlock.Storage;
+using Interlock.Storage.Sqlite;
+
+namespace Interlock.Cli.Exec;
+
+/// <summary>
+/// <c>interlock exec</c>: decide, record the decision, then run the command (or not). Denied: exit 126, never started.
+/// Approval required: exit 125, not started (until an approval server can be waited on). Allowed: run in its own process
+/// group under the decision's runtime limit, streamed live, recorded as asciicast v2 with secrets redacted, the result
+/// audited; the command's exit code is returned (128 + signal when a signal ended it).
+/// </summary>
+internal static class ExecCommand
+{
+    /// <summary>The command was not run: denied by policy, or the gate could not do its job (audit store, recording, policy).</summary>
+    public const int Denied = 126;
+    /// <summary>The command was not run: it needs a reviewer's approval.</summary>
+    public const int ApprovalRequired = 125;
+    public const int UsageError = 1;
+
+    internal sealed record Settings
+    {
+        public string? Policy { get; init; }
+        public string? Agent { get; init; }
+        public string? Session { get; init; }
+        public required string Cwd { get; init; }
+        public required string DataDirectory { get; init; }
+        public string? RecordPath { get; init; }
+        public bool NoRecord { get; init; }
+        public double? TimeoutSec { get; init; }
+        public double KillGraceSec { get; init; } = 5;
+        public required string Script { get; init; }
+    }
+
+    public static Command Create()
+    {
+        var policy = new Option<string?>("--policy") { Description = "Policy file (YAML). Default: the built-in policies/default.yaml." };
+        var agent = new Option<string?>("--agent") { Description = "The agent identity running the command (its scopes apply)." };
+        var session = new Option<string?>("--session") { Description = "Session id recorded with the audit entries." };
+        var cwd = new Option<string?>("--cwd") { Description = "Working directory to evaluate and run in. Default: the current directory." };
+        var data = new Option<string?>("--data") { Description = "Data directory (audit.db, recordings/). Default: $XDG_STATE_HOME/interlock or ~/.local/state/interlock." };
+        var record = new Option<string?>("--record") { Description = "Write the asciicast v2 recording here. Default: DATA/recordings/<timestamp>-<id>.cast." };
+        var noRecord = new Option<bool>("--no-record") { Description = "Do not record the session." };
+        var timeout = new Option<double?>("--timeout") { Description = "Kill the command's process group after SEC seconds (the stricter of this and the policy's max_runtime_sec wins)." };
+        var grace = new Option<double>("--kill-grace") { Description = "Seconds between SIGTERM and SIGKILL when a limit is hit.", DefaultValueFactory = _ => 5 };
+        var shellText = new Option<string?>("-c") { Description = "Shell text to run (so interlock can stand in as an agent's shell: SHELL='interlock exec' … -c STRING)." };
+        var command = new Argument<string[]>("command") { Description = "The command, after '--'. One argument is shell text; several are quoted and joined.", Arity = ArgumentArity.ZeroOrMore };
+
+        var cmd = new Command("exec", "Evaluate a command and run it only if allowed: in its own process group, under the policy's limits, recorded and audited. Exit: the command's own code; 126 denied (not run); 125 approval required (not run); 1 usage.")
+        {
+            policy, agent, session, cwd, data, record, noRecord, timeout, grace, shellText, command,
+        };
+        cmd.SetAction(async (parse, cancellationToken) =>
+        {
+            var stderr = Console.Error;
+            var words = parse.GetValue(command) ?? [];
+            var text = parse.GetValue(shellText);
+            if (text is not null && words.Length > 0)
+            {
+                stderr.WriteLine("interlock exec: give either -c STRING or a command after '--', not both");
+                return UsageError;
+            }
+            text ??= words.Length switch { 0 => null, 1 => words[0], _ => string.Join(' ', words.Select(CheckCommand.Quote)) };
+            if (string.IsNullOrWhiteSpace(text))
+            {
+                stderr.WriteLine("interlock exec: nothing to run; usage: interlock exec [--policy FILE] [--agent ID] [--cwd DIR] [--data DIR] [--record FILE|--no-record] [--timeout SEC] -- COMMAND... | -c STRING");
+                return UsageError;
+            }
+            var workdir = Path.GetFullPath(parse.GetValue(cwd) ?? Environment.CurrentDirectory);
+            if (parse.GetValue(timeout) is <= 0)
+            {
+                stderr.WriteLine("interlock exec: --timeout must be a positive number of seconds");
+                return UsageError;
+            }
+            if (parse.GetValue(record) is not null && parse.GetValue(noRecord))
+            {
+                stderr.WriteLine("interlock exec: give either --record FILE or --no-record, not both");
+                return UsageError;
+            }
+            var settings = new Settings
+            {
+                Policy = parse.GetValue(policy),
+                Agent = parse.GetValue(agent),
+                Session = parse.GetValue(session),
+                Cwd = workdir,
+                DataDirectory = Path.GetFullPath(parse.GetValue(data) ?? DefaultDataDirectory()),
+                RecordPath = parse.GetValue(record),
+                NoRecord = parse.GetValue(noRecord),
+                TimeoutSec = parse.GetValue(timeout),
+                KillGraceSec = Math.Max(0, parse.GetValue(grace)),
+                Script = text,
+            };
+            using var stdout = Console.OpenStandardOutput();
+            using var stderrStream = Console.OpenStandardError();
+            return await RunAsync(settings, new NoApprovalServer(), stdout, stderrStream, stderr, TimeProvider.System, cancellationToken).ConfigureAwait(false);
+        });
+        return cmd;
+    }
+
+    /// <summary><c>$XDG_STATE_HOME/interlock</c>, else <c>~/.local/state/interlock</c>.</summary>
+    internal static string DefaultDataDirectory()
+    {
+        if (Environment.GetEnvironmentVariable("XDG_STATE_HOME") is { Length: > 0 } xdg && Path.IsPathRooted(xdg)) return Path.Combine(xdg, "interlock");
+        var home = Environment.GetEnvironmentVariable("HOME") is { Length: > 0 } h ? h : Environment.GetFolderPath(Environment.SpecialFolder.UserProfile);
+        return Path.Combine(home, ".local", "state", "interlock");
+    }
+
+    internal static async Task<int> RunAsync(Settings s, IApprovalGate approvals, Stream stdout, Stream stderrStream, TextWriter stderr, TimeProvider time, CancellationToken cancellationToken)
+    {
+        var compiled = PolicySource.Load(s.Policy, stderr);
+        if (compiled is null)
+        {
+            stderr.WriteLine("interlock: denied: the policy could not be loaded");
+            return Denied;
+        }
+        var evaluator = new ActionEvaluator(compiled, limiter: new Interlock.Throttling.ConstraintLimiter(time));
+        var home = Environment.GetEnvironmentVariable("HOME") is { Length: > 0 } h ? h : "/root";
+        var evaluation = evaluator.Evaluate(new ActionRequest { Command = s.Script, Cwd = s.Cwd, Home = home, Agent = s.Agent, Session = s.Session });
+        using var lease = evaluation.Lease;
+        var decision = evaluation.Decision;
+        var startedAt = time.GetUtcNow();
+        var actionId = "exec-" + startedAt.ToString("yyyyMMdd'T'HHmmss'Z'", CultureInfo.InvariantCulture) + "-" + Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(6));
+
+        // Fail closed: no durable decision record, no run.
+        IAuditStore store;
+        try
+        {
+            store = await SqliteAuditStore.OpenAsync(new SqliteAuditStoreOptions { DataDirectory = s.DataDirectory, Time = time }, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            stderr.WriteLine($"interlock: denied: the audit store at {s.DataDirectory} cannot be written ({ex.GetType().Name}: {ex.Message}); nothing runs unaudited");
+            return Denied;
+        }
+        await using (store.ConfigureAwait(false))
+        {
+            try
+            {
+                await store.AppendAsync(AuditEntry.ForDecision(evaluation, actionId), cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is not OutOfMemoryException)
+            {
+                stderr.WriteLine($"interlock: denied: the decision could not be recorded in the audit store ({ex.Message}); nothing runs unaudited");
+                return Denied;
+            }
+
+            switch (decision.Outcome)
+            {
+                case Outcome.Deny:
+                    stderr.WriteLine("interlock: denied: " + Reasons(decision));
+                    return Denied;
+                case Outcome.RequireApproval:
+                    var wait = await approvals.WaitAsync(evaluation, actionId, cancellationToken).ConfigureAwait(false);
+                    if (wait.State != ApprovalState.Approved)
+                    {
+                        stderr.WriteLine("interlock: approval required: " + Reasons(decision));
+                        stderr.WriteLine($"interlock: not run: {wait.Reason}");
+                        if (wait.State == ApprovalState.Unavailable) return ApprovalRequired;
+                        return Denied;
+                    }
+                    break;
+            }
+            return await RunAllowed(s, store, evaluation, actionId, startedAt, stdout, stderrStream, stderr, time).ConfigureAwait(false);
+        }
+    }
+
+    private static async Task<int> RunAllowed(Settings s, IAuditStore store, Evaluation evaluation, string actionId, DateTimeOffset startedAt, Stream stdout, Stream stderrStream, TextWriter stderr, TimeProvider time)
+    {
+        var request = evaluation.Facts.Request;
+        var (limit, limitName) = Limit(evaluation.Decision.Constraints?.MaxRuntimeSec, s.TimeoutSec);
+
+        string? recordingPath = null;
+        AsciicastWriter? recorder = null;
+        if (!s.NoRecord)
+        {
+            recordingPath = Path.GetFullPath(s.RecordPath ?? Path.Combine(s.DataDirectory, "recordings", actionId[5..] + ".cast"));
+            try
+            {
+                Directory.CreateDirectory(Path.GetDirectoryName(recordingPath)!);
+                var fileOptions = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
+                if (!OperatingSystem.IsWindows()) fileOptions.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite; // recordings may hold what redaction missed
+                var file = new FileStream(recordingPath, fileOptions);
+                var (width, height) = TerminalSize();
+                var header = new AsciicastHeader
+                {
+                    Width = width,
+                    Height = height,
+                    Timestamp = startedAt,
+                    Title = s.Script,
+                    Environment = new Dictionary<string, string> { ["SHELL"] = "/bin/bash", ["TERM"] = Environment.GetEnvironmentVariable("TERM") ?? "dumb" },
+                };
+                recorder = new AsciicastWriter(new StreamWriter(file, new UTF8Encoding(false)), header, SecretRedactor.FromProcessEnvironment(), time);
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
+            {
+                stderr.WriteLine($"interlock: denied: cannot create the recording {recordingPath} ({ex.Message}); pass --no-record to run without one");
+                await store.AppendAsync(AuditEntry.ForResult(actionId, null, "not_run", detail: "recording could not be created", agent: request.Agent ?? "default", session: request.Session)).ConfigureAwait(false);
+                return Denied;
+            }
+        }
+
+        ExecutionResult result;
+        using (recorder)
+        {
+            try
+            {
+                result = await GroupRunner.RunAsync(new GroupRunOptions
+                {
+                    Script = s.Script,
+                    WorkingDirectory = s.Cwd,
+                    Limit = limit,
+                    LimitName = limitName,
+                    KillGrace = TimeSpan.FromSeconds(s.KillGraceSec),
+                    Recorder = recorder,
+                    Stdout = stdout,
+                    Stderr = stderrStream,
+                    Diagnostics = stderr,
+                    Time = time,
+                }).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is InvalidOperationException or System.ComponentModel.Win32Exception or IOException)
+            {
+                stderr.WriteLine($"interlock: the command could not be started: {ex.Message}");
+                await store.AppendAsync(AuditEntry.ForResult(actionId, null, "not_run", detail: "could not start: " + ex.Message, agent: request.Agent ?? "default", session: request.Session)).ConfigureAwait(false);
+                return Denied;
+            }
+        }
+        result = result with { RecordingPath = recordingPath };
+        try
+        {
+            await store.AppendAsync(result.ToAuditEntry(actionId, request.Agent, request.Session)).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            stderr.WriteLine($"interlock: warning: the result could not be recorded in the audit store ({ex.Message})");
+        }
+        return result.ExitCode;
+    }
+
+    /// <summary>The stricter of the policy's <c>max_runtime_sec</c> and <c>--timeout</c>.</summary>
+    internal static (TimeSpan? Limit, string? Name) Limit(int? maxRuntimeSec, double? timeoutSec)
+    {
+        TimeSpan? policy = maxRuntimeSec is { } p ? TimeSpan.FromSeconds(p) : null;
+        TimeSpan? flag = timeoutSec is { } t ? TimeSpan.FromSeconds(t) : null;
+        if (policy is null) return flag is null ? (null, null) : (flag, "--timeout");
+        if (flag is null || policy <= flag) return (policy, "max_runtime_sec");
+        return (flag, "--timeout");
+    }
+
+    private static string Reasons(Decision decision)
+    {
+        var reasons = decision.Reasons.Count > 0 ? string.Join("; ", decision.Reasons) : "(no reason given)";
+        return decision.Rules.Count > 0 ? $"{reasons} [rules: {string.Join(", ", decision.Rules)}]" : reasons;
+    }
+
+    private static (int Width, int Height) TerminalSize()
+    {
+        try
+        {
+            if (!Console.IsOutputRedirected && Console.WindowWidth > 0 && Console.WindowHeight > 0) return (Console.WindowWidth, Console.WindowHeight);
+        }
+        catch (IOException)
+        {
+        }
+        int Env(string name, int fallback) => int.TryParse(Environment.GetEnvironmentVariable(name), NumberStyles.None, CultureInfo.InvariantCulture, out var v) && v > 0 ? v : fallback;
+        return (Env("COLUMNS", 80), Env("LINES", 24));
+    }
+}
