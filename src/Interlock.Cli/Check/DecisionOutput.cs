@@ -24,7 +24,7 @@ internal static class DecisionOutput
         var d = e.Decision;
         w.WriteLine($"{d.Outcome.WireName()}  (tier: {d.Tier.WireName()}, blast radius: {e.Risk.BlastRadius.Level.ToString().ToLowerInvariant()}, scope: {e.Risk.BlastRadius.Scope})");
         foreach (var r in d.Reasons) w.WriteLine($"  - {r}");
-        if (d.Constraints is { } c) w.WriteLine($"  constraints: {ConstraintsText(c)}");
+        if (d.Constraints is { } c) w.WriteLine($"  constraints: {c.Describe()}");
         w.WriteLine($"  rules: {(d.Rules.Count == 0 ? "(default)" : string.Join(", ", d.Rules))}");
         w.WriteLine($"  policy: sha256:{d.PolicyHash}");
         if (!explain) return;
@@ -57,16 +57,6 @@ internal static class DecisionOutput
     {
         w.WriteLine("rules:");
         foreach (var r in rules) w.WriteLine($"  {(r.Matched ? "matched" : "no     ")}  {r.RuleId}: {r.Detail}");
-    }
-
-    private static string ConstraintsText(Constraints c)
-    {
-        var parts = new List<string>();
-        if (c.RateLimit is not null) parts.Add("rate_limit " + c.RateLimit);
-        if (c.MaxConcurrent is { } mc) parts.Add("max_concurrent " + mc);
-        if (c.MaxRuntimeSec is { } rt) parts.Add("max_runtime_sec " + rt);
-        if (c.ApprovalsRequired is { } ar) parts.Add("approvals_required " + ar);
-        return string.Join(", ", parts);
     }
 
     /// <summary>One JSON object per evaluation; <paramref name="full"/> adds facts and blast radius.</summary>

@@ -152,7 +152,7 @@ internal static class HookCommand
                 parts.AddRange(reasons.Select(r => prefix + r));
             }
             foreach (var r in d.Rules) if (!rules.Contains(r)) rules.Add(r);
-            if (o == Outcome.AllowWithConstraints && d.Constraints is { } c) constraints.Add(ConstraintsText(c));
+            if (o == Outcome.AllowWithConstraints && d.Constraints is { } c) constraints.Add(c.Describe());
         }
         var text = new StringBuilder("Interlock: ").Append(outcome.WireName());
         if (parts.Count > 0) text.Append(" — ").AppendJoin("; ", parts.Distinct(StringComparer.Ordinal));
@@ -166,15 +166,5 @@ internal static class HookCommand
         };
         if (outcome == Outcome.RequireApproval && !call.CanAsk) text.Insert(0, "requires approval, which this agent's hooks cannot ask for; ");
         return new HookReply(answer, text.ToString());
-    }
-
-    private static string ConstraintsText(Constraints c)
-    {
-        var parts = new List<string>();
-        if (c.RateLimit is not null) parts.Add("rate_limit " + c.RateLimit);
-        if (c.MaxConcurrent is { } mc) parts.Add("max_concurrent " + mc);
-        if (c.MaxRuntimeSec is { } rt) parts.Add("max_runtime_sec " + rt);
-        if (c.ApprovalsRequired is { } ar) parts.Add("approvals_required " + ar);
-        return string.Join(", ", parts);
     }
 }

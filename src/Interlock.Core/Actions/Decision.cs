@@ -45,6 +45,17 @@ public sealed record Constraints
     public string? RateLimit { get; init; }
     public int? MaxRuntimeSec { get; init; }
     public int? ApprovalsRequired { get; init; }
+
+    /// <summary>The constraints as a person reads them: <c>rate_limit 20/hour, max_concurrent 3</c>.</summary>
+    public string Describe()
+    {
+        var parts = new List<string>();
+        if (RateLimit is not null) parts.Add("rate_limit " + RateLimit);
+        if (MaxConcurrent is { } mc) parts.Add("max_concurrent " + mc);
+        if (MaxRuntimeSec is { } rt) parts.Add("max_runtime_sec " + rt);
+        if (ApprovalsRequired is { } ar) parts.Add("approvals_required " + ar);
+        return string.Join(", ", parts);
+    }
 }
 
 /// <summary>The verdict: outcome, tier, human-readable reasons, the rules that matched, constraints and the deciding policy's hash.</summary>
