@@ -70,8 +70,8 @@ internal sealed class McpGate(ActionEvaluator evaluator, SelfProtection guard, s
         }
         if (outcome < Outcome.RequireApproval && IsDestructive(name))
         {
+            reasons = [$"the server marks '{name}' as destructive (destructiveHint), so it needs at least approval; the policy alone would {outcome.WireName()}"];
             outcome = Outcome.RequireApproval;
-            reasons.Insert(0, $"the server marks '{name}' as destructive (destructiveHint)");
         }
         var rules = d.Rules.Count > 0 ? $" (rules: {string.Join(", ", d.Rules)})" : "";
         var why = reasons.Count > 0 ? string.Join("; ", reasons.Distinct(StringComparer.Ordinal)) : outcome.WireName();
