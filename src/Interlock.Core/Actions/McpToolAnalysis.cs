@@ -159,7 +159,7 @@ internal static class McpToolAnalysis
                 case JsonValueKind.Null:
                     break;
                 default:
-                    if (into == commands) gaps.Add(new AnalysisGap("bad-arguments", $"argument '{prop.Name}' is not a string"));
+                    gaps.Add(new AnalysisGap("bad-arguments", $"argument '{prop.Name}' is a {prop.Value.ValueKind.ToString().ToLowerInvariant()}, not a string"));
                     break;
             }
             if (count > MaxValues)
