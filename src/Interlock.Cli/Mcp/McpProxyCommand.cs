@@ -154,7 +154,7 @@ internal sealed class McpProxy(McpGate gate, string[] upstream, Stream clientIn,
 
         var first = await Task.WhenAny(upstreamPump, clientPump).ConfigureAwait(false);
         int code;
-        if (first == clientPump)
+        if (first == clientPump && await clientPump.ConfigureAwait(false))
         {
             // The client is gone: close the server's stdin, give it a moment to exit on its own, then make sure.
             try { toServer.Close(); } catch (IOException) { }
@@ -227,7 +227,7 @@ internal sealed class McpProxy(McpGate gate, string[] upstream, Stream clientIn,
     }
 
     /// <summary>Client → server; returns when the client closes stdin.</summary>
-    private async Task PumpClientAsync(Stream toServer)
+    private async Task<bool> PumpClientAsync(Stream toServer)
     {
         var reader = new LineReader(clientIn, McpProxyCommand.MaxLineBytes);
         try
@@ -249,8 +249,10 @@ internal sealed class McpProxy(McpGate gate, string[] upstream, Stream clientIn,
         }
         catch (IOException)
         {
-            // The server's stdin is gone; the upstream pump reports it.
+            // The server's stdin is gone: the server died; handled like the upstream pump ending.
+            return false;
         }
+        return true;
     }
 
     /// <summary>Whether to forward the line unchanged; otherwise it was answered (or dropped) here.</summary>
@@ -259,13 +261,14 @@ internal sealed class McpProxy(McpGate gate, string[] upstream, Stream clientIn,
         JsonDocument doc;
         try
         {
-            doc = JsonDocument.Parse(bytes, new JsonDocumentOptions { MaxDepth = 256 });
+            doc = JsonDocument.Parse(bytes, ClientJson);
         }
         catch (JsonException)
         {
-            // Not JSON: harmless to pass on, unless it might be a tools/call we would be letting through ungated.
-            if (bytes.AsSpan().IndexOf("tools/call"u8) < 0) return true;
-            await SendAsync(McpProxyCommand.ErrorLine("null", -32700, "Interlock: parse error; a tools/call that is not valid JSON is not forwarded")).ConfigureAwait(false);
+            // Not JSON to us: harmless to pass on, unless the server's parser might still read a tools/call in it (the
+            // name spelled out, or hidden behind escapes such as "tools\/call" in a message too deep for us).
+            if (bytes.AsSpan().IndexOf("tools/call"u8) < 0 && bytes.AsSpan().IndexOf((byte)'\\') < 0) return true;
+            await SendAsync(McpProxyCommand.ErrorLine("null", -32700, "Interlock: parse error; a line that is not valid JSON (or repeats a key) and may be a tools/call is not forwarded")).ConfigureAwait(false);
             return false;
         }
         using (doc)
@@ -316,6 +319,9 @@ internal sealed class McpProxy(McpGate gate, string[] upstream, Stream clientIn,
             return true;
         }
     }
+
+    /// <summary>Duplicate keys are refused so that we and the server cannot read different methods or arguments.</summary>
+    private static readonly JsonDocumentOptions ClientJson = new() { MaxDepth = 256, AllowDuplicateProperties = false };
 
     private static bool IsToolCall(JsonElement m) =>
         m.ValueKind == JsonValueKind.Object && m.TryGetProperty("method", out var method) && method.ValueKind == JsonValueKind.String && method.ValueEquals("tools/call"u8);

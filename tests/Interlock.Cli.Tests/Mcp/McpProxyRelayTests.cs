@@ -88,6 +88,16 @@ public sealed class McpProxyRelayTests : IDisposable
         Send(p, """{"jsonrpc":"2.0","id":4,"method":"tools/call","params":{"name":"frobnicate","arguments":{}}}""");
         Assert.True(ReadMessage(p).GetProperty("result").GetProperty("isError").GetBoolean());
 
+        // Escapes and repeated keys cannot smuggle a call past the gate.
+        Send(p, """{"jsonrpc":"2.0","id":6,"method":"tools\/call","params":{"name":"read_text_file","arguments":{"path":"~/.ssh/id_rsa"}}}""");
+        Assert.True(ReadMessage(p).GetProperty("result").GetProperty("isError").GetBoolean());
+        Send(p, """{"jsonrpc":"2.0","id":7,"method":"ping","method":"tools/call","params":{"name":"read_text_file","arguments":{"path":"notes.txt"}}}""");
+        Assert.Equal(-32700, ReadMessage(p).GetProperty("error").GetProperty("code").GetInt32());
+        Send(p, """{"jsonrpc":"2.0","id":8,"method":"tools/call","params":{"name":"read_text_file","arguments":{"path":"notes.txt","path":"~/.aws/credentials"}}}""");
+        Assert.Equal(-32700, ReadMessage(p).GetProperty("error").GetProperty("code").GetInt32());
+        Send(p, "{\"method\":\"tools\\/call\", " + new string('[', 300) + "}");
+        Assert.Equal(-32700, ReadMessage(p).GetProperty("error").GetProperty("code").GetInt32());
+
         // An allowed call reaches the server unchanged: the echo is the next thing we see, nothing refused in between.
         const string allowed = """{"jsonrpc":"2.0","id":5,"method":"tools/call","params":{"name":"read_text_file","arguments":{"path":"notes.txt"}}}""";
         Send(p, allowed);
