@@ -3,6 +3,7 @@ using Interlock.Cli.Audit;
 using Interlock.Cli.Check;
 using Interlock.Cli.Exec;
 using Interlock.Cli.Hooks;
+using Interlock.Cli.Mcp;
 using Interlock.Cli.Policies;
 
 var root = new RootCommand("Interlock: a pre-execution safety gate for AI agents.")
@@ -13,6 +14,7 @@ var root = new RootCommand("Interlock: a pre-execution safety gate for AI agents
     HookCommand.Create(),
     InitCommand.Create(),
     ExecCommand.Create(),
+    McpProxyCommand.Create(),
 };
 try
 {

@@ -49,7 +49,13 @@ public sealed class ActionAnalyzer
         }
         else if (request.Tool is { } tool)
         {
-            AnalyzeTool(tool, request, cwd, home, ops, gaps);
+            if (request.Source == ActionSource.Mcp || tool.StartsWith("mcp__", StringComparison.Ordinal))
+            {
+                var bare = McpToolAnalysis.BareName(tool);
+                OperationClass? known = FileTools.TryGetValue(bare, out var k) ? k.Class : null;
+                McpToolAnalysis.Analyze(tool, known, request, cwd, home, _shell, ops, gaps);
+            }
+            else AnalyzeTool(tool, request, cwd, home, ops, gaps);
         }
         else if (request.Topic is null)
         {

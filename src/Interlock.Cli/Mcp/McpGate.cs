@@ -1,0 +1,85 @@
+using System.Collections.Concurrent;
+using System.Text.Json;
+using Interlock.Actions;
+using Interlock.Cli.Hooks;
+
+namespace Interlock.Cli.Mcp;
+
+/// <summary>What the proxy does with one <c>tools/call</c>: forward it, or answer it with <see cref="Reason"/>.</summary>
+internal sealed record GateResult(bool Forward, string Reason, Outcome Outcome, IDisposable? Lease);
+
+/// <summary>
+/// Translates an MCP <c>tools/call</c> into an <see cref="ActionRequest"/> and the decision back into forward/refuse.
+/// Thin: what the call does is the analyzer's job (<c>McpToolAnalysis</c>), what is allowed is the policy's. The only
+/// local rule is the one the architecture gives adapters: the server's own tool annotations can add risk
+/// (<c>destructiveHint: true</c> needs at least approval), never remove it.
+/// </summary>
+internal sealed class McpGate(ActionEvaluator evaluator, SelfProtection guard, string serverId, string? agent, string cwd, string home)
+{
+    private readonly ConcurrentDictionary<string, bool> _destructive = new(StringComparer.Ordinal);
+
+    public string ServerId => serverId;
+
+    /// <summary>Remembers the annotations of a <c>tools/list</c> result.</summary>
+    public void LearnTools(JsonElement result)
+    {
+        if (result.ValueKind != JsonValueKind.Object || !result.TryGetProperty("tools", out var tools) || tools.ValueKind != JsonValueKind.Array) return;
+        foreach (var tool in tools.EnumerateArray())
+        {
+            if (tool.ValueKind != JsonValueKind.Object || !tool.TryGetProperty("name", out var n) || n.ValueKind != JsonValueKind.String) continue;
+            bool destructive = tool.TryGetProperty("annotations", out var a) && a.ValueKind == JsonValueKind.Object
+                && a.TryGetProperty("destructiveHint", out var d) && d.ValueKind == JsonValueKind.True;
+            // A tool once announced as destructive stays so: a later listing cannot lower risk.
+            _destructive.AddOrUpdate(n.GetString()!, destructive, (_, old) => old || destructive);
+        }
+    }
+
+    public bool IsDestructive(string tool) => _destructive.TryGetValue(tool, out var d) && d;
+
+    /// <summary>Decides the <c>params</c> of a <c>tools/call</c>; never throws for bad input (that is a refusal).</summary>
+    public GateResult Decide(JsonElement? parameters)
+    {
+        if (parameters is not { ValueKind: JsonValueKind.Object } p)
+            return Refuse("the tools/call request has no params object");
+        if (!p.TryGetProperty("name", out var nameEl) || nameEl.ValueKind != JsonValueKind.String || nameEl.GetString() is not { Length: > 0 } name)
+            return Refuse("the tools/call request has no tool name");
+        JsonElement? args = null;
+        if (p.TryGetProperty("arguments", out var a) && a.ValueKind != JsonValueKind.Null)
+        {
+            if (a.ValueKind != JsonValueKind.Object) return Refuse($"the arguments of '{name}' are not an object");
+            args = a.Clone();
+        }
+        var request = new ActionRequest
+        {
+            Source = ActionSource.Mcp,
+            Tool = $"mcp__{serverId}__{name}",
+            Arguments = args,
+            Agent = agent,
+            Cwd = cwd,
+            Home = home,
+            RiskTags = IsDestructive(name) ? ["destructive"] : [],
+        };
+        var e = evaluator.Evaluate(request);
+        var d = e.Decision;
+        var outcome = d.Outcome;
+        var reasons = d.Reasons.ToList();
+        if (guard.Violations(e.Facts) is { Count: > 0 } tamper)
+        {
+            outcome = Outcome.Deny;
+            reasons = tamper;
+        }
+        if (outcome < Outcome.RequireApproval && IsDestructive(name))
+        {
+            reasons = [$"the server marks '{name}' as destructive (destructiveHint), so it needs at least approval; the policy alone would {outcome.WireName()}"];
+            outcome = Outcome.RequireApproval;
+        }
+        var rules = d.Rules.Count > 0 ? $" (rules: {string.Join(", ", d.Rules)})" : "";
+        var why = reasons.Count > 0 ? string.Join("; ", reasons.Distinct(StringComparer.Ordinal)) : outcome.WireName();
+        if (outcome <= Outcome.AllowWithConstraints) return new GateResult(true, why + rules, outcome, e.Lease);
+        e.Lease?.Dispose();
+        if (outcome == Outcome.RequireApproval) why = "requires approval, which the MCP proxy cannot wait for; " + why;
+        return new GateResult(false, "Interlock denied this call: " + why + rules, outcome, null);
+    }
+
+    private static GateResult Refuse(string why) => new(false, "Interlock denied this call: " + why, Outcome.Deny, null);
+}

@@ -1,0 +1,368 @@
+using System.Collections.Concurrent;
+using System.CommandLine;
+using System.Diagnostics;
+using System.Runtime.InteropServices;
+using System.Text;
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using Interlock.Cli.Hooks;
+
+namespace Interlock.Cli.Mcp;
+
+/// <summary>
+/// <c>interlock mcp-proxy [--policy FILE] [--agent ID] [--server-id NAME] -- UPSTREAM…</c>: a transparent stdio relay
+/// between an MCP client (our stdin/stdout) and an upstream MCP server (a child process). MCP's stdio transport is
+/// newline-delimited JSON-RPC 2.0 (spec, "Transports": messages are delimited by newlines and must not contain embedded
+/// newlines). Every line passes unchanged, except client→server <c>tools/call</c> requests, which are decided first: allowed
+/// ones are forwarded byte for byte, the rest are answered here with a <c>CallToolResult</c>
+/// (<c>{"content":[{"type":"text","text":…}],"isError":true}</c>) and never reach the server.
+/// Exit: 0 when the client closed stdin and the server then exited; 1 on a usage or policy error; 2 when the upstream
+/// died or broke the protocol (pending requests get JSON-RPC errors first); 143 on SIGTERM. The child never outlives us.
+/// </summary>
+internal static class McpProxyCommand
+{
+    public const int MaxLineBytes = 4 * 1024 * 1024;
+    public const int UpstreamFailed = 2;
+    private static readonly JsonWriterOptions WriterOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
+    public static Command Create()
+    {
+        var policy = new Option<string?>("--policy") { Description = "Policy file (YAML). Default: the built-in policies/default.yaml." };
+        var agent = new Option<string?>("--agent") { Description = "Agent identity the policy's scopes apply to. Default: mcp." };
+        var serverId = new Option<string?>("--server-id") { Description = "Server name in tool ids (mcp__NAME__tool) that policies and scopes match. Default: upstream." };
+        var upstream = new Argument<string[]>("upstream") { Description = "The upstream MCP server command, after '--'.", Arity = ArgumentArity.ZeroOrMore };
+        var cmd = new Command("mcp-proxy", "Relay a stdio MCP server, deciding every tools/call with the policy before the server sees it.")
+        {
+            policy, agent, serverId, upstream,
+        };
+        cmd.SetAction(async (parse, cancellationToken) =>
+        {
+            var words = parse.GetValue(upstream) ?? [];
+            if (words.Length == 0)
+            {
+                await Console.Error.WriteLineAsync("interlock mcp-proxy: no upstream server; usage: interlock mcp-proxy [--policy FILE] [--agent ID] [--server-id NAME] -- COMMAND...").ConfigureAwait(false);
+                return 1;
+            }
+            var policyPath = parse.GetValue(policy);
+            var stack = PolicySource.Load(policyPath, Console.Error);
+            if (stack is null) return 1;
+            var home = Environment.GetEnvironmentVariable("HOME") is { Length: > 0 } h && h.StartsWith('/') ? h : "/root";
+            var id = parse.GetValue(serverId) ?? "upstream";
+            var gate = new McpGate(new Actions.ActionEvaluator(stack), new SelfProtection(home, policyPath), id, parse.GetValue(agent) ?? "mcp", Environment.CurrentDirectory, home);
+            var proxy = new McpProxy(gate, words, Console.OpenStandardInput(), Console.OpenStandardOutput(), Console.Error);
+            return await proxy.RunAsync().ConfigureAwait(false);
+        });
+        return cmd;
+    }
+
+    internal static string ErrorLine(string idRaw, int code, string message) => Write(w =>
+    {
+        w.WriteStartObject();
+        w.WriteString("jsonrpc", "2.0");
+        w.WritePropertyName("id");
+        w.WriteRawValue(idRaw);
+        w.WriteStartObject("error");
+        w.WriteNumber("code", code);
+        w.WriteString("message", message);
+        w.WriteEndObject();
+        w.WriteEndObject();
+    });
+
+    internal static string DeniedLine(string idRaw, string text) => Write(w =>
+    {
+        w.WriteStartObject();
+        w.WriteString("jsonrpc", "2.0");
+        w.WritePropertyName("id");
+        w.WriteRawValue(idRaw);
+        w.WriteStartObject("result");
+        w.WriteStartArray("content");
+        w.WriteStartObject();
+        w.WriteString("type", "text");
+        w.WriteString("text", text);
+        w.WriteEndObject();
+        w.WriteEndArray();
+        w.WriteBoolean("isError", true);
+        w.WriteEndObject();
+        w.WriteEndObject();
+    });
+
+    private static string Write(Action<Utf8JsonWriter> body)
+    {
+        using var buffer = new MemoryStream();
+        using (var w = new Utf8JsonWriter(buffer, WriterOptions)) body(w);
+        return Encoding.UTF8.GetString(buffer.ToArray());
+    }
+}
+
+/// <summary>The relay itself: two pumps, one child, one lock around our stdout.</summary>
+internal sealed class McpProxy(McpGate gate, string[] upstream, Stream clientIn, Stream clientOut, TextWriter log)
+{
+    private readonly SemaphoreSlim _outLock = new(1, 1);
+    /// <summary>Client requests forwarded and not yet answered, by raw id; the value holds a constraint lease, if any.</summary>
+    private readonly ConcurrentDictionary<string, IDisposable?> _pending = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, bool> _toolLists = new(StringComparer.Ordinal);
+
+    public async Task<int> RunAsync()
+    {
+        var psi = new ProcessStartInfo(upstream[0])
+        {
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = false,
+            UseShellExecute = false,
+        };
+        foreach (var a in upstream.Skip(1)) psi.ArgumentList.Add(a);
+        Process child;
+        try
+        {
+            child = Process.Start(psi) ?? throw new InvalidOperationException("no process");
+        }
+        catch (Exception ex) when (ex is System.ComponentModel.Win32Exception or InvalidOperationException)
+        {
+            await log.WriteLineAsync($"interlock mcp-proxy: cannot start '{upstream[0]}': {ex.Message}").ConfigureAwait(false);
+            return McpProxyCommand.UpstreamFailed;
+        }
+        using var childHandle = child;
+        int signalled = 0;
+        void KillChild()
+        {
+            try { if (!child.HasExited) child.Kill(entireProcessTree: true); } catch (InvalidOperationException) { } catch (System.ComponentModel.Win32Exception) { }
+        }
+        using var term = PosixSignalRegistration.Create(PosixSignal.SIGTERM, ctx =>
+        {
+            ctx.Cancel = true;
+            signalled = 143;
+            KillChild();
+        });
+        using var intr = PosixSignalRegistration.Create(PosixSignal.SIGINT, ctx =>
+        {
+            ctx.Cancel = true;
+            signalled = 130;
+            KillChild();
+        });
+        using var hup = PosixSignalRegistration.Create(PosixSignal.SIGHUP, ctx =>
+        {
+            ctx.Cancel = true;
+            signalled = 129;
+            KillChild();
+        });
+
+        var toServer = child.StandardInput.BaseStream;
+        var fromServer = child.StandardOutput.BaseStream;
+        var upstreamPump = Task.Run(() => PumpUpstreamAsync(fromServer));
+        var clientPump = Task.Run(() => PumpClientAsync(toServer));
+
+        var first = await Task.WhenAny(upstreamPump, clientPump).ConfigureAwait(false);
+        int code;
+        if (first == clientPump && await clientPump.ConfigureAwait(false))
+        {
+            // The client is gone: close the server's stdin, give it a moment to exit on its own, then make sure.
+            try { toServer.Close(); } catch (IOException) { }
+            using var grace = new CancellationTokenSource(TimeSpan.FromSeconds(2));
+            try { await child.WaitForExitAsync(grace.Token).ConfigureAwait(false); } catch (OperationCanceledException) { }
+            KillChild();
+            var upstreamOk = await upstreamPump.ConfigureAwait(false);
+            code = upstreamOk ? 0 : McpProxyCommand.UpstreamFailed;
+        }
+        else
+        {
+            // The server ended or broke the protocol while the client is still here.
+            await upstreamPump.ConfigureAwait(false);
+            KillChild();
+            try { await child.WaitForExitAsync().ConfigureAwait(false); } catch (InvalidOperationException) { }
+            await FailPendingAsync("the upstream MCP server exited or sent invalid data").ConfigureAwait(false);
+            var exit = child.HasExited ? child.ExitCode.ToString(System.Globalization.CultureInfo.InvariantCulture) : "?";
+            await log.WriteLineAsync($"interlock mcp-proxy: the upstream server stopped (exit {exit})").ConfigureAwait(false);
+            code = McpProxyCommand.UpstreamFailed;
+        }
+        return signalled != 0 ? signalled : code;
+    }
+
+    /// <summary>Server → client. Returns false when the server sent something that is not JSON-RPC (the relay stops).</summary>
+    private async Task<bool> PumpUpstreamAsync(Stream fromServer)
+    {
+        var reader = new LineReader(fromServer, McpProxyCommand.MaxLineBytes);
+        try
+        {
+            while (await reader.ReadAsync(CancellationToken.None).ConfigureAwait(false) is { } line)
+            {
+                if (line.TooLong)
+                {
+                    await log.WriteLineAsync($"interlock mcp-proxy: the upstream server sent a line over {McpProxyCommand.MaxLineBytes} bytes").ConfigureAwait(false);
+                    return false;
+                }
+                if (line.Bytes.AsSpan().Trim(" \t\r"u8).IsEmpty) continue;
+                try
+                {
+                    using var doc = JsonDocument.Parse(line.Bytes, new JsonDocumentOptions { MaxDepth = 256 });
+                    Observe(doc.RootElement);
+                }
+                catch (JsonException)
+                {
+                    await log.WriteLineAsync("interlock mcp-proxy: the upstream server wrote a line that is not JSON").ConfigureAwait(false);
+                    return false;
+                }
+                await SendAsync(line.Bytes).ConfigureAwait(false);
+            }
+            return true;
+        }
+        catch (IOException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>Settles pending requests from responses and learns tool annotations from <c>tools/list</c> results.</summary>
+    private void Observe(JsonElement message)
+    {
+        if (message.ValueKind == JsonValueKind.Array)
+        {
+            foreach (var m in message.EnumerateArray()) Observe(m);
+            return;
+        }
+        if (message.ValueKind != JsonValueKind.Object || message.TryGetProperty("method", out _) || !message.TryGetProperty("id", out var id)) return;
+        var key = id.GetRawText();
+        if (_pending.TryRemove(key, out var lease)) lease?.Dispose();
+        if (_toolLists.TryRemove(key, out _) && message.TryGetProperty("result", out var result)) gate.LearnTools(result);
+    }
+
+    /// <summary>Client → server; returns when the client closes stdin.</summary>
+    private async Task<bool> PumpClientAsync(Stream toServer)
+    {
+        var reader = new LineReader(clientIn, McpProxyCommand.MaxLineBytes);
+        try
+        {
+            while (await reader.ReadAsync(CancellationToken.None).ConfigureAwait(false) is { } line)
+            {
+                if (line.TooLong)
+                {
+                    await SendAsync(McpProxyCommand.ErrorLine("null", -32600, $"Interlock: message larger than {McpProxyCommand.MaxLineBytes} bytes was dropped")).ConfigureAwait(false);
+                    continue;
+                }
+                if (await HandleClientLineAsync(line.Bytes).ConfigureAwait(false))
+                {
+                    await toServer.WriteAsync(line.Bytes).ConfigureAwait(false);
+                    toServer.WriteByte((byte)'\n');
+                    await toServer.FlushAsync().ConfigureAwait(false);
+                }
+            }
+        }
+        catch (IOException)
+        {
+            // The server's stdin is gone: the server died; handled like the upstream pump ending.
+            return false;
+        }
+        return true;
+    }
+
+    /// <summary>Whether to forward the line unchanged; otherwise it was answered (or dropped) here.</summary>
+    private async Task<bool> HandleClientLineAsync(byte[] bytes)
+    {
+        JsonDocument doc;
+        try
+        {
+            doc = JsonDocument.Parse(bytes, ClientJson);
+        }
+        catch (JsonException)
+        {
+            // Not JSON to us: harmless to pass on, unless the server's parser might still read a tools/call in it (the
+            // name spelled out, or hidden behind escapes such as "tools\/call" in a message too deep for us).
+            if (bytes.AsSpan().IndexOf("tools/call"u8) < 0 && bytes.AsSpan().IndexOf((byte)'\\') < 0) return true;
+            await SendAsync(McpProxyCommand.ErrorLine("null", -32700, "Interlock: parse error; a line that is not valid JSON (or repeats a key) and may be a tools/call is not forwarded")).ConfigureAwait(false);
+            return false;
+        }
+        using (doc)
+        {
+            var root = doc.RootElement;
+            if (root.ValueKind == JsonValueKind.Array)
+            {
+                // JSON-RPC batches (MCP 2025-03-26 only): a batch holding a tools/call is refused as a whole.
+                if (!root.EnumerateArray().Any(IsToolCall))
+                {
+                    foreach (var m in root.EnumerateArray()) Track(m);
+                    return true;
+                }
+                foreach (var m in root.EnumerateArray())
+                    if (m.ValueKind == JsonValueKind.Object && m.TryGetProperty("id", out var bid) && m.TryGetProperty("method", out _))
+                        await SendAsync(McpProxyCommand.ErrorLine(bid.GetRawText(), -32600, "Interlock: batches that contain tools/call are not forwarded; send it on its own")).ConfigureAwait(false);
+                return false;
+            }
+            if (!IsToolCall(root))
+            {
+                Track(root);
+                return true;
+            }
+            if (!root.TryGetProperty("id", out var id) || id.ValueKind is not (JsonValueKind.String or JsonValueKind.Number))
+            {
+                await log.WriteLineAsync("interlock mcp-proxy: dropped a tools/call without a valid id").ConfigureAwait(false);
+                if (root.TryGetProperty("id", out var badId))
+                    await SendAsync(McpProxyCommand.ErrorLine("null", -32600, "Interlock: tools/call needs a string or number id")).ConfigureAwait(false);
+                return false;
+            }
+            GateResult result;
+            try
+            {
+                result = gate.Decide(root.TryGetProperty("params", out var p) ? p : null);
+            }
+            catch (Exception ex) when (ex is not OutOfMemoryException)
+            {
+                result = new GateResult(false, $"Interlock denied this call (fail closed): internal error: {ex.GetType().Name}", Actions.Outcome.Deny, null);
+            }
+            var key = id.GetRawText();
+            if (!result.Forward)
+            {
+                await log.WriteLineAsync($"interlock mcp-proxy: {key}: {result.Reason}").ConfigureAwait(false);
+                await SendAsync(McpProxyCommand.DeniedLine(key, result.Reason)).ConfigureAwait(false);
+                return false;
+            }
+            _pending[key] = result.Lease;
+            return true;
+        }
+    }
+
+    /// <summary>Duplicate keys are refused so that we and the server cannot read different methods or arguments.</summary>
+    private static readonly JsonDocumentOptions ClientJson = new() { MaxDepth = 256, AllowDuplicateProperties = false };
+
+    private static bool IsToolCall(JsonElement m) =>
+        m.ValueKind == JsonValueKind.Object && m.TryGetProperty("method", out var method) && method.ValueKind == JsonValueKind.String && method.ValueEquals("tools/call"u8);
+
+    /// <summary>Remembers a forwarded request so it can be failed if the server dies, and tools/list ids to learn annotations.</summary>
+    private void Track(JsonElement m)
+    {
+        if (m.ValueKind != JsonValueKind.Object || !m.TryGetProperty("method", out var method) || !m.TryGetProperty("id", out var id)) return;
+        var key = id.GetRawText();
+        _pending[key] = null;
+        if (method.ValueKind == JsonValueKind.String && method.ValueEquals("tools/list"u8)) _toolLists[key] = true;
+    }
+
+    private async Task FailPendingAsync(string why)
+    {
+        foreach (var key in _pending.Keys.ToList())
+        {
+            if (!_pending.TryRemove(key, out var lease)) continue;
+            lease?.Dispose();
+            await SendAsync(McpProxyCommand.ErrorLine(key, -32603, "Interlock: " + why)).ConfigureAwait(false);
+        }
+    }
+
+    private Task SendAsync(string line) => SendAsync(Encoding.UTF8.GetBytes(line));
+
+    private async Task SendAsync(byte[] line)
+    {
+        await _outLock.WaitAsync().ConfigureAwait(false);
+        try
+        {
+            await clientOut.WriteAsync(line).ConfigureAwait(false);
+            clientOut.WriteByte((byte)'\n');
+            await clientOut.FlushAsync().ConfigureAwait(false);
+        }
+        catch (IOException)
+        {
+            // The client is gone; the client pump ends on its own.
+        }
+        finally
+        {
+            _outLock.Release();
+        }
+    }
+}

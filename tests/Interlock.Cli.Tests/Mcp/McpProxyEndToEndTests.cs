@@ -1,0 +1,150 @@
+using System.Diagnostics;
+using System.Text.Json;
+
+namespace Interlock.Cli.Tests.Mcp;
+
+/// <summary>
+/// Runs once: a real MCP client (tests/mcp/client.mjs on @modelcontextprotocol/sdk) against the real
+/// @modelcontextprotocol/server-filesystem, first directly, then through <c>./interlock mcp-proxy</c>.
+/// </summary>
+public sealed class McpProxyRun : IDisposable
+{
+    public string Dir { get; } = Directory.CreateTempSubdirectory("interlock-mcp-").FullName;
+    public string Workspace => Path.Combine(Dir, "ws");
+    public string Home => Path.Combine(Dir, "home");
+    public string FileContent { get; } = "hello ünïcode \"quoted\"\n\tsecond line\n";
+    public JsonElement Direct { get; }
+    public JsonElement Proxied { get; }
+    public string ProxiedStderr { get; }
+
+    public static string McpDir => Path.Combine(InterlockProcess.Root, "tests", "mcp");
+
+    public static string ServerEntry => Path.Combine(McpDir, "node_modules", "@modelcontextprotocol", "server-filesystem", "dist", "index.js");
+
+    public McpProxyRun()
+    {
+        if (!File.Exists(ServerEntry) || !File.Exists(Path.Combine(McpDir, "node_modules", "@modelcontextprotocol", "sdk", "package.json")))
+            throw new InvalidOperationException($"the MCP test packages are not installed: run `npm ci --prefix {McpDir}` (.ci/run does this) — {ServerEntry} is missing");
+        Directory.CreateDirectory(Workspace);
+        Directory.CreateDirectory(Path.Combine(Home, ".aws"));
+        File.WriteAllText(Path.Combine(Workspace, "notes.txt"), FileContent);
+        File.WriteAllText(Path.Combine(Home, ".aws", "credentials"), "[default]\naws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY\n");
+        var steps = Path.Combine(Dir, "steps.json");
+        File.WriteAllText(steps, JsonSerializer.Serialize(new object[]
+        {
+            new { name = "read_text_file", arguments = new { path = Path.Combine(Workspace, "notes.txt") } },
+            new { name = "read_text_file", arguments = new { path = Path.Combine(Home, ".aws", "credentials") } },
+            new { name = "write_file", arguments = new { path = "/srv/interlock-mcp-test/outside.txt", content = "x" } },
+            new { name = "write_file", arguments = new { path = Path.Combine(Workspace, "new.txt"), content = "x" } },
+            new { name = "create_directory", arguments = new { path = Path.Combine(Workspace, "made") } },
+            new { name = "list_directory", arguments = new { path = Workspace } },
+        }));
+        // The upstream may serve the home directory too: only Interlock stands between the client and the credentials.
+        string[] server = ["node", ServerEntry, Workspace, Home];
+        Direct = RunClient(steps, server).Json;
+        var (json, stderr) = RunClient(steps, [Path.Combine(InterlockProcess.Root, "interlock"), "mcp-proxy", "--server-id", "fs", "--", .. server]);
+        Proxied = json;
+        ProxiedStderr = stderr;
+    }
+
+    private (JsonElement Json, string Stderr) RunClient(string steps, string[] command)
+    {
+        var psi = new ProcessStartInfo("node") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false, WorkingDirectory = Workspace };
+        psi.ArgumentList.Add(Path.Combine(McpDir, "client.mjs"));
+        psi.ArgumentList.Add(steps);
+        psi.ArgumentList.Add("--");
+        foreach (var c in command) psi.ArgumentList.Add(c);
+        psi.Environment["HOME"] = Home;
+        using var p = Process.Start(psi)!;
+        var stdout = p.StandardOutput.ReadToEndAsync();
+        var stderr = p.StandardError.ReadToEndAsync();
+        if (!p.WaitForExit(120_000))
+        {
+            p.Kill(entireProcessTree: true);
+            throw new TimeoutException("the MCP client did not finish: " + stderr.Result);
+        }
+        var text = stdout.Result;
+        if (p.ExitCode != 0 || text.Length == 0) throw new InvalidOperationException($"the MCP client failed ({p.ExitCode}): {stderr.Result}");
+        using var doc = JsonDocument.Parse(text);
+        var root = doc.RootElement.Clone();
+        if (root.TryGetProperty("fatal", out var fatal)) throw new InvalidOperationException("the MCP client failed: " + fatal.GetString() + "\n" + stderr.Result);
+        return (root, stderr.Result);
+    }
+
+    public void Dispose()
+    {
+        try { Directory.Delete(Dir, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+    }
+}
+
+public sealed class McpProxyEndToEndTests(McpProxyRun run) : IClassFixture<McpProxyRun>
+{
+    private static JsonElement Call(JsonElement output, int index) => output.GetProperty("calls")[index].GetProperty("result");
+
+    private static string Text(JsonElement result) => result.GetProperty("content")[0].GetProperty("text").GetString()!;
+
+    private static bool IsError(JsonElement result) => result.TryGetProperty("isError", out var e) && e.GetBoolean();
+
+    [Fact]
+    public void ToolsListIsRelayedUnchanged()
+    {
+        Assert.True(run.Direct.GetProperty("tools").GetArrayLength() > 5);
+        Assert.Equal(run.Direct.GetProperty("tools").GetRawText(), run.Proxied.GetProperty("tools").GetRawText());
+        Assert.Equal(run.Direct.GetProperty("server").GetRawText(), run.Proxied.GetProperty("server").GetRawText());
+    }
+
+    [Fact]
+    public void WorkspaceReadIsForwardedByteForByte()
+    {
+        var result = Call(run.Proxied, 0);
+        Assert.False(IsError(result));
+        Assert.Equal(run.FileContent, Text(result));
+        Assert.Equal(Call(run.Direct, 0).GetRawText(), result.GetRawText());
+    }
+
+    [Fact]
+    public void CredentialReadIsDeniedByInterlockOnly()
+    {
+        // Without the proxy the server hands the credentials over: it is Interlock that stops them.
+        Assert.Contains("aws_secret_access_key", Text(Call(run.Direct, 1)), StringComparison.Ordinal);
+        var result = Call(run.Proxied, 1);
+        Assert.True(IsError(result));
+        var text = Text(result);
+        Assert.StartsWith("Interlock denied this call: ", text, StringComparison.Ordinal);
+        Assert.Contains("credentials", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("aws_secret_access_key", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void WriteOutsideTheWorkspaceIsDenied()
+    {
+        var result = Call(run.Proxied, 2);
+        Assert.True(IsError(result));
+        var text = Text(result);
+        Assert.StartsWith("Interlock denied this call: requires approval", text, StringComparison.Ordinal);
+        Assert.Contains("outside the workspace", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void DestructiveHintRaisesAWorkspaceWriteToApproval()
+    {
+        var result = Call(run.Proxied, 3);
+        Assert.True(IsError(result));
+        Assert.Contains("destructiveHint", Text(result), StringComparison.Ordinal);
+        // The direct run created new.txt; the proxied one was not forwarded, which the server would have reported as success.
+        Assert.False(IsError(Call(run.Direct, 3)));
+    }
+
+    [Fact]
+    public void AllowedWritesAndListingsAreForwarded()
+    {
+        Assert.False(IsError(Call(run.Proxied, 4)));
+        Assert.True(Directory.Exists(Path.Combine(run.Workspace, "made")));
+        var listing = Text(Call(run.Proxied, 5));
+        Assert.Contains("notes.txt", listing, StringComparison.Ordinal);
+        Assert.Contains("[DIR] made", listing, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void DenialsAreLoggedOnStderr() => Assert.Contains("interlock mcp-proxy:", run.ProxiedStderr, StringComparison.Ordinal);
+}

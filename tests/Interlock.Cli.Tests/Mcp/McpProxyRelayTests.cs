@@ -1,0 +1,162 @@
+using System.Diagnostics;
+using System.Text.Json;
+
+namespace Interlock.Cli.Tests.Mcp;
+
+/// <summary>The relay's edges, against small real upstream programs (node one-liners): pass-through, refusals, failures, no orphans.</summary>
+public sealed class McpProxyRelayTests : IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("interlock-mcp-relay-").FullName;
+
+    public void Dispose()
+    {
+        try { Directory.Delete(_dir, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+    }
+
+    /// <summary>An upstream that records its pid, then answers every line with a notification echoing it.</summary>
+    private string EchoServer => $$"""
+        require('fs').writeFileSync({{JsonSerializer.Serialize(Path.Combine(_dir, "pid"))}}, String(process.pid));
+        require('readline').createInterface({ input: process.stdin }).on('line', l => console.log(JSON.stringify({ jsonrpc: '2.0', method: 'echo', params: { line: l } })));
+        """;
+
+    private Process Start(string script)
+    {
+        var psi = new ProcessStartInfo(Path.Combine(InterlockProcess.Root, "interlock"))
+        {
+            RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false, WorkingDirectory = _dir,
+        };
+        foreach (var a in new[] { "mcp-proxy", "--", "node", "-e", script }) psi.ArgumentList.Add(a);
+        psi.Environment["HOME"] = _dir;
+        var p = Process.Start(psi)!;
+        p.ErrorDataReceived += (_, _) => { };
+        p.BeginErrorReadLine();
+        return p;
+    }
+
+    private static JsonElement ReadMessage(Process p)
+    {
+        var read = p.StandardOutput.ReadLineAsync();
+        Assert.True(read.Wait(30_000), "no message from the proxy within 30 s");
+        Assert.NotNull(read.Result);
+        using var doc = JsonDocument.Parse(read.Result);
+        return doc.RootElement.Clone();
+    }
+
+    private static void Send(Process p, string line)
+    {
+        p.StandardInput.Write(line + "\n");
+        p.StandardInput.Flush();
+    }
+
+    private static int WaitExit(Process p)
+    {
+        if (!p.WaitForExit(30_000))
+        {
+            p.Kill(entireProcessTree: true);
+            Assert.Fail("the proxy did not exit");
+        }
+        return p.ExitCode;
+    }
+
+    private void AssertChildGone()
+    {
+        var pid = int.Parse(File.ReadAllText(Path.Combine(_dir, "pid")), System.Globalization.CultureInfo.InvariantCulture);
+        for (int i = 0; i < 50 && Directory.Exists($"/proc/{pid}") && !File.ReadAllText($"/proc/{pid}/stat").Contains(") Z ", StringComparison.Ordinal); i++) Thread.Sleep(100);
+        Assert.True(!Directory.Exists($"/proc/{pid}") || File.ReadAllText($"/proc/{pid}/stat").Contains(") Z ", StringComparison.Ordinal), $"upstream {pid} outlived the proxy");
+    }
+
+    [Fact]
+    public void PassesThroughNonGatedLinesAndRefusesGatedOnesWithoutForwarding()
+    {
+        using var p = Start(EchoServer);
+        Send(p, "this is not json");
+        Assert.Equal("this is not json", ReadMessage(p).GetProperty("params").GetProperty("line").GetString());
+
+        Send(p, """{"jsonrpc":"2.0","id":"c1","method":"tools/call","params":{"name":"read_text_file","arguments":{"path":"~/.ssh/id_rsa"}}}""");
+        var denied = ReadMessage(p);
+        Assert.Equal("c1", denied.GetProperty("id").GetString());
+        Assert.True(denied.GetProperty("result").GetProperty("isError").GetBoolean());
+        Assert.StartsWith("Interlock denied this call: ", denied.GetProperty("result").GetProperty("content")[0].GetProperty("text").GetString(), StringComparison.Ordinal);
+
+        Send(p, """{"jsonrpc":"2.0","id":2,"method":"tools/call" BROKEN""");
+        var parseError = ReadMessage(p);
+        Assert.Equal(-32700, parseError.GetProperty("error").GetProperty("code").GetInt32());
+
+        Send(p, """[{"jsonrpc":"2.0","id":3,"method":"tools/call","params":{"name":"list_directory","arguments":{"path":"."}}}]""");
+        Assert.Equal(-32600, ReadMessage(p).GetProperty("error").GetProperty("code").GetInt32());
+
+        Send(p, """{"jsonrpc":"2.0","id":4,"method":"tools/call","params":{"name":"frobnicate","arguments":{}}}""");
+        Assert.True(ReadMessage(p).GetProperty("result").GetProperty("isError").GetBoolean());
+
+        // Escapes and repeated keys cannot smuggle a call past the gate.
+        Send(p, """{"jsonrpc":"2.0","id":6,"method":"tools\/call","params":{"name":"read_text_file","arguments":{"path":"~/.ssh/id_rsa"}}}""");
+        Assert.True(ReadMessage(p).GetProperty("result").GetProperty("isError").GetBoolean());
+        Send(p, """{"jsonrpc":"2.0","id":7,"method":"ping","method":"tools/call","params":{"name":"read_text_file","arguments":{"path":"notes.txt"}}}""");
+        Assert.Equal(-32700, ReadMessage(p).GetProperty("error").GetProperty("code").GetInt32());
+        Send(p, """{"jsonrpc":"2.0","id":8,"method":"tools/call","params":{"name":"read_text_file","arguments":{"path":"notes.txt","path":"~/.aws/credentials"}}}""");
+        Assert.Equal(-32700, ReadMessage(p).GetProperty("error").GetProperty("code").GetInt32());
+        Send(p, "{\"method\":\"tools\\/call\", " + new string('[', 300) + "}");
+        Assert.Equal(-32700, ReadMessage(p).GetProperty("error").GetProperty("code").GetInt32());
+
+        // An allowed call reaches the server unchanged: the echo is the next thing we see, nothing refused in between.
+        const string allowed = """{"jsonrpc":"2.0","id":5,"method":"tools/call","params":{"name":"read_text_file","arguments":{"path":"notes.txt"}}}""";
+        Send(p, allowed);
+        Assert.Equal(allowed, ReadMessage(p).GetProperty("params").GetProperty("line").GetString());
+
+        p.StandardInput.Close();
+        Assert.Equal(0, WaitExit(p));
+        AssertChildGone();
+    }
+
+    [Fact]
+    public void OversizedClientLineIsDroppedWithAnError()
+    {
+        using var p = Start(EchoServer);
+        Send(p, "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/call\",\"params\":{\"name\":\"x\",\"arguments\":{\"pad\":\"" + new string('a', 5 * 1024 * 1024) + "\"}}}");
+        Assert.Equal(-32600, ReadMessage(p).GetProperty("error").GetProperty("code").GetInt32());
+        Send(p, "after");
+        Assert.Equal("after", ReadMessage(p).GetProperty("params").GetProperty("line").GetString());
+        p.StandardInput.Close();
+        Assert.Equal(0, WaitExit(p));
+    }
+
+    [Fact]
+    public void UpstreamGarbageFailsPendingRequestsAndKillsTheServer()
+    {
+        var script = $$"""
+            require('fs').writeFileSync({{JsonSerializer.Serialize(Path.Combine(_dir, "pid"))}}, String(process.pid));
+            process.stdin.once('data', () => console.log('garbage, not JSON'));
+            setInterval(() => {}, 1000);
+            """;
+        using var p = Start(script);
+        Send(p, """{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-06-18","capabilities":{},"clientInfo":{"name":"t","version":"1"}}}""");
+        var error = ReadMessage(p);
+        Assert.Equal(1, error.GetProperty("id").GetInt32());
+        Assert.Equal(-32603, error.GetProperty("error").GetProperty("code").GetInt32());
+        Assert.Equal(2, WaitExit(p));
+        AssertChildGone();
+    }
+
+    [Fact]
+    public void UpstreamExitFailsPendingRequests()
+    {
+        using var p = Start("process.stdin.once('data', () => process.exit(3));");
+        Send(p, """{"jsonrpc":"2.0","id":"x","method":"tools/list"}""");
+        Assert.Equal("x", ReadMessage(p).GetProperty("id").GetString());
+        Assert.Equal(2, WaitExit(p));
+    }
+
+    [Fact]
+    public void SigtermKillsTheServer()
+    {
+        using var p = Start(EchoServer);
+        Send(p, "ping");
+        ReadMessage(p);
+        Assert.Equal(0, Kill(p.Id, 15));
+        Assert.Equal(143, WaitExit(p));
+        AssertChildGone();
+    }
+
+    [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "kill")]
+    private static extern int Kill(int pid, int signal);
+}
