@@ -129,26 +129,35 @@ public sealed class CompiledPolicy
         }
         if (matched is null) return _defaultVerdict;
 
-        // An allowing rule that names programs, operations or targets allows the operations it names, not their
-        // neighbours: in `cat notes.txt && git push origin main`, "allow programs: [cat]" says nothing about the push.
-        // An operation no matching rule covers gets the default, as an action no rule matches does.
-        List<string>? uncovered = null;
         if (allowsByOperation && outcome <= Outcome.AllowWithConstraints)
+            return WithCoverage(facts, matched, outcome);
+        var constraints = outcome == Outcome.AllowWithConstraints ? MergeConstraints(matched) : null;
+        return new PolicyVerdict(outcome, matched, false, constraints);
+    }
+
+    /// <summary>
+    /// An allowing rule that names programs, operations or targets allows the operations it names, not their
+    /// neighbours: in <c>cat notes.txt &amp;&amp; git push origin main</c>, "allow programs: [cat]" says nothing about the push.
+    /// An operation no matching rule covers gets the default, as an action no rule matches does.
+    /// Kept out of <see cref="Evaluate"/> so the hot loop stays small.
+    /// </summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    private PolicyVerdict WithCoverage(ActionFacts facts, List<RuleMatch> matched, Outcome outcome)
+    {
+        List<string>? uncovered = null;
+        var matchedRules = new List<CompiledRule>(matched.Count);
+        foreach (var m in matched) matchedRules.Add(_byId[m.RuleId]);
+        foreach (var op in facts.Operations)
         {
-            var matchedRules = new List<CompiledRule>(matched.Count);
-            foreach (var m in matched) matchedRules.Add(_byId[m.RuleId]);
-            foreach (var op in facts.Operations)
+            var covered = false;
+            foreach (var rule in matchedRules)
             {
-                var covered = false;
-                foreach (var rule in matchedRules)
-                {
-                    if (!rule.Matcher.HasOperationFields || rule.Matcher.Covers(op)) { covered = true; break; }
-                }
-                if (covered) continue;
-                (uncovered ??= []).Add($"{op.Program}{(op.Verb is null ? "" : " " + op.Verb)} ({op.Class.WireName()})");
+                if (!rule.Matcher.HasOperationFields || rule.Matcher.Covers(op)) { covered = true; break; }
             }
-            if (uncovered is not null) outcome = Outcomes.Stricter(outcome, Default);
+            if (covered) continue;
+            (uncovered ??= []).Add($"{op.Program}{(op.Verb is null ? "" : " " + op.Verb)} ({op.Class.WireName()})");
         }
+        if (uncovered is not null) outcome = Outcomes.Stricter(outcome, Default);
         var constraints = outcome == Outcome.AllowWithConstraints ? MergeConstraints(matched) : null;
         return new PolicyVerdict(outcome, matched, false, constraints) { Uncovered = uncovered ?? [] };
     }
