@@ -47,7 +47,7 @@ internal static partial class InitCommand
             }
             else baseDir = Path.GetFullPath(parse.GetValue(project) ?? Environment.CurrentDirectory);
             var policyPath = parse.GetValue(policy) is { } p ? Path.GetFullPath(p) : null;
-            return Run(name, baseDir, HookCommandLine(name, policyPath), parse.GetValue(dryRun), DateTime.UtcNow, stdout, stderr);
+            return Run(name, baseDir, HookCommandLine(name, policyPath), parse.GetValue(dryRun), TimeProvider.System.GetUtcNow().UtcDateTime, stdout, stderr);
         });
         return cmd;
     }
