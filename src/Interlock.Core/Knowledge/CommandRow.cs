@@ -30,7 +30,20 @@ public sealed record CommandRow
     public string? NoFlag { get; init; }
 
     /// <summary>The row applies only when a positional after the path matches one of these <c>|</c>-separated globs.</summary>
-    public string? AnyArg { get; init; }
+    public string? AnyArg
+    {
+        get => _anyArg;
+        init
+        {
+            _anyArg = value;
+            AnyArgGlobs = value?.Split('|') ?? [];
+        }
+    }
+
+    private readonly string? _anyArg;
+
+    /// <summary><see cref="AnyArg"/> split once.</summary>
+    internal string[] AnyArgGlobs { get; private init; } = [];
 
     /// <summary>Whether positionals after the path are targets.</summary>
     public bool Targets { get; init; } = true;
@@ -54,7 +67,20 @@ public sealed record CommandRow
     public Tier? MinTier { get; init; }
 
     /// <summary>Space-separated tags added to the operation.</summary>
-    public string Tags { get; init; } = "";
+    public string Tags
+    {
+        get => _tags;
+        init
+        {
+            _tags = value;
+            TagList = value.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        }
+    }
+
+    private readonly string _tags = "";
+
+    /// <summary><see cref="Tags"/> split once, for the analyzer's hot path.</summary>
+    internal string[] TagList { get; private init; } = [];
 
     /// <summary>Name of a semantics handler that refines the operation from its arguments.</summary>
     public string? Semantics { get; init; }

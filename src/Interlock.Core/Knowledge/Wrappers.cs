@@ -28,7 +28,19 @@ public sealed record WrapperSpec(string NamesText, WrapperKind Kind, string Valu
     public bool Privileged { get; init; }
 
     /// <summary>An option that means the wrapper does not run a command at all (<c>command -v</c>, <c>sudo -l</c>).</summary>
-    public string? LookupOptions { get; init; }
+    public string? LookupOptions
+    {
+        get => _lookupOptions;
+        init
+        {
+            _lookupOptions = value;
+            LookupOptionSet = new HashSet<string>(value?.Split(' ', StringSplitOptions.RemoveEmptyEntries) ?? [], StringComparer.Ordinal);
+        }
+    }
+
+    private readonly string? _lookupOptions;
+
+    internal HashSet<string> LookupOptionSet { get; private init; } = new(StringComparer.Ordinal);
 
     /// <summary>Options whose value is itself a command string (<c>flock -c</c>, <c>su -c</c>, <c>sudo -s</c> with args).</summary>
     public string? CommandStringOptions { get; init; }

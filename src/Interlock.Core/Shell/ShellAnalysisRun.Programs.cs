@@ -46,7 +46,7 @@ internal sealed partial class ShellAnalysisRun
             var t = a.Text;
             if (t == "--") { i++; break; }
             if (t.Length < 2 || t[0] != '-') break;
-            if (wrapper.LookupOptions is { } lookup && Array.IndexOf(lookup.Split(' '), t) >= 0)
+            if (wrapper.LookupOptionSet.Contains(t))
             {
                 Emit(NewDraft(name, t, OperationClass.Read, "looks up a command or privileges", ctx));
                 return StreamSource.Unknown;
@@ -234,7 +234,7 @@ internal sealed partial class ShellAnalysisRun
             var row = entry.Row;
             if (row.AnyFlag is not null && !inv.HasAnyFlag(row.AnyFlag)) continue;
             if (row.NoFlag is not null && inv.HasAnyFlag(row.NoFlag)) continue;
-            if (row.AnyArg is not null && !AnyPositionalMatches(inv, consumed, row.AnyArg)) continue;
+            if (row.AnyArg is not null && !AnyPositionalMatches(inv, consumed, row.AnyArgGlobs)) continue;
             return RunRow(spec, row, program, inv, consumed, ctx);
         }
 
@@ -254,7 +254,7 @@ internal sealed partial class ShellAnalysisRun
         draft.Shared |= row.Shared;
         draft.Irreversible = row.Irreversible;
         draft.MinTier = row.MinTier;
-        foreach (var tag in row.Tags.Split(' ', StringSplitOptions.RemoveEmptyEntries)) draft.Tags.Add(tag);
+        foreach (var tag in row.TagList) draft.Tags.Add(tag);
         if (row.Targets)
         {
             for (int i = consumed; i < inv.Positionals.Count; i++)
@@ -291,12 +291,12 @@ internal sealed partial class ShellAnalysisRun
         return output;
     }
 
-    private static bool AnyPositionalMatches(Invocation inv, int from, string globs)
+    private static bool AnyPositionalMatches(Invocation inv, int from, string[] globs)
     {
         for (int i = from; i < inv.Positionals.Count; i++)
         {
             if (inv.Positionals[i].Dynamic) continue;
-            foreach (var g in globs.Split('|'))
+            foreach (var g in globs)
                 if (Wildcard.Match(g, inv.Positionals[i].Text)) return true;
         }
         return false;

@@ -27,6 +27,13 @@ internal sealed class WordExpander
 
     public void Expand(ShellWord word, VariableScope vars, List<ShellArg> into)
     {
+        // Most words are one literal: no builder, no copy.
+        if (word.Parts.Count == 1 && word.Parts[0] is LiteralPart only)
+        {
+            if (only.Quoted || !HasBraceList(only.Text)) into.Add(new ShellArg(only.Text, false, !only.Quoted && IsGlob(only.Text)));
+            else AddBraced(only.Text, false, IsGlob(only.Text), true, false, into);
+            return;
+        }
         var sb = new StringBuilder();
         bool dynamic = false, glob = false, split = false, braces = false, anyQuoted = false;
         var source = StreamKind.None;
@@ -52,6 +59,8 @@ internal sealed class WordExpander
     /// <summary>Expands a word to a single string (assignment values, redirection targets): no splitting or braces.</summary>
     public ShellArg ExpandSingle(ShellWord word, VariableScope vars)
     {
+        if (word.Parts.Count == 1 && word.Parts[0] is LiteralPart only)
+            return new ShellArg(only.Text, false, !only.Quoted && IsGlob(only.Text));
         var sb = new StringBuilder();
         bool dynamic = false, glob = false, split = false, braces = false, anyQuoted = false;
         var source = StreamKind.None;
@@ -72,8 +81,8 @@ internal sealed class WordExpander
                     sb.Append(lit.Text);
                     if (!lit.Quoted)
                     {
-                        if (lit.Text.AsSpan().IndexOfAny("*?") >= 0 || HasBracketExpression(lit.Text)) glob = true;
-                        if (lit.Text.Contains('{', StringComparison.Ordinal) && lit.Text.Contains(',', StringComparison.Ordinal)) braces = true;
+                        if (IsGlob(lit.Text)) glob = true;
+                        if (HasBraceList(lit.Text)) braces = true;
                     }
                     break;
                 case TildePart tilde:
@@ -158,6 +167,10 @@ internal sealed class WordExpander
         sb.Append(ShellArg.Unknown);
         dynamic = true;
     }
+
+    private static bool IsGlob(string text) => text.AsSpan().IndexOfAny("*?") >= 0 || HasBracketExpression(text);
+
+    private static bool HasBraceList(string text) => text.Contains('{', StringComparison.Ordinal) && text.Contains(',', StringComparison.Ordinal);
 
     private static bool HasBracketExpression(string text)
     {
