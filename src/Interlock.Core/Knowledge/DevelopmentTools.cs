@@ -107,6 +107,7 @@ internal static class DevelopmentTools
             + "hugo jekyll gatsby eleventy zola docfx doxygen pandoc asciidoctor plantuml dot mmdc "
             + "nvm fnm volta pyenv rbenv sdk jenv goenv nodenv "
             + "act kind minikube k3d kustomize kubeconform kubeval kubectx kubens k9s stern "
+            + "create-next-app create-react-app create-vite create-t3-app create-expo-app create-remix create-svelte nuxi sv degit tiged giget "
             + "wandb great_expectations gx godot Unity unity-editor markdownlint-cli2 markdown-link-check lychee msbuild xmllint sqlfluff commitlint torchrun tensorboard accelerate deepspeed "
             + "ffmpeg ffprobe convert magick identify sox optipng pngquant svgo lazygit tig grype syft osv-scanner promtool amtool logcli "
             + "redis-server mongod postgres initdb mysqld step mkdocs-material typedoc jsdoc",

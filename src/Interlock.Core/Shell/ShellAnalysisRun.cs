@@ -399,6 +399,9 @@ internal sealed partial class ShellAnalysisRun
         }
 
         var name = first.Text;
+        // An npm package spec run through npx (`create-next-app@latest`) names the package's binary.
+        int at = name.LastIndexOf('@');
+        if (at > 0 && name.IndexOf('/', StringComparison.Ordinal) < 0 && _knowledge.Knows(name[..at])) name = name[..at];
         var program = name;
         if (first.Expanded && !_variableCommandReported)
         {
