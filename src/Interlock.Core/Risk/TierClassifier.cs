@@ -119,6 +119,8 @@ public sealed class TierClassifier
         // Copying files into a system directory is a deploy; changing a system tree recursively (chmod -R, chown -R) is not.
         Location.Root or Location.System => recursive ? (Tier.Never, "is a system directory, changed recursively") : (Tier.WriteWithConfirmation, "is a system location"),
         Location.WorkspaceGit => (Tier.WriteWithConfirmation, "is inside .git"),
+        // chmod -R 777 ~ opens every key and token in the home directory to every user.
+        Location.Home when recursive => (Tier.Never, "is the home directory, changed recursively"),
         _ => exec ? (Tier.WriteAutonomous, "is a script") : (Tier.WriteWithConfirmation, "is outside the workspace"),
     };
 
