@@ -92,7 +92,7 @@ public sealed class ActionAnalyzer
             else gaps.Add(new AnalysisGap("missing-path", $"the {tool} tool call has no path"));
             return;
         }
-        bool url = target.StartsWith("http://", StringComparison.OrdinalIgnoreCase) || target.StartsWith("https://", StringComparison.OrdinalIgnoreCase);
+        bool url = Knowledge.Hosts.IsHttpUrl(target);
         var resolved = url ? target : PathResolver.Resolve(target, cwd, home);
         ops.Add(new Operation
         {

@@ -88,7 +88,7 @@ internal static class McpToolAnalysis
 
         foreach (var raw in paths)
         {
-            if (raw.StartsWith("http://", StringComparison.OrdinalIgnoreCase) || raw.StartsWith("https://", StringComparison.OrdinalIgnoreCase))
+            if (Hosts.IsHttpUrl(raw))
             {
                 urls.Add(raw);
                 continue;
@@ -102,7 +102,7 @@ internal static class McpToolAnalysis
         foreach (var url in urls)
         {
             var host = Uri.TryCreate(url, UriKind.Absolute, out var u) ? u.Host : url;
-            var local = host is "localhost" or "127.0.0.1" or "::1" or "[::1]" || host.StartsWith("127.", StringComparison.Ordinal) || host.EndsWith(".localhost", StringComparison.Ordinal);
+            var local = Hosts.IsLocal(host);
             ops.Add(new Operation
             {
                 Program = tool, Verb = bare, Class = OperationClass.Egress, Targets = [host], Reason = $"contacts {host}",
@@ -138,7 +138,7 @@ internal static class McpToolAnalysis
             {
                 // Any other string that is a URL still leaves the machine.
                 if (prop.Value.ValueKind == JsonValueKind.String && prop.Value.GetString() is { } s
-                    && (s.StartsWith("http://", StringComparison.OrdinalIgnoreCase) || s.StartsWith("https://", StringComparison.OrdinalIgnoreCase)))
+                    && Hosts.IsHttpUrl(s))
                     urls.Add(s);
                 continue;
             }

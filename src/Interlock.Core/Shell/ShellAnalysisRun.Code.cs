@@ -179,7 +179,7 @@ internal sealed partial class ShellAnalysisRun
         var script = args[i];
         if (script.ProcessSource is StreamKind.Network or StreamKind.Decoded) { EmitForeignCode(program, script.ProcessSource, c.Ctx); return StreamSource.Unknown; }
         if (script.Text is "-" or "/dev/stdin") return RunStdinCode(program, c.Ctx, shell: false);
-        if (script.Text.StartsWith("http://", StringComparison.Ordinal) || script.Text.StartsWith("https://", StringComparison.Ordinal))
+        if (Hosts.IsHttpUrl(script.Text))
         {
             EmitForeignCode(program, StreamKind.Network, c.Ctx);
             return StreamSource.Unknown;

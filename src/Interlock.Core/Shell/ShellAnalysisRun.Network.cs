@@ -7,33 +7,13 @@ namespace Interlock.Shell;
 // Semantics for programs that reach other machines.
 internal sealed partial class ShellAnalysisRun
 {
-    private static bool IsLocalHost(string host) =>
-        host is "localhost" or "127.0.0.1" or "::1" or "[::1]" or "0.0.0.0" || host.StartsWith("127.", StringComparison.Ordinal) || host.EndsWith(".localhost", StringComparison.Ordinal);
-
-    /// <summary>The host of a URL or host spec (<c>https://api.x.com/v1</c>, <c>user@host:path</c>), lower-cased.</summary>
-    internal static string HostOf(string target)
-    {
-        var t = target;
-        int scheme = t.IndexOf("://", StringComparison.Ordinal);
-        if (scheme >= 0) t = t[(scheme + 3)..];
-        int at = t.IndexOf('@', StringComparison.Ordinal);
-        int slash = t.IndexOf('/', StringComparison.Ordinal);
-        if (at >= 0 && (slash < 0 || at < slash)) t = t[(at + 1)..];
-        int end = t.IndexOfAny(['/', '?', '#']);
-        if (end >= 0) t = t[..end];
-        if (t.StartsWith('[')) { int close = t.IndexOf(']', StringComparison.Ordinal); return close > 0 ? t[..(close + 1)] : t; }
-        int colon = t.LastIndexOf(':');
-        if (colon >= 0) t = t[..colon];
-        return t.ToLowerInvariant();
-    }
-
     /// <summary>Data leaving for a host: egress (local hosts are development), or exfiltration when the data is secret.</summary>
     private void EmitEgress(string program, string verb, string host, string reason, CallContext ctx, bool secretPayload, IEnumerable<string>? dataFiles = null)
     {
         var e = NewDraft(program, verb, verb == "DELETE" ? OperationClass.Delete : OperationClass.Egress, reason, ctx);
         e.Targets.Add(host);
         e.Environment = EnvironmentNames.Detect(host);
-        if (IsLocalHost(host)) e.Tags.Add("local");
+        if (Hosts.IsLocal(host)) e.Tags.Add("local");
         else { e.Shared = true; e.Tags.Add("network"); }
         if (!secretPayload && IsDropHost(host))
         {
@@ -76,7 +56,7 @@ internal sealed partial class ShellAnalysisRun
         var op = c.Op;
         var inv = c.Inv;
         var urls = inv.Positionals.Select(p => p.Text).Concat(inv.OptionValues("--url").Select(v => v.Text)).ToList();
-        var host = urls.Count > 0 ? HostOf(urls[0]) : "";
+        var host = urls.Count > 0 ? Hosts.Of(urls[0]) : "";
         op.Targets.AddRange(urls);
         op.Tags.Add("network");
         var method = inv.OptionValue("-X|--request")?.Text.ToUpperInvariant();
@@ -99,7 +79,7 @@ internal sealed partial class ShellAnalysisRun
             else files.Add(ResolvePath(d with { Text = file }, c.Ctx));
         }
         // A secret-named variable is normal in an auth header; in the URL or the body it leaves with the request.
-        bool secretArgs = c.Ctx.Referenced is { } refs && refs.Any(CredentialPaths.IsSecretName) && !IsLocalHost(host) && host.Length > 0
+        bool secretArgs = c.Ctx.Referenced is { } refs && refs.Any(CredentialPaths.IsSecretName) && !Hosts.IsLocal(host) && host.Length > 0
             && (data.Count > 0 || inv.OptionValue("-H|--header|-u|--user|--oauth2-bearer|--aws-sigv4") is null);
         bool secretPayload = (fromStdin && StdinIsSecret(c.Ctx)) || files.Exists(f => CredentialPaths.Describe(f, Home) is not null) || secretArgs;
         if (sends || secretPayload)
@@ -124,7 +104,7 @@ internal sealed partial class ShellAnalysisRun
         var op = c.Op;
         var inv = c.Inv;
         var urls = inv.Positionals.Select(p => p.Text).ToList();
-        var host = urls.Count > 0 ? HostOf(urls[0]) : "";
+        var host = urls.Count > 0 ? Hosts.Of(urls[0]) : "";
         op.Targets.AddRange(urls);
         op.Tags.Add("network");
         var method = inv.OptionValue("--method")?.Text.ToUpperInvariant();
@@ -152,7 +132,7 @@ internal sealed partial class ShellAnalysisRun
         var ops = c.Inv.Positionals.Select(p => p.Text).ToList();
         int urlIndex = ops.Count > 1 && ops[0].All(char.IsAsciiLetterUpper) ? 1 : 0;
         var method = urlIndex == 1 ? ops[0] : null;
-        var host = ops.Count > urlIndex ? HostOf(ops[urlIndex]) : "";
+        var host = ops.Count > urlIndex ? Hosts.Of(ops[urlIndex]) : "";
         var items = ops.Skip(urlIndex + 1).ToList();
         bool data = items.Exists(i => i.Contains('=', StringComparison.Ordinal) || i.Contains('@', StringComparison.Ordinal));
         if (data || method is "POST" or "PUT" or "PATCH" or "DELETE")
@@ -168,7 +148,7 @@ internal sealed partial class ShellAnalysisRun
     {
         var op = c.Op;
         var hosts = c.Inv.Positionals.Select(p => p.Text).ToList();
-        var host = hosts.Count > 0 ? HostOf(hosts[0]) : "";
+        var host = hosts.Count > 0 ? Hosts.Of(hosts[0]) : "";
         op.Targets.Clear();
         op.Targets.Add(host);
         op.Environment = EnvironmentNames.Detect(host);
@@ -191,7 +171,7 @@ internal sealed partial class ShellAnalysisRun
             op.Tags.Add("secret-exfiltration");
             op.Reason = "sends secrets or the environment over a raw connection";
         }
-        if (IsLocalHost(host) && !op.Tags.Contains("secret-exfiltration"))
+        if (Hosts.IsLocal(host) && !op.Tags.Contains("secret-exfiltration"))
         {
             op.Tags.Add("local");
             op.Shared = false;
@@ -207,7 +187,7 @@ internal sealed partial class ShellAnalysisRun
         if (operands.Count < 2)
         {
             // `sftp host` (or a batch file) is a session that can move any file either way.
-            var host = operands.Count == 1 ? HostOf(operands[0].Text) : "";
+            var host = operands.Count == 1 ? Hosts.Of(operands[0].Text) : "";
             EmitEgress(op.Program, "session", host, "opens a file-transfer session to another machine", c.Ctx, secretPayload: false);
             return StreamSource.None;
         }
@@ -218,7 +198,7 @@ internal sealed partial class ShellAnalysisRun
         {
             var files = sources.Where(s => !RemoteSpec(s.Text)).Select(s => ResolvePath(s, c.Ctx)).ToList();
             bool secret = files.Exists(f => CredentialPaths.Describe(f, Home, recursive) is not null);
-            EmitEgress(op.Program, "upload", HostOf(dest.Text), "copies files to another machine", c.Ctx, secret);
+            EmitEgress(op.Program, "upload", Hosts.Of(dest.Text), "copies files to another machine", c.Ctx, secret);
             var read = NewDraft(op.Program, "upload", OperationClass.Read, "reads files to upload them", c.Ctx);
             read.PathTargets = true;
             read.ReadsContent = true;
@@ -242,7 +222,7 @@ internal sealed partial class ShellAnalysisRun
         var op = c.Op;
         var inv = c.Inv;
         if (inv.Positionals.Count == 0) return null;
-        var host = HostOf(inv.Positionals[0].Text);
+        var host = Hosts.Of(inv.Positionals[0].Text);
         var env = EnvironmentNames.Max(op.Environment, EnvironmentNames.Detect(host));
         op.Targets.Add(host);
         op.Environment = env;
@@ -330,12 +310,12 @@ internal sealed partial class ShellAnalysisRun
     internal StreamSource? LoadTest(SemanticsCall c)
     {
         var op = c.Op;
-        var hosts = c.Inv.Args.Select(a => a.Text).Where(t => t.Contains("://", StringComparison.Ordinal)).Select(HostOf).ToList();
-        if (hosts.Count > 0 && !hosts.TrueForAll(IsLocalHost))
+        var hosts = c.Inv.Args.Select(a => a.Text).Where(t => t.Contains("://", StringComparison.Ordinal)).Select(Hosts.Of).ToList();
+        if (hosts.Count > 0 && !hosts.TrueForAll(Hosts.IsLocal))
         {
             op.Shared = true;
             op.MinTier = Tier.WriteWithConfirmation;
-            op.Reason = "sends load to " + string.Join(", ", hosts.Where(h => !IsLocalHost(h)));
+            op.Reason = "sends load to " + string.Join(", ", hosts.Where(h => !Hosts.IsLocal(h)));
             op.Environment = EnvironmentNames.Detect(string.Join(' ', hosts));
         }
         else if (hosts.Count == 0 && c.Inv.Args.Any(a => EnvironmentNames.Detect(a.Text) is EnvironmentKind.Production or EnvironmentKind.Staging))
@@ -353,10 +333,10 @@ internal sealed partial class ShellAnalysisRun
     internal StreamSource? Scan(SemanticsCall c)
     {
         var op = c.Op;
-        var hosts = c.Operands.Select(o => HostOf(o.Text)).ToList();
+        var hosts = c.Operands.Select(o => Hosts.Of(o.Text)).ToList();
         op.Targets.Clear();
         op.Targets.AddRange(hosts);
-        if (hosts.Count > 0 && hosts.TrueForAll(IsLocalHost))
+        if (hosts.Count > 0 && hosts.TrueForAll(Hosts.IsLocal))
         {
             op.Class = OperationClass.Read;
             op.Shared = false;
@@ -371,7 +351,7 @@ internal sealed partial class ShellAnalysisRun
     {
         var host = c.Inv.Positionals.FirstOrDefault(p => p.Text.Contains(':', StringComparison.Ordinal)).Text ?? "";
         c.Op.Suppressed = true;
-        EmitEgress(c.Op.Program, "call", HostOf(host), "calls a gRPC method on " + HostOf(host), c.Ctx, secretPayload: false);
+        EmitEgress(c.Op.Program, "call", Hosts.Of(host), "calls a gRPC method on " + Hosts.Of(host), c.Ctx, secretPayload: false);
         return null;
     }
 
