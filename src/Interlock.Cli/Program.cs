@@ -5,6 +5,7 @@ using Interlock.Cli.Exec;
 using Interlock.Cli.Hooks;
 using Interlock.Cli.Mcp;
 using Interlock.Cli.Policies;
+using Interlock.Cli.Serve;
 
 var root = new RootCommand("Interlock: a pre-execution safety gate for AI agents.")
 {
@@ -15,6 +16,7 @@ var root = new RootCommand("Interlock: a pre-execution safety gate for AI agents
     InitCommand.Create(),
     ExecCommand.Create(),
     McpProxyCommand.Create(),
+    ServeCommand.Create(),
 };
 try
 {

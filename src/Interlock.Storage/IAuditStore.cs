@@ -17,6 +17,12 @@ public interface IAuditStore : IAsyncDisposable
     /// <summary>Up to <paramref name="limit"/> records with sequence greater than <paramref name="after"/>, in order.</summary>
     ValueTask<IReadOnlyList<AuditRecord>> ReadAsync(long after, int limit, CancellationToken cancellationToken = default);
 
+    /// <summary>Records matching <paramref name="query"/>, oldest first (newest first when <see cref="AuditQuery.Newest"/>).</summary>
+    ValueTask<IReadOnlyList<AuditRecord>> QueryAsync(AuditQuery query, CancellationToken cancellationToken = default);
+
+    /// <summary>The write failure that stopped the store (it then refuses every append), or null while it is healthy.</summary>
+    Exception? Fault { get; }
+
     /// <summary>The last durable record's sequence and hash.</summary>
     ValueTask<AuditHead> HeadAsync(CancellationToken cancellationToken = default);
 
@@ -28,6 +34,19 @@ public interface IAuditStore : IAsyncDisposable
 
     /// <summary>The checkpoint verification key, PEM SubjectPublicKeyInfo.</summary>
     string PublicKeyPem { get; }
+}
+
+/// <summary>A filter over audit records; null fields match everything.</summary>
+public sealed record AuditQuery
+{
+    public long After { get; init; }
+    public long? Before { get; init; }
+    public string? Agent { get; init; }
+    public string? ActionId { get; init; }
+    public AuditKind? Kind { get; init; }
+    public int Limit { get; init; } = 100;
+    /// <summary>Newest first (for "recent history"); oldest first otherwise.</summary>
+    public bool Newest { get; init; }
 }
 
 /// <summary>The stored chain does not verify: the store refuses to start (or the data is unreadable).</summary>

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Text;
 using System.Text.Json;
 using Interlock.Actions;
+using Interlock.Server.Policies;
 
 namespace Interlock.Cli.Check;
 

@@ -5,8 +5,9 @@ using Interlock.Actions;
 using Interlock.Audit;
 using Interlock.Cli.Check;
 using Interlock.Recording;
-using Interlock.Storage;
+using Interlock.Server.Policies;
 using Interlock.Storage.Sqlite;
+using Interlock.Storage;
 
 namespace Interlock.Cli.Exec;
 

@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Text;
 using System.Text.Json;
 using Interlock.Actions;
+using Interlock.Server.Policies;
 
 namespace Interlock.Cli.Hooks;
 

@@ -6,6 +6,7 @@ using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using Interlock.Cli.Hooks;
+using Interlock.Server.Policies;
 
 namespace Interlock.Cli.Mcp;
 

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Interlock.Policy;
+using Interlock.Server.Policies;
 
 namespace Interlock.Cli.Policies;
 

@@ -93,7 +93,7 @@ public sealed record AuditEntry
     }
 
     /// <summary>A human's approval or rejection of an action: who, when, why.</summary>
-    public static AuditEntry ForApproval(string actionId, string approver, bool approved, DateTimeOffset at, string? reason = null, string? agent = null, string? session = null) =>
+    public static AuditEntry ForApproval(string actionId, string approver, bool approved, DateTimeOffset at, string? reason = null, string? agent = null, string? session = null, string? approvalId = null, string? status = null) =>
         new()
         {
             Kind = AuditKind.Approval, Agent = agent, Session = session, ActionId = actionId,
@@ -103,11 +103,13 @@ public sealed record AuditEntry
                 w.WriteBoolean("approved", approved);
                 w.WriteString("at", at.ToUniversalTime().ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", System.Globalization.CultureInfo.InvariantCulture));
                 if (reason is not null) w.WriteString("reason", reason);
+                if (approvalId is not null) w.WriteString("approval", approvalId);
+                if (status is not null) w.WriteString("status", status);
             }),
         };
 
     /// <summary>An execution result and the rollback status (<c>none</c>, <c>available</c>, <c>done</c>, <c>failed</c> …).</summary>
-    public static AuditEntry ForResult(string actionId, int? exitCode, string status, string rollback = "none", string? detail = null, string? agent = null, string? session = null) =>
+    public static AuditEntry ForResult(string actionId, int? exitCode, string status, string rollback = "none", string? detail = null, string? agent = null, string? session = null, string? outputSha256 = null) =>
         new()
         {
             Kind = AuditKind.Result, Agent = agent, Session = session, ActionId = actionId,
@@ -117,6 +119,7 @@ public sealed record AuditEntry
                 if (exitCode is { } code) w.WriteNumber("exit_code", code);
                 w.WriteString("rollback", rollback);
                 if (detail is not null) w.WriteString("detail", detail);
+                if (outputSha256 is not null) w.WriteString("output_sha256", outputSha256);
             }),
         };
 

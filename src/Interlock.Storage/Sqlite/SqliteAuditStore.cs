@@ -41,6 +41,9 @@ public sealed class SqliteAuditStore : IAuditStore
             seq INTEGER PRIMARY KEY, id TEXT NOT NULL, ts INTEGER NOT NULL, kind TEXT NOT NULL,
             agent TEXT, session TEXT, action_id TEXT, payload TEXT NOT NULL, prev_hash TEXT NOT NULL, hash TEXT NOT NULL)
         """,
+        // Readers look up an action's records (result ownership) and an agent's history.
+        "CREATE INDEX IF NOT EXISTS audit_records_action ON audit_records (action_id)",
+        "CREATE INDEX IF NOT EXISTS audit_records_agent ON audit_records (agent, seq)",
         "CREATE TABLE IF NOT EXISTS audit_checkpoints (seq INTEGER PRIMARY KEY, head_hash TEXT NOT NULL, ts INTEGER NOT NULL, key_id TEXT NOT NULL, signature TEXT NOT NULL)",
         "CREATE TRIGGER IF NOT EXISTS audit_records_no_update BEFORE UPDATE ON audit_records BEGIN SELECT RAISE(ABORT, 'audit records are append-only'); END",
         "CREATE TRIGGER IF NOT EXISTS audit_records_no_delete BEFORE DELETE ON audit_records BEGIN SELECT RAISE(ABORT, 'audit records are append-only'); END",
@@ -255,6 +258,29 @@ public sealed class SqliteAuditStore : IAuditStore
         return ReadRecords(conn, after, limit);
     }
 
+    public async ValueTask<IReadOnlyList<AuditRecord>> QueryAsync(AuditQuery query, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        using var conn = new SqliteConnection(_readConnectionString);
+        await conn.OpenAsync(cancellationToken).ConfigureAwait(false);
+        using var cmd = conn.CreateCommand();
+        var where = new List<string>();
+        if (query.After > 0) { where.Add("seq > $after"); cmd.Parameters.AddWithValue("$after", query.After); }
+        if (query.Before is { } before) { where.Add("seq < $before"); cmd.Parameters.AddWithValue("$before", before); }
+        if (query.Agent is { } agent) { where.Add("agent = $agent"); cmd.Parameters.AddWithValue("$agent", agent); }
+        if (query.ActionId is { } action) { where.Add("action_id = $action"); cmd.Parameters.AddWithValue("$action", action); }
+        if (query.Kind is { } kind) { where.Add("kind = $kind"); cmd.Parameters.AddWithValue("$kind", kind.WireName()); }
+        cmd.CommandText = $"SELECT {Columns} FROM audit_records {(where.Count > 0 ? "WHERE " + string.Join(" AND ", where) : "")} ORDER BY seq {(query.Newest ? "DESC" : "")} LIMIT $limit";
+        cmd.Parameters.AddWithValue("$limit", Math.Clamp(query.Limit, 1, 10_000));
+        var list = new List<AuditRecord>();
+        using var reader = cmd.ExecuteReader();
+        while (reader.Read()) list.Add(ReadRecord(reader));
+        return list;
+    }
+
+    /// <summary>The write failure that stopped the store, or null while it accepts records.</summary>
+    public Exception? Fault => _fault;
+
     public async ValueTask<IReadOnlyList<AuditCheckpoint>> ReadCheckpointsAsync(long after, int limit, CancellationToken cancellationToken = default)
     {
         using var conn = new SqliteConnection(_readConnectionString);
@@ -384,37 +410,39 @@ public sealed class SqliteAuditStore : IAuditStore
         cmd.Parameters.AddWithValue("$after", after);
         cmd.Parameters.AddWithValue("$limit", limit);
         using var reader = cmd.ExecuteReader();
-        while (reader.Read())
+        while (reader.Read()) yield return ReadRecord(reader);
+    }
+
+    private static AuditRecord ReadRecord(SqliteDataReader reader)
+    {
+        var seq = reader.GetInt64(0);
+        var kindText = reader.GetString(3);
+        if (!AuditKinds.TryParse(kindText, out var kind)) throw new AuditFormatException(seq, $"record {seq} has an unknown kind '{kindText}'");
+        DateTimeOffset ts;
+        try
         {
-            var seq = reader.GetInt64(0);
-            var kindText = reader.GetString(3);
-            if (!AuditKinds.TryParse(kindText, out var kind)) throw new AuditFormatException(seq, $"record {seq} has an unknown kind '{kindText}'");
-            DateTimeOffset ts;
-            try
-            {
-                ts = DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(2));
-            }
-            catch (ArgumentOutOfRangeException)
-            {
-                throw new AuditFormatException(seq, $"record {seq} has an impossible timestamp");
-            }
-            yield return new AuditRecord
-            {
-                Sequence = seq,
-                Id = reader.GetString(1),
-                Timestamp = ts,
-                Entry = new AuditEntry
-                {
-                    Kind = kind,
-                    Agent = reader.IsDBNull(4) ? null : reader.GetString(4),
-                    Session = reader.IsDBNull(5) ? null : reader.GetString(5),
-                    ActionId = reader.IsDBNull(6) ? null : reader.GetString(6),
-                    Payload = reader.GetString(7),
-                },
-                PreviousHash = reader.GetString(8),
-                Hash = reader.GetString(9),
-            };
+            ts = DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(2));
         }
+        catch (ArgumentOutOfRangeException)
+        {
+            throw new AuditFormatException(seq, $"record {seq} has an impossible timestamp");
+        }
+        return new AuditRecord
+        {
+            Sequence = seq,
+            Id = reader.GetString(1),
+            Timestamp = ts,
+            Entry = new AuditEntry
+            {
+                Kind = kind,
+                Agent = reader.IsDBNull(4) ? null : reader.GetString(4),
+                Session = reader.IsDBNull(5) ? null : reader.GetString(5),
+                ActionId = reader.IsDBNull(6) ? null : reader.GetString(6),
+                Payload = reader.GetString(7),
+            },
+            PreviousHash = reader.GetString(8),
+            Hash = reader.GetString(9),
+        };
     }
 
     internal static IReadOnlyList<AuditCheckpoint> ReadCheckpoints(SqliteConnection conn, long after, int limit)

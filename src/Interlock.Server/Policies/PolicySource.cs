@@ -1,9 +1,9 @@
 using Interlock.Policy;
 
-namespace Interlock.Cli;
+namespace Interlock.Server.Policies;
 
 /// <summary>Loads the policy a command runs with: a file given by the user, or the built-in default.</summary>
-internal static class PolicySource
+public static class PolicySource
 {
     public const string DefaultName = "policies/default.yaml (built in)";
 

@@ -1,0 +1,105 @@
+using System.CommandLine;
+using Interlock.Identity;
+using Interlock.Server.Gateway;
+
+namespace Interlock.Cli.Serve;
+
+/// <summary><c>interlock serve</c>: the gateway server (HTTP API, approvals, reviewer UI, audit) on an embedded SQLite store.</summary>
+internal static class ServeCommand
+{
+    /// <summary>The data directory when <c>--data</c> is not given: <c>$INTERLOCK_DATA</c>, else <c>$XDG_DATA_HOME/interlock</c>, else <c>~/.local/share/interlock</c>.</summary>
+    public static string DefaultDataDirectory()
+    {
+        if (Environment.GetEnvironmentVariable("INTERLOCK_DATA") is { Length: > 0 } data) return data;
+        var xdg = Environment.GetEnvironmentVariable("XDG_DATA_HOME");
+        var root = xdg is { Length: > 0 } ? xdg : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".local", "share");
+        return Path.Combine(root, "interlock");
+    }
+
+    public static Command Create()
+    {
+        var listen = new Option<string>("--listen") { Description = $"Address to listen on (default {GatewayOptions.DefaultListen}).", DefaultValueFactory = _ => GatewayOptions.DefaultListen };
+        var data = new Option<string?>("--data") { Description = "Data directory: audit.db, state.db, signing key, admin.token (default $INTERLOCK_DATA or ~/.local/share/interlock)." };
+        var policy = new Option<string?>("--policy") { Description = "Policy file, hot-reloaded on change (default: the built-in policy)." };
+        var ttl = new Option<string>("--approval-ttl") { Description = "How long a pending approval waits before it expires as a denial (default 30m).", DefaultValueFactory = _ => "30m" };
+        var maxWait = new Option<string>("--max-wait") { Description = "Longest ?wait= a caller may hold a request (default 30m).", DefaultValueFactory = _ => "30m" };
+        var webhook = new Option<string?>("--webhook-url") { Description = "URL that receives approval events (HMAC-signed with $INTERLOCK_WEBHOOK_SECRET)." };
+        var publicUrl = new Option<string?>("--public-url") { Description = "Base URL for links in replies and webhooks (default: the listen address)." };
+        var cmd = new Command("serve", "Run the gateway: agents ask it, reviewers approve in the browser, every decision is audited.")
+        {
+            listen, data, policy, ttl, maxWait, webhook, publicUrl,
+        };
+        cmd.SetAction(parse => Run(parse.GetValue(listen)!, parse.GetValue(data), parse.GetValue(policy), parse.GetValue(ttl)!, parse.GetValue(maxWait)!,
+            parse.GetValue(webhook), parse.GetValue(publicUrl)));
+        return cmd;
+    }
+
+    private static int Run(string listen, string? data, string? policy, string ttlText, string maxWaitText, string? webhook, string? publicUrl)
+    {
+        var (ttl, ttlError) = Durations.Parse(ttlText);
+        if (ttlError is not null) return Fail("--approval-ttl: " + ttlError);
+        var (maxWait, waitError) = Durations.Parse(maxWaitText);
+        if (waitError is not null) return Fail("--max-wait: " + waitError);
+        Uri? webhookUrl = null;
+        if (webhook is not null && (!Uri.TryCreate(webhook, UriKind.Absolute, out webhookUrl) || webhookUrl.Scheme is not ("http" or "https")))
+            return Fail($"--webhook-url: '{webhook}' is not an http(s) URL");
+        var secret = Environment.GetEnvironmentVariable("INTERLOCK_WEBHOOK_SECRET");
+        if (webhookUrl is not null && string.IsNullOrEmpty(secret))
+            return Fail("--webhook-url needs a signing secret in $INTERLOCK_WEBHOOK_SECRET");
+        var options = new GatewayOptions
+        {
+            Listen = listen,
+            DataDirectory = Path.GetFullPath(data ?? DefaultDataDirectory()),
+            PolicyPath = policy is null ? null : Path.GetFullPath(policy),
+            ApprovalTtl = ttl,
+            MaxWait = maxWait,
+            WebhookUrl = webhookUrl,
+            WebhookSecret = secret,
+            PublicUrl = publicUrl,
+        };
+        GatewayHost host;
+        try
+        {
+            host = GatewayHost.StartAsync(options).GetAwaiter().GetResult();
+        }
+        catch (GatewayStartException ex)
+        {
+            return Fail(ex.Message);
+        }
+        using var stop = new CancellationTokenSource();
+        Console.CancelKeyPress += (_, e) =>
+        {
+            e.Cancel = true;
+            stop.Cancel();
+        };
+        using var sigterm = System.Runtime.InteropServices.PosixSignalRegistration.Create(System.Runtime.InteropServices.PosixSignal.SIGTERM, ctx =>
+        {
+            ctx.Cancel = true;
+            stop.Cancel();
+        });
+        var s = host.Services;
+        Console.Out.WriteLine($"interlock: serving on {host.Url}");
+        Console.Out.WriteLine($"interlock: policy {s.Policy.Source} ({s.Policy.Hash})");
+        Console.Out.WriteLine($"interlock: data in {options.DataDirectory}");
+        if (host.CreatedAdminTokenPath is { } tokenPath)
+            Console.Out.WriteLine($"interlock: first start: admin token written to {tokenPath} (mode 0600; shown nowhere else)");
+        Console.Out.WriteLine($"interlock: reviewer UI at {host.Url}/ ; API description at {host.Url}/openapi.json");
+        Console.Out.Flush();
+        try
+        {
+            stop.Token.WaitHandle.WaitOne();
+        }
+        finally
+        {
+            host.DisposeAsync().AsTask().GetAwaiter().GetResult();
+        }
+        Console.Out.WriteLine("interlock: stopped");
+        return 0;
+    }
+
+    private static int Fail(string message)
+    {
+        Console.Error.WriteLine("interlock serve: " + message);
+        return 1;
+    }
+}
