@@ -26,7 +26,7 @@ public static class ApiJson
         if (request.ContentType is { } type && !type.StartsWith("application/json", StringComparison.OrdinalIgnoreCase) && !type.Contains("+json", StringComparison.OrdinalIgnoreCase))
             return (null, ApiProblem.BadRequest($"the body must be application/json, got '{type}' (with curl, add -H 'Content-Type: application/json')"));
         if (request.ContentLength > maxBytes)
-            return (null, ApiProblem.TooLarge($"the body is {request.ContentLength} bytes; the limit is {maxBytes}"));
+            return (null, ApiProblem.TooLarge($"the body is {request.ContentLength} bytes, over the limit of {maxBytes} bytes"));
         using var buffer = new MemoryStream();
         var chunk = new byte[16 * 1024];
         int read;
