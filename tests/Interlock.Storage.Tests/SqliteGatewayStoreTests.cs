@@ -67,4 +67,18 @@ public sealed class SqliteGatewayStoreTests
         Assert.Equal(3, await store.CountPendingAsync());
         Assert.Equal(["apr_2", "apr_1"], (await store.ListAsync(ApprovalStatus.Pending, "bot")).Select(r => r.Id).Order().Reverse());
     }
+
+    [Fact]
+    public async Task A_plan_is_found_by_the_digest_of_its_next_unused_step()
+    {
+        using var dir = new TempDir();
+        var store = SqliteGatewayStore.Open(dir.Path);
+        var plan = Approval("apr_p") with { Steps = [new ApprovalStep("d1", "a", "act_1"), new ApprovalStep("d2", "b", "act_2")], IsPlan = true, Status = ApprovalStatus.Approved };
+        await store.CreateAsync(plan);
+        Assert.Empty(await store.FindOpenAsync("bot", "d2"));
+        var used = ApprovalWorkflow.Use(plan, "bot", "d1")!.Value.Request;
+        Assert.True(await store.TryUpdateAsync(used));
+        Assert.Empty(await store.FindOpenAsync("bot", "d1"));
+        Assert.Equal(["apr_p"], (await store.FindOpenAsync("bot", "d2")).Select(r => r.Id));
+    }
 }
