@@ -25,10 +25,10 @@ public static class AuditPage
             {UiLayout.Flash(problem)}
             {status}
             <form class="card filters" method="get" action="/audit" role="search" aria-label="Filter the audit log">
-            <div><label for="f-agent">Agent</label><input type="text" id="f-agent" name="agent" value="{f.Agent}" autocomplete="off"></div>
-            <div><label for="f-kind">Kind</label><select id="f-kind" name="kind">{kinds}</select></div>
-            <div><label for="f-action">Action id</label><input type="text" id="f-action" name="action" value="{f.Action}" autocomplete="off"></div>
-            <div><label for="f-after">After sequence</label><input type="number" id="f-after" name="after" min="0" value="{(f.After > 0 ? f.After.ToString(System.Globalization.CultureInfo.InvariantCulture) : "")}"></div>
+            <div class="f"><label for="f-agent">Agent</label><input type="text" id="f-agent" name="agent" value="{f.Agent}" autocomplete="off"></div>
+            <div class="f"><label for="f-kind">Kind</label><select id="f-kind" name="kind">{kinds}</select></div>
+            <div class="f"><label for="f-action">Action id</label><input type="text" id="f-action" name="action" value="{f.Action}" autocomplete="off"></div>
+            <div class="f"><label for="f-after">After sequence</label><input type="number" id="f-after" name="after" min="0" value="{(f.After > 0 ? f.After.ToString(System.Globalization.CultureInfo.InvariantCulture) : "")}"></div>
             <div class="buttons"><button class="btn plain" type="submit">Filter</button><a href="/audit">Clear</a></div>
             </form>
             {Records(records, linkActions: true)}

@@ -16,8 +16,8 @@ public static class QueuePage
             return Html.H($"<p class=\"card empty\" data-count=\"0\">Nothing is waiting for review. New requests appear here as agents ask.</p>");
         var rows = pending.OrderBy(r => r.ExpiresAt).Select(r => Row(r, now)).ToList();
         return Html.H($"""
-            <table class="stack" data-count="{pending.Count}">
-            <caption class="muted">{pending.Count} waiting, soonest expiry first</caption>
+            <p class="caption muted" id="queue-caption">{pending.Count} waiting, soonest expiry first</p>
+            <table class="stack" data-count="{pending.Count}" aria-describedby="queue-caption">
             <thead><tr><th scope="col">Agent</th><th scope="col">Command</th><th scope="col">Tier</th><th scope="col">Blast radius</th><th scope="col">Age</th><th scope="col">Expires in</th><th scope="col"><span class="muted">Review</span></th></tr></thead>
             <tbody>{rows}</tbody>
             </table>

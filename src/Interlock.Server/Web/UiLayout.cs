@@ -121,6 +121,9 @@ public static class UiLayout
         h2{font-size:1.1rem;margin:1.5rem 0 .5rem}
         .muted{color:var(--muted)}
         .card{background:var(--card);border:1px solid var(--line);border-radius:8px;padding:1rem;margin-bottom:1rem}
+        .card>h2:first-child,.card>.row:first-child h2{margin-top:0}
+        .caption{margin:0 0 .4rem;font-size:.9rem}
+        td time{white-space:nowrap}
         .row{display:flex;flex-wrap:wrap;gap:.5rem 1rem;align-items:center}
         .b{display:inline-block;padding:.05rem .5rem;border-radius:999px;font-size:.8rem;font-weight:600;white-space:nowrap;background:var(--grey-bg);color:var(--grey)}
         .b-read_only,.b-low,.b-allow,.b-approved,.b-ok,.b-yes{background:var(--green-bg);color:var(--green)}
@@ -159,7 +162,8 @@ public static class UiLayout
         .flash.error{background:var(--red-bg);color:var(--red)}
         .login{max-width:26rem;margin:3rem auto}
         .filters{display:grid;grid-template-columns:repeat(auto-fit,minmax(10rem,1fr));gap:.6rem;align-items:end}
-        .filters div{display:grid;gap:.2rem}
+        .filters .f{display:grid;gap:.2rem}
+        .filters .buttons{align-items:center}
         .pager{display:flex;justify-content:space-between;margin-top:.75rem}
         details summary{cursor:pointer;color:var(--accent)}
         @media (max-width:700px){
