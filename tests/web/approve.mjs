@@ -7,8 +7,6 @@
 //   MODE audit:   sign in (an auditor), screenshot the audit page at both widths.
 // Prints one JSON line per milestone on stdout; the last line is the result. Exits non-zero with {"fatal":...}.
 import { chromium } from 'playwright-core';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 const [base, token, shots, mode, reason = ''] = process.argv.slice(2);
@@ -16,19 +14,22 @@ const say = (o) => process.stdout.write(JSON.stringify(o) + '\n');
 const LAPTOP = { width: 1280, height: 800 };
 const PHONE = { width: 390, height: 844 };
 
-const profile = mkdtempSync(join(tmpdir(), 'interlock-chromium-'));
-let context;
+const started = Date.now();
+let browser;
 try {
-  context = await chromium.launchPersistentContext(profile, {
+  // A fresh temporary profile per launch (Playwright creates and removes it): no state leaks between runs.
+  browser = await chromium.launch({
     executablePath: '/usr/bin/chromium',
     headless: true,
-    viewport: LAPTOP,
     args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
       '--disable-component-update', '--disable-sync'],
   });
+  const context = await browser.newContext({ viewport: LAPTOP });
   context.setDefaultTimeout(20000);
-  const page = context.pages()[0] ?? await context.newPage();
-  const result = { mode };
+  const page = await context.newPage();
+  const result = { mode, ms: {} };
+  const mark = (name) => { result.ms[name] = Date.now() - started; };
+  mark('launched');
 
   // Whether the page scrolls sideways at the current width (it must not on a phone).
   const overflows = (p) => p.evaluate(() => document.documentElement.scrollWidth > window.innerWidth + 1);
@@ -51,6 +52,7 @@ try {
   await page.getByLabel('Token').fill(token);
   await page.getByRole('button', { name: 'Sign in' }).click();
   await page.waitForURL((u) => !u.pathname.startsWith('/login'));
+  mark('signed_in');
 
   if (mode === 'audit') {
     await page.goto(base + '/audit');
@@ -65,14 +67,17 @@ try {
     await page.locator('#live.on').waitFor();
     result.empty_at_start = (await page.locator('#queue tbody tr').count()) === 0;
     await page.evaluate(() => { window.interlockMarker = 1; });
+    mark('ready');
     say({ ready: true });
     const row = page.locator('#queue tbody tr').first();
     await row.waitFor();
+    mark('arrived');
     result.reloaded = await page.evaluate(() => window.interlockMarker !== 1);
     result.queue_row = (await row.innerText()).replace(/\s+/g, ' ').trim();
     await shoot(page, mode + '-queue-laptop', LAPTOP);
     await shoot(page, mode + '-queue-phone', PHONE);
 
+    mark('queue_shots');
     await row.getByRole('link', { name: 'Review' }).click();
     await page.waitForURL(/\/approvals\/apr_/);
     result.detail_url = page.url();
@@ -80,6 +85,7 @@ try {
     await shoot(page, mode + '-detail-laptop', LAPTOP);
     await shoot(page, mode + '-detail-phone', PHONE);
 
+    mark('detail_shots');
     if (mode === 'approve') {
       await page.getByLabel(/Reason/).fill(reason);
       await page.getByRole('button', { name: 'Approve' }).click();
@@ -101,12 +107,12 @@ try {
     }
     result.status = (await page.locator('h1 + .b, h1 ~ .b').first().textContent()).trim();
     await shoot(page, mode + '-answered-laptop', LAPTOP);
+    mark('done');
     say(result);
   }
 } catch (e) {
   say({ fatal: String(e && e.stack || e) });
   process.exitCode = 1;
 } finally {
-  if (context) await context.close();
-  rmSync(profile, { recursive: true, force: true });
+  if (browser) await browser.close();
 }

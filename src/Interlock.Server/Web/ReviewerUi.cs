@@ -199,12 +199,13 @@ public static class ReviewerUi
             ui.SetFlash(c, false, $"Not recorded: {problem.Detail}.");
             return SeeOther(c, back);
         }
-        var now = await s.Approvals.GetAsync(id, c.RequestAborted).ConfigureAwait(false);
-        var message = now?.Status switch
+        // The message comes from the state this vote produced: a re-read could already see it used by the waiting agent.
+        var view = (result as IValueHttpResult)?.Value as ApiViews.ApprovalView;
+        var message = view?.Status switch
         {
-            ApprovalStatus.Approved => "Approved. The agent may now run this action once.",
-            ApprovalStatus.Denied => "Denied. The agent has been told your reason.",
-            _ when now is not null => $"Your {(approve ? "approval" : "answer")} is recorded; {now.Votes.Count(v => v.Approved)} of {now.ApprovalsRequired} approvals so far.",
+            "approved" => "Approved. The agent may now run this action once.",
+            "denied" => "Denied. The agent has been told your reason.",
+            _ when view is not null => $"Your approval is recorded; {view.Votes.Count(v => v.Approved)} of {view.ApprovalsRequired} approvals so far.",
             _ => "Your answer is recorded.",
         };
         ui.SetFlash(c, true, message);

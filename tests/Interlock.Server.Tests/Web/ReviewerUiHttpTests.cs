@@ -141,6 +141,9 @@ public sealed partial class ReviewerUiHttpTests
         Assert.Equal($"/approvals/{id}", approved.Headers.Location!.OriginalString);
         (_, api) = await gw.CallAsync(HttpMethod.Get, $"v1/approvals/{id}", reviewer);
         Assert.Equal("approved", api.GetProperty("status").GetString());
+        var (_, done, _) = await b.GetAsync($"approvals/{id}");
+        Assert.Contains("Approved. The agent may now run this action once.", done, StringComparison.Ordinal);
+        Assert.Contains("This request is approved; it can't be answered any more.", done, StringComparison.Ordinal);
     }
 
     [Fact]
