@@ -88,7 +88,7 @@ public static class ApprovalPage
     private static HtmlString Answer(ApprovalRequest r, Principal viewer, string csrf)
     {
         if (r.Status != ApprovalStatus.Pending)
-            return Html.H($"<p class=\"card muted\">This request is {r.Status.WireName()}; it can't be answered any more.</p>");
+            return Html.H($"<p class=\"card muted\">This request is {(r.Status == ApprovalStatus.Used ? "approved and already used by the agent" : r.Status.WireName())}; it can't be answered any more.</p>");
         if (viewer.Role != Role.Reviewer)
             return Html.H($"<p class=\"card muted\">You are signed in as {viewer.Role.WireName()}: only reviewers answer approval requests.</p>");
         var action = "/approvals/" + Html.Url(r.Id);

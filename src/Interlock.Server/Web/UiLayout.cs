@@ -144,7 +144,7 @@ public static class UiLayout
         dl.facts dt{color:var(--muted);font-size:.9rem}
         dl.facts dd{margin:0;overflow-wrap:anywhere}
         ul.reasons{margin:.25rem 0;padding-left:1.2rem}
-        .cmdline{background:#1d2330;color:#e9edf3;padding:.75rem 1rem;border-radius:6px;overflow-wrap:anywhere;white-space:pre-wrap}
+        .cmdline{background:#1d2330;color:#e9edf3;padding:.75rem 1rem;border-radius:6px;margin-bottom:.75rem;overflow-wrap:anywhere;white-space:pre-wrap}
         progress{width:100%;max-width:16rem;accent-color:var(--green)}
         label.plain{font-weight:400;font-size:1rem}
         form.answer{display:grid;gap:.6rem}
