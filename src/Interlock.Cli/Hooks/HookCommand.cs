@@ -1,8 +1,8 @@
 using System.CommandLine;
 using System.Diagnostics;
-using System.Text;
 using System.Text.Json;
 using Interlock.Actions;
+using Interlock.Server.Hooks;
 using Interlock.Server.Policies;
 
 namespace Interlock.Cli.Hooks;
@@ -75,23 +75,23 @@ internal static class HookCommand
         }
     }
 
-    private static string Describe(Exception ex) => ex switch
+    internal static string Describe(Exception ex) => ex switch
     {
         HookInputException or PayloadTooLargeException => ex.Message,
         JsonException j => "the hook payload is not valid JSON: " + j.Message,
         _ => $"internal error: {ex.GetType().Name}: {ex.Message}",
     };
 
-    private static string Fail(HookHost host, HookCall? call, string why, TextWriter stderr)
+    internal static string Fail(HookHost host, HookCall? call, string why, TextWriter stderr)
     {
-        var reason = "Interlock denied this (fail closed): " + why;
-        try { stderr.WriteLine("interlock hook: " + reason); } catch (IOException) { }
-        return host.Reply(new HookReply(HookAnswer.Deny, reason), call);
+        var reply = HookVerdict.FailClosed(why);
+        try { stderr.WriteLine("interlock hook: " + reply.Reason); } catch (IOException) { }
+        return host.Reply(reply, call);
     }
 
-    private sealed class PayloadTooLargeException() : Exception($"the hook payload is larger than {MaxPayloadBytes} bytes");
+    internal sealed class PayloadTooLargeException() : Exception($"the hook payload is larger than {MaxPayloadBytes} bytes");
 
-    private static byte[] ReadPayload(Stream input)
+    internal static byte[] ReadPayload(Stream input)
     {
         using (input)
         {
@@ -122,50 +122,14 @@ internal static class HookCommand
         var policy = PolicySource.Load(policyPath, stderr)
             ?? throw new HookInputException($"the policy {policyPath ?? PolicySource.DefaultName} could not be loaded (see stderr)");
         var evaluator = new ActionEvaluator(policy);
-        var guard = new SelfProtection(context.Home, policyPath);
-        return host.Reply(Combine(call, evaluator, guard), call);
-    }
-
-    /// <summary>Evaluates every action of the call; the strictest outcome wins and is put in the host's terms.</summary>
-    internal static HookReply Combine(HookCall call, ActionEvaluator evaluator, SelfProtection guard)
-    {
-        var outcome = Outcome.Allow;
-        var parts = new List<string>();
-        var rules = new List<string>();
-        var constraints = new List<string>();
+        var guard = SelfProtection.Local(context.Home, policyPath);
+        var decisions = new List<HookDecision>(call.Requests.Count);
         foreach (var request in call.Requests)
         {
             var e = evaluator.Evaluate(request);
             e.Lease?.Dispose();
-            var d = e.Decision;
-            var o = d.Outcome;
-            var reasons = d.Reasons.ToList();
-            if (guard.Violations(e.Facts) is { Count: > 0 } tamper)
-            {
-                o = Outcome.Deny;
-                reasons = tamper;
-                rules.Add("hook:tamper-protection");
-            }
-            if (o > outcome) { outcome = o; parts.Clear(); }
-            if (o == outcome)
-            {
-                var prefix = call.Requests.Count > 1 && request.Path is { } p ? p + ": " : "";
-                parts.AddRange(reasons.Select(r => prefix + r));
-            }
-            foreach (var r in d.Rules) if (!rules.Contains(r)) rules.Add(r);
-            if (o == Outcome.AllowWithConstraints && d.Constraints is { } c) constraints.Add(c.Describe());
+            decisions.Add(new HookDecision(request, guard.Apply(e.Facts, e.Decision)));
         }
-        var text = new StringBuilder("Interlock: ").Append(outcome.WireName());
-        if (parts.Count > 0) text.Append(" — ").AppendJoin("; ", parts.Distinct(StringComparer.Ordinal));
-        if (outcome == Outcome.AllowWithConstraints && constraints.Count > 0) text.Append(" [constraints: ").AppendJoin("; ", constraints.Distinct(StringComparer.Ordinal)).Append(']');
-        if (rules.Count > 0) text.Append(" (rules: ").AppendJoin(", ", rules).Append(')');
-        var answer = outcome switch
-        {
-            Outcome.Allow or Outcome.AllowWithConstraints => HookAnswer.Allow,
-            Outcome.RequireApproval when call.CanAsk => HookAnswer.Ask,
-            _ => HookAnswer.Deny,
-        };
-        if (outcome == Outcome.RequireApproval && !call.CanAsk) text.Insert(0, "requires approval, which this agent's hooks cannot ask for; ");
-        return new HookReply(answer, text.ToString());
+        return host.Reply(HookVerdict.Combine(call, decisions, server: false), call);
     }
 }

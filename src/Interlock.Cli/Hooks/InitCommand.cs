@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
+using Interlock.Server.Hooks;
 
 namespace Interlock.Cli.Hooks;
 

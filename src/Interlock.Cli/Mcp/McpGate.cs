@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using System.Text.Json;
 using Interlock.Actions;
-using Interlock.Cli.Hooks;
+using Interlock.Server.Hooks;
 
 namespace Interlock.Cli.Mcp;
 

@@ -5,7 +5,7 @@ using System.Runtime.InteropServices;
 using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
-using Interlock.Cli.Hooks;
+using Interlock.Server.Hooks;
 using Interlock.Server.Policies;
 
 namespace Interlock.Cli.Mcp;
@@ -49,7 +49,7 @@ internal static class McpProxyCommand
             if (stack is null) return 1;
             var home = Environment.GetEnvironmentVariable("HOME") is { Length: > 0 } h && h.StartsWith('/') ? h : "/root";
             var id = parse.GetValue(serverId) ?? "upstream";
-            var gate = new McpGate(new Actions.ActionEvaluator(stack), new SelfProtection(home, policyPath), id, parse.GetValue(agent) ?? "mcp", Environment.CurrentDirectory, home);
+            var gate = new McpGate(new Actions.ActionEvaluator(stack), SelfProtection.Local(home, policyPath), id, parse.GetValue(agent) ?? "mcp", Environment.CurrentDirectory, home);
             var proxy = new McpProxy(gate, words, Console.OpenStandardInput(), Console.OpenStandardOutput(), Console.Error);
             return await proxy.RunAsync().ConfigureAwait(false);
         });
