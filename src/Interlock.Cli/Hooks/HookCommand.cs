@@ -28,14 +28,19 @@ internal static class HookCommand
         var policy = new Option<string?>("--policy") { Description = "Policy file (YAML). Default: the built-in policies/default.yaml." };
         var agent = new Option<string?>("--agent") { Description = "Agent identity the policy's scopes apply to. Default: claude-code, gemini-cli or cursor." };
         var deadline = new Option<int>("--deadline-ms") { Description = "Answer deny when no decision is ready this many milliseconds after start.", DefaultValueFactory = _ => DefaultDeadlineMs };
+        var server = new Option<string?>("--server") { Description = "Ask the Interlock gateway at this URL instead of the local policy (decisions, approvals and audit are the server's)." };
+        var tokenEnv = new Option<string>("--token-env") { Description = "Environment variable holding the agent token for --server.", DefaultValueFactory = _ => HookClient.DefaultTokenEnv };
+        var wait = new Option<int>("--wait") { Description = "With --server: seconds to wait for a reviewer when approval is needed (keep it below the agent's hook timeout).", DefaultValueFactory = _ => HookClient.DefaultWaitSeconds };
         var cmd = new Command("hook", "Answer one coding-agent hook call (JSON on stdin) with allow, deny or ask in the agent's own format.")
         {
-            host, policy, agent, deadline,
+            host, policy, agent, deadline, server, tokenEnv, wait,
         };
         cmd.SetAction(parse =>
         {
             var h = HookHost.ByName(parse.GetValue(host)!)!;
-            var reply = Answer(h, parse.GetValue(policy), parse.GetValue(agent), parse.GetValue(deadline), Console.Error);
+            var reply = parse.GetValue(server) is { } url
+                ? HookClient.Answer(h, url, parse.GetValue(tokenEnv)!, parse.GetValue(wait), parse.GetValue(agent), Console.Error)
+                : Answer(h, parse.GetValue(policy), parse.GetValue(agent), parse.GetValue(deadline), Console.Error);
             var stdout = Console.Out;
             stdout.Write(reply);
             stdout.Write('\n');
