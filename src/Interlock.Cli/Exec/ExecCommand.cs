@@ -13,7 +13,7 @@ namespace Interlock.Cli.Exec;
 
 /// <summary>
 /// <c>interlock exec</c>: decide, record the decision, then run the command (or not). Denied: exit 126, never started.
-/// Approval required: exit 125, not started (until an approval server can be waited on). Allowed: run in its own process
+/// Approval required: exit 125, not started (offline; with <c>--server</c> the gateway waits for a reviewer, see <see cref="ExecServer"/>). Allowed: run in its own process
 /// group under the decision's runtime limit, streamed live, recorded as asciicast v2 with secrets redacted, the result
 /// audited; the command's exit code is returned (128 + signal when a signal ended it).
 /// </summary>
