@@ -182,6 +182,13 @@ public sealed class HookServerModeTests(TestGateway gw) : IClassFixture<TestGate
             Assert.Equal("deny", sd);
             Assert.Equal(Denied + "the Interlock server's reply is not a JSON object", swhy);
         }
+        if (body.StartsWith("{\"permission\"", StringComparison.Ordinal))
+        {
+            // Another host's reply (or another service's JSON) is not taken for a Claude Code decision.
+            var (sd, swhy) = ClaudeDecision(ParseReply(Line(ShimRun("claude-code", payload, broken.Url, "tok"))));
+            Assert.Equal("deny", sd);
+            Assert.Equal(Denied + "the Interlock server's reply is not a claude-code hook reply", swhy);
+        }
         if (status.StartsWith("500", StringComparison.Ordinal))
         {
             var (sd, _) = ClaudeDecision(ParseReply(Line(ShimRun("claude-code", payload, broken.Url, "tok"))));
