@@ -9,7 +9,7 @@ namespace Interlock.Cli.Hooks;
 
 /// <summary>
 /// <c>interlock hook claude-code|gemini|cursor</c>: reads one hook payload from stdin, decides it with the local policy
-/// and answers in the host's format. Fails closed and always answers: every failure (unreadable, oversized or malformed
+/// (or, with <c>--server</c>, has the gateway decide it: <see cref="HookClient"/>) and answers in the host's format. Fails closed and always answers: every failure (unreadable, oversized or malformed
 /// input, an unknown event or tool, a policy that does not load, an internal fault, the deadline) is a well-formed deny
 /// on stdout with exit 0, because these hosts let the tool run when a hook exits non-zero or times out.
 /// Nothing but the one reply line is written to stdout; diagnostics go to stderr.
