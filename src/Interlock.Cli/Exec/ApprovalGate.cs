@@ -8,8 +8,8 @@ internal enum ApprovalState { Unavailable, Approved, Rejected, Expired }
 internal sealed record ApprovalWait(ApprovalState State, string Reason);
 
 /// <summary>
-/// Where <c>exec</c> waits for a human when the decision is <c>require_approval</c>. The gateway's <c>--server</c> will
-/// provide one that files the request bound to the action digest and blocks until a reviewer answers or it expires.
+/// Where offline <c>exec</c> waits for a human when the decision is <c>require_approval</c>. With <c>--server</c> the
+/// gateway itself waits (<see cref="ExecServer"/>), so offline the only implementation is <see cref="NoApprovalServer"/>.
 /// </summary>
 internal interface IApprovalGate
 {
@@ -20,5 +20,5 @@ internal interface IApprovalGate
 internal sealed class NoApprovalServer : IApprovalGate
 {
     public Task<ApprovalWait> WaitAsync(Evaluation evaluation, string actionId, CancellationToken cancellationToken) =>
-        Task.FromResult(new ApprovalWait(ApprovalState.Unavailable, "no approval server is configured (waiting for a reviewer comes with the gateway's --server)"));
+        Task.FromResult(new ApprovalWait(ApprovalState.Unavailable, "no approval server is configured (run with --server URL to wait for a reviewer's approval on the gateway)"));
 }

@@ -13,7 +13,7 @@ namespace Interlock.Cli.Exec;
 
 /// <summary>
 /// <c>interlock exec</c>: decide, record the decision, then run the command (or not). Denied: exit 126, never started.
-/// Approval required: exit 125, not started (until an approval server can be waited on). Allowed: run in its own process
+/// Approval required: exit 125, not started (offline; with <c>--server</c> the gateway waits for a reviewer, see <see cref="ExecServer"/>). Allowed: run in its own process
 /// group under the decision's runtime limit, streamed live, recorded as asciicast v2 with secrets redacted, the result
 /// audited; the command's exit code is returned (128 + signal when a signal ended it).
 /// </summary>
@@ -51,11 +51,14 @@ internal static class ExecCommand
         var timeout = new Option<double?>("--timeout") { Description = "Kill the command's process group after SEC seconds (the stricter of this and the policy's max_runtime_sec wins)." };
         var grace = new Option<double>("--kill-grace") { Description = "Seconds between SIGTERM and SIGKILL when a limit is hit.", DefaultValueFactory = _ => 5 };
         var shellText = new Option<string?>("-c") { Description = "Shell text to run (so interlock can stand in as an agent's shell: SHELL='interlock exec' … -c STRING)." };
+        var server = new Option<string?>("--server") { Description = "Ask the Interlock gateway at this URL: it decides (waiting for a reviewer when approval is needed), audits, and receives the result." };
+        var tokenEnv = new Option<string>("--token-env") { Description = "Environment variable holding the agent token for --server.", DefaultValueFactory = _ => "INTERLOCK_TOKEN" };
+        var wait = new Option<int>("--wait") { Description = "With --server: seconds to wait for a reviewer's approval.", DefaultValueFactory = _ => 300 };
         var command = new Argument<string[]>("command") { Description = "The command, after '--'. One argument is shell text; several are quoted and joined.", Arity = ArgumentArity.ZeroOrMore };
 
         var cmd = new Command("exec", "Evaluate a command and run it only if allowed: in its own process group, under the policy's limits, recorded and audited. Exit: the command's own code; 126 denied (not run); 125 approval required (not run); 1 usage.")
         {
-            policy, agent, session, cwd, data, record, noRecord, timeout, grace, shellText, command,
+            policy, agent, session, cwd, data, record, noRecord, timeout, grace, shellText, server, tokenEnv, wait, command,
         };
         cmd.SetAction(async (parse, cancellationToken) =>
         {
@@ -99,6 +102,21 @@ internal static class ExecCommand
             };
             using var stdout = Console.OpenStandardOutput();
             using var stderrStream = Console.OpenStandardError();
+            if (parse.GetValue(server) is { } url)
+            {
+                if (settings.Policy is not null || settings.Agent is not null)
+                {
+                    stderr.WriteLine("interlock exec: with --server the server's policy decides and the token names the agent; drop --policy and --agent");
+                    return UsageError;
+                }
+                var name = parse.GetValue(tokenEnv)!;
+                if (Environment.GetEnvironmentVariable(name) is not { Length: > 0 } token)
+                {
+                    stderr.WriteLine($"interlock: denied: no agent token: ${name} is not set; nothing runs without a decision");
+                    return Denied;
+                }
+                return await ExecServer.RunAsync(settings, url, token, parse.GetValue(wait), stdout, stderrStream, stderr, TimeProvider.System, cancellationToken).ConfigureAwait(false);
+            }
             return await RunAsync(settings, new NoApprovalServer(), stdout, stderrStream, stderr, TimeProvider.System, cancellationToken).ConfigureAwait(false);
         });
         return cmd;
@@ -167,20 +185,35 @@ internal static class ExecCommand
                     }
                     break;
             }
-            return await RunAllowed(s, store, evaluation, actionId, startedAt, stdout, stderrStream, stderr, time).ConfigureAwait(false);
+            return await RunAllowed(s, new LocalResults(store, evaluation.Facts.Request), evaluation.Decision.Constraints?.MaxRuntimeSec, actionId, startedAt, stdout, stderrStream, stderr, time).ConfigureAwait(false);
         }
     }
 
-    private static async Task<int> RunAllowed(Settings s, IAuditStore store, Evaluation evaluation, string actionId, DateTimeOffset startedAt, Stream stdout, Stream stderrStream, TextWriter stderr, TimeProvider time)
+    /// <summary>Where the outcome of an allowed command is recorded: the local audit store, or the gateway.</summary>
+    internal interface IResults
     {
-        var request = evaluation.Facts.Request;
-        var (limit, limitName) = Limit(evaluation.Decision.Constraints?.MaxRuntimeSec, s.TimeoutSec);
+        Task NotRunAsync(string actionId, string detail);
+        Task RanAsync(string actionId, ExecutionResult result);
+    }
+
+    private sealed class LocalResults(IAuditStore store, ActionRequest request) : IResults
+    {
+        public async Task NotRunAsync(string actionId, string detail) =>
+            await store.AppendAsync(AuditEntry.ForResult(actionId, null, "not_run", detail: detail, agent: request.Agent ?? "default", session: request.Session)).ConfigureAwait(false);
+
+        public async Task RanAsync(string actionId, ExecutionResult result) =>
+            await store.AppendAsync(result.ToAuditEntry(actionId, request.Agent, request.Session)).ConfigureAwait(false);
+    }
+
+    internal static async Task<int> RunAllowed(Settings s, IResults results, int? maxRuntimeSec, string actionId, DateTimeOffset startedAt, Stream stdout, Stream stderrStream, TextWriter stderr, TimeProvider time)
+    {
+        var (limit, limitName) = Limit(maxRuntimeSec, s.TimeoutSec);
 
         string? recordingPath = null;
         AsciicastWriter? recorder = null;
         if (!s.NoRecord)
         {
-            recordingPath = Path.GetFullPath(s.RecordPath ?? Path.Combine(s.DataDirectory, "recordings", actionId[5..] + ".cast"));
+            recordingPath = Path.GetFullPath(s.RecordPath ?? Path.Combine(s.DataDirectory, "recordings", (actionId.StartsWith("exec-", StringComparison.Ordinal) ? actionId[5..] : startedAt.ToString("yyyyMMdd'T'HHmmss'Z'", CultureInfo.InvariantCulture) + "-" + actionId) + ".cast"));
             try
             {
                 Directory.CreateDirectory(Path.GetDirectoryName(recordingPath)!);
@@ -201,7 +234,7 @@ internal static class ExecCommand
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
             {
                 stderr.WriteLine($"interlock: denied: cannot create the recording {recordingPath} ({ex.Message}); pass --no-record to run without one");
-                await store.AppendAsync(AuditEntry.ForResult(actionId, null, "not_run", detail: "recording could not be created", agent: request.Agent ?? "default", session: request.Session)).ConfigureAwait(false);
+                await results.NotRunAsync(actionId, "recording could not be created").ConfigureAwait(false);
                 return Denied;
             }
         }
@@ -228,18 +261,18 @@ internal static class ExecCommand
             catch (Exception ex) when (ex is InvalidOperationException or System.ComponentModel.Win32Exception or IOException)
             {
                 stderr.WriteLine($"interlock: the command could not be started: {ex.Message}");
-                await store.AppendAsync(AuditEntry.ForResult(actionId, null, "not_run", detail: "could not start: " + ex.Message, agent: request.Agent ?? "default", session: request.Session)).ConfigureAwait(false);
+                await results.NotRunAsync(actionId, "could not start: " + ex.Message).ConfigureAwait(false);
                 return Denied;
             }
         }
         result = result with { RecordingPath = recordingPath };
         try
         {
-            await store.AppendAsync(result.ToAuditEntry(actionId, request.Agent, request.Session)).ConfigureAwait(false);
+            await results.RanAsync(actionId, result).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
-            stderr.WriteLine($"interlock: warning: the result could not be recorded in the audit store ({ex.Message})");
+            stderr.WriteLine($"interlock: warning: the result could not be recorded in the audit log ({ex.Message})");
         }
         return result.ExitCode;
     }

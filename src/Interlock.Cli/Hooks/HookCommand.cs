@@ -1,15 +1,15 @@
 using System.CommandLine;
 using System.Diagnostics;
-using System.Text;
 using System.Text.Json;
 using Interlock.Actions;
+using Interlock.Server.Hooks;
 using Interlock.Server.Policies;
 
 namespace Interlock.Cli.Hooks;
 
 /// <summary>
 /// <c>interlock hook claude-code|gemini|cursor</c>: reads one hook payload from stdin, decides it with the local policy
-/// and answers in the host's format. Fails closed and always answers: every failure (unreadable, oversized or malformed
+/// (or, with <c>--server</c>, has the gateway decide it: <see cref="HookClient"/>) and answers in the host's format. Fails closed and always answers: every failure (unreadable, oversized or malformed
 /// input, an unknown event or tool, a policy that does not load, an internal fault, the deadline) is a well-formed deny
 /// on stdout with exit 0, because these hosts let the tool run when a hook exits non-zero or times out.
 /// Nothing but the one reply line is written to stdout; diagnostics go to stderr.
@@ -28,14 +28,19 @@ internal static class HookCommand
         var policy = new Option<string?>("--policy") { Description = "Policy file (YAML). Default: the built-in policies/default.yaml." };
         var agent = new Option<string?>("--agent") { Description = "Agent identity the policy's scopes apply to. Default: claude-code, gemini-cli or cursor." };
         var deadline = new Option<int>("--deadline-ms") { Description = "Answer deny when no decision is ready this many milliseconds after start.", DefaultValueFactory = _ => DefaultDeadlineMs };
+        var server = new Option<string?>("--server") { Description = "Ask the Interlock gateway at this URL instead of the local policy (decisions, approvals and audit are the server's)." };
+        var tokenEnv = new Option<string>("--token-env") { Description = "Environment variable holding the agent token for --server.", DefaultValueFactory = _ => HookClient.DefaultTokenEnv };
+        var wait = new Option<int>("--wait") { Description = "With --server: seconds to wait for a reviewer when approval is needed (keep it below the agent's hook timeout).", DefaultValueFactory = _ => HookClient.DefaultWaitSeconds };
         var cmd = new Command("hook", "Answer one coding-agent hook call (JSON on stdin) with allow, deny or ask in the agent's own format.")
         {
-            host, policy, agent, deadline,
+            host, policy, agent, deadline, server, tokenEnv, wait,
         };
         cmd.SetAction(parse =>
         {
             var h = HookHost.ByName(parse.GetValue(host)!)!;
-            var reply = Answer(h, parse.GetValue(policy), parse.GetValue(agent), parse.GetValue(deadline), Console.Error);
+            var reply = parse.GetValue(server) is { } url
+                ? HookClient.Answer(h, url, parse.GetValue(tokenEnv)!, parse.GetValue(wait), parse.GetValue(agent), Console.Error)
+                : Answer(h, parse.GetValue(policy), parse.GetValue(agent), parse.GetValue(deadline), Console.Error);
             var stdout = Console.Out;
             stdout.Write(reply);
             stdout.Write('\n');
@@ -75,23 +80,23 @@ internal static class HookCommand
         }
     }
 
-    private static string Describe(Exception ex) => ex switch
+    internal static string Describe(Exception ex) => ex switch
     {
         HookInputException or PayloadTooLargeException => ex.Message,
         JsonException j => "the hook payload is not valid JSON: " + j.Message,
         _ => $"internal error: {ex.GetType().Name}: {ex.Message}",
     };
 
-    private static string Fail(HookHost host, HookCall? call, string why, TextWriter stderr)
+    internal static string Fail(HookHost host, HookCall? call, string why, TextWriter stderr)
     {
-        var reason = "Interlock denied this (fail closed): " + why;
-        try { stderr.WriteLine("interlock hook: " + reason); } catch (IOException) { }
-        return host.Reply(new HookReply(HookAnswer.Deny, reason), call);
+        var reply = HookVerdict.FailClosed(why);
+        try { stderr.WriteLine("interlock hook: " + reply.Reason); } catch (IOException) { }
+        return host.Reply(reply, call);
     }
 
-    private sealed class PayloadTooLargeException() : Exception($"the hook payload is larger than {MaxPayloadBytes} bytes");
+    internal sealed class PayloadTooLargeException() : Exception($"the hook payload is larger than {MaxPayloadBytes} bytes");
 
-    private static byte[] ReadPayload(Stream input)
+    internal static byte[] ReadPayload(Stream input)
     {
         using (input)
         {
@@ -122,50 +127,14 @@ internal static class HookCommand
         var policy = PolicySource.Load(policyPath, stderr)
             ?? throw new HookInputException($"the policy {policyPath ?? PolicySource.DefaultName} could not be loaded (see stderr)");
         var evaluator = new ActionEvaluator(policy);
-        var guard = new SelfProtection(context.Home, policyPath);
-        return host.Reply(Combine(call, evaluator, guard), call);
-    }
-
-    /// <summary>Evaluates every action of the call; the strictest outcome wins and is put in the host's terms.</summary>
-    internal static HookReply Combine(HookCall call, ActionEvaluator evaluator, SelfProtection guard)
-    {
-        var outcome = Outcome.Allow;
-        var parts = new List<string>();
-        var rules = new List<string>();
-        var constraints = new List<string>();
+        var guard = SelfProtection.Local(context.Home, policyPath);
+        var decisions = new List<HookDecision>(call.Requests.Count);
         foreach (var request in call.Requests)
         {
             var e = evaluator.Evaluate(request);
             e.Lease?.Dispose();
-            var d = e.Decision;
-            var o = d.Outcome;
-            var reasons = d.Reasons.ToList();
-            if (guard.Violations(e.Facts) is { Count: > 0 } tamper)
-            {
-                o = Outcome.Deny;
-                reasons = tamper;
-                rules.Add("hook:tamper-protection");
-            }
-            if (o > outcome) { outcome = o; parts.Clear(); }
-            if (o == outcome)
-            {
-                var prefix = call.Requests.Count > 1 && request.Path is { } p ? p + ": " : "";
-                parts.AddRange(reasons.Select(r => prefix + r));
-            }
-            foreach (var r in d.Rules) if (!rules.Contains(r)) rules.Add(r);
-            if (o == Outcome.AllowWithConstraints && d.Constraints is { } c) constraints.Add(c.Describe());
+            decisions.Add(new HookDecision(request, guard.Apply(e.Facts, e.Decision)));
         }
-        var text = new StringBuilder("Interlock: ").Append(outcome.WireName());
-        if (parts.Count > 0) text.Append(" — ").AppendJoin("; ", parts.Distinct(StringComparer.Ordinal));
-        if (outcome == Outcome.AllowWithConstraints && constraints.Count > 0) text.Append(" [constraints: ").AppendJoin("; ", constraints.Distinct(StringComparer.Ordinal)).Append(']');
-        if (rules.Count > 0) text.Append(" (rules: ").AppendJoin(", ", rules).Append(')');
-        var answer = outcome switch
-        {
-            Outcome.Allow or Outcome.AllowWithConstraints => HookAnswer.Allow,
-            Outcome.RequireApproval when call.CanAsk => HookAnswer.Ask,
-            _ => HookAnswer.Deny,
-        };
-        if (outcome == Outcome.RequireApproval && !call.CanAsk) text.Insert(0, "requires approval, which this agent's hooks cannot ask for; ");
-        return new HookReply(answer, text.ToString());
+        return host.Reply(HookVerdict.Combine(call, decisions, server: false), call);
     }
 }

@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
+using Interlock.Server.Hooks;
 
 namespace Interlock.Cli.Hooks;
 
@@ -25,9 +26,11 @@ internal static partial class InitCommand
         var user = new Option<bool>("--user") { Description = "Change the user-level settings in the home directory instead of a project's." };
         var dryRun = new Option<bool>("--dry-run") { Description = "Print what would change without writing anything." };
         var policy = new Option<string?>("--policy") { Description = "Policy file the installed hook uses (made absolute). Default: the built-in policy." };
+        var server = new Option<string?>("--server") { Description = "Install a hook that asks the Interlock gateway at this URL (agent token in $INTERLOCK_TOKEN of the agent's environment)." };
+        var noShim = new Option<bool>("--no-shim") { Description = "With --server: run 'interlock hook --server' instead of the faster sh+curl shim bin/interlock-hook." };
         var cmd = new Command("init", "Install the Interlock hook in a coding agent's settings (idempotent, keeps a backup).")
         {
-            host, project, user, dryRun, policy,
+            host, project, user, dryRun, policy, server, noShim,
         };
         cmd.SetAction(parse =>
         {
@@ -47,7 +50,19 @@ internal static partial class InitCommand
             }
             else baseDir = Path.GetFullPath(parse.GetValue(project) ?? Environment.CurrentDirectory);
             var policyPath = parse.GetValue(policy) is { } p ? Path.GetFullPath(p) : null;
-            return Run(name, baseDir, HookCommandLine(name, policyPath), parse.GetValue(dryRun), TimeProvider.System.GetUtcNow().UtcDateTime, stdout, stderr);
+            var url = parse.GetValue(server);
+            if (url is not null)
+            {
+                if (policyPath is not null) { stderr.WriteLine("interlock init: --policy and --server exclude each other (the server's policy decides)"); return 1; }
+                if (!Uri.TryCreate(url, UriKind.Absolute, out var u) || u.Scheme is not ("http" or "https") || url.Contains('\'', StringComparison.Ordinal))
+                {
+                    stderr.WriteLine($"interlock init: --server '{url}' is not an http(s) URL");
+                    return 1;
+                }
+                url = url.TrimEnd('/');
+            }
+            var line = url is null ? HookCommandLine(name, policyPath) : ServerHookCommandLine(name, url, parse.GetValue(noShim));
+            return Run(name, baseDir, line, parse.GetValue(dryRun), TimeProvider.System.GetUtcNow().UtcDateTime, stdout, stderr, server: url is not null);
         });
         return cmd;
     }
@@ -64,16 +79,36 @@ internal static partial class InitCommand
         return line;
     }
 
+    /// <summary>
+    /// The server-mode hook: the sh+curl shim (<c>bin/interlock-hook</c> beside the launcher) when it is there, because a
+    /// .NET process start alone is slower than the hook's latency budget; otherwise <c>interlock hook HOST --server URL</c>.
+    /// The token is never written into the settings file: it comes from <c>$INTERLOCK_TOKEN</c> in the agent's environment.
+    /// </summary>
+    internal static string ServerHookCommandLine(string host, string server, bool noShim)
+    {
+        var launcher = Environment.GetEnvironmentVariable("INTERLOCK_LAUNCHER");
+        var shim = launcher is { Length: > 0 } ? Path.Combine(Path.GetDirectoryName(launcher)!, "bin", "interlock-hook") : null;
+        if (!noShim && shim is not null && File.Exists(shim))
+            return $"INTERLOCK_SERVER={Quote(server)} {Quote(shim)} {host}";
+        return $"{HookCommandLine(host, null)} --server {Quote(server)}";
+    }
+
     private static string Quote(string s) => Check.CheckCommand.Quote(s);
 
-    /// <summary>Matches a command line that runs Interlock's hook for <paramref name="host"/>, wherever it is installed.</summary>
-    private static bool IsOurs(string command, string host) => OursPattern().IsMatch(command) && command.Contains(" hook " + host, StringComparison.Ordinal);
+    /// <summary>Matches a command line that runs Interlock's hook (or its shim) for <paramref name="host"/>, wherever it is installed.</summary>
+    private static bool IsOurs(string command, string host) =>
+        (OursPattern().IsMatch(command) && command.Contains(" hook " + host, StringComparison.Ordinal))
+        || (command.Contains("interlock-hook", StringComparison.Ordinal) && (command.EndsWith(" " + host, StringComparison.Ordinal) || command.Contains(" " + host + " ", StringComparison.Ordinal)));
 
     [GeneratedRegex(@"interlock(\.dll)?'?\s+hook\s", RegexOptions.CultureInvariant)]
     private static partial Regex OursPattern();
 
-    internal static int Run(string host, string baseDir, string command, bool dryRun, DateTime now, TextWriter stdout, TextWriter stderr)
+    /// <summary>Seconds Claude Code (and, in ms, Gemini CLI) gives the hook: above the server mode's 50 s approval wait.</summary>
+    internal const int ServerTimeoutSeconds = 60;
+
+    internal static int Run(string host, string baseDir, string command, bool dryRun, DateTime now, TextWriter stdout, TextWriter stderr, bool server = false)
     {
+        var timeout = server ? ServerTimeoutSeconds : 10;
         var (dir, file) = host switch
         {
             "claude-code" => (".claude", "settings.json"),
@@ -103,8 +138,8 @@ internal static partial class InitCommand
         {
             changes = host switch
             {
-                "claude-code" => Merge(root, "PreToolUse", "*", new JsonObject { ["type"] = "command", ["command"] = command, ["timeout"] = 10 }, host),
-                "gemini" => Merge(root, "BeforeTool", ".*", new JsonObject { ["name"] = "interlock", ["type"] = "command", ["command"] = command, ["timeout"] = 10000 }, host),
+                "claude-code" => Merge(root, "PreToolUse", "*", new JsonObject { ["type"] = "command", ["command"] = command, ["timeout"] = timeout }, host),
+                "gemini" => Merge(root, "BeforeTool", ".*", new JsonObject { ["name"] = "interlock", ["type"] = "command", ["command"] = command, ["timeout"] = timeout * 1000 }, host),
                 _ => MergeCursor(root, command, host),
             };
         }
@@ -167,6 +202,12 @@ internal static partial class InitCommand
                 var changes = new List<string>();
                 if (existing != command) { h["command"] = command; changes.Add($"updated the {evt} hook command to '{command}'"); }
                 if (group["matcher"]?.GetValue<string>() != matcher) { group["matcher"] = matcher; changes.Add($"set the {evt} matcher to '{matcher}' (all tools)"); }
+                // The timeout must stay above the server mode's approval wait, or the host gives up first (and runs the tool).
+                if (handler["timeout"] is JsonValue t && t.TryGetValue<int>(out var want) && (h["timeout"] is not JsonValue ht || !ht.TryGetValue<int>(out var have) || have != want))
+                {
+                    h["timeout"] = want;
+                    changes.Add($"set the {evt} hook timeout to {want}");
+                }
                 return changes;
             }
         }

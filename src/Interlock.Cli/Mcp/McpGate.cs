@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using System.Text.Json;
 using Interlock.Actions;
-using Interlock.Cli.Hooks;
+using Interlock.Server.Hooks;
 
 namespace Interlock.Cli.Mcp;
 
@@ -14,7 +14,7 @@ internal sealed record GateResult(bool Forward, string Reason, Outcome Outcome, 
 /// local rule is the one the architecture gives adapters: the server's own tool annotations can add risk
 /// (<c>destructiveHint: true</c> needs at least approval), never remove it.
 /// </summary>
-internal sealed class McpGate(ActionEvaluator evaluator, SelfProtection guard, string serverId, string? agent, string cwd, string home)
+internal sealed class McpGate(ActionEvaluator? evaluator, SelfProtection guard, string serverId, string? agent, string cwd, string home)
 {
     private readonly ConcurrentDictionary<string, bool> _destructive = new(StringComparer.Ordinal);
 
@@ -39,26 +39,9 @@ internal sealed class McpGate(ActionEvaluator evaluator, SelfProtection guard, s
     /// <summary>Decides the <c>params</c> of a <c>tools/call</c>; never throws for bad input (that is a refusal).</summary>
     public GateResult Decide(JsonElement? parameters)
     {
-        if (parameters is not { ValueKind: JsonValueKind.Object } p)
-            return Refuse("the tools/call request has no params object");
-        if (!p.TryGetProperty("name", out var nameEl) || nameEl.ValueKind != JsonValueKind.String || nameEl.GetString() is not { Length: > 0 } name)
-            return Refuse("the tools/call request has no tool name");
-        JsonElement? args = null;
-        if (p.TryGetProperty("arguments", out var a) && a.ValueKind != JsonValueKind.Null)
-        {
-            if (a.ValueKind != JsonValueKind.Object) return Refuse($"the arguments of '{name}' are not an object");
-            args = a.Clone();
-        }
-        var request = new ActionRequest
-        {
-            Source = ActionSource.Mcp,
-            Tool = $"mcp__{serverId}__{name}",
-            Arguments = args,
-            Agent = agent,
-            Cwd = cwd,
-            Home = home,
-            RiskTags = IsDestructive(name) ? ["destructive"] : [],
-        };
+        var (request, name, refusal) = Request(parameters);
+        if (request is null) return refusal!;
+        if (evaluator is null) throw new InvalidOperationException("no local policy: server mode decides with McpServerGate");
         var e = evaluator.Evaluate(request);
         var d = e.Decision;
         var outcome = d.Outcome;
@@ -81,5 +64,35 @@ internal sealed class McpGate(ActionEvaluator evaluator, SelfProtection guard, s
         return new GateResult(false, "Interlock denied this call: " + why + rules, outcome, null);
     }
 
-    private static GateResult Refuse(string why) => new(false, "Interlock denied this call: " + why, Outcome.Deny, null);
+    /// <summary>The action a <c>tools/call</c>'s params describe, with the tool's own name; or the refusal of malformed params.</summary>
+    public (ActionRequest? Request, string Name, GateResult? Refusal) Request(JsonElement? parameters)
+    {
+        if (parameters is not { ValueKind: JsonValueKind.Object } p)
+            return (null, "", Refuse("the tools/call request has no params object"));
+        if (!p.TryGetProperty("name", out var nameEl) || nameEl.ValueKind != JsonValueKind.String || nameEl.GetString() is not { Length: > 0 } name)
+            return (null, "", Refuse("the tools/call request has no tool name"));
+        JsonElement? args = null;
+        if (p.TryGetProperty("arguments", out var a) && a.ValueKind != JsonValueKind.Null)
+        {
+            if (a.ValueKind != JsonValueKind.Object) return (null, name, Refuse($"the arguments of '{name}' are not an object"));
+            args = a.Clone();
+        }
+        return (new ActionRequest
+        {
+            Source = ActionSource.Mcp,
+            Tool = $"mcp__{serverId}__{name}",
+            Arguments = args,
+            Agent = agent,
+            Cwd = cwd,
+            Home = home,
+            RiskTags = IsDestructive(name) ? ["destructive"] : [],
+        }, name, null);
+    }
+
+    /// <summary>Tamper protection without a policy (server mode): the reasons the call would change the gate's own files.</summary>
+    public List<string>? Tampers(ActionRequest request) => guard.Violations(Analyzer.Analyze(request));
+
+    private static readonly ActionAnalyzer Analyzer = new();
+
+    internal static GateResult Refuse(string why) => new(false, "Interlock denied this call: " + why, Outcome.Deny, null);
 }

@@ -5,7 +5,7 @@ using System.Runtime.InteropServices;
 using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
-using Interlock.Cli.Hooks;
+using Interlock.Server.Hooks;
 using Interlock.Server.Policies;
 
 namespace Interlock.Cli.Mcp;
@@ -31,10 +31,13 @@ internal static class McpProxyCommand
         var policy = new Option<string?>("--policy") { Description = "Policy file (YAML). Default: the built-in policies/default.yaml." };
         var agent = new Option<string?>("--agent") { Description = "Agent identity the policy's scopes apply to. Default: mcp." };
         var serverId = new Option<string?>("--server-id") { Description = "Server name in tool ids (mcp__NAME__tool) that policies and scopes match. Default: upstream." };
+        var server = new Option<string?>("--server") { Description = "Ask the Interlock gateway at this URL for each tools/call (it waits for reviewers and audits); token from --token-env." };
+        var tokenEnv = new Option<string>("--token-env") { Description = "Environment variable holding the agent token for --server.", DefaultValueFactory = _ => "INTERLOCK_TOKEN" };
+        var wait = new Option<int>("--wait") { Description = "With --server: seconds a tools/call may wait for a reviewer's approval (progress notifications are sent meanwhile when the client asks for them).", DefaultValueFactory = _ => 50 };
         var upstream = new Argument<string[]>("upstream") { Description = "The upstream MCP server command, after '--'.", Arity = ArgumentArity.ZeroOrMore };
         var cmd = new Command("mcp-proxy", "Relay a stdio MCP server, deciding every tools/call with the policy before the server sees it.")
         {
-            policy, agent, serverId, upstream,
+            policy, agent, serverId, server, tokenEnv, wait, upstream,
         };
         cmd.SetAction(async (parse, cancellationToken) =>
         {
@@ -45,11 +48,31 @@ internal static class McpProxyCommand
                 return 1;
             }
             var policyPath = parse.GetValue(policy);
-            var stack = PolicySource.Load(policyPath, Console.Error);
-            if (stack is null) return 1;
             var home = Environment.GetEnvironmentVariable("HOME") is { Length: > 0 } h && h.StartsWith('/') ? h : "/root";
             var id = parse.GetValue(serverId) ?? "upstream";
-            var gate = new McpGate(new Actions.ActionEvaluator(stack), new SelfProtection(home, policyPath), id, parse.GetValue(agent) ?? "mcp", Environment.CurrentDirectory, home);
+            if (parse.GetValue(server) is { } url)
+            {
+                if (policyPath is not null || parse.GetValue(agent) is not null)
+                {
+                    await Console.Error.WriteLineAsync("interlock mcp-proxy: with --server the server's policy decides and the token names the agent; drop --policy and --agent").ConfigureAwait(false);
+                    return 1;
+                }
+                if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https"))
+                {
+                    await Console.Error.WriteLineAsync($"interlock mcp-proxy: --server '{url}' is not an http(s) URL").ConfigureAwait(false);
+                    return 1;
+                }
+                // A missing token is not a start-up error: every tools/call is then refused with the reason (fail closed),
+                // while the rest of the protocol keeps working.
+                var token = Environment.GetEnvironmentVariable(parse.GetValue(tokenEnv)!) ?? "";
+                var local = new McpGate(null, SelfProtection.Local(home, null), id, null, Environment.CurrentDirectory, home);
+                using var remote = new McpServerGate(local, uri, token, parse.GetValue(wait));
+                var relay = new McpProxy(local, words, Console.OpenStandardInput(), Console.OpenStandardOutput(), Console.Error, remote);
+                return await relay.RunAsync().ConfigureAwait(false);
+            }
+            var stack = PolicySource.Load(policyPath, Console.Error);
+            if (stack is null) return 1;
+            var gate = new McpGate(new Actions.ActionEvaluator(stack), SelfProtection.Local(home, policyPath), id, parse.GetValue(agent) ?? "mcp", Environment.CurrentDirectory, home);
             var proxy = new McpProxy(gate, words, Console.OpenStandardInput(), Console.OpenStandardOutput(), Console.Error);
             return await proxy.RunAsync().ConfigureAwait(false);
         });
@@ -64,6 +87,21 @@ internal static class McpProxyCommand
         w.WriteRawValue(idRaw);
         w.WriteStartObject("error");
         w.WriteNumber("code", code);
+        w.WriteString("message", message);
+        w.WriteEndObject();
+        w.WriteEndObject();
+    });
+
+    /// <summary>An MCP <c>notifications/progress</c> for <paramref name="tokenRaw"/> (raw JSON of the client's token).</summary>
+    internal static string ProgressLine(string tokenRaw, int progress, string message) => Write(w =>
+    {
+        w.WriteStartObject();
+        w.WriteString("jsonrpc", "2.0");
+        w.WriteString("method", "notifications/progress");
+        w.WriteStartObject("params");
+        w.WritePropertyName("progressToken");
+        w.WriteRawValue(tokenRaw);
+        w.WriteNumber("progress", progress);
         w.WriteString("message", message);
         w.WriteEndObject();
         w.WriteEndObject();
@@ -96,9 +134,14 @@ internal static class McpProxyCommand
 }
 
 /// <summary>The relay itself: two pumps, one child, one lock around our stdout.</summary>
-internal sealed class McpProxy(McpGate gate, string[] upstream, Stream clientIn, Stream clientOut, TextWriter log)
+internal sealed class McpProxy(McpGate gate, string[] upstream, Stream clientIn, Stream clientOut, TextWriter log, McpServerGate? remote = null)
 {
     private readonly SemaphoreSlim _outLock = new(1, 1);
+    /// <summary>Server mode forwards decided calls from their own tasks, so writes to the upstream are serialized.</summary>
+    private readonly SemaphoreSlim _upLock = new(1, 1);
+    /// <summary>Cancels calls still waiting on the gateway when the client goes away.</summary>
+    private readonly CancellationTokenSource _closing = new();
+    private readonly ConcurrentDictionary<Task, bool> _deciding = new();
     /// <summary>Client requests forwarded and not yet answered, by raw id; the value holds a constraint lease, if any.</summary>
     private readonly ConcurrentDictionary<string, IDisposable?> _pending = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, bool> _toolLists = new(StringComparer.Ordinal);
@@ -240,12 +283,8 @@ internal sealed class McpProxy(McpGate gate, string[] upstream, Stream clientIn,
                     await SendAsync(McpProxyCommand.ErrorLine("null", -32600, $"Interlock: message larger than {McpProxyCommand.MaxLineBytes} bytes was dropped")).ConfigureAwait(false);
                     continue;
                 }
-                if (await HandleClientLineAsync(line.Bytes).ConfigureAwait(false))
-                {
-                    await toServer.WriteAsync(line.Bytes).ConfigureAwait(false);
-                    toServer.WriteByte((byte)'\n');
-                    await toServer.FlushAsync().ConfigureAwait(false);
-                }
+                if (await HandleClientLineAsync(line.Bytes, toServer).ConfigureAwait(false))
+                    await ForwardAsync(toServer, line.Bytes).ConfigureAwait(false);
             }
         }
         catch (IOException)
@@ -253,11 +292,73 @@ internal sealed class McpProxy(McpGate gate, string[] upstream, Stream clientIn,
             // The server's stdin is gone: the server died; handled like the upstream pump ending.
             return false;
         }
+        finally
+        {
+            // Calls the gateway is deciding get a moment to be answered; those still waiting for a reviewer are then
+            // abandoned with the client that sent them.
+            var deciding = Task.WhenAll(_deciding.Keys);
+            await Task.WhenAny(deciding, Task.Delay(TimeSpan.FromSeconds(2))).ConfigureAwait(false);
+            await _closing.CancelAsync().ConfigureAwait(false);
+            await deciding.ConfigureAwait(false);
+        }
         return true;
     }
 
+    private async Task ForwardAsync(Stream toServer, byte[] line)
+    {
+        await _upLock.WaitAsync().ConfigureAwait(false);
+        try
+        {
+            await toServer.WriteAsync(line).ConfigureAwait(false);
+            toServer.WriteByte((byte)'\n');
+            await toServer.FlushAsync().ConfigureAwait(false);
+        }
+        finally
+        {
+            _upLock.Release();
+        }
+    }
+
+    /// <summary>
+    /// Server mode: decides one <c>tools/call</c> off the client pump (a call waiting for a reviewer must not hold up
+    /// other messages), then forwards it or answers it with the refusal. Never throws.
+    /// </summary>
+    private async Task DecideRemotelyAsync(McpServerGate server, byte[] bytes, string key, JsonElement? parameters, string? progressToken, Stream toServer)
+    {
+        try
+        {
+            var step = 0;
+            Func<string, Task>? progress = progressToken is null ? null : message => SendAsync(McpProxyCommand.ProgressLine(progressToken, ++step, message));
+            GateResult result;
+            try
+            {
+                result = await server.DecideAsync(parameters, progress, _closing.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+            catch (Exception ex) when (ex is not OutOfMemoryException)
+            {
+                result = new GateResult(false, $"Interlock denied this call (fail closed): internal error: {ex.GetType().Name}", Actions.Outcome.Deny, null);
+            }
+            if (!result.Forward)
+            {
+                await log.WriteLineAsync($"interlock mcp-proxy: {key}: {result.Reason}").ConfigureAwait(false);
+                await SendAsync(McpProxyCommand.DeniedLine(key, result.Reason)).ConfigureAwait(false);
+                return;
+            }
+            _pending[key] = null;
+            await ForwardAsync(toServer, bytes).ConfigureAwait(false);
+        }
+        catch (IOException)
+        {
+            // The upstream is gone; its pump reports that and fails what is pending.
+        }
+    }
+
     /// <summary>Whether to forward the line unchanged; otherwise it was answered (or dropped) here.</summary>
-    private async Task<bool> HandleClientLineAsync(byte[] bytes)
+    private async Task<bool> HandleClientLineAsync(byte[] bytes, Stream toServer)
     {
         JsonDocument doc;
         try
@@ -300,6 +401,14 @@ internal sealed class McpProxy(McpGate gate, string[] upstream, Stream clientIn,
                     await SendAsync(McpProxyCommand.ErrorLine("null", -32600, "Interlock: tools/call needs a string or number id")).ConfigureAwait(false);
                 return false;
             }
+            if (remote is not null)
+            {
+                JsonElement? parameters = root.TryGetProperty("params", out var rp) ? rp.Clone() : null;
+                var task = DecideRemotelyAsync(remote, bytes, id.GetRawText(), parameters, ProgressToken(parameters), toServer);
+                _deciding[task] = true;
+                _ = task.ContinueWith(t => _deciding.TryRemove(t, out _), TaskScheduler.Default);
+                return false;
+            }
             GateResult result;
             try
             {
@@ -320,6 +429,12 @@ internal sealed class McpProxy(McpGate gate, string[] upstream, Stream clientIn,
             return true;
         }
     }
+
+    /// <summary>The raw JSON of <c>params._meta.progressToken</c> (a string or a number), when the client asked for progress.</summary>
+    private static string? ProgressToken(JsonElement? parameters) =>
+        parameters is { ValueKind: JsonValueKind.Object } p && p.TryGetProperty("_meta", out var meta) && meta.ValueKind == JsonValueKind.Object
+        && meta.TryGetProperty("progressToken", out var token) && token.ValueKind is JsonValueKind.String or JsonValueKind.Number
+            ? token.GetRawText() : null;
 
     /// <summary>Duplicate keys are refused so that we and the server cannot read different methods or arguments.</summary>
     private static readonly JsonDocumentOptions ClientJson = new() { MaxDepth = 256, AllowDuplicateProperties = false };

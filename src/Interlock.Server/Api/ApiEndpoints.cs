@@ -9,6 +9,7 @@ public static class ApiEndpoints
     public static void Map(WebApplication app, GatewayServices services)
     {
         EvaluateEndpoints.Map(app, services);
+        HookEndpoints.Map(app, services);
         ApprovalEndpoints.Map(app, services);
         PrincipalEndpoints.Map(app, services);
         AuditEndpoints.Map(app, services);

@@ -26,21 +26,41 @@ public sealed class DecisionPipeline(PolicyHolder policy, ApprovalService approv
 {
     public const string AuditUnavailable = "the audit log could not record this decision, and nothing is decided without a record";
 
-    /// <summary>Decides one action for an agent principal, waiting up to <paramref name="wait"/> for a reviewer when approval is needed.</summary>
-    public async Task<DecisionReply> DecideAsync(ActionRequest request, Principal agent, TimeSpan wait, CancellationToken cancellationToken)
+    /// <summary>
+    /// Decides one action for an agent principal, waiting up to <paramref name="wait"/> for a reviewer when approval is
+    /// needed. <paramref name="guard"/> is an adapter's extra check on the analyzed facts (the hooks' tamper protection):
+    /// it may only make the decision stricter, and runs before the gate so a vetoed action opens no approval.
+    /// </summary>
+    public async Task<DecisionReply> DecideAsync(ActionRequest request, Principal agent, TimeSpan wait, CancellationToken cancellationToken, Func<ActionFacts, Decision, Decision>? guard = null)
     {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(agent);
         var started = Stopwatch.GetTimestamp();
         request = request with { Agent = agent.Name };
-        var reply = await DecideOnceAsync(request, null, cancellationToken).ConfigureAwait(false);
+        var reply = await DecideOnceAsync(request, null, guard, cancellationToken).ConfigureAwait(false);
         metrics.RecordDecision(reply.Decision.Outcome, Stopwatch.GetElapsedTime(started));
+        return await AwaitApprovalAsync(reply, request, agent, wait, cancellationToken, guard).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Waits up to <paramref name="wait"/> for the reviewers of <paramref name="reply"/>'s pending approval: approved, the
+    /// action is decided again (using the approval); denied or expired, the deny is recorded; still pending, the reply
+    /// carries the approval as it stands. A reply without a pending approval is returned as it is.
+    /// </summary>
+    public async Task<DecisionReply> AwaitApprovalAsync(DecisionReply reply, ActionRequest request, Principal agent, TimeSpan wait, CancellationToken cancellationToken, Func<ActionFacts, Decision, Decision>? guard = null)
+    {
+        ArgumentNullException.ThrowIfNull(reply);
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(agent);
         if (wait <= TimeSpan.Zero || reply.Approval is not { Status: ApprovalStatus.Pending } pending || reply.Evaluation is null) return reply;
+        request = request with { Agent = agent.Name };
 
         var latest = await approvals.WaitAsync(pending, approvals.Time.GetUtcNow() + wait, cancellationToken).ConfigureAwait(false);
         switch (latest.Status)
         {
             case ApprovalStatus.Approved:
                 // Evaluate again under the policy serving now; the approved slot is used by this evaluation.
-                return await DecideOnceAsync(request, reply.ActionId, cancellationToken).ConfigureAwait(false);
+                return await DecideOnceAsync(request, reply.ActionId, guard, cancellationToken).ConfigureAwait(false);
             case ApprovalStatus.Denied or ApprovalStatus.Expired:
                 var ended = ApprovalService.Ended(reply.Decision, latest);
                 var recorded = await RecordAsync(reply.Evaluation with { Decision = ended }, reply.ActionId, cancellationToken).ConfigureAwait(false);
@@ -50,13 +70,19 @@ public sealed class DecisionPipeline(PolicyHolder policy, ApprovalService approv
         }
     }
 
-    private async Task<DecisionReply> DecideOnceAsync(ActionRequest request, string? actionId, CancellationToken cancellationToken)
+    private async Task<DecisionReply> DecideOnceAsync(ActionRequest request, string? actionId, Func<ActionFacts, Decision, Decision>? guard, CancellationToken cancellationToken)
     {
         actionId ??= AccessTokens.NewId("act_");
         Evaluation evaluation;
         try
         {
             evaluation = policy.Evaluator.Evaluate(request);
+            if (guard is not null)
+            {
+                var guarded = guard(evaluation.Facts, evaluation.Decision);
+                // Only stricter: a guard that would loosen the decision is ignored.
+                if (guarded.Outcome >= evaluation.Decision.Outcome && !ReferenceEquals(guarded, evaluation.Decision)) evaluation = evaluation with { Decision = guarded };
+            }
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {

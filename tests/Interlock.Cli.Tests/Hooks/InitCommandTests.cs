@@ -109,4 +109,39 @@ public sealed class InitCommandTests
         Assert.Equal(1, r.ExitCode);
         Assert.Equal("{ // a comment\n}", File.ReadAllText(file));
     }
+
+    [Fact]
+    public void ServerModeInstallsTheShimWithATimeoutAboveTheWaitAndSwitchesBackInPlace()
+    {
+        var dir = NewProject();
+        var shim = Path.Combine(InterlockProcess.Root, "bin", "interlock-hook");
+        Init("claude-code", "--project", dir, "--server", "http://127.0.0.1:7070/");
+        var file = Path.Combine(dir, ".claude", "settings.json");
+        JsonElement Handler()
+        {
+            using var doc = JsonDocument.Parse(File.ReadAllText(file));
+            var group = Assert.Single(doc.RootElement.GetProperty("hooks").GetProperty("PreToolUse").EnumerateArray());
+            return Assert.Single(group.GetProperty("hooks").EnumerateArray()).Clone();
+        }
+        Assert.Equal("INTERLOCK_SERVER=http://127.0.0.1:7070 " + shim + " claude-code", Handler().GetProperty("command").GetString());
+        Assert.Equal(60, Handler().GetProperty("timeout").GetInt32());
+        Assert.Contains("already installed", Init("claude-code", "--project", dir, "--server", "http://127.0.0.1:7070").Stdout, StringComparison.Ordinal);
+
+        Init("claude-code", "--project", dir, "--server", "http://127.0.0.1:7070", "--no-shim");
+        Assert.Equal(Expected + " hook claude-code --server http://127.0.0.1:7070", Handler().GetProperty("command").GetString());
+        Init("claude-code", "--project", dir);
+        Assert.Equal(Expected + " hook claude-code", Handler().GetProperty("command").GetString());
+        Assert.Equal(10, Handler().GetProperty("timeout").GetInt32());
+    }
+
+    [Fact]
+    public void ServerModeGeminiTimeoutIsInMilliseconds()
+    {
+        var dir = NewProject();
+        Init("gemini", "--project", dir, "--server", "https://gate.example.com");
+        using var doc = JsonDocument.Parse(File.ReadAllText(Path.Combine(dir, ".gemini", "settings.json")));
+        var handler = Assert.Single(Assert.Single(doc.RootElement.GetProperty("hooks").GetProperty("BeforeTool").EnumerateArray()).GetProperty("hooks").EnumerateArray());
+        Assert.Equal(60000, handler.GetProperty("timeout").GetInt32());
+        Assert.EndsWith("/bin/interlock-hook gemini", handler.GetProperty("command").GetString(), StringComparison.Ordinal);
+    }
 }

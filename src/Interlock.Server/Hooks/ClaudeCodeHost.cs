@@ -1,7 +1,7 @@
 using System.Text.Json;
 using Interlock.Actions;
 
-namespace Interlock.Cli.Hooks;
+namespace Interlock.Server.Hooks;
 
 /// <summary>
 /// Claude Code <c>PreToolUse</c> command hooks.
@@ -60,6 +60,10 @@ internal sealed class ClaudeCodeHost : HookHost
         else throw new HookInputException($"unknown tool '{tool}'");
         return new HookCall(evt, [request], CanAsk: true);
     }
+
+    public override bool IsReply(JsonElement reply) => reply.ValueKind == JsonValueKind.Object && (!reply.EnumerateObject().Any()
+        || reply.TryGetProperty("hookSpecificOutput", out var o) && o.ValueKind == JsonValueKind.Object
+            && Is(o, "hookEventName", "PreToolUse") && Is(o, "permissionDecision", "allow", "deny", "ask"));
 
     public override string Reply(HookReply reply, HookCall? call) => Write(w =>
     {

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using Interlock.Actions;
 
-namespace Interlock.Cli.Hooks;
+namespace Interlock.Server.Hooks;
 
 /// <summary>
 /// Cursor agent hooks (<c>.cursor/hooks.json</c>, <c>{"version": 1, "hooks": {event: [{"command": …}]}}</c>).
@@ -72,6 +72,8 @@ internal sealed class CursorHost : HookHost
                 throw new HookInputException($"unknown hook event '{evt}' (Interlock gates {string.Join(", ", Events)})");
         }
     }
+
+    public override bool IsReply(JsonElement reply) => reply.ValueKind == JsonValueKind.Object && Is(reply, "permission", "allow", "deny", "ask");
 
     public override string Reply(HookReply reply, HookCall? call) => Write(w =>
     {

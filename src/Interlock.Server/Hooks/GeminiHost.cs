@@ -2,7 +2,7 @@ using System.Text.Json;
 using System.Text.RegularExpressions;
 using Interlock.Actions;
 
-namespace Interlock.Cli.Hooks;
+namespace Interlock.Server.Hooks;
 
 /// <summary>
 /// Gemini CLI <c>BeforeTool</c> command hooks.
@@ -90,6 +90,8 @@ internal sealed partial class GeminiHost : HookHost
         else throw new HookInputException($"unknown tool '{tool}'");
         return new HookCall(evt, requests, CanAsk: false);
     }
+
+    public override bool IsReply(JsonElement reply) => reply.ValueKind == JsonValueKind.Object && (!reply.EnumerateObject().Any() || Is(reply, "decision", "allow", "deny"));
 
     public override string Reply(HookReply reply, HookCall? call) => Write(w =>
     {

@@ -2,7 +2,7 @@ using System.Text.Encodings.Web;
 using System.Text.Json;
 using Interlock.Actions;
 
-namespace Interlock.Cli.Hooks;
+namespace Interlock.Server.Hooks;
 
 /// <summary>What the hook answers the host: the host's own verbs, before they are put in its wire format.</summary>
 internal enum HookAnswer
@@ -47,6 +47,13 @@ internal abstract class HookHost
 
     /// <summary>The reply, one line of JSON. <paramref name="call"/> is null when the payload could not be read at all.</summary>
     public abstract string Reply(HookReply reply, HookCall? call);
+
+    /// <summary>Whether <paramref name="reply"/> is a reply of this host's format (the CLI checks what a server sent before printing it).</summary>
+    public abstract bool IsReply(JsonElement reply);
+
+    /// <summary>A string property with one of <paramref name="values"/>.</summary>
+    protected static bool Is(JsonElement obj, string name, params string[] values) =>
+        obj.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String && Array.IndexOf(values, v.GetString()) >= 0;
 
     public static HookHost? ByName(string name) => name switch
     {

@@ -1,7 +1,7 @@
 using Interlock.Actions;
 using Interlock.Shell;
 
-namespace Interlock.Cli.Hooks;
+namespace Interlock.Server.Hooks;
 
 /// <summary>
 /// Tamper protection for the gate itself, checked by the hook adapter after evaluation. It can only add a denial, never
@@ -13,17 +13,42 @@ namespace Interlock.Cli.Hooks;
 /// Covers file tools (Write, Edit, write_file, replace …) and shell commands whose analyzed operations write, delete or
 /// destroy one of these paths (<c>echo … &gt; .claude/settings.json</c>, <c>rm -rf .cursor</c>).
 /// </summary>
-internal sealed class SelfProtection
+public sealed class SelfProtection
 {
+    /// <summary>The rule name a tamper denial carries in decisions and audit records.</summary>
+    public const string Rule = "hook:tamper-protection";
+
     private readonly List<string> _roots = [];
 
-    public SelfProtection(string home, string? policyPath)
+    /// <param name="home">The agent's home directory (its <c>~/.interlock</c> is protected).</param>
+    /// <param name="roots">Further absolute paths to protect: the policy file, data directories, the installation.</param>
+    public SelfProtection(string home, IEnumerable<string?> roots)
     {
         _roots.Add(PathResolver.Normalize(home.TrimEnd('/') + "/.interlock"));
-        if (Environment.GetEnvironmentVariable("INTERLOCK_DATA") is { Length: > 0 } data && data.StartsWith('/')) _roots.Add(PathResolver.Normalize(data));
-        if (policyPath is not null) _roots.Add(PathResolver.Normalize(Path.GetFullPath(policyPath)));
-        var install = PathResolver.Normalize(AppContext.BaseDirectory);
-        if (install != "/") _roots.Add(install);
+        foreach (var root in roots)
+        {
+            if (string.IsNullOrEmpty(root) || !root.StartsWith('/')) continue;
+            var normal = PathResolver.Normalize(root);
+            if (normal != "/" && !_roots.Contains(normal)) _roots.Add(normal);
+        }
+    }
+
+    /// <summary>The offline hook's protection: the policy file, <c>$INTERLOCK_DATA</c> and this installation.</summary>
+    public static SelfProtection Local(string home, string? policyPath) => new(home,
+    [
+        Environment.GetEnvironmentVariable("INTERLOCK_DATA"),
+        policyPath is null ? null : Path.GetFullPath(policyPath),
+        AppContext.BaseDirectory,
+    ]);
+
+    /// <summary>
+    /// <paramref name="decision"/> unchanged, or a deny carrying the tamper reasons (replacing the policy's) and
+    /// <see cref="Rule"/> when the action changes the gate's own files.
+    /// </summary>
+    public Decision Apply(ActionFacts facts, Decision decision)
+    {
+        if (Violations(facts) is not { Count: > 0 } tamper) return decision;
+        return decision with { Outcome = Outcome.Deny, Reasons = tamper, Rules = [.. decision.Rules, Rule], Constraints = null };
     }
 
     /// <summary>Why the evaluated action tampers with the gate, or null when it does not.</summary>

@@ -1,0 +1,142 @@
+using System.Globalization;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Interlock.Actions;
+using Interlock.Server.Approvals;
+
+namespace Interlock.Cli.Mcp;
+
+/// <summary>
+/// <c>mcp-proxy --server URL</c>: each <c>tools/call</c> is decided by the gateway (<c>POST /v1/evaluate?wait=</c>), which
+/// waits for a reviewer when approval is needed and records the decision. While it waits, a client that sent
+/// <c>_meta.progressToken</c> receives <c>notifications/progress</c>, so it neither times out nor looks hung. Local parts
+/// stay local: the call's translation (<see cref="McpGate.Request"/>), tamper protection, and the destructiveHint floor
+/// (a tool the upstream marks destructive is forwarded only with a reviewer's approval). Fails closed: no readable
+/// allow from the server, no call.
+/// </summary>
+internal sealed class McpServerGate(McpGate gate, Uri server, string token, int waitSeconds) : IDisposable
+{
+    private readonly HttpClient _http = new()
+    {
+        BaseAddress = new Uri(server.ToString().TrimEnd('/') + "/"),
+        Timeout = TimeSpan.FromSeconds(Math.Max(0, waitSeconds) + 30),
+        DefaultRequestHeaders = { Authorization = new AuthenticationHeaderValue("Bearer", token.Trim()) },
+    };
+
+    /// <summary>How often a waiting call reports progress.</summary>
+    public static readonly TimeSpan ProgressInterval = TimeSpan.FromSeconds(1);
+
+    public void Dispose() => _http.Dispose();
+
+    /// <summary>Decides one call; <paramref name="progress"/> is called with a message while the server waits (when the client asked for progress).</summary>
+    public async Task<GateResult> DecideAsync(JsonElement? parameters, Func<string, Task>? progress, CancellationToken cancellationToken)
+    {
+        var (request, name, refusal) = gate.Request(parameters);
+        if (request is null) return refusal!;
+        if (gate.Tampers(request) is { Count: > 0 } tamper) return McpGate.Refuse(string.Join("; ", tamper));
+        var body = Body(request);
+        try
+        {
+            JsonElement reply;
+            if (progress is null || waitSeconds <= 0) reply = await EvaluateAsync(body, waitSeconds, cancellationToken).ConfigureAwait(false);
+            else
+            {
+                // Ask once without waiting, so the progress message can name the approval, then wait on it: the
+                // server finds the same pending approval by the action's digest rather than opening another.
+                reply = await EvaluateAsync(body, 0, cancellationToken).ConfigureAwait(false);
+                if (Decision(reply) == "require_approval" && Approval(reply) is { } pending)
+                {
+                    await progress($"Interlock: waiting up to {waitSeconds} s for a reviewer's approval ({pending})").ConfigureAwait(false);
+                    var waiting = EvaluateAsync(body, waitSeconds, cancellationToken);
+                    var started = DateTime.UtcNow;
+                    while (await Task.WhenAny(waiting, Task.Delay(ProgressInterval, cancellationToken)).ConfigureAwait(false) != waiting)
+                        await progress(string.Create(CultureInfo.InvariantCulture, $"Interlock: still waiting for a reviewer's approval ({pending}), {(int)(DateTime.UtcNow - started).TotalSeconds} s")).ConfigureAwait(false);
+                    reply = await waiting.ConfigureAwait(false);
+                }
+            }
+            return Verdict(reply, name);
+        }
+        catch (ServerRefusal ex)
+        {
+            return McpGate.Refuse("(fail closed) " + ex.Message);
+        }
+        catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException or JsonException)
+        {
+            var why = ex switch
+            {
+                HttpRequestException => $"the Interlock server at {server} is unreachable ({ex.Message})",
+                TaskCanceledException => $"no answer from the Interlock server at {server} in time",
+                _ => "the Interlock server's reply is not JSON",
+            };
+            return McpGate.Refuse("(fail closed) " + why);
+        }
+    }
+
+    private GateResult Verdict(JsonElement reply, string name)
+    {
+        var decision = Decision(reply);
+        var reasons = Strings(reply, "reasons");
+        var rules = Strings(reply, "rules");
+        var why = (reasons.Count > 0 ? string.Join("; ", reasons) : decision ?? "no decision")
+            + (rules.Count > 0 ? $" (rules: {string.Join(", ", rules)})" : "");
+        switch (decision)
+        {
+            case "allow" or "allow_with_constraints":
+                // The annotation floor: a destructive tool passes only with a reviewer's approval behind the allow.
+                if (gate.IsDestructive(name) && !rules.Any(r => r.StartsWith(ApprovalService.ApprovalRulePrefix, StringComparison.Ordinal)))
+                    return McpGate.Refuse($"the server marks '{name}' as destructive (destructiveHint), so it needs a reviewer's approval, and the policy allowed it without one; add a rule for risk_tags [destructive] that requires approval" + (rules.Count > 0 ? $" (rules: {string.Join(", ", rules)})" : ""));
+                return new GateResult(true, why, decision == "allow" ? Outcome.Allow : Outcome.AllowWithConstraints, null);
+            case "require_approval":
+                var pending = Approval(reply) is { } a ? a : "no approval request was opened";
+                return new GateResult(false, $"Interlock denied this call: waiting for a reviewer's approval; not approved yet ({pending}). Tell the user to approve it there, then retry. {why}", Outcome.RequireApproval, null);
+            case "deny":
+                return new GateResult(false, "Interlock denied this call: " + why, Outcome.Deny, null);
+            default:
+                return McpGate.Refuse($"(fail closed) the Interlock server's reply has no decision ('{decision}')");
+        }
+    }
+
+    private static string? Decision(JsonElement reply) =>
+        reply.ValueKind == JsonValueKind.Object && reply.TryGetProperty("decision", out var d) && d.ValueKind == JsonValueKind.String ? d.GetString() : null;
+
+    private static string? Approval(JsonElement reply) =>
+        reply.TryGetProperty("approval", out var a) && a.ValueKind == JsonValueKind.Object
+        && a.TryGetProperty("id", out var id) && id.ValueKind == JsonValueKind.String && a.TryGetProperty("url", out var url) && url.ValueKind == JsonValueKind.String
+            ? $"approval {id.GetString()} at {url.GetString()}" : null;
+
+    private static List<string> Strings(JsonElement reply, string name) =>
+        reply.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.Array
+            ? [.. v.EnumerateArray().Where(x => x.ValueKind == JsonValueKind.String).Select(x => x.GetString()!)] : [];
+
+    private static Dictionary<string, object?> Body(ActionRequest r)
+    {
+        var body = new Dictionary<string, object?> { ["source"] = "mcp", ["tool"] = r.Tool, ["cwd"] = r.Cwd, ["home"] = r.Home };
+        if (r.Arguments is { } args) body["arguments"] = args;
+        if (r.RiskTags.Count > 0) body["risk_tags"] = r.RiskTags;
+        return body;
+    }
+
+    private async Task<JsonElement> EvaluateAsync(Dictionary<string, object?> body, int wait, CancellationToken cancellationToken)
+    {
+        using var response = await _http.PostAsJsonAsync($"v1/evaluate?wait={Math.Max(0, wait)}", body, cancellationToken).ConfigureAwait(false);
+        var text = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
+        if ((int)response.StatusCode != 200)
+        {
+            var detail = "";
+            try
+            {
+                using var problem = JsonDocument.Parse(text);
+                if (problem.RootElement.ValueKind == JsonValueKind.Object && problem.RootElement.TryGetProperty("detail", out var d) && d.ValueKind == JsonValueKind.String) detail = ": " + d.GetString();
+            }
+            catch (JsonException)
+            {
+            }
+            throw new ServerRefusal($"the Interlock server answered {(int)response.StatusCode}{detail}");
+        }
+        using var doc = JsonDocument.Parse(text);
+        return doc.RootElement.Clone();
+    }
+
+    private sealed class ServerRefusal(string message) : Exception(message);
+}

@@ -1,0 +1,181 @@
+using System.Diagnostics;
+using System.Text.Json;
+
+namespace Interlock.Cli.Tests.ServerMode;
+
+/// <summary>
+/// <c>interlock mcp-proxy --server URL</c> against a real gateway and a small real upstream (a node program that answers
+/// every request with what it was asked): decisions from the server, approval waits with progress notifications, other
+/// messages not held up by a waiting call, and fail-closed refusals.
+/// </summary>
+public sealed class McpServerModeTests(TestGateway gw) : IClassFixture<TestGateway>, IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("interlock-mcp-srv-").FullName;
+
+    public void Dispose()
+    {
+        try { Directory.Delete(_dir, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+    }
+
+    /// <summary>Answers each request with a text result naming the method and tool it received.</summary>
+    private const string Upstream = """
+        require('readline').createInterface({ input: process.stdin }).on('line', l => {
+          const m = JSON.parse(l);
+          if (m.id === undefined) return;
+          const what = m.method + (m.params && m.params.name ? ' ' + m.params.name : '');
+          console.log(JSON.stringify({ jsonrpc: '2.0', id: m.id, result: { content: [{ type: 'text', text: 'upstream ran ' + what }] } }));
+        });
+        """;
+
+    private Process Start(string server, string token)
+    {
+        var psi = new ProcessStartInfo(Path.Combine(InterlockProcess.Root, "interlock"))
+        {
+            RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false, WorkingDirectory = _dir,
+        };
+        foreach (var a in new[] { "mcp-proxy", "--server", server, "--server-id", "fs", "--wait", "60", "--", "node", "-e", Upstream }) psi.ArgumentList.Add(a);
+        psi.Environment["HOME"] = Path.Combine(_dir, "home");
+        psi.Environment["INTERLOCK_TOKEN"] = token;
+        var p = Process.Start(psi)!;
+        p.ErrorDataReceived += (_, _) => { };
+        p.BeginErrorReadLine();
+        return p;
+    }
+
+    private static JsonElement Read(Process p)
+    {
+        var read = p.StandardOutput.ReadLineAsync();
+        Assert.True(read.Wait(60_000), "no message from the proxy within 60 s");
+        Assert.NotNull(read.Result);
+        using var doc = JsonDocument.Parse(read.Result);
+        return doc.RootElement.Clone();
+    }
+
+    private static void Send(Process p, string line)
+    {
+        p.StandardInput.Write(line + "\n");
+        p.StandardInput.Flush();
+    }
+
+    private static string Text(JsonElement response) => response.GetProperty("result").GetProperty("content")[0].GetProperty("text").GetString()!;
+
+    private static bool IsError(JsonElement response) => response.GetProperty("result").TryGetProperty("isError", out var e) && e.GetBoolean();
+
+    private static void Close(Process p)
+    {
+        p.StandardInput.Close();
+        if (!p.WaitForExit(30_000))
+        {
+            p.Kill(entireProcessTree: true);
+            Assert.Fail("the proxy did not exit");
+        }
+    }
+
+    [Fact]
+    public async Task Allowed_calls_pass_denied_calls_are_refused_and_both_are_audited()
+    {
+        var name = "mcp-" + Guid.NewGuid().ToString("N")[..6];
+        var token = await gw.PrincipalAsync(name, "agent");
+        using var p = Start(gw.Url, token);
+        Send(p, $$$$"""{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"read_text_file","arguments":{"path":"{{{{_dir}}}}/notes.txt"}}}""");
+        var allowed = Read(p);
+        Assert.Equal(1, allowed.GetProperty("id").GetInt32());
+        Assert.Equal("upstream ran tools/call read_text_file", Text(allowed));
+
+        Send(p, $$$$"""{"jsonrpc":"2.0","id":2,"method":"tools/call","params":{"name":"read_text_file","arguments":{"path":"{{{{_dir}}}}/home/.aws/credentials"}}}""");
+        var denied = Read(p);
+        Assert.Equal(2, denied.GetProperty("id").GetInt32());
+        Assert.True(IsError(denied));
+        Assert.StartsWith("Interlock denied this call: ", Text(denied), StringComparison.Ordinal);
+        Assert.Contains(".aws/credentials", Text(denied), StringComparison.Ordinal);
+
+        // Tamper protection holds in server mode too, before the server is asked.
+        Send(p, $$$$"""{"jsonrpc":"2.0","id":3,"method":"tools/call","params":{"name":"write_file","arguments":{"path":"{{{{_dir}}}}/.claude/settings.json","content":"{}"}}}""");
+        var tamper = Read(p);
+        Assert.True(IsError(tamper));
+        Assert.Contains("tamper protection", Text(tamper), StringComparison.Ordinal);
+        Close(p);
+
+        var auditor = await gw.PrincipalAsync("aud-" + Guid.NewGuid().ToString("N")[..6], "auditor");
+        var (_, audit) = await gw.CallAsync(HttpMethod.Get, $"v1/audit?kind=decision&agent={name}", auditor);
+        var outcomes = audit.GetProperty("records").EnumerateArray()
+            .Select(r => (r.GetProperty("payload").GetProperty("action").GetProperty("tool").GetString(), r.GetProperty("payload").GetProperty("decision").GetProperty("outcome").GetString()))
+            .ToList();
+        Assert.Equal([("mcp__fs__read_text_file", "allow"), ("mcp__fs__read_text_file", "deny")], outcomes);
+    }
+
+    [Fact]
+    public async Task An_approval_wait_sends_progress_does_not_hold_up_other_messages_and_forwards_once_approved()
+    {
+        var token = await gw.PrincipalAsync("mcp-" + Guid.NewGuid().ToString("N")[..6], "agent");
+        var reviewer = await gw.PrincipalAsync("rev-" + Guid.NewGuid().ToString("N")[..6], "reviewer");
+        using var p = Start(gw.Url, token);
+        Send(p, """{"jsonrpc":"2.0","id":"w","method":"tools/call","params":{"name":"write_file","arguments":{"path":"/etc/hosts","content":"x"},"_meta":{"progressToken":"tok-1"}}}""");
+        var first = Read(p);
+        Assert.Equal("notifications/progress", first.GetProperty("method").GetString());
+        Assert.Equal("tok-1", first.GetProperty("params").GetProperty("progressToken").GetString());
+        Assert.Equal(1, first.GetProperty("params").GetProperty("progress").GetInt32());
+        var id = await gw.PendingApprovalAsync(reviewer);
+        Assert.Equal($"Interlock: waiting up to 60 s for a reviewer's approval (approval {id} at {gw.Url}/approvals/{id})", first.GetProperty("params").GetProperty("message").GetString());
+
+        // The waiting call does not block the session: a ping goes through meanwhile.
+        Send(p, """{"jsonrpc":"2.0","id":"ping-1","method":"ping"}""");
+        JsonElement message;
+        var progress = new List<int> { 1 };
+        while ((message = Read(p)).TryGetProperty("method", out _)) progress.Add(message.GetProperty("params").GetProperty("progress").GetInt32());
+        Assert.Equal("ping-1", message.GetProperty("id").GetString());
+        Assert.Equal("upstream ran ping", Text(message));
+
+        Assert.Equal(200, (await gw.CallAsync(HttpMethod.Post, $"v1/approvals/{id}/approve", reviewer)).Status);
+        while ((message = Read(p)).TryGetProperty("method", out _)) progress.Add(message.GetProperty("params").GetProperty("progress").GetInt32());
+        Assert.Equal("w", message.GetProperty("id").GetString());
+        Assert.Equal("upstream ran tools/call write_file", Text(message));
+        Assert.Equal(Enumerable.Range(1, progress.Count), progress);
+        Close(p);
+    }
+
+    [Fact]
+    public async Task Without_a_progress_token_a_pending_approval_is_refused_naming_it_when_the_wait_ends()
+    {
+        var token = await gw.PrincipalAsync("mcp-" + Guid.NewGuid().ToString("N")[..6], "agent");
+        var reviewer = await gw.PrincipalAsync("rev-" + Guid.NewGuid().ToString("N")[..6], "reviewer");
+        var psi = new ProcessStartInfo(Path.Combine(InterlockProcess.Root, "interlock"))
+        {
+            RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false, WorkingDirectory = _dir,
+        };
+        foreach (var a in new[] { "mcp-proxy", "--server", gw.Url, "--wait", "1", "--", "node", "-e", Upstream }) psi.ArgumentList.Add(a);
+        psi.Environment["HOME"] = Path.Combine(_dir, "home");
+        psi.Environment["INTERLOCK_TOKEN"] = token;
+        using var p = Process.Start(psi)!;
+        p.ErrorDataReceived += (_, _) => { };
+        p.BeginErrorReadLine();
+        Send(p, """{"jsonrpc":"2.0","id":7,"method":"tools/call","params":{"name":"write_file","arguments":{"path":"/etc/hosts","content":"x"}}}""");
+        var refused = Read(p);
+        Assert.Equal(7, refused.GetProperty("id").GetInt32());
+        Assert.True(IsError(refused));
+        var id = await gw.PendingApprovalAsync(reviewer);
+        Assert.StartsWith($"Interlock denied this call: waiting for a reviewer's approval; not approved yet (approval {id} at {gw.Url}/approvals/{id}).", Text(refused), StringComparison.Ordinal);
+        Assert.Equal(200, (await gw.CallAsync(HttpMethod.Post, $"v1/approvals/{id}/deny", reviewer, new { reason = "cleanup" })).Status);
+        Close(p);
+    }
+
+    [Fact]
+    public void Server_down_or_no_token_refuses_calls_and_still_relays_the_rest()
+    {
+        foreach (var (server, token, expected) in new[]
+        {
+            ("http://127.0.0.1:1", "x", "Interlock denied this call: (fail closed) the Interlock server at http://127.0.0.1:1/ is unreachable"),
+            (gw.Url, "", "Interlock denied this call: (fail closed) the Interlock server answered 401"),
+        })
+        {
+            using var p = Start(server, token);
+            Send(p, $$$$"""{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"read_text_file","arguments":{"path":"{{{{_dir}}}}/notes.txt"}}}""");
+            var refused = Read(p);
+            Assert.True(IsError(refused));
+            Assert.StartsWith(expected, Text(refused), StringComparison.Ordinal);
+            Send(p, """{"jsonrpc":"2.0","id":2,"method":"tools/list"}""");
+            Assert.Equal("upstream ran tools/list", Text(Read(p)));
+            Close(p);
+        }
+    }
+}
