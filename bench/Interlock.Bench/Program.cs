@@ -14,12 +14,15 @@ public static class Program
                 return Percentiles.Run(rest);
             case "audit":
                 return AuditBench.Run(rest);
+            case "load":
+                return LoadBench.Run(rest);
             case "bdn":
                 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(rest);
                 return 0;
             default:
                 Console.Error.WriteLine("usage: Interlock.Bench percentiles [--iterations N] [--warmup N] [--policy FILE]");
                 Console.Error.WriteLine("       Interlock.Bench audit [--seconds S]");
+                Console.Error.WriteLine("       Interlock.Bench load [--clients 8,32,64] [--warmup S] [--seconds S] [--spawn] [--url URL --token AGENT_TOKEN]");
                 Console.Error.WriteLine("       Interlock.Bench bdn [BenchmarkDotNet args, e.g. --filter '*' --job short]");
                 return 2;
         }
