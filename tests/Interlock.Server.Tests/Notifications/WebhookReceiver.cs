@@ -29,17 +29,19 @@ public sealed class WebhookReceiver : IAsyncDisposable
     private readonly List<ReceivedWebhook> _received = [];
     private readonly SemaphoreSlim _arrived = new(0);
 
-    private WebhookReceiver(WebApplication app, Func<int, int> respond)
+    private int _arrivals;
+
+    private WebhookReceiver(WebApplication app, Func<int, Task<int>> respond)
     {
         _app = app;
         app.MapPost("/hook", async (HttpContext c) =>
         {
             using var buffer = new MemoryStream();
             await c.Request.Body.CopyToAsync(buffer);
-            int status;
+            var n = Interlocked.Increment(ref _arrivals);
+            var status = await respond(n);
             lock (_lock)
             {
-                status = respond(_received.Count + 1);
                 _received.Add(new ReceivedWebhook(
                     c.Request.Headers["X-Interlock-Event"].FirstOrDefault(), c.Request.Headers["X-Interlock-Delivery"].FirstOrDefault(),
                     c.Request.Headers["X-Interlock-Timestamp"].FirstOrDefault(), c.Request.Headers["X-Interlock-Signature"].FirstOrDefault(),
@@ -49,6 +51,9 @@ public sealed class WebhookReceiver : IAsyncDisposable
             return Results.StatusCode(status);
         });
     }
+
+    /// <summary>Requests that arrived, answered or not yet.</summary>
+    public int Arrivals => Volatile.Read(ref _arrivals);
 
     public Uri Url { get; private set; } = null!;
 
@@ -60,13 +65,17 @@ public sealed class WebhookReceiver : IAsyncDisposable
         }
     }
 
-    public static async Task<WebhookReceiver> StartAsync(Func<int, int>? respond = null)
+    public static Task<WebhookReceiver> StartAsync(Func<int, int>? respond = null) =>
+        StartAsync(n => Task.FromResult((respond ?? (_ => 200))(n)));
+
+    /// <summary>A receiver whose answer to the n-th request may take as long as the test wants.</summary>
+    public static async Task<WebhookReceiver> StartAsync(Func<int, Task<int>> respond)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
         builder.WebHost.UseUrls("http://127.0.0.1:0");
         var app = builder.Build();
-        var receiver = new WebhookReceiver(app, respond ?? (_ => 200));
+        var receiver = new WebhookReceiver(app, respond);
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         receiver.Url = new Uri(address + "/hook");

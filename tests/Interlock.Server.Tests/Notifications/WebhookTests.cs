@@ -153,4 +153,36 @@ public sealed class WebhookTests
         // The server's own signer agrees with the receiver's independent computation.
         Assert.Equal(hook.Signature, WebhookSignature.Sign(Secret, long.Parse(hook.Timestamp!, System.Globalization.CultureInfo.InvariantCulture), hook.Body));
     }
+
+    [Fact]
+    public async Task A_receiver_that_does_not_answer_never_holds_up_decisions_and_a_full_queue_drops_and_counts()
+    {
+        var hold = new TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously);
+        await using var receiver = await WebhookReceiver.StartAsync(_ => hold.Task);
+        await using var gw = await GatewayFixture.StartAsync(o => With(receiver)(o) with
+        {
+            // One lane holding one waiting event: the first event is in flight, the second waits, the third has no room.
+            Webhook = new WebhookSettings { Lanes = 1, QueueCapacity = 1, AttemptTimeout = TimeSpan.FromMinutes(5), DrainTimeout = TimeSpan.FromMilliseconds(100) },
+        });
+        var agent = await gw.CreatePrincipalAsync("deployer", "agent");
+        var counters = gw.Host.Services.Metrics.Webhooks!;
+
+        await RequestApprovalAsync(gw, agent);
+        await WaitUntilAsync(() => receiver.Arrivals == 1, "the first delivery to reach the receiver");
+        foreach (var command in new[] { "kubectl delete deployment api -n staging", "kubectl delete deployment worker -n staging" })
+        {
+            var (status, body) = await gw.CallAsync(HttpMethod.Post, "v1/evaluate", agent, new { command, cwd = "/home/dev/app" });
+            Assert.Equal(200, status);
+            Assert.Equal("require_approval", body.GetProperty("decision").GetString());
+        }
+        // Both decisions returned while the receiver still holds the first delivery unanswered.
+        Assert.Equal(1, receiver.Arrivals);
+        Assert.Empty(receiver.Received);
+        Assert.Equal(1, counters.Dropped);
+        var metrics = await gw.Http.GetStringAsync("metrics");
+        Assert.Contains("interlock_webhook_deliveries_total{result=\"dropped\"} 1", metrics, StringComparison.Ordinal);
+        hold.SetResult(200);
+        await WaitUntilAsync(() => counters.Delivered == 2, "the held and the queued deliveries to be accepted");
+        Assert.Equal(1, counters.Dropped);
+    }
 }
