@@ -102,7 +102,8 @@ public sealed class ActionEvaluator
         {
             foreach (var r in risk.Reasons) if (!reasons.Contains(r) && !r.StartsWith("not understood", StringComparison.Ordinal)) reasons.Add(r);
         }
-        var constraints = outcome == Outcome.AllowWithConstraints ? verdict.Constraints : null;
+        // The policy's constraints go with the outcome they were written for (a built-in escalation drops them).
+        var constraints = outcome == verdict.Outcome && outcome is Outcome.AllowWithConstraints or Outcome.RequireApproval ? verdict.Constraints : null;
         return new Decision(outcome, risk.Tier, reasons, rules, constraints, Policy.Hash);
 
         Decision Deny(string builtin, List<string> why)

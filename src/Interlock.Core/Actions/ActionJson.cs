@@ -31,6 +31,14 @@ public static class ActionJson
             return null;
         }
 
+        // A correlation id may be a number (batch lines number themselves) or a string.
+        string? id = null;
+        if (obj.TryGetProperty("id", out var idEl))
+        {
+            if (idEl.ValueKind == JsonValueKind.Number) id = idEl.GetRawText();
+            else if (idEl.ValueKind == JsonValueKind.String) id = idEl.GetString();
+            else if (idEl.ValueKind != JsonValueKind.Null) return (null, $"field 'id' must be a string or a number, got {idEl.ValueKind.ToString().ToLowerInvariant()}");
+        }
         var command = Str("command", out var err); if (err is not null) return (null, err);
         var cwd = Str("cwd", out err); if (err is not null) return (null, err);
         var tool = Str("tool", out err); if (err is not null) return (null, err);
@@ -67,6 +75,7 @@ public static class ActionJson
 
         return (new ActionRequest
         {
+            Id = id,
             Source = source,
             Command = command,
             Cwd = cwd ?? defaultCwd,

@@ -37,7 +37,7 @@ public static class Outcomes
     public static Outcome Stricter(Outcome a, Outcome b) => a >= b ? a : b;
 }
 
-/// <summary>Limits attached to an <c>allow_with_constraints</c> decision.</summary>
+/// <summary>Limits attached to an <c>allow_with_constraints</c> decision, or the approval terms of a <c>require_approval</c> one.</summary>
 public sealed record Constraints
 {
     public int? MaxConcurrent { get; init; }
@@ -45,6 +45,8 @@ public sealed record Constraints
     public string? RateLimit { get; init; }
     public int? MaxRuntimeSec { get; init; }
     public int? ApprovalsRequired { get; init; }
+    /// <summary>How long an approval request for this action stays pending before it expires (a denial).</summary>
+    public int? ApprovalTimeoutSec { get; init; }
 
     /// <summary>The constraints as a person reads them: <c>rate_limit 20/hour, max_concurrent 3</c>.</summary>
     public string Describe()
@@ -54,6 +56,7 @@ public sealed record Constraints
         if (MaxConcurrent is { } mc) parts.Add("max_concurrent " + mc);
         if (MaxRuntimeSec is { } rt) parts.Add("max_runtime_sec " + rt);
         if (ApprovalsRequired is { } ar) parts.Add("approvals_required " + ar);
+        if (ApprovalTimeoutSec is { } at) parts.Add("approval_timeout_sec " + at);
         return string.Join(", ", parts);
     }
 }

@@ -75,6 +75,7 @@ public sealed record AuditEntry
                 if (c.RateLimit is { } rl) w.WriteString("rate_limit", rl);
                 if (c.MaxRuntimeSec is { } mr) w.WriteNumber("max_runtime_sec", mr);
                 if (c.ApprovalsRequired is { } ar) w.WriteNumber("approvals_required", ar);
+                if (c.ApprovalTimeoutSec is { } at) w.WriteNumber("approval_timeout_sec", at);
                 w.WriteEndObject();
             }
             w.WriteString("policy_hash", decision.PolicyHash);

@@ -131,7 +131,7 @@ public sealed class CompiledPolicy
 
         if (allowsByOperation && outcome <= Outcome.AllowWithConstraints)
             return WithCoverage(facts, matched, outcome);
-        var constraints = outcome == Outcome.AllowWithConstraints ? MergeConstraints(matched) : null;
+        var constraints = MergeConstraints(matched, outcome);
         return new PolicyVerdict(outcome, matched, false, constraints);
     }
 
@@ -158,7 +158,7 @@ public sealed class CompiledPolicy
             (uncovered ??= []).Add($"{op.Program}{(op.Verb is null ? "" : " " + op.Verb)} ({op.Class.WireName()})");
         }
         if (uncovered is not null) outcome = Outcomes.Stricter(outcome, Default);
-        var constraints = outcome == Outcome.AllowWithConstraints ? MergeConstraints(matched) : null;
+        var constraints = MergeConstraints(matched, outcome);
         return new PolicyVerdict(outcome, matched, false, constraints) { Uncovered = uncovered ?? [] };
     }
 
@@ -192,19 +192,21 @@ public sealed class CompiledPolicy
     }
 
     /// <summary>Tightest value of each field over the matching allow_with_constraints rules.</summary>
-    internal static Constraints? MergeConstraints(List<RuleMatch> matched)
+    internal static Constraints? MergeConstraints(List<RuleMatch> matched, Outcome outcome)
     {
+        if (outcome is not (Outcome.AllowWithConstraints or Outcome.RequireApproval)) return null;
         Constraints? single = null;
         var count = 0;
-        int? maxConcurrent = null, maxRuntime = null, approvals = null;
+        int? maxConcurrent = null, maxRuntime = null, approvals = null, approvalTimeout = null;
         string? rate = null;
         foreach (var match in matched)
         {
-            if (match.Decision != Outcome.AllowWithConstraints || match.Constraints is not { } c) continue;
+            if (match.Decision != outcome || match.Constraints is not { } c) continue;
             single = c;
             count++;
             maxConcurrent = Min(maxConcurrent, c.MaxConcurrent);
             maxRuntime = Min(maxRuntime, c.MaxRuntimeSec);
+            approvalTimeout = Min(approvalTimeout, c.ApprovalTimeoutSec);
             approvals = c.ApprovalsRequired is { } a && (approvals is null || a > approvals) ? a : approvals;
             if (c.RateLimit is { } r && (rate is null || RateLimit.IsTighter(r, rate))) rate = r;
         }
@@ -215,6 +217,7 @@ public sealed class CompiledPolicy
             RateLimit = rate,
             MaxRuntimeSec = maxRuntime,
             ApprovalsRequired = approvals,
+            ApprovalTimeoutSec = approvalTimeout,
         };
     }
 

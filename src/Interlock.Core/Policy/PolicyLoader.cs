@@ -54,7 +54,7 @@ public static class PolicyLoader
     private static readonly string[] RuleKeys = ["id", "match", "decision", "constraints", "reason"];
     private static readonly string[] MatchKeys =
         ["topics", "tools", "programs", "operations", "targets", "resources", "environments", "agents", "tiers", "risk_tags", "min_blast_radius", "not"];
-    private static readonly string[] ConstraintKeys = ["max_concurrent", "rate_limit", "max_runtime_sec", "approvals_required"];
+    private static readonly string[] ConstraintKeys = ["max_concurrent", "rate_limit", "max_runtime_sec", "approvals_required", "approval_timeout_sec"];
     private static readonly string[] DecisionNames = ["allow", "deny", "require_approval", "allow_with_constraints"];
     private static readonly string[] TierWireNames = ["read_only", "write_autonomous", "write_with_confirmation", "never"];
 
@@ -415,9 +415,19 @@ public static class PolicyLoader
             if (constraintsNode is not null)
             {
                 constraints = ReadConstraints(constraintsNode, where);
-                if (hasDecision && decision != Outcome.AllowWithConstraints)
+                if (hasDecision && decision == Outcome.RequireApproval)
                 {
-                    Error(constraintsKey!, $"constraints {where} with decision {decision.WireName()}; expected constraints only with decision allow_with_constraints");
+                    // A review can ask for more reviewers or a different expiry; limits on running belong to allow_with_constraints.
+                    if (constraints is { MaxConcurrent: not null } or { RateLimit: not null } or { MaxRuntimeSec: not null })
+                        Error(constraintsKey!, $"constraints {where} with decision require_approval may hold only approvals_required and approval_timeout_sec");
+                }
+                else if (hasDecision && decision != Outcome.AllowWithConstraints)
+                {
+                    Error(constraintsKey!, $"constraints {where} with decision {decision.WireName()}; expected constraints only with decision allow_with_constraints (or approvals_required and approval_timeout_sec with require_approval)");
+                }
+                else if (hasDecision && constraints is { ApprovalTimeoutSec: not null })
+                {
+                    Error(constraintsKey!, $"approval_timeout_sec {where} applies to decision require_approval, not {decision.WireName()}");
                 }
             }
             else if (hasDecision && decision == Outcome.AllowWithConstraints)
@@ -533,7 +543,7 @@ public static class PolicyLoader
                 Error(node, $"empty constraints {where}; expected at least one of {string.Join(", ", ConstraintKeys)}");
                 return null;
             }
-            int? maxConcurrent = null, maxRuntime = null, approvals = null;
+            int? maxConcurrent = null, maxRuntime = null, approvals = null, approvalTimeout = null;
             string? rate = null;
             foreach (var (keyNode, value) in map.Children)
             {
@@ -544,6 +554,7 @@ public static class PolicyLoader
                     case "max_concurrent": maxConcurrent = ReadPositiveInt(value, key, where); break;
                     case "max_runtime_sec": maxRuntime = ReadPositiveInt(value, key, where); break;
                     case "approvals_required": approvals = ReadPositiveInt(value, key, where); break;
+                    case "approval_timeout_sec": approvalTimeout = ReadPositiveInt(value, key, where); break;
                     case "rate_limit":
                         if (ReadString(value, $"constraints.rate_limit {where}") is { } r)
                         {
@@ -556,7 +567,7 @@ public static class PolicyLoader
                     default: UnknownKey(keyNode, key, $"in constraints {where}", ConstraintKeys); break;
                 }
             }
-            return new Constraints { MaxConcurrent = maxConcurrent, RateLimit = rate, MaxRuntimeSec = maxRuntime, ApprovalsRequired = approvals };
+            return new Constraints { MaxConcurrent = maxConcurrent, RateLimit = rate, MaxRuntimeSec = maxRuntime, ApprovalsRequired = approvals, ApprovalTimeoutSec = approvalTimeout };
         }
 
         private int? ReadPositiveInt(YamlNode node, string key, string where)

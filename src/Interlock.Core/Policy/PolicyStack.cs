@@ -69,7 +69,7 @@ public sealed class PolicyStack
         }
         if (!decided) return new PolicyVerdict(Root.Default, [], true, null);
         if (matched is null) return new PolicyVerdict(outcome, [], true, null);
-        var constraints = outcome == Outcome.AllowWithConstraints ? CompiledPolicy.MergeConstraints(matched) : null;
+        var constraints = CompiledPolicy.MergeConstraints(matched, outcome);
         return new PolicyVerdict(outcome, matched, false, constraints) { Uncovered = uncovered ?? [] };
     }
 

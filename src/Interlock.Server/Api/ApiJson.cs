@@ -27,7 +27,7 @@ public static class ApiJson
         if (request.ContentType is { } type && !type.StartsWith("application/json", StringComparison.OrdinalIgnoreCase) && !type.Contains("+json", StringComparison.OrdinalIgnoreCase))
             return (null, ApiProblem.BadRequest($"the body must be application/json, got '{type}' (with curl, add -H 'Content-Type: application/json')"));
         if (request.ContentLength > maxBytes)
-            return (null, ApiProblem.TooLarge($"the body is {request.ContentLength} bytes; the limit is {maxBytes}"));
+            return (null, ApiProblem.TooLarge($"the body is {request.ContentLength} bytes, over the limit of {maxBytes} bytes"));
         // Read straight from Kestrel's pipe and let the document copy the bytes into its own pooled buffer: no
         // per-request 16 KB chunk and growing MemoryStream (their allocation showed up in the evaluate path's profile).
         var reader = request.BodyReader;

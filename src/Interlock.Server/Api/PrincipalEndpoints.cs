@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using Interlock.Audit;
 using Interlock.Identity;
 using Interlock.Server.Gateway;
 using Microsoft.AspNetCore.Builder;
@@ -48,9 +49,14 @@ public static partial class PrincipalEndpoints
             };
             if (!await s.Principals.CreateAsync(principal, c.RequestAborted).ConfigureAwait(false))
                 return ApiProblem.Conflict($"a principal named '{name}' already exists");
+            await RecordAsync(s, admin, $"principal {principal.Name} ({principal.Role.WireName()}, {principal.Id}) created, expires {principal.ExpiresAt:O}", c.RequestAborted).ConfigureAwait(false);
             return ApiJson.Ok(ApiViews.Principal(principal, token), 201);
         }
     }
+
+    /// <summary>Changes to who may act are part of the record too.</summary>
+    private static async Task RecordAsync(GatewayServices s, Principal admin, string text, CancellationToken cancellationToken) =>
+        await s.Audit.AppendAsync(AuditEntry.Note(text, agent: admin.Name), cancellationToken).ConfigureAwait(false);
 
     private static DateTimeOffset Truncate(DateTimeOffset t) => DateTimeOffset.FromUnixTimeMilliseconds(t.ToUnixTimeMilliseconds());
 
@@ -94,6 +100,7 @@ public static partial class PrincipalEndpoints
             var rotated = existing with { TokenHash = AccessTokens.Hash(token), ExpiresAt = Truncate(s.Time.GetUtcNow() + ttl) };
             await s.Principals.UpdateAsync(rotated, c.RequestAborted).ConfigureAwait(false);
             s.Tokens.Invalidate();
+            await RecordAsync(s, admin, $"principal {rotated.Name} ({rotated.Id}) token rotated, expires {rotated.ExpiresAt:O}", c.RequestAborted).ConfigureAwait(false);
             return ApiJson.Ok(ApiViews.Principal(rotated, token));
         }
     }
@@ -113,6 +120,7 @@ public static partial class PrincipalEndpoints
         var revoked = existing.RevokedAt is null ? existing with { RevokedAt = Truncate(now) } : existing;
         await s.Principals.UpdateAsync(revoked, c.RequestAborted).ConfigureAwait(false);
         s.Tokens.Invalidate();
+        await RecordAsync(s, admin, $"principal {revoked.Name} ({revoked.Id}) revoked", c.RequestAborted).ConfigureAwait(false);
         return ApiJson.Ok(ApiViews.Principal(revoked));
     }
 }

@@ -21,6 +21,15 @@ public sealed class ApprovalEvents
         return new Subscription(this, subscriber);
     }
 
+    /// <summary>How many subscribers are attached (tests check that a closed event stream lets go).</summary>
+    internal int SubscriberCount
+    {
+        get
+        {
+            lock (_lock) return _subscribers.Count;
+        }
+    }
+
     /// <summary>Completes at the next published event.</summary>
     public Task Changed
     {

@@ -88,7 +88,8 @@ public sealed class ApprovalService(IApprovalStore store, IAuditStore audit, App
             Details = details,
             ApprovalsRequired = Math.Max(1, decision.Constraints?.ApprovalsRequired ?? 1),
             CreatedAt = AuditCanonical.Truncate(now),
-            ExpiresAt = AuditCanonical.Truncate(now + ttl),
+            // A rule's approval_timeout_sec overrides the server's default expiry.
+            ExpiresAt = AuditCanonical.Truncate(now + (decision.Constraints?.ApprovalTimeoutSec is { } seconds ? TimeSpan.FromSeconds(seconds) : ttl)),
         };
     }
 

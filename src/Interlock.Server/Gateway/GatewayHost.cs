@@ -13,6 +13,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -77,6 +78,12 @@ public sealed class GatewayHost : IAsyncDisposable
 
     /// <summary>The address Kestrel actually bound (the real port when 0 was asked for).</summary>
     public string Url { get; }
+
+    /// <summary>Every mapped route as <c>METHOD /path</c> (the OpenAPI document is checked against these).</summary>
+    public IReadOnlyList<string> Routes => _app.Services.GetRequiredService<EndpointDataSource>().Endpoints
+        .OfType<RouteEndpoint>()
+        .SelectMany(e => (e.Metadata.GetMetadata<IHttpMethodMetadata>()?.HttpMethods ?? ["*"]).Select(m => $"{m} /{e.RoutePattern.RawText?.TrimStart('/')}"))
+        .ToList();
 
     /// <summary>Where the admin token was written, when this start created it.</summary>
     public string? CreatedAdminTokenPath { get; }

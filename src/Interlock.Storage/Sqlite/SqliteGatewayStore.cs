@@ -147,7 +147,7 @@ public sealed class SqliteGatewayStore : IPrincipalStore, IApprovalStore
         ArgumentNullException.ThrowIfNull(updated);
         using var conn = Connect();
         using var cmd = conn.CreateCommand();
-        cmd.CommandText = "UPDATE approvals SET status = $status, expires_at = $expires, version = $version, document = $doc WHERE id = $id AND version = $expected";
+        cmd.CommandText = "UPDATE approvals SET digest = $digest, status = $status, expires_at = $expires, version = $version, document = $doc WHERE id = $id AND version = $expected";
         BindApproval(cmd, updated);
         cmd.Parameters.AddWithValue("$expected", updated.Version - 1);
         return ValueTask.FromResult(cmd.ExecuteNonQuery() == 1);

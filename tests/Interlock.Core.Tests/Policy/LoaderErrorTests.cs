@@ -72,7 +72,7 @@ public class LoaderErrorTests
     public void UnknownConstraintKey()
     {
         var errors = RuleErrors("decision: allow_with_constraints\nconstraints:\n  max_parallel: 3");
-        Only(errors, 6, 7, "unknown key 'max_parallel' in constraints in rule 'r'; expected one of max_concurrent, rate_limit, max_runtime_sec, approvals_required");
+        Only(errors, 6, 7, "unknown key 'max_parallel' in constraints in rule 'r'; expected one of max_concurrent, rate_limit, max_runtime_sec, approvals_required, approval_timeout_sec");
     }
 
     [Fact]
@@ -303,25 +303,40 @@ public class LoaderErrorTests
     [Theory]
     [InlineData("deny")]
     [InlineData("allow")]
-    [InlineData("require_approval")]
     public void ConstraintsOnlyWithAllowWithConstraints(string decision)
     {
         var errors = RuleErrors($"decision: {decision}\nconstraints:\n  max_concurrent: 3");
-        Only(errors, 5, 5, $"constraints in rule 'r' with decision {decision}; expected constraints only with decision allow_with_constraints");
+        Only(errors, 5, 5, $"constraints in rule 'r' with decision {decision}; expected constraints only with decision allow_with_constraints (or approvals_required and approval_timeout_sec with require_approval)");
+    }
+
+    [Fact]
+    public void RequireApprovalTakesOnlyApprovalTerms()
+    {
+        var errors = RuleErrors("decision: require_approval\nconstraints:\n  max_concurrent: 3");
+        Only(errors, 5, 5, "constraints in rule 'r' with decision require_approval may hold only approvals_required and approval_timeout_sec");
+        var policy = PolicyTestKit.Load("version: v1\nrules:\n  - id: r\n    decision: require_approval\n    constraints:\n      approvals_required: 2\n      approval_timeout_sec: 600\n");
+        Assert.Equal(600, policy.Rules[0].Constraints!.ApprovalTimeoutSec);
+    }
+
+    [Fact]
+    public void ApprovalTimeoutOnlyWithRequireApproval()
+    {
+        var errors = RuleErrors("decision: allow_with_constraints\nconstraints:\n  approval_timeout_sec: 600");
+        Only(errors, 5, 5, "approval_timeout_sec in rule 'r' applies to decision require_approval, not allow_with_constraints");
     }
 
     [Fact]
     public void AllowWithConstraintsNeedsConstraints()
     {
         var errors = RuleErrors("decision: allow_with_constraints");
-        Only(errors, 4, 15, "decision allow_with_constraints in rule 'r' has no constraints; expected a 'constraints' mapping with at least one of max_concurrent, rate_limit, max_runtime_sec, approvals_required");
+        Only(errors, 4, 15, "decision allow_with_constraints in rule 'r' has no constraints; expected a 'constraints' mapping with at least one of max_concurrent, rate_limit, max_runtime_sec, approvals_required, approval_timeout_sec");
     }
 
     [Fact]
     public void EmptyConstraints()
     {
         var errors = RuleErrors("decision: allow_with_constraints\nconstraints: {}");
-        Only(errors, 5, 18, "empty constraints in rule 'r'; expected at least one of max_concurrent, rate_limit, max_runtime_sec, approvals_required");
+        Only(errors, 5, 18, "empty constraints in rule 'r'; expected at least one of max_concurrent, rate_limit, max_runtime_sec, approvals_required, approval_timeout_sec");
     }
 
     [Fact]
@@ -462,7 +477,7 @@ public class LoaderErrorTests
         Has(errors, 7, 23, "invalid glob '[x' in match.topics in rule 'b': unterminated '['; expected ']' to close the character class (at offset 0)");
         Has(errors, 7, 38, "unknown tier 'sometimes' in match.tiers in rule 'b'; expected one of read_only, write_autonomous, write_with_confirmation, never");
         Has(errors, 9, 9, "duplicate rule id 'a'; first defined at line 4");
-        Has(errors, 11, 5, "constraints in rule 'a' with decision deny; expected constraints only with decision allow_with_constraints");
+        Has(errors, 11, 5, "constraints in rule 'a' with decision deny; expected constraints only with decision allow_with_constraints (or approvals_required and approval_timeout_sec with require_approval)");
         Has(errors, 11, 36, "invalid max_concurrent '0' in constraints in rule 'a'; expected a positive integer");
         // Reported in file order.
         Assert.Equal(errors.OrderBy(e => e.Line).ThenBy(e => e.Column), errors);

@@ -1,0 +1,26 @@
+namespace Interlock.Server.Tests;
+
+/// <summary>Files of this repository (policies, test packages), found from the test binary's directory.</summary>
+internal static class Repository
+{
+    private static readonly Lazy<string> LazyRoot = new(() =>
+    {
+        var dir = new DirectoryInfo(AppContext.BaseDirectory);
+        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Interlock.slnx"))) dir = dir.Parent;
+        return dir?.FullName ?? throw new InvalidOperationException("Interlock.slnx not found above " + AppContext.BaseDirectory);
+    });
+
+    public static string Root => LazyRoot.Value;
+
+    public static string PathOf(string relative) => Path.Combine(Root, relative);
+
+    /// <summary>Writes <paramref name="yaml"/> as <c>policy.yaml</c> in a new temporary directory; returns its path.</summary>
+    public static string TempPolicy(string yaml)
+    {
+        var dir = Path.Combine(Path.GetTempPath(), "interlock-policy-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(dir);
+        var path = Path.Combine(dir, "policy.yaml");
+        File.WriteAllText(path, yaml);
+        return path;
+    }
+}

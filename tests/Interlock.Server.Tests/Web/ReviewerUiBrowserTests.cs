@@ -1,0 +1,123 @@
+using System.Text.Json;
+
+namespace Interlock.Server.Tests.Web;
+
+/// <summary>
+/// The reviewer UI end to end in real headless Chromium: an agent's call waits on <c>POST /v1/evaluate?wait=</c> while a
+/// reviewer signs in, watches the request arrive in the live queue, reads it and answers it. Screenshots (laptop and
+/// phone widths) are left in <c>artifacts/screenshots/</c>. One class per flow so xunit runs the browsers in parallel.
+/// </summary>
+internal static class BrowserFlows
+{
+    public static readonly object StagingDelete = new { command = "kubectl delete deployment web -n staging", cwd = "/home/dev/app" };
+
+    /// <summary>Runs the browser script; starts the agent's waiting call the moment the queue is open and live.</summary>
+    public static async Task<(JsonElement Browser, int Status, JsonElement Agent)> RunWithAgentCallAsync(GatewayFixture gw, string agent, string reviewer, string mode, string reason)
+    {
+        Task<(int, JsonElement)>? call = null;
+        var browser = await BrowserScript.RunAsync(gw.Url, reviewer, mode, reason, line =>
+        {
+            if (line.TryGetProperty("ready", out _)) call = gw.CallAsync(HttpMethod.Post, "v1/evaluate?wait=120", agent, StagingDelete);
+            return Task.CompletedTask;
+        });
+        Assert.NotNull(call);
+        var (status, body) = await call.WaitAsync(TimeSpan.FromSeconds(30));
+        return (browser, status, body);
+    }
+
+    public static void AssertPhoneFits(JsonElement browser)
+    {
+        foreach (var p in browser.EnumerateObject().Where(p => p.Name.EndsWith("-phone_overflows", StringComparison.Ordinal)))
+            Assert.False(p.Value.GetBoolean(), $"{p.Name}: the page scrolls sideways at 390 px");
+    }
+
+}
+
+public sealed class ReviewerUiApproveInBrowserTests
+{
+    [Fact]
+    public async Task A_reviewer_sees_the_request_arrive_live_and_approves_it_and_the_waiting_agent_is_allowed()
+    {
+        await using var gw = await GatewayFixture.StartAsync();
+        var agent = await gw.CreatePrincipalAsync("deploy-bot", "agent");
+        var reviewer = await gw.CreatePrincipalAsync("alice", "reviewer");
+        var auditor = await gw.CreatePrincipalAsync("aud", "auditor");
+
+        var (browser, status, body) = await BrowserFlows.RunWithAgentCallAsync(gw, agent, reviewer, "approve", "staging cleanup, ticket OPS-42");
+
+        Assert.Contains("not known", browser.GetProperty("bad_login").GetString(), StringComparison.Ordinal);
+        Assert.True(browser.GetProperty("empty_at_start").GetBoolean());
+        Assert.False(browser.GetProperty("reloaded").GetBoolean(), "the item must arrive over server-sent events, not a reload");
+        var row = browser.GetProperty("queue_row").GetString()!;
+        Assert.Contains("deploy-bot", row, StringComparison.Ordinal);
+        Assert.Contains("kubectl delete deployment web -n staging", row, StringComparison.Ordinal);
+        Assert.Equal("kubectl delete deployment web -n staging", browser.GetProperty("command").GetString());
+        Assert.StartsWith("Approved", browser.GetProperty("flash").GetString(), StringComparison.Ordinal);
+        Assert.Contains(browser.GetProperty("status").GetString(), new[] { "approved", "used" });
+        BrowserFlows.AssertPhoneFits(browser);
+
+        Assert.Equal(200, status);
+        Assert.Equal("allow", body.GetProperty("decision").GetString());
+        Assert.Contains(body.GetProperty("reasons").EnumerateArray(), r => r.GetString()!.Contains("approved by alice", StringComparison.Ordinal));
+
+        var (auditStatus, audit) = await gw.CallAsync(HttpMethod.Get, "v1/audit?kind=approval", auditor);
+        Assert.Equal(200, auditStatus);
+        var record = Assert.Single(audit.GetProperty("records").EnumerateArray());
+        Assert.Equal("alice", record.GetProperty("payload").GetProperty("approver").GetString());
+        Assert.True(record.GetProperty("payload").GetProperty("approved").GetBoolean());
+        Assert.Equal("staging cleanup, ticket OPS-42", record.GetProperty("payload").GetProperty("reason").GetString());
+        Assert.Equal("deploy-bot", record.GetProperty("agent").GetString());
+
+        foreach (var shot in new[] { "approve-queue-laptop", "approve-queue-phone", "approve-detail-laptop", "approve-detail-phone", "approve-answered-laptop" })
+            BrowserScript.AssertScreenshot(shot);
+    }
+
+}
+
+public sealed class ReviewerUiDenyInBrowserTests
+{
+    [Fact]
+    public async Task A_deny_needs_a_reason_the_agent_gets_it_and_a_stale_second_answer_is_refused_on_the_page()
+    {
+        await using var gw = await GatewayFixture.StartAsync();
+        var agent = await gw.CreatePrincipalAsync("deploy-bot", "agent");
+        var reviewer = await gw.CreatePrincipalAsync("bob", "reviewer");
+
+        var (browser, status, body) = await BrowserFlows.RunWithAgentCallAsync(gw, agent, reviewer, "deny", "not during the release freeze");
+
+        Assert.Contains("a reason is required to deny", browser.GetProperty("deny_without_reason").GetString(), StringComparison.Ordinal);
+        Assert.StartsWith("Denied", browser.GetProperty("flash").GetString(), StringComparison.Ordinal);
+        Assert.Contains("already denied", browser.GetProperty("stale_approve").GetString(), StringComparison.Ordinal);
+        Assert.Equal("denied", browser.GetProperty("status").GetString());
+        BrowserFlows.AssertPhoneFits(browser);
+
+        Assert.Equal(200, status);
+        Assert.Equal("deny", body.GetProperty("decision").GetString());
+        Assert.Contains(body.GetProperty("reasons").EnumerateArray(), r => r.GetString() == "denied by reviewer bob: not during the release freeze");
+        foreach (var shot in new[] { "deny-queue-laptop", "deny-detail-phone", "deny-answered-laptop" })
+            BrowserScript.AssertScreenshot(shot);
+    }
+
+}
+
+public sealed class ReviewerUiAuditInBrowserTests
+{
+    [Fact]
+    public async Task An_auditor_reads_the_audit_page_with_the_chain_verified()
+    {
+        await using var gw = await GatewayFixture.StartAsync();
+        var agent = await gw.CreatePrincipalAsync("bot", "agent");
+        var auditor = await gw.CreatePrincipalAsync("carol", "auditor");
+        Assert.Equal(200, (await gw.CallAsync(HttpMethod.Post, "v1/evaluate", agent, new { command = "git push --force origin main", cwd = "/home/dev/app" })).Status);
+        Assert.Equal(200, (await gw.CallAsync(HttpMethod.Post, "v1/evaluate", agent, new { command = "ls -la", cwd = "/home/dev/app" })).Status);
+        Assert.Equal(200, (await gw.CallAsync(HttpMethod.Post, "v1/evaluate", agent, BrowserFlows.StagingDelete)).Status);
+
+        var browser = await BrowserScript.RunAsync(gw.Url, auditor, "audit", "");
+
+        Assert.StartsWith("Chain verified", browser.GetProperty("chain").GetString(), StringComparison.Ordinal);
+        Assert.True(browser.GetProperty("records").GetInt32() >= 3);
+        BrowserFlows.AssertPhoneFits(browser);
+        BrowserScript.AssertScreenshot("audit-laptop");
+        BrowserScript.AssertScreenshot("audit-phone");
+    }
+}
