@@ -140,7 +140,7 @@ public sealed class WebhookNotifier : IDisposable
 
     /// <summary>Subscribes to <paramref name="events"/> and starts delivering to <paramref name="url"/>.</summary>
     public static WebhookNotifier Start(ApprovalEvents events, Uri url, string? secret, TimeProvider time, TextWriter log) =>
-        Start(events, url, secret, time, log, new WebhookSettings(), id => id, new WebhookCounters());
+        Start(events, url, secret, time, log, new WebhookSettings(), id => "/approvals/" + id, new WebhookCounters());
 
     /// <summary>As above, with retry settings, the approval links' base and the counters to update.</summary>
     public static WebhookNotifier Start(ApprovalEvents events, Uri url, string? secret, TimeProvider time, TextWriter log, WebhookSettings settings, Func<string, string> approvalUrl, WebhookCounters counters)

@@ -185,4 +185,33 @@ public sealed class WebhookTests
         await WaitUntilAsync(() => counters.Delivered == 2, "the held and the queued deliveries to be accepted");
         Assert.Equal(1, counters.Dropped);
     }
+
+    [Fact]
+    public async Task A_denial_and_an_expiry_are_delivered_with_the_injected_clocks_timestamp()
+    {
+        var clock = new ManualClock(new DateTimeOffset(2026, 3, 1, 9, 0, 0, TimeSpan.Zero));
+        await using var receiver = await WebhookReceiver.StartAsync();
+        await using var gw = await GatewayFixture.StartAsync(o => With(receiver)(o) with { Time = clock, ApprovalTtl = TimeSpan.FromMinutes(10) });
+        var agent = await gw.CreatePrincipalAsync("deployer", "agent");
+        var reviewer = await gw.CreatePrincipalAsync("alice", "reviewer");
+
+        var denied = await RequestApprovalAsync(gw, agent);
+        var (status, _) = await gw.CallAsync(HttpMethod.Post, $"v1/approvals/{denied}/deny", reviewer, new { reason = "not during the freeze" });
+        Assert.Equal(200, status);
+        var deniedHook = await receiver.WaitForAsync(r => r.Event == "approval.denied");
+        Assert.Equal(clock.GetUtcNow().ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture), deniedHook.Timestamp);
+        Assert.True(ReceiverVerifier.Verify(Secret, deniedHook, clock.GetUtcNow()));
+        Assert.Equal(denied, deniedHook.Json.GetProperty("approval").GetProperty("id").GetString());
+        Assert.Equal("denied", deniedHook.Json.GetProperty("approval").GetProperty("status").GetString());
+        Assert.Equal("not during the freeze", deniedHook.Json.GetProperty("reason").GetString());
+
+        var (_, body) = await gw.CallAsync(HttpMethod.Post, "v1/evaluate", agent, new { command = "kubectl delete deployment api -n staging", cwd = "/home/dev/app" });
+        var expiring = body.GetProperty("approval").GetProperty("id").GetString();
+        await receiver.WaitForAsync(r => r.Event == "approval.pending" && r.Json.GetProperty("approval").GetProperty("id").GetString() == expiring);
+        clock.Advance(TimeSpan.FromMinutes(11));
+        var expired = await receiver.WaitForAsync(r => r.Event == "approval.expired");
+        Assert.Equal(expiring, expired.Json.GetProperty("approval").GetProperty("id").GetString());
+        Assert.Equal("expired", expired.Json.GetProperty("approval").GetProperty("status").GetString());
+        Assert.True(ReceiverVerifier.Verify(Secret, expired, clock.GetUtcNow()));
+    }
 }
