@@ -167,7 +167,13 @@ public sealed class WebhookNotifier : IDisposable
         var lane = _lanes[(int)((uint)StringComparer.Ordinal.GetHashCode(e.Request.Id) % (uint)_lanes.Length)];
         if (lane.Writer.TryWrite(pending)) return;
         Counters.AddDropped();
-        _log.WriteLine($"interlock: WEBHOOK DROPPED: the delivery queue is full ({_settings.QueueCapacity}); {e.Type} for approval {e.Request.Id} (delivery {pending.DeliveryId}) will not be sent to {_url}; total dropped {Counters.Dropped}");
+        if (Volatile.Read(ref _disposed) != 0)
+        {
+            // A publish that raced with shutdown: the queue is closed, not full.
+            _log.WriteLine($"interlock: webhook {e.Type} for approval {e.Request.Id} not sent: the server is stopping");
+            return;
+        }
+        _log.WriteLine($"interlock: WEBHOOK DROPPED: the delivery queue is full ({_lanes.Length} lanes of {Math.Max(1, _settings.QueueCapacity / _lanes.Length)} events); {e.Type} for approval {e.Request.Id} (delivery {pending.DeliveryId}) will not be sent to {_url}; total dropped {Counters.Dropped}");
     }
 
     private async Task RunLaneAsync(ChannelReader<Pending> reader)
