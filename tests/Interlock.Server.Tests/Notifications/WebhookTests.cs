@@ -78,6 +78,8 @@ public sealed class WebhookTests
         var events = receiver.Received.Select(r => r.Event).ToList();
         Assert.True(events.IndexOf("approval.pending") < events.IndexOf("approval.approved"));
 
+        // The receiver records a request before the sender has read the reply and counted it.
+        await WaitUntilAsync(() => gw.Host.Services.Metrics.Webhooks!.Delivered == 2, "both deliveries to be counted");
         var metrics = await gw.Http.GetStringAsync("metrics");
         Assert.Contains("interlock_webhook_deliveries_total{result=\"delivered\"} 2", metrics, StringComparison.Ordinal);
     }
@@ -208,6 +210,8 @@ public sealed class WebhookTests
         var (_, body) = await gw.CallAsync(HttpMethod.Post, "v1/evaluate", agent, new { command = "kubectl delete deployment api -n staging", cwd = "/home/dev/app" });
         var expiring = body.GetProperty("approval").GetProperty("id").GetString();
         await receiver.WaitForAsync(r => r.Event == "approval.pending" && r.Json.GetProperty("approval").GetProperty("id").GetString() == expiring);
+        // Nothing in flight when the clock jumps, or the jump would also fire that attempt's timeout.
+        await WaitUntilAsync(() => gw.Host.Services.Metrics.Webhooks!.Delivered == 3, "the three deliveries so far to be counted");
         clock.Advance(TimeSpan.FromMinutes(11));
         var expired = await receiver.WaitForAsync(r => r.Event == "approval.expired");
         Assert.Equal(expiring, expired.Json.GetProperty("approval").GetProperty("id").GetString());
