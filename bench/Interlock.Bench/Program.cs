@@ -16,6 +16,8 @@ public static class Program
                 return AuditBench.Run(rest);
             case "hooks":
                 return HookLatency.Run(rest);
+            case "load":
+                return LoadBench.Run(rest);
             case "bdn":
                 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(rest);
                 return 0;
@@ -23,6 +25,7 @@ public static class Program
                 Console.Error.WriteLine("usage: Interlock.Bench percentiles [--iterations N] [--warmup N] [--policy FILE]");
                 Console.Error.WriteLine("       Interlock.Bench audit [--seconds S]");
                 Console.Error.WriteLine("       Interlock.Bench hooks [--iterations N] [--warmup N]");
+                Console.Error.WriteLine("       Interlock.Bench load [--clients 8,32,64] [--warmup S] [--seconds S] [--spawn] [--url URL --token AGENT_TOKEN]");
                 Console.Error.WriteLine("       Interlock.Bench bdn [BenchmarkDotNet args, e.g. --filter '*' --job short]");
                 return 2;
         }

@@ -1,3 +1,4 @@
+using System.IO.Pipelines;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Http;
@@ -27,27 +28,51 @@ public static class ApiJson
             return (null, ApiProblem.BadRequest($"the body must be application/json, got '{type}' (with curl, add -H 'Content-Type: application/json')"));
         if (request.ContentLength > maxBytes)
             return (null, ApiProblem.TooLarge($"the body is {request.ContentLength} bytes, over the limit of {maxBytes} bytes"));
-        using var buffer = new MemoryStream();
-        var chunk = new byte[16 * 1024];
-        int read;
-        while ((read = await request.Body.ReadAsync(chunk, request.HttpContext.RequestAborted).ConfigureAwait(false)) > 0)
+        // Read straight from Kestrel's pipe and let the document copy the bytes into its own pooled buffer: no
+        // per-request 16 KB chunk and growing MemoryStream (their allocation showed up in the evaluate path's profile).
+        var reader = request.BodyReader;
+        ReadResult read;
+        while (true)
         {
-            if (buffer.Length + read > maxBytes) return (null, ApiProblem.TooLarge($"the body is larger than the limit of {maxBytes} bytes"));
-            buffer.Write(chunk, 0, read);
+            read = await reader.ReadAsync(request.HttpContext.RequestAborted).ConfigureAwait(false);
+            if (read.Buffer.Length > maxBytes)
+            {
+                reader.AdvanceTo(read.Buffer.End);
+                return (null, ApiProblem.TooLarge($"the body is larger than the limit of {maxBytes} bytes"));
+            }
+            if (read.IsCompleted || read.IsCanceled) break;
+            reader.AdvanceTo(read.Buffer.Start, read.Buffer.End);
         }
-        if (buffer.Length == 0)
+        var body = read.Buffer;
+        if (body.Length == 0)
         {
+            reader.AdvanceTo(body.End);
             if (allowEmpty) return (JsonDocument.Parse("{}"), null);
             return (null, ApiProblem.BadRequest("the body is empty; send a JSON object"));
         }
         JsonDocument doc;
         try
         {
-            doc = JsonDocument.Parse(buffer.GetBuffer().AsMemory(0, (int)buffer.Length), new JsonDocumentOptions { MaxDepth = 64 });
+            var json = new Utf8JsonReader(body, new JsonReaderOptions { MaxDepth = 64 });
+            doc = JsonDocument.ParseValue(ref json);
+            try
+            {
+                // ParseValue stops after one value; anything but whitespace after it is invalid, as with Parse.
+                if (json.Read()) throw new JsonException("more than one JSON value in the body");
+            }
+            catch
+            {
+                doc.Dispose();
+                throw;
+            }
         }
         catch (JsonException ex)
         {
             return (null, ApiProblem.BadRequest($"the body is not valid JSON: {ex.Message}"));
+        }
+        finally
+        {
+            reader.AdvanceTo(body.End);
         }
         if (doc.RootElement.ValueKind != JsonValueKind.Object)
         {

@@ -15,7 +15,18 @@ public static class ApiViews
 
     public sealed record DecisionView(
         string Id, string Decision, string Tier, IReadOnlyList<string> Reasons, IReadOnlyList<string> Rules, string PolicyHash,
-        ApprovalLink? Approval, Constraints? Constraints, JsonElement? BlastRadius, string? RequestId);
+        ApprovalLink? Approval, Constraints? Constraints, BlastView? BlastRadius, string? RequestId);
+
+    public sealed record BlastView(string Level, string Scope, bool Reversible, bool SharedState, IReadOnlyList<string> Reasons);
+
+    private static string LevelName(BlastLevel level) => level switch
+    {
+        BlastLevel.Low => "low",
+        BlastLevel.Medium => "medium",
+        BlastLevel.High => "high",
+        BlastLevel.Critical => "critical",
+        _ => level.ToString().ToLowerInvariant(),
+    };
 
     public sealed record PlanView(string Id, string Decision, string Tier, IReadOnlyList<string> Reasons, IReadOnlyList<string> Rules, string PolicyHash,
         IReadOnlyList<DecisionView> Steps, ApprovalLink? Approval);
@@ -43,14 +54,12 @@ public static class ApiViews
     {
         ArgumentNullException.ThrowIfNull(reply);
         var d = reply.Decision;
-        JsonElement? blast = null;
+        BlastView? blast = null;
         if (reply.Evaluation is { } ev)
         {
             var b = ev.Risk.BlastRadius;
-            blast = JsonSerializer.SerializeToElement(new
-            {
-                level = b.Level.ToString().ToLowerInvariant(), scope = b.Scope, reversible = b.Reversible, shared_state = b.SharedState, reasons = b.Reasons,
-            });
+            // A typed view, not a JsonElement built per request: same JSON, one serialization instead of three passes.
+            blast = new BlastView(LevelName(b.Level), b.Scope, b.Reversible, b.SharedState, b.Reasons);
         }
         return new DecisionView(reply.ActionId, d.Outcome.WireName(), d.Tier.WireName(), d.Reasons, d.Rules, d.PolicyHash,
             reply.Approval is { } a ? Link(services, a) : null, d.Constraints, blast, requestId);

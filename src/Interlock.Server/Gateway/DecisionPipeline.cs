@@ -92,7 +92,9 @@ public sealed class DecisionPipeline(PolicyHolder policy, ApprovalService approv
         GateResult gate;
         try
         {
-            gate = await approvals.GateAsync(evaluation, actionId, AuditEntry.ForDecision(evaluation, actionId).Payload, cancellationToken).ConfigureAwait(false);
+            // The payload is only kept when a request for approval opens; building it for every decision cost a serialization each.
+            var payload = evaluation.Decision.Outcome == Outcome.RequireApproval ? AuditEntry.ForDecision(evaluation, actionId).Payload : "";
+            gate = await approvals.GateAsync(evaluation, actionId, payload, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {

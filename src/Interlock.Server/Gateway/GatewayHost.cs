@@ -178,7 +178,12 @@ public sealed class GatewayHost : IAsyncDisposable
         }
         var url = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses.FirstOrDefault() ?? options.Listen;
         services.PublicUrl = (options.PublicUrl ?? url).TrimEnd('/');
-        var webhooks = options.WebhookUrl is { } hook ? WebhookNotifier.Start(events, hook, options.WebhookSecret, options.Time, options.Log) : null;
+        IDisposable? webhooks = null;
+        if (options.WebhookUrl is { } hook)
+        {
+            metrics.Webhooks = new WebhookCounters();
+            webhooks = WebhookNotifier.Start(events, hook, options.WebhookSecret, options.Time, options.Log, options.Webhook, id => ApiViews.ApprovalUrl(services, id), metrics.Webhooks);
+        }
         var sweep = options.Time.CreateTimer(_ => _ = SweepAsync(approvals, options.Log), null, options.PollInterval, options.PollInterval);
         return new GatewayHost(app, audit, services, sweep, webhooks, url, adminTokenPath);
     }

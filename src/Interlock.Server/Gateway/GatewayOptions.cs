@@ -33,6 +33,8 @@ public sealed record GatewayOptions
     /// <summary>Receives approval events (signed with <see cref="WebhookSecret"/>); null means none.</summary>
     public Uri? WebhookUrl { get; init; }
     public string? WebhookSecret { get; init; }
+    /// <summary>Attempts, backoff and timeouts of webhook deliveries.</summary>
+    public Notifications.WebhookSettings Webhook { get; init; } = new();
     /// <summary>Public base URL for links in replies and webhooks; defaults to the bound address.</summary>
     public string? PublicUrl { get; init; }
     /// <summary>Where the server writes its log lines.</summary>

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using Interlock.Actions;
+using Interlock.Server.Notifications;
 
 namespace Interlock.Server.Metrics;
 
@@ -16,6 +17,9 @@ public sealed class GatewayMetrics
     private long _latencyCount;
     private long _auditFailures;
     private long _policyReloadFailures;
+
+    /// <summary>The webhook sender's counters, when a webhook is configured.</summary>
+    public WebhookCounters? Webhooks { get; set; }
 
     public void RecordDecision(Outcome outcome, TimeSpan latency)
     {
@@ -58,6 +62,15 @@ public sealed class GatewayMetrics
         sb.Append(ci, $"interlock_audit_head_sequence {auditHead}\n");
         sb.Append("# HELP interlock_audit_write_failures_total Decisions refused because the audit record could not be written.\n# TYPE interlock_audit_write_failures_total counter\n");
         sb.Append(ci, $"interlock_audit_write_failures_total {Interlocked.Read(ref _auditFailures)}\n");
+        if (Webhooks is { } w)
+        {
+            sb.Append("# HELP interlock_webhook_deliveries_total Webhook deliveries by result: delivered (2xx), failed (gave up), dropped (queue full or shutdown).\n# TYPE interlock_webhook_deliveries_total counter\n");
+            sb.Append(ci, $"interlock_webhook_deliveries_total{{result=\"delivered\"}} {w.Delivered}\n");
+            sb.Append(ci, $"interlock_webhook_deliveries_total{{result=\"failed\"}} {w.Failed}\n");
+            sb.Append(ci, $"interlock_webhook_deliveries_total{{result=\"dropped\"}} {w.Dropped}\n");
+            sb.Append("# HELP interlock_webhook_retries_total Webhook attempts after the first.\n# TYPE interlock_webhook_retries_total counter\n");
+            sb.Append(ci, $"interlock_webhook_retries_total {w.Retries}\n");
+        }
         sb.Append("# HELP interlock_up Whether the server can decide (audit store writable).\n# TYPE interlock_up gauge\n");
         sb.Append(ci, $"interlock_up {(healthy ? 1 : 0)}\n");
         return sb.ToString();
