@@ -3,6 +3,7 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Interlock.Recording;
+using Interlock.Server.Api;
 
 namespace Interlock.Cli.Exec;
 
@@ -33,7 +34,7 @@ internal static class ExecServer
             var body = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
             if ((int)response.StatusCode != 200)
             {
-                stderr.WriteLine($"interlock: denied: the Interlock server answered {(int)response.StatusCode}{Detail(body)}; nothing runs without a decision");
+                stderr.WriteLine($"interlock: denied: the Interlock server answered {(int)response.StatusCode}{ApiProblem.DetailSuffix(body)}; nothing runs without a decision");
                 return ExecCommand.Denied;
             }
             using var doc = JsonDocument.Parse(body);
@@ -94,7 +95,7 @@ internal static class ExecServer
         {
             using var response = await http.PostAsJsonAsync($"v1/actions/{Uri.EscapeDataString(actionId)}/result", body).ConfigureAwait(false);
             if (!response.IsSuccessStatusCode)
-                stderr.WriteLine($"interlock: warning: the server did not record the result ({(int)response.StatusCode}{Detail(await response.Content.ReadAsStringAsync().ConfigureAwait(false))})");
+                stderr.WriteLine($"interlock: warning: the server did not record the result ({(int)response.StatusCode}{ApiProblem.DetailSuffix(await response.Content.ReadAsStringAsync().ConfigureAwait(false))})");
         }
     }
 
@@ -108,19 +109,5 @@ internal static class ExecServer
             ? string.Join(", ", u.EnumerateArray().Where(x => x.ValueKind == JsonValueKind.String).Select(x => x.GetString())) : "";
         if (reasons.Length == 0) reasons = "(no reason given)";
         return rules.Length > 0 ? string.Create(CultureInfo.InvariantCulture, $"{reasons} [rules: {rules}]") : reasons;
-    }
-
-    private static string Detail(string body)
-    {
-        try
-        {
-            using var doc = JsonDocument.Parse(body);
-            if (doc.RootElement.ValueKind == JsonValueKind.Object && doc.RootElement.TryGetProperty("detail", out var d) && d.ValueKind == JsonValueKind.String)
-                return ": " + d.GetString();
-        }
-        catch (JsonException)
-        {
-        }
-        return "";
     }
 }

@@ -80,7 +80,7 @@ internal static class HookClient
         using var response = await http.SendAsync(request).ConfigureAwait(false);
         var body = await response.Content.ReadAsStringAsync().ConfigureAwait(false);
         if ((int)response.StatusCode != 200)
-            return (null, $"the Interlock server answered {(int)response.StatusCode}{ProblemDetail(body)}");
+            return (null, $"the Interlock server answered {(int)response.StatusCode}{ApiProblem.DetailSuffix(body)}");
         try
         {
             using var doc = JsonDocument.Parse(body);
@@ -95,18 +95,4 @@ internal static class HookClient
     }
 
     private static readonly JsonSerializerOptions CompactJson = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
-
-    private static string ProblemDetail(string body)
-    {
-        try
-        {
-            using var doc = JsonDocument.Parse(body);
-            if (doc.RootElement.ValueKind == JsonValueKind.Object && doc.RootElement.TryGetProperty("detail", out var d) && d.ValueKind == JsonValueKind.String)
-                return ": " + d.GetString();
-        }
-        catch (JsonException)
-        {
-        }
-        return "";
-    }
 }

@@ -18,6 +18,21 @@ public sealed class ApiProblem(int status, string title, string detail, IReadOnl
     public static ApiProblem TooLarge(string detail) => new(413, "Payload too large", detail);
     public static ApiProblem Unavailable(string detail, IReadOnlyDictionary<string, object?>? extensions = null) => new(503, "Service unavailable", detail, extensions);
 
+    /// <summary>The <c>": detail"</c> of a problem reply's body, for a client's message; empty when the body is not one.</summary>
+    public static string DetailSuffix(string body)
+    {
+        try
+        {
+            using var doc = JsonDocument.Parse(body);
+            if (doc.RootElement.ValueKind == JsonValueKind.Object && doc.RootElement.TryGetProperty("detail", out var d) && d.ValueKind == JsonValueKind.String)
+                return ": " + d.GetString();
+        }
+        catch (JsonException)
+        {
+        }
+        return "";
+    }
+
     public async Task ExecuteAsync(HttpContext httpContext)
     {
         ArgumentNullException.ThrowIfNull(httpContext);

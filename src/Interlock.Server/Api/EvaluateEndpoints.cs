@@ -27,7 +27,7 @@ public static class EvaluateEndpoints
     }
 
     /// <summary>The <c>?wait=SECONDS</c> of a request, bounded by the server's maximum.</summary>
-    public static (TimeSpan Wait, ApiProblem? Problem) ParseWait(HttpRequest request, GatewayServices s)
+    private static (TimeSpan Wait, ApiProblem? Problem) ParseWait(HttpRequest request, GatewayServices s)
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(s);
@@ -37,6 +37,17 @@ public static class EvaluateEndpoints
             return (default, ApiProblem.BadRequest($"query 'wait' must be a whole number of seconds, got '{text}'"));
         var wait = TimeSpan.FromSeconds(seconds);
         return (wait > s.Options.MaxWait ? s.Options.MaxWait : wait, null);
+    }
+
+    /// <summary>The calling agent and its <c>?wait=</c>, or the 401/403/400 that refuses the call.</summary>
+    public static async Task<(Principal? Agent, TimeSpan Wait, IResult? Problem)> AgentCallAsync(HttpContext c, GatewayServices s)
+    {
+        ArgumentNullException.ThrowIfNull(c);
+        ArgumentNullException.ThrowIfNull(s);
+        var (agent, denied) = await s.AuthorizeAsync(c, Role.Agent).ConfigureAwait(false);
+        if (agent is null) return (null, default, denied);
+        var (wait, waitProblem) = ParseWait(c.Request, s);
+        return waitProblem is null ? (agent, wait, null) : (null, default, waitProblem);
     }
 
     /// <summary>An action from a JSON object, with unknown fields and wrong types reported by name.</summary>
@@ -50,10 +61,8 @@ public static class EvaluateEndpoints
 
     private static async Task<IResult> EvaluateAsync(HttpContext c, GatewayServices s)
     {
-        var (agent, denied) = await s.AuthorizeAsync(c, Role.Agent).ConfigureAwait(false);
-        if (agent is null) return denied!;
-        var (wait, waitProblem) = ParseWait(c.Request, s);
-        if (waitProblem is not null) return waitProblem;
+        var (agent, wait, refused) = await AgentCallAsync(c, s).ConfigureAwait(false);
+        if (agent is null) return refused!;
         var (doc, problem) = await ApiJson.ReadObjectAsync(c.Request, s.Options.MaxBodyBytes).ConfigureAwait(false);
         if (doc is null) return problem!;
         using (doc)
@@ -70,10 +79,8 @@ public static class EvaluateEndpoints
 
     private static async Task<IResult> PlanAsync(HttpContext c, GatewayServices s)
     {
-        var (agent, denied) = await s.AuthorizeAsync(c, Role.Agent).ConfigureAwait(false);
-        if (agent is null) return denied!;
-        var (wait, waitProblem) = ParseWait(c.Request, s);
-        if (waitProblem is not null) return waitProblem;
+        var (agent, wait, refused) = await AgentCallAsync(c, s).ConfigureAwait(false);
+        if (agent is null) return refused!;
         var (doc, problem) = await ApiJson.ReadObjectAsync(c.Request, s.Options.MaxBodyBytes).ConfigureAwait(false);
         if (doc is null) return problem!;
         using (doc)

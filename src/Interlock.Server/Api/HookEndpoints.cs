@@ -3,7 +3,6 @@ using System.Text.Json;
 using Interlock.Actions;
 using Interlock.Approvals;
 using Interlock.Audit;
-using Interlock.Identity;
 using Interlock.Server.Gateway;
 using Interlock.Server.Hooks;
 using Microsoft.AspNetCore.Builder;
@@ -30,10 +29,8 @@ public static class HookEndpoints
     {
         var host = HookHost.ByName(hostName);
         if (host is null) return ApiProblem.NotFound($"no hook host '{hostName}'; use one of {string.Join(", ", HookHost.Names)}");
-        var (agent, denied) = await s.AuthorizeAsync(c, Role.Agent).ConfigureAwait(false);
-        if (agent is null) return denied!;
-        var (wait, waitProblem) = EvaluateEndpoints.ParseWait(c.Request, s);
-        if (waitProblem is not null) return waitProblem;
+        var (agent, wait, refused) = await EvaluateEndpoints.AgentCallAsync(c, s).ConfigureAwait(false);
+        if (agent is null) return refused!;
         var (payload, tooLarge) = await ReadBodyAsync(c.Request, s.Options.MaxBodyBytes).ConfigureAwait(false);
         if (payload is null) return tooLarge!;
 
