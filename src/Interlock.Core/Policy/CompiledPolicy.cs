@@ -29,6 +29,14 @@ public sealed class CompiledPolicy
         _screens = new RuleScreen[rules.Length];
         for (var i = 0; i < rules.Length; i++) _screens[i] = RuleScreen.Of(rules[i].Matcher);
         foreach (var rule in rules) IndexTargetGlobs(rule.Matcher);
+        _targetNeeds = new ulong[]?[rules.Length];
+        for (var i = 0; i < rules.Length; i++)
+        {
+            if (rules[i].Matcher.Targets is not { } globs) continue;
+            var needs = globs.Select(g => g.LiteralBits).ToArray();
+            // A glob that needs nothing can match any target: no filtering for that rule.
+            if (needs.All(n => n != 0)) { _targetNeeds[i] = needs; _usesTrigrams = true; }
+        }
     }
 
     /// <summary>Distinct target globs (shared by several rules) get memo slots: each is matched at most once per action.</summary>
@@ -65,6 +73,10 @@ public sealed class CompiledPolicy
     }
 
     private readonly RuleScreen[] _screens;
+
+    /// <summary>Per rule, each target glob's <see cref="Glob.LiteralBits"/>; null when the rule has no target globs or one needs nothing.</summary>
+    private readonly ulong[]?[] _targetNeeds;
+    private readonly bool _usesTrigrams;
     private readonly Dictionary<string, CompiledRule> _byId;
 
     /// <summary>Lowercase hex SHA-256 of the policy text as UTF-8, with CRLF normalized to LF.</summary>
@@ -110,6 +122,8 @@ public sealed class CompiledPolicy
         int tierBit = FactsView.Bit((int)view.Tier), envBit = FactsView.Bit((int)view.Environment), ops = view.OperationMask, blast = (int)view.Blast;
         ulong targets = view.TargetSegments, programs = view.ProgramSegments;
         bool noTopic = facts.Request.Topic is null, noTool = facts.Request.Tool is null;
+        var trigrams = _usesTrigrams ? TargetTrigrams(facts) : 0;
+        var targetNeeds = _targetNeeds;
         for (var i = 0; i < rules.Length; i++)
         {
             var s = screens[i];
@@ -120,6 +134,8 @@ public sealed class CompiledPolicy
             {
                 continue;
             }
+            // Before touching the matcher: a rule none of whose target globs can find its literals in any target cannot match.
+            if (targetNeeds[i] is { } needs && !AnyNeedMet(needs, trigrams)) continue;
             var rule = rules[i];
             if (!rule.Matcher.Matches(view)) continue;
             matched ??= new List<RuleMatch>(4);
@@ -133,6 +149,25 @@ public sealed class CompiledPolicy
             return WithCoverage(facts, matched, outcome);
         var constraints = MergeConstraints(matched, outcome);
         return new PolicyVerdict(outcome, matched, false, constraints);
+    }
+
+    private static bool AnyNeedMet(ulong[] needs, ulong have)
+    {
+        foreach (var need in needs)
+            if ((need & have) == need) return true;
+        return false;
+    }
+
+    private static ulong TargetTrigrams(ActionFacts facts)
+    {
+        ulong bits = 0;
+        var ops = facts.Operations;
+        for (var i = 0; i < ops.Count; i++)
+        {
+            var targets = ops[i].Targets;
+            for (var t = 0; t < targets.Count; t++) bits |= Glob.TrigramBits(targets[t]);
+        }
+        return bits;
     }
 
     /// <summary>

@@ -112,6 +112,35 @@ public sealed class Glob
         return h;
     }
 
+    /// <summary>
+    /// Bits of <see cref="TrigramBits"/> that every text this glob matches has: the trigrams of its literal prefix and
+    /// suffix, of the literal run a general pattern requires, and of a leaf glob's own. 0 when nothing is known.
+    /// A rule whose every target glob needs a bit no target of the action has cannot match (an exact prefilter).
+    /// </summary>
+    internal ulong LiteralBits
+    {
+        get
+        {
+            if (_shape == Shape.Literal) return TrigramBits(_prefix);
+            var bits = TrigramBits(_prefix) | TrigramBits(_suffix);
+            if (_shape == Shape.General && _required is not null) bits |= TrigramBits(_required);
+            if (_shape == Shape.AnyDirectoryLeaf && _leaf is not null) bits |= _leaf.LiteralBits;
+            return bits;
+        }
+    }
+
+    /// <summary>One bit (of 64) per three-character window of <paramref name="text"/>; a substring's bits are a subset of the text's.</summary>
+    internal static ulong TrigramBits(string text)
+    {
+        ulong bits = 0;
+        for (var i = 0; i + 2 < text.Length; i++)
+        {
+            var h = ((uint)text[i] * 31 + text[i + 1]) * 31 + text[i + 2];
+            bits |= 1UL << (int)((h ^ (h >> 7)) & 63);
+        }
+        return bits;
+    }
+
     /// <summary>The pattern as written.</summary>
     public string Pattern { get; }
 

@@ -24,6 +24,8 @@ public class GlobDifferentialTests
             {
                 var input = k < 5 ? Sample(random, pattern) : RandomString(random, InputAlphabet, 0, 10);
                 Assert.True(regex.IsMatch(input) == glob.IsMatch(input), $"pattern '{pattern}' input '{input}': regex {regex.IsMatch(input)}, glob {glob.IsMatch(input)}");
+                // The trigram prefilter is exact: a text the glob matches always has the bits the glob needs.
+                if (glob.IsMatch(input)) Assert.True((glob.LiteralBits & Glob.TrigramBits(input)) == glob.LiteralBits, $"pattern '{pattern}' input '{input}': literal bits not in the input's");
                 checkedCases++;
             }
         }
