@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Interlock.Cli.Approvals;
 using Interlock.Cli.Audit;
 using Interlock.Cli.Check;
 using Interlock.Cli.Exec;
@@ -17,6 +18,7 @@ var root = new RootCommand("Interlock: a pre-execution safety gate for AI agents
     ExecCommand.Create(),
     McpProxyCommand.Create(),
     ServeCommand.Create(),
+    ApprovalsCommand.Create(),
 };
 try
 {
