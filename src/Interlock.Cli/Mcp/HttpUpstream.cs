@@ -23,6 +23,7 @@ internal sealed class HttpUpstream : IMcpUpstream
     private static readonly MediaTypeWithQualityHeaderValue AcceptJson = new("application/json");
     private static readonly MediaTypeWithQualityHeaderValue AcceptSse = new("text/event-stream");
     private static readonly TimeSpan Grace = TimeSpan.FromSeconds(2);
+    private static readonly TimeSpan InitializeWait = TimeSpan.FromSeconds(10);
 
     private readonly Uri _endpoint;
     private readonly TextWriter _log;
@@ -63,13 +64,10 @@ internal sealed class HttpUpstream : IMcpUpstream
         if (_stop.IsCancellationRequested) throw new IOException("the upstream connection is closed");
         var (method, ids) = Describe(line);
         var exchange = ExchangeAsync(line, method, ids);
-        // initialize is awaited: its answer carries the session id and protocol version every later request needs.
-        if (method == "initialize")
-        {
-            await exchange.ConfigureAwait(false);
-            return;
-        }
         Track(exchange);
+        // initialize is awaited: its answer carries the session id and protocol version every later request needs.
+        // Bounded, so that a server that never answers cannot stop us from reading the client (and seeing it leave).
+        if (method == "initialize") await Task.WhenAny(exchange, Task.Delay(InitializeWait, _stop.Token)).ConfigureAwait(false);
     }
 
     public async Task CloseAsync()

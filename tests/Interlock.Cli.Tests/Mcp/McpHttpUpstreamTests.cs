@@ -224,6 +224,27 @@ public sealed class McpHttpUpstreamTests(McpHttpProxyRun run) : IClassFixture<Mc
     }
 
     [Fact]
+    public void AClientLeavingWhileTheUpstreamNeverAnswersEndsTheProxy()
+    {
+        // Accepts connections (the kernel does) and never answers a byte.
+        var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        try
+        {
+            var port = ((IPEndPoint)listener.LocalEndpoint).Port;
+            var initialize = """{"jsonrpc":"2.0","id":0,"method":"initialize","params":{"protocolVersion":"2025-06-18","capabilities":{},"clientInfo":{"name":"t","version":"1"}}}""";
+            var watch = Stopwatch.StartNew();
+            var result = InterlockProcess.Run(["mcp-proxy", "--upstream", $"http://127.0.0.1:{port}/mcp"], stdin: initialize + "\n", home: _dir, cwd: _dir, timeoutMs: 60_000);
+            Assert.Equal(0, result.ExitCode);
+            Assert.True(watch.Elapsed < TimeSpan.FromSeconds(30), $"took {watch.Elapsed}");
+        }
+        finally
+        {
+            listener.Stop();
+        }
+    }
+
+    [Fact]
     public void UpstreamUrlAndCommandAreMutuallyExclusive()
     {
         var both = InterlockProcess.Run(["mcp-proxy", "--upstream", run.Url, "--", "node", "-e", "0"], home: _dir, cwd: _dir);
