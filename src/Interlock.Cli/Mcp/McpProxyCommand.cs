@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using System.CommandLine;
-using System.Diagnostics;
 using System.Runtime.InteropServices;
 using System.Text;
 using System.Text.Encodings.Web;
@@ -11,8 +10,9 @@ using Interlock.Server.Policies;
 namespace Interlock.Cli.Mcp;
 
 /// <summary>
-/// <c>interlock mcp-proxy [--policy FILE] [--agent ID] [--server-id NAME] -- UPSTREAM…</c>: a transparent stdio relay
-/// between an MCP client (our stdin/stdout) and an upstream MCP server (a child process). MCP's stdio transport is
+/// <c>interlock mcp-proxy [--policy FILE] [--agent ID] [--server-id NAME] (--upstream URL | -- UPSTREAM…)</c>: a transparent
+/// relay between an MCP client (our stdin/stdout) and an upstream MCP server (a child process, or a Streamable HTTP
+/// endpoint, see <see cref="HttpUpstream"/>). MCP's stdio transport is
 /// newline-delimited JSON-RPC 2.0 (spec, "Transports": messages are delimited by newlines and must not contain embedded
 /// newlines). Every line passes unchanged, except client→server <c>tools/call</c> requests, which are decided first: allowed
 /// ones are forwarded byte for byte, the rest are answered here with a <c>CallToolResult</c>
@@ -34,19 +34,29 @@ internal static class McpProxyCommand
         var server = new Option<string?>("--server") { Description = "Ask the Interlock gateway at this URL for each tools/call (it waits for reviewers and audits); token from --token-env." };
         var tokenEnv = new Option<string>("--token-env") { Description = "Environment variable holding the agent token for --server.", DefaultValueFactory = _ => "INTERLOCK_TOKEN" };
         var wait = new Option<int>("--wait") { Description = "With --server: seconds a tools/call may wait for a reviewer's approval (progress notifications are sent meanwhile when the client asks for them).", DefaultValueFactory = _ => 50 };
+        var upstreamUrl = new Option<string?>("--upstream") { Description = "Relay to this Streamable HTTP MCP endpoint (e.g. http://127.0.0.1:3000/mcp) instead of a command after '--'." };
         var upstream = new Argument<string[]>("upstream") { Description = "The upstream MCP server command, after '--'.", Arity = ArgumentArity.ZeroOrMore };
-        var cmd = new Command("mcp-proxy", "Relay a stdio MCP server, deciding every tools/call with the policy before the server sees it.")
+        var cmd = new Command("mcp-proxy", "Relay a stdio or Streamable HTTP MCP server, deciding every tools/call with the policy before the server sees it.")
         {
-            policy, agent, serverId, server, tokenEnv, wait, upstream,
+            policy, agent, serverId, server, tokenEnv, wait, upstreamUrl, upstream,
         };
         cmd.SetAction(async (parse, cancellationToken) =>
         {
             var words = parse.GetValue(upstream) ?? [];
-            if (words.Length == 0)
+            var endpoint = parse.GetValue(upstreamUrl);
+            if ((words.Length == 0) == (endpoint is null))
             {
-                await Console.Error.WriteLineAsync("interlock mcp-proxy: no upstream server; usage: interlock mcp-proxy [--policy FILE] [--agent ID] [--server-id NAME] -- COMMAND...").ConfigureAwait(false);
+                var what = words.Length == 0 ? "no upstream server" : "give either --upstream URL or -- COMMAND, not both";
+                await Console.Error.WriteLineAsync($"interlock mcp-proxy: {what}; usage: interlock mcp-proxy [--policy FILE] [--agent ID] [--server-id NAME] [--server URL] (--upstream URL | -- COMMAND...)").ConfigureAwait(false);
                 return 1;
             }
+            Uri? endpointUri = null;
+            if (endpoint is not null && (!Uri.TryCreate(endpoint, UriKind.Absolute, out endpointUri) || endpointUri.Scheme is not ("http" or "https")))
+            {
+                await Console.Error.WriteLineAsync($"interlock mcp-proxy: --upstream '{endpoint}' is not an http(s) URL").ConfigureAwait(false);
+                return 1;
+            }
+            await using IMcpUpstream up = endpointUri is not null ? new HttpUpstream(endpointUri, Console.Error) : new StdioUpstream(words);
             var policyPath = parse.GetValue(policy);
             var home = Environment.GetEnvironmentVariable("HOME") is { Length: > 0 } h && h.StartsWith('/') ? h : "/root";
             var id = parse.GetValue(serverId) ?? "upstream";
@@ -67,13 +77,13 @@ internal static class McpProxyCommand
                 var token = Environment.GetEnvironmentVariable(parse.GetValue(tokenEnv)!) ?? "";
                 var local = new McpGate(null, SelfProtection.Local(home, null), id, null, Environment.CurrentDirectory, home);
                 using var remote = new McpServerGate(local, uri, token, parse.GetValue(wait));
-                var relay = new McpProxy(local, words, Console.OpenStandardInput(), Console.OpenStandardOutput(), Console.Error, remote);
+                var relay = new McpProxy(local, up, Console.OpenStandardInput(), Console.OpenStandardOutput(), Console.Error, remote);
                 return await relay.RunAsync().ConfigureAwait(false);
             }
             var stack = PolicySource.Load(policyPath, Console.Error);
             if (stack is null) return 1;
             var gate = new McpGate(new Actions.ActionEvaluator(stack), SelfProtection.Local(home, policyPath), id, parse.GetValue(agent) ?? "mcp", Environment.CurrentDirectory, home);
-            var proxy = new McpProxy(gate, words, Console.OpenStandardInput(), Console.OpenStandardOutput(), Console.Error);
+            var proxy = new McpProxy(gate, up, Console.OpenStandardInput(), Console.OpenStandardOutput(), Console.Error);
             return await proxy.RunAsync().ConfigureAwait(false);
         });
         return cmd;
@@ -133,8 +143,8 @@ internal static class McpProxyCommand
     }
 }
 
-/// <summary>The relay itself: two pumps, one child, one lock around our stdout.</summary>
-internal sealed class McpProxy(McpGate gate, string[] upstream, Stream clientIn, Stream clientOut, TextWriter log, McpServerGate? remote = null)
+/// <summary>The relay itself: two pumps, one upstream, one lock around our stdout.</summary>
+internal sealed class McpProxy(McpGate gate, IMcpUpstream upstream, Stream clientIn, Stream clientOut, TextWriter log, McpServerGate? remote = null)
 {
     private readonly SemaphoreSlim _outLock = new(1, 1);
     /// <summary>Server mode forwards decided calls from their own tasks, so writes to the upstream are serialized.</summary>
@@ -148,63 +158,39 @@ internal sealed class McpProxy(McpGate gate, string[] upstream, Stream clientIn,
 
     public async Task<int> RunAsync()
     {
-        var psi = new ProcessStartInfo(upstream[0])
+        if (await upstream.StartAsync().ConfigureAwait(false) is { } failure)
         {
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            RedirectStandardError = false,
-            UseShellExecute = false,
-        };
-        foreach (var a in upstream.Skip(1)) psi.ArgumentList.Add(a);
-        Process child;
-        try
-        {
-            child = Process.Start(psi) ?? throw new InvalidOperationException("no process");
-        }
-        catch (Exception ex) when (ex is System.ComponentModel.Win32Exception or InvalidOperationException)
-        {
-            await log.WriteLineAsync($"interlock mcp-proxy: cannot start '{upstream[0]}': {ex.Message}").ConfigureAwait(false);
+            await log.WriteLineAsync("interlock mcp-proxy: " + failure).ConfigureAwait(false);
             return McpProxyCommand.UpstreamFailed;
         }
-        using var childHandle = child;
         int signalled = 0;
-        void KillChild()
-        {
-            try { if (!child.HasExited) child.Kill(entireProcessTree: true); } catch (InvalidOperationException) { } catch (System.ComponentModel.Win32Exception) { }
-        }
         using var term = PosixSignalRegistration.Create(PosixSignal.SIGTERM, ctx =>
         {
             ctx.Cancel = true;
             signalled = 143;
-            KillChild();
+            upstream.Kill();
         });
         using var intr = PosixSignalRegistration.Create(PosixSignal.SIGINT, ctx =>
         {
             ctx.Cancel = true;
             signalled = 130;
-            KillChild();
+            upstream.Kill();
         });
         using var hup = PosixSignalRegistration.Create(PosixSignal.SIGHUP, ctx =>
         {
             ctx.Cancel = true;
             signalled = 129;
-            KillChild();
+            upstream.Kill();
         });
 
-        var toServer = child.StandardInput.BaseStream;
-        var fromServer = child.StandardOutput.BaseStream;
-        var upstreamPump = Task.Run(() => PumpUpstreamAsync(fromServer));
-        var clientPump = Task.Run(() => PumpClientAsync(toServer));
+        var upstreamPump = Task.Run(PumpUpstreamAsync);
+        var clientPump = Task.Run(PumpClientAsync);
 
         var first = await Task.WhenAny(upstreamPump, clientPump).ConfigureAwait(false);
         int code;
         if (first == clientPump && await clientPump.ConfigureAwait(false))
         {
-            // The client is gone: close the server's stdin, give it a moment to exit on its own, then make sure.
-            try { toServer.Close(); } catch (IOException) { }
-            using var grace = new CancellationTokenSource(TimeSpan.FromSeconds(2));
-            try { await child.WaitForExitAsync(grace.Token).ConfigureAwait(false); } catch (OperationCanceledException) { }
-            KillChild();
+            await upstream.CloseAsync().ConfigureAwait(false);
             var upstreamOk = await upstreamPump.ConfigureAwait(false);
             code = upstreamOk ? 0 : McpProxyCommand.UpstreamFailed;
         }
@@ -212,23 +198,20 @@ internal sealed class McpProxy(McpGate gate, string[] upstream, Stream clientIn,
         {
             // The server ended or broke the protocol while the client is still here.
             await upstreamPump.ConfigureAwait(false);
-            KillChild();
-            try { await child.WaitForExitAsync().ConfigureAwait(false); } catch (InvalidOperationException) { }
+            var how = await upstream.StoppedAsync().ConfigureAwait(false);
             await FailPendingAsync("the upstream MCP server exited or sent invalid data").ConfigureAwait(false);
-            var exit = child.HasExited ? child.ExitCode.ToString(System.Globalization.CultureInfo.InvariantCulture) : "?";
-            await log.WriteLineAsync($"interlock mcp-proxy: the upstream server stopped (exit {exit})").ConfigureAwait(false);
+            await log.WriteLineAsync("interlock mcp-proxy: " + how).ConfigureAwait(false);
             code = McpProxyCommand.UpstreamFailed;
         }
         return signalled != 0 ? signalled : code;
     }
 
     /// <summary>Server → client. Returns false when the server sent something that is not JSON-RPC (the relay stops).</summary>
-    private async Task<bool> PumpUpstreamAsync(Stream fromServer)
+    private async Task<bool> PumpUpstreamAsync()
     {
-        var reader = new LineReader(fromServer, McpProxyCommand.MaxLineBytes);
         try
         {
-            while (await reader.ReadAsync(CancellationToken.None).ConfigureAwait(false) is { } line)
+            while (await upstream.ReadAsync().ConfigureAwait(false) is { } line)
             {
                 if (line.TooLong)
                 {
@@ -271,7 +254,7 @@ internal sealed class McpProxy(McpGate gate, string[] upstream, Stream clientIn,
     }
 
     /// <summary>Client → server; returns when the client closes stdin.</summary>
-    private async Task<bool> PumpClientAsync(Stream toServer)
+    private async Task<bool> PumpClientAsync()
     {
         var reader = new LineReader(clientIn, McpProxyCommand.MaxLineBytes);
         try
@@ -283,8 +266,8 @@ internal sealed class McpProxy(McpGate gate, string[] upstream, Stream clientIn,
                     await SendAsync(McpProxyCommand.ErrorLine("null", -32600, $"Interlock: message larger than {McpProxyCommand.MaxLineBytes} bytes was dropped")).ConfigureAwait(false);
                     continue;
                 }
-                if (await HandleClientLineAsync(line.Bytes, toServer).ConfigureAwait(false))
-                    await ForwardAsync(toServer, line.Bytes).ConfigureAwait(false);
+                if (await HandleClientLineAsync(line.Bytes).ConfigureAwait(false))
+                    await ForwardAsync(line.Bytes).ConfigureAwait(false);
             }
         }
         catch (IOException)
@@ -304,14 +287,12 @@ internal sealed class McpProxy(McpGate gate, string[] upstream, Stream clientIn,
         return true;
     }
 
-    private async Task ForwardAsync(Stream toServer, byte[] line)
+    private async Task ForwardAsync(byte[] line)
     {
         await _upLock.WaitAsync().ConfigureAwait(false);
         try
         {
-            await toServer.WriteAsync(line).ConfigureAwait(false);
-            toServer.WriteByte((byte)'\n');
-            await toServer.FlushAsync().ConfigureAwait(false);
+            await upstream.SendAsync(line).ConfigureAwait(false);
         }
         finally
         {
@@ -323,7 +304,7 @@ internal sealed class McpProxy(McpGate gate, string[] upstream, Stream clientIn,
     /// Server mode: decides one <c>tools/call</c> off the client pump (a call waiting for a reviewer must not hold up
     /// other messages), then forwards it or answers it with the refusal. Never throws.
     /// </summary>
-    private async Task DecideRemotelyAsync(McpServerGate server, byte[] bytes, string key, JsonElement? parameters, string? progressToken, Stream toServer)
+    private async Task DecideRemotelyAsync(McpServerGate server, byte[] bytes, string key, JsonElement? parameters, string? progressToken)
     {
         try
         {
@@ -349,7 +330,7 @@ internal sealed class McpProxy(McpGate gate, string[] upstream, Stream clientIn,
                 return;
             }
             _pending[key] = null;
-            await ForwardAsync(toServer, bytes).ConfigureAwait(false);
+            await ForwardAsync(bytes).ConfigureAwait(false);
         }
         catch (IOException)
         {
@@ -358,7 +339,7 @@ internal sealed class McpProxy(McpGate gate, string[] upstream, Stream clientIn,
     }
 
     /// <summary>Whether to forward the line unchanged; otherwise it was answered (or dropped) here.</summary>
-    private async Task<bool> HandleClientLineAsync(byte[] bytes, Stream toServer)
+    private async Task<bool> HandleClientLineAsync(byte[] bytes)
     {
         JsonDocument doc;
         try
@@ -404,7 +385,7 @@ internal sealed class McpProxy(McpGate gate, string[] upstream, Stream clientIn,
             if (remote is not null)
             {
                 JsonElement? parameters = root.TryGetProperty("params", out var rp) ? rp.Clone() : null;
-                var task = DecideRemotelyAsync(remote, bytes, id.GetRawText(), parameters, ProgressToken(parameters), toServer);
+                var task = DecideRemotelyAsync(remote, bytes, id.GetRawText(), parameters, ProgressToken(parameters));
                 _deciding[task] = true;
                 _ = task.ContinueWith(t => _deciding.TryRemove(t, out _), TaskScheduler.Default);
                 return false;
