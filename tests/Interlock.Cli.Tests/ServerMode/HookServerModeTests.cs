@@ -196,6 +196,21 @@ public sealed class HookServerModeTests(TestGateway gw) : IClassFixture<TestGate
         }
     }
 
+    [Fact]
+    public void A_gateway_that_never_answers_is_a_deny_at_the_deadline_not_a_hang()
+    {
+        using var silent = new SilentServer();
+        var payload = Claude("Bash", new() { ["command"] = "ls" });
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var (d, why) = ClaudeDecision(ParseReply(Line(Cli("claude-code", payload, silent.Url, "tok", "--wait", "0"))));
+        Assert.Equal("deny", d);
+        Assert.StartsWith(Denied, why, StringComparison.Ordinal);
+        var (sd, swhy) = ClaudeDecision(ParseReply(Line(ShimRun("claude-code", payload, silent.Url, "tok", wait: 0))));
+        Assert.Equal("deny", sd);
+        Assert.Equal(Denied + $"the Interlock server at {silent.Url} did not answer within 10 s", swhy);
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(60), $"took {clock.Elapsed}");
+    }
+
     private static string DenyReason(string host, string line)
     {
         var reply = ParseReply(line);

@@ -138,3 +138,34 @@ internal sealed class BrokenServer : IDisposable
         _stop.Dispose();
     }
 }
+
+/// <summary>Accepts connections and reads requests but never answers: a hung gateway.</summary>
+internal sealed class SilentServer : IDisposable
+{
+    private readonly TcpListener _listener = new(IPAddress.Loopback, 0);
+    private readonly CancellationTokenSource _stop = new();
+    private readonly List<TcpClient> _held = [];
+
+    public SilentServer()
+    {
+        _listener.Start();
+        _ = Task.Run(async () =>
+        {
+            while (!_stop.IsCancellationRequested)
+            {
+                var client = await _listener.AcceptTcpClientAsync(_stop.Token);
+                lock (_held) _held.Add(client);
+            }
+        });
+    }
+
+    public string Url => $"http://127.0.0.1:{((IPEndPoint)_listener.LocalEndpoint).Port}";
+
+    public void Dispose()
+    {
+        _stop.Cancel();
+        _listener.Stop();
+        lock (_held) foreach (var c in _held) c.Dispose();
+        _stop.Dispose();
+    }
+}
