@@ -6,7 +6,8 @@ using Interlock.Server.Hooks;
 namespace Interlock.Cli.Mcp;
 
 /// <summary>What the proxy does with one <c>tools/call</c>: forward it, or answer it with <see cref="Reason"/>.</summary>
-internal sealed record GateResult(bool Forward, string Reason, Outcome Outcome, IDisposable? Lease);
+// Evaluation: the local decision as audited (offline); ActionId: the gateway's id for the action (server mode).
+internal sealed record GateResult(bool Forward, string Reason, Outcome Outcome, IDisposable? Lease, Evaluation? Evaluation = null, string? ActionId = null);
 
 /// <summary>
 /// Translates an MCP <c>tools/call</c> into an <see cref="ActionRequest"/> and the decision back into forward/refuse.
@@ -58,10 +59,12 @@ internal sealed class McpGate(ActionEvaluator? evaluator, SelfProtection guard, 
         }
         var rules = d.Rules.Count > 0 ? $" (rules: {string.Join(", ", d.Rules)})" : "";
         var why = reasons.Count > 0 ? string.Join("; ", reasons.Distinct(StringComparer.Ordinal)) : outcome.WireName();
-        if (outcome <= Outcome.AllowWithConstraints) return new GateResult(true, why + rules, outcome, e.Lease);
+        // The audit records what the proxy did, so tamper protection and the destructiveHint floor show in the decision.
+        var audited = outcome == d.Outcome ? e : e with { Decision = d with { Outcome = outcome, Reasons = reasons } };
+        if (outcome <= Outcome.AllowWithConstraints) return new GateResult(true, why + rules, outcome, e.Lease, audited);
         e.Lease?.Dispose();
         if (outcome == Outcome.RequireApproval) why = "requires approval, which the MCP proxy cannot wait for; " + why;
-        return new GateResult(false, "Interlock denied this call: " + why + rules, outcome, null);
+        return new GateResult(false, "Interlock denied this call: " + why + rules, outcome, null, audited);
     }
 
     /// <summary>The action a <c>tools/call</c>'s params describe, with the tool's own name; or the refusal of malformed params.</summary>

@@ -10,13 +10,14 @@ using Interlock.Server.Policies;
 namespace Interlock.Cli.Mcp;
 
 /// <summary>
-/// <c>interlock mcp-proxy [--policy FILE] [--agent ID] [--server-id NAME] (--upstream URL | -- UPSTREAM…)</c>: a transparent
+/// <c>interlock mcp-proxy [--policy FILE] [--agent ID] [--server-id NAME] [--data DIR] (--upstream URL | -- UPSTREAM…)</c>: a transparent
 /// relay between an MCP client (our stdin/stdout) and an upstream MCP server (a child process, or a Streamable HTTP
 /// endpoint, see <see cref="HttpUpstream"/>). MCP's stdio transport is
 /// newline-delimited JSON-RPC 2.0 (spec, "Transports": messages are delimited by newlines and must not contain embedded
 /// newlines). Every line passes unchanged, except client→server <c>tools/call</c> requests, which are decided first: allowed
 /// ones are forwarded byte for byte, the rest are answered here with a <c>CallToolResult</c>
-/// (<c>{"content":[{"type":"text","text":…}],"isError":true}</c>) and never reach the server.
+/// (<c>{"content":[{"type":"text","text":…}],"isError":true}</c>) and never reach the server. Every call and its outcome
+/// is audited (<see cref="McpCallAudit"/>).
 /// Exit: 0 when the client closed stdin and the server then exited; 1 on a usage or policy error; 2 when the upstream
 /// died or broke the protocol (pending requests get JSON-RPC errors first); 143 on SIGTERM. The child never outlives us.
 /// </summary>
@@ -35,10 +36,11 @@ internal static class McpProxyCommand
         var tokenEnv = new Option<string>("--token-env") { Description = "Environment variable holding the agent token for --server.", DefaultValueFactory = _ => "INTERLOCK_TOKEN" };
         var wait = new Option<int>("--wait") { Description = "With --server: seconds a tools/call may wait for a reviewer's approval (progress notifications are sent meanwhile when the client asks for them).", DefaultValueFactory = _ => 50 };
         var upstreamUrl = new Option<string?>("--upstream") { Description = "Relay to this Streamable HTTP MCP endpoint (e.g. http://127.0.0.1:3000/mcp) instead of a command after '--'." };
+        var data = new Option<string?>("--data") { Description = "Data directory whose audit.db records every tools/call and its outcome (offline mode). Default: $XDG_STATE_HOME/interlock or ~/.local/state/interlock." };
         var upstream = new Argument<string[]>("upstream") { Description = "The upstream MCP server command, after '--'.", Arity = ArgumentArity.ZeroOrMore };
         var cmd = new Command("mcp-proxy", "Relay a stdio or Streamable HTTP MCP server, deciding every tools/call with the policy before the server sees it.")
         {
-            policy, agent, serverId, server, tokenEnv, wait, upstreamUrl, upstream,
+            policy, agent, serverId, server, tokenEnv, wait, upstreamUrl, data, upstream,
         };
         cmd.SetAction(async (parse, cancellationToken) =>
         {
@@ -47,7 +49,7 @@ internal static class McpProxyCommand
             if ((words.Length == 0) == (endpoint is null))
             {
                 var what = words.Length == 0 ? "no upstream server" : "give either --upstream URL or -- COMMAND, not both";
-                await Console.Error.WriteLineAsync($"interlock mcp-proxy: {what}; usage: interlock mcp-proxy [--policy FILE] [--agent ID] [--server-id NAME] [--server URL] (--upstream URL | -- COMMAND...)").ConfigureAwait(false);
+                await Console.Error.WriteLineAsync($"interlock mcp-proxy: {what}; usage: interlock mcp-proxy [--policy FILE] [--agent ID] [--server-id NAME] [--data DIR | --server URL] (--upstream URL | -- COMMAND...)").ConfigureAwait(false);
                 return 1;
             }
             Uri? endpointUri = null;
@@ -62,9 +64,9 @@ internal static class McpProxyCommand
             var id = parse.GetValue(serverId) ?? "upstream";
             if (parse.GetValue(server) is { } url)
             {
-                if (policyPath is not null || parse.GetValue(agent) is not null)
+                if (policyPath is not null || parse.GetValue(agent) is not null || parse.GetValue(data) is not null)
                 {
-                    await Console.Error.WriteLineAsync("interlock mcp-proxy: with --server the server's policy decides and the token names the agent; drop --policy and --agent").ConfigureAwait(false);
+                    await Console.Error.WriteLineAsync("interlock mcp-proxy: with --server the server's policy decides, audits, and the token names the agent; drop --policy, --agent and --data").ConfigureAwait(false);
                     return 1;
                 }
                 if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https"))
@@ -77,13 +79,16 @@ internal static class McpProxyCommand
                 var token = Environment.GetEnvironmentVariable(parse.GetValue(tokenEnv)!) ?? "";
                 var local = new McpGate(null, SelfProtection.Local(home, null), id, null, Environment.CurrentDirectory, home);
                 using var remote = new McpServerGate(local, uri, token, parse.GetValue(wait));
-                var relay = new McpProxy(local, up, Console.OpenStandardInput(), Console.OpenStandardOutput(), Console.Error, remote);
+                await using var results = McpCallAudit.ForServer(remote.Http, Console.Error, TimeProvider.System);
+                var relay = new McpProxy(local, up, Console.OpenStandardInput(), Console.OpenStandardOutput(), Console.Error, results, remote);
                 return await relay.RunAsync().ConfigureAwait(false);
             }
             var stack = PolicySource.Load(policyPath, Console.Error);
             if (stack is null) return 1;
             var gate = new McpGate(new Actions.ActionEvaluator(stack), SelfProtection.Local(home, policyPath), id, parse.GetValue(agent) ?? "mcp", Environment.CurrentDirectory, home);
-            var proxy = new McpProxy(gate, up, Console.OpenStandardInput(), Console.OpenStandardOutput(), Console.Error);
+            // Opened once for the run; a store that cannot be opened refuses every tools/call (see McpCallAudit.Failure).
+            await using var audit = await McpCallAudit.OpenAsync(Path.GetFullPath(parse.GetValue(data) ?? Exec.ExecCommand.DefaultDataDirectory()), Console.Error, TimeProvider.System).ConfigureAwait(false);
+            var proxy = new McpProxy(gate, up, Console.OpenStandardInput(), Console.OpenStandardOutput(), Console.Error, audit);
             return await proxy.RunAsync().ConfigureAwait(false);
         });
         return cmd;
@@ -144,7 +149,7 @@ internal static class McpProxyCommand
 }
 
 /// <summary>The relay itself: two pumps, one upstream, one lock around our stdout.</summary>
-internal sealed class McpProxy(McpGate gate, IMcpUpstream upstream, Stream clientIn, Stream clientOut, TextWriter log, McpServerGate? remote = null)
+internal sealed class McpProxy(McpGate gate, IMcpUpstream upstream, Stream clientIn, Stream clientOut, TextWriter log, McpCallAudit audit, McpServerGate? remote = null)
 {
     private readonly SemaphoreSlim _outLock = new(1, 1);
     /// <summary>Server mode forwards decided calls from their own tasks, so writes to the upstream are serialized.</summary>
@@ -192,6 +197,7 @@ internal sealed class McpProxy(McpGate gate, IMcpUpstream upstream, Stream clien
         {
             await upstream.CloseAsync().ConfigureAwait(false);
             var upstreamOk = await upstreamPump.ConfigureAwait(false);
+            await audit.AbandonAllAsync("the client closed the session and the upstream ended before answering").ConfigureAwait(false);
             code = upstreamOk ? 0 : McpProxyCommand.UpstreamFailed;
         }
         else
@@ -200,6 +206,7 @@ internal sealed class McpProxy(McpGate gate, IMcpUpstream upstream, Stream clien
             await upstreamPump.ConfigureAwait(false);
             var how = await upstream.StoppedAsync().ConfigureAwait(false);
             await FailPendingAsync("the upstream MCP server exited or sent invalid data").ConfigureAwait(false);
+            await audit.AbandonAllAsync("the upstream MCP server exited or sent invalid data before answering").ConfigureAwait(false);
             await log.WriteLineAsync("interlock mcp-proxy: " + how).ConfigureAwait(false);
             code = McpProxyCommand.UpstreamFailed;
         }
@@ -213,6 +220,7 @@ internal sealed class McpProxy(McpGate gate, IMcpUpstream upstream, Stream clien
         {
             while (await upstream.ReadAsync().ConfigureAwait(false) is { } line)
             {
+                List<(string Key, byte[] Bytes, bool Failed)> answered;
                 if (line.TooLong)
                 {
                     await log.WriteLineAsync($"interlock mcp-proxy: the upstream server sent a line over {McpProxyCommand.MaxLineBytes} bytes").ConfigureAwait(false);
@@ -222,13 +230,14 @@ internal sealed class McpProxy(McpGate gate, IMcpUpstream upstream, Stream clien
                 try
                 {
                     using var doc = JsonDocument.Parse(line.Bytes, new JsonDocumentOptions { MaxDepth = 256 });
-                    Observe(doc.RootElement);
+                    answered = Observe(doc.RootElement, line.Bytes);
                 }
                 catch (JsonException)
                 {
                     await log.WriteLineAsync("interlock mcp-proxy: the upstream server wrote a line that is not JSON").ConfigureAwait(false);
                     return false;
                 }
+                foreach (var (key, bytes, failed) in answered) await audit.AnsweredAsync(key, bytes, failed).ConfigureAwait(false);
                 await SendAsync(line.Bytes).ConfigureAwait(false);
             }
             return true;
@@ -239,18 +248,27 @@ internal sealed class McpProxy(McpGate gate, IMcpUpstream upstream, Stream clien
         }
     }
 
-    /// <summary>Settles pending requests from responses and learns tool annotations from <c>tools/list</c> results.</summary>
-    private void Observe(JsonElement message)
+    /// <summary>
+    /// Settles pending requests from responses and learns tool annotations from <c>tools/list</c> results. Returns the
+    /// responses (raw id, their bytes, whether they report failure) for the audit, which knows which ones are calls.
+    /// </summary>
+    private List<(string Key, byte[] Bytes, bool Failed)> Observe(JsonElement message, byte[] bytes)
     {
+        var answered = new List<(string, byte[], bool)>();
         if (message.ValueKind == JsonValueKind.Array)
         {
-            foreach (var m in message.EnumerateArray()) Observe(m);
-            return;
+            foreach (var m in message.EnumerateArray()) answered.AddRange(Observe(m, Encoding.UTF8.GetBytes(m.GetRawText())));
+            return answered;
         }
-        if (message.ValueKind != JsonValueKind.Object || message.TryGetProperty("method", out _) || !message.TryGetProperty("id", out var id)) return;
+        if (message.ValueKind != JsonValueKind.Object || message.TryGetProperty("method", out _) || !message.TryGetProperty("id", out var id)) return answered;
         var key = id.GetRawText();
         if (_pending.TryRemove(key, out var lease)) lease?.Dispose();
-        if (_toolLists.TryRemove(key, out _) && message.TryGetProperty("result", out var result)) gate.LearnTools(result);
+        var hasResult = message.TryGetProperty("result", out var result);
+        if (_toolLists.TryRemove(key, out _) && hasResult) gate.LearnTools(result);
+        var failed = !hasResult || message.TryGetProperty("error", out _)
+            || (result.ValueKind == JsonValueKind.Object && result.TryGetProperty("isError", out var isError) && isError.ValueKind == JsonValueKind.True);
+        answered.Add((key, bytes, failed));
+        return answered;
     }
 
     /// <summary>Client → server; returns when the client closes stdin.</summary>
@@ -323,6 +341,7 @@ internal sealed class McpProxy(McpGate gate, IMcpUpstream upstream, Stream clien
             {
                 result = new GateResult(false, $"Interlock denied this call (fail closed): internal error: {ex.GetType().Name}", Actions.Outcome.Deny, null);
             }
+            result = await audit.DecidedAsync(key, McpCallAudit.ToolName(parameters), result).ConfigureAwait(false);
             if (!result.Forward)
             {
                 await log.WriteLineAsync($"interlock mcp-proxy: {key}: {result.Reason}").ConfigureAwait(false);
@@ -366,8 +385,12 @@ internal sealed class McpProxy(McpGate gate, IMcpUpstream upstream, Stream clien
                     return true;
                 }
                 foreach (var m in root.EnumerateArray())
+                {
+                    if (IsToolCall(m))
+                        await audit.DecidedAsync("", McpCallAudit.ToolName(m.TryGetProperty("params", out var bp) ? bp : null), McpGate.Refuse("a batch that contains tools/call")).ConfigureAwait(false);
                     if (m.ValueKind == JsonValueKind.Object && m.TryGetProperty("id", out var bid) && m.TryGetProperty("method", out _))
                         await SendAsync(McpProxyCommand.ErrorLine(bid.GetRawText(), -32600, "Interlock: batches that contain tools/call are not forwarded; send it on its own")).ConfigureAwait(false);
+                }
                 return false;
             }
             if (!IsToolCall(root))
@@ -378,6 +401,7 @@ internal sealed class McpProxy(McpGate gate, IMcpUpstream upstream, Stream clien
             if (!root.TryGetProperty("id", out var id) || id.ValueKind is not (JsonValueKind.String or JsonValueKind.Number))
             {
                 await log.WriteLineAsync("interlock mcp-proxy: dropped a tools/call without a valid id").ConfigureAwait(false);
+                await audit.DecidedAsync("", McpCallAudit.ToolName(root.TryGetProperty("params", out var np) ? np : null), McpGate.Refuse("a tools/call without a string or number id")).ConfigureAwait(false);
                 if (root.TryGetProperty("id", out var badId))
                     await SendAsync(McpProxyCommand.ErrorLine("null", -32600, "Interlock: tools/call needs a string or number id")).ConfigureAwait(false);
                 return false;
@@ -400,6 +424,7 @@ internal sealed class McpProxy(McpGate gate, IMcpUpstream upstream, Stream clien
                 result = new GateResult(false, $"Interlock denied this call (fail closed): internal error: {ex.GetType().Name}", Actions.Outcome.Deny, null);
             }
             var key = id.GetRawText();
+            result = await audit.DecidedAsync(key, McpCallAudit.ToolName(root.TryGetProperty("params", out var tp) ? tp : null), result).ConfigureAwait(false);
             if (!result.Forward)
             {
                 await log.WriteLineAsync($"interlock mcp-proxy: {key}: {result.Reason}").ConfigureAwait(false);

@@ -29,6 +29,9 @@ internal sealed class McpServerGate(McpGate gate, Uri server, string token, int 
 
     public void Dispose() => _http.Dispose();
 
+    /// <summary>The client authorized as the agent, for posting results (<see cref="McpCallAudit.ForServer"/>).</summary>
+    public HttpClient Http => _http;
+
     /// <summary>Decides one call; <paramref name="progress"/> is called with a message while the server waits (when the client asked for progress).</summary>
     public async Task<GateResult> DecideAsync(JsonElement? parameters, Func<string, Task>? progress, CancellationToken cancellationToken)
     {
@@ -86,7 +89,8 @@ internal sealed class McpServerGate(McpGate gate, Uri server, string token, int 
                 // The annotation floor: a destructive tool passes only with a reviewer's approval behind the allow.
                 if (gate.IsDestructive(name) && !rules.Any(r => r.StartsWith(ApprovalService.ApprovalRulePrefix, StringComparison.Ordinal)))
                     return McpGate.Refuse($"the server marks '{name}' as destructive (destructiveHint), so it needs a reviewer's approval, and the policy allowed it without one; add a rule for risk_tags [destructive] that requires approval" + (rules.Count > 0 ? $" (rules: {string.Join(", ", rules)})" : ""));
-                return new GateResult(true, why, decision == "allow" ? Outcome.Allow : Outcome.AllowWithConstraints, null);
+                var actionId = reply.TryGetProperty("id", out var idEl) && idEl.ValueKind == JsonValueKind.String ? idEl.GetString() : null;
+                return new GateResult(true, why, decision == "allow" ? Outcome.Allow : Outcome.AllowWithConstraints, null, null, actionId);
             case "require_approval":
                 var pending = Approval(reply) is { } a ? a : "no approval request was opened";
                 return new GateResult(false, $"Interlock denied this call: waiting for a reviewer's approval; not approved yet ({pending}). Tell the user to approve it there, then retry. {why}", Outcome.RequireApproval, null);

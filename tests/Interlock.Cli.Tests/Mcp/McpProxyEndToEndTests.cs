@@ -1,5 +1,8 @@
 using System.Diagnostics;
 using System.Text.Json;
+using Interlock.Audit;
+using Interlock.Storage;
+using Interlock.Storage.Sqlite;
 
 namespace Interlock.Cli.Tests.Mcp;
 
@@ -12,6 +15,8 @@ public sealed class McpProxyRun : IDisposable
     public string Dir { get; } = Directory.CreateTempSubdirectory("interlock-mcp-").FullName;
     public string Workspace => Path.Combine(Dir, "ws");
     public string Home => Path.Combine(Dir, "home");
+    /// <summary>The proxy's data directory: its audit log.</summary>
+    public string Data => Path.Combine(Dir, "data");
     public string FileContent { get; } = "hello ünïcode \"quoted\"\n\tsecond line\n";
     public JsonElement Direct { get; }
     public JsonElement Proxied { get; }
@@ -42,7 +47,7 @@ public sealed class McpProxyRun : IDisposable
         // The upstream may serve the home directory too: only Interlock stands between the client and the credentials.
         string[] server = ["node", ServerEntry, Workspace, Home];
         Direct = RunClient(steps, server).Json;
-        var (json, stderr) = RunClient(steps, [Path.Combine(InterlockProcess.Root, "interlock"), "mcp-proxy", "--server-id", "fs", "--", .. server]);
+        var (json, stderr) = RunClient(steps, [Path.Combine(InterlockProcess.Root, "interlock"), "mcp-proxy", "--server-id", "fs", "--data", Data, "--", .. server]);
         Proxied = json;
         ProxiedStderr = stderr;
     }
@@ -147,4 +152,58 @@ public sealed class McpProxyEndToEndTests(McpProxyRun run) : IClassFixture<McpPr
 
     [Fact]
     public void DenialsAreLoggedOnStderr() => Assert.Contains("interlock mcp-proxy:", run.ProxiedStderr, StringComparison.Ordinal);
+
+    private async Task<IReadOnlyList<AuditRecord>> AuditAsync()
+    {
+        await using var store = await SqliteAuditStore.OpenAsync(new SqliteAuditStoreOptions { DataDirectory = run.Data });
+        return await store.QueryAsync(new AuditQuery { Limit = 1000 });
+    }
+
+    private static JsonElement Payload(AuditRecord r) => JsonDocument.Parse(r.Entry.Payload).RootElement.Clone();
+
+    [Fact]
+    public async Task EveryCallIsAuditedWithItsDecisionAndItsResult()
+    {
+        var records = await AuditAsync();
+        var decisions = records.Where(r => r.Entry.Kind == AuditKind.Decision).ToList();
+        var results = records.Where(r => r.Entry.Kind == AuditKind.Result).ToList();
+        // Six calls, six decisions, each followed by exactly one result: nothing is left unaudited.
+        Assert.Equal(6, decisions.Count);
+        Assert.All(decisions, d => Assert.Single(results, r => r.Entry.ActionId == d.Entry.ActionId && r.Sequence > d.Sequence));
+        Assert.Equal(6, results.Count);
+
+        JsonElement ResultOf(AuditRecord d) => Payload(results.Single(r => r.Entry.ActionId == d.Entry.ActionId));
+
+        var workspace = Payload(decisions[0]);
+        Assert.Equal("mcp__fs__read_text_file", workspace.GetProperty("action").GetProperty("tool").GetString());
+        Assert.Equal("allow", workspace.GetProperty("decision").GetProperty("outcome").GetString());
+        var read = ResultOf(decisions[0]);
+        Assert.Equal("succeeded", read.GetProperty("status").GetString());
+        Assert.Equal(0, read.GetProperty("exit_code").GetInt32());
+        Assert.Contains("'read_text_file'", read.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        Assert.Matches("^[0-9a-f]{64}$", read.GetProperty("output_sha256").GetString());
+
+        var credentials = Payload(decisions[1]);
+        Assert.Equal("mcp__fs__read_text_file", credentials.GetProperty("action").GetProperty("tool").GetString());
+        Assert.Equal("deny", credentials.GetProperty("decision").GetProperty("outcome").GetString());
+        var refused = ResultOf(decisions[1]);
+        Assert.Equal("not_run", refused.GetProperty("status").GetString());
+        Assert.False(refused.TryGetProperty("exit_code", out _));
+        Assert.Contains("Interlock denied this call", refused.GetProperty("detail").GetString(), StringComparison.Ordinal);
+
+        // The destructiveHint floor is what the proxy did, so the decision record says require_approval, not the policy's allow.
+        var write = Payload(decisions[3]);
+        Assert.Equal("mcp__fs__write_file", write.GetProperty("action").GetProperty("tool").GetString());
+        Assert.Equal("require_approval", write.GetProperty("decision").GetProperty("outcome").GetString());
+        Assert.Equal("not_run", ResultOf(decisions[3]).GetProperty("status").GetString());
+        Assert.Equal("succeeded", ResultOf(decisions[5]).GetProperty("status").GetString());
+    }
+
+    [Fact]
+    public void TheAuditLogVerifies()
+    {
+        var verify = InterlockProcess.Run(["audit", "verify", "--data", run.Data], home: run.Home, cwd: run.Dir);
+        Assert.True(verify.ExitCode == 0, verify.Stdout + verify.Stderr);
+        Assert.StartsWith("ok", verify.Stdout, StringComparison.Ordinal);
+    }
 }

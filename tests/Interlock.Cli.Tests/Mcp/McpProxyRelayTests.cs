@@ -1,5 +1,8 @@
 using System.Diagnostics;
 using System.Text.Json;
+using Interlock.Audit;
+using Interlock.Storage;
+using Interlock.Storage.Sqlite;
 
 namespace Interlock.Cli.Tests.Mcp;
 
@@ -19,13 +22,13 @@ public sealed class McpProxyRelayTests : IDisposable
         require('readline').createInterface({ input: process.stdin }).on('line', l => console.log(JSON.stringify({ jsonrpc: '2.0', method: 'echo', params: { line: l } })));
         """;
 
-    private Process Start(string script)
+    private Process Start(string script, params string[] options)
     {
         var psi = new ProcessStartInfo(Path.Combine(InterlockProcess.Root, "interlock"))
         {
             RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false, WorkingDirectory = _dir,
         };
-        foreach (var a in new[] { "mcp-proxy", "--", "node", "-e", script }) psi.ArgumentList.Add(a);
+        foreach (var a in (string[])["mcp-proxy", .. options, "--", "node", "-e", script]) psi.ArgumentList.Add(a);
         psi.Environment["HOME"] = _dir;
         var p = Process.Start(psi)!;
         p.ErrorDataReceived += (_, _) => { };
@@ -63,6 +66,48 @@ public sealed class McpProxyRelayTests : IDisposable
         var pid = int.Parse(File.ReadAllText(Path.Combine(_dir, "pid")), System.Globalization.CultureInfo.InvariantCulture);
         for (int i = 0; i < 50 && Directory.Exists($"/proc/{pid}") && !File.ReadAllText($"/proc/{pid}/stat").Contains(") Z ", StringComparison.Ordinal); i++) Thread.Sleep(100);
         Assert.True(!Directory.Exists($"/proc/{pid}") || File.ReadAllText($"/proc/{pid}/stat").Contains(") Z ", StringComparison.Ordinal), $"upstream {pid} outlived the proxy");
+    }
+
+    private string WorkspaceRead(string id) =>
+        JsonSerializer.Serialize(new { jsonrpc = "2.0", id, method = "tools/call", @params = new { name = "read_text_file", arguments = new { path = Path.Combine(_dir, "notes.txt") } } });
+
+    [Fact]
+    public void AnAuditStoreThatCannotBeOpenedRefusesEveryCallButRelaysTheRest()
+    {
+        var notADirectory = Path.Combine(_dir, "data");
+        File.WriteAllText(notADirectory, "a file where the data directory should be");
+        using var p = Start(EchoServer, "--data", notADirectory);
+        Send(p, WorkspaceRead("r1"));
+        var refused = ReadMessage(p);
+        Assert.Equal("r1", refused.GetProperty("id").GetString());
+        Assert.True(refused.GetProperty("result").GetProperty("isError").GetBoolean());
+        var text = refused.GetProperty("result").GetProperty("content")[0].GetProperty("text").GetString();
+        Assert.StartsWith("Interlock denied this call: (fail closed) the audit store at " + notADirectory + " cannot be opened", text, StringComparison.Ordinal);
+
+        Send(p, """{"jsonrpc":"2.0","id":"p1","method":"ping"}""");
+        Assert.Equal("""{"jsonrpc":"2.0","id":"p1","method":"ping"}""", ReadMessage(p).GetProperty("params").GetProperty("line").GetString());
+        p.StandardInput.Close();
+        Assert.Equal(0, WaitExit(p));
+    }
+
+    [Fact]
+    public async Task ACallStillUnansweredWhenTheSessionEndsGetsAResultSayingSo()
+    {
+        var data = Path.Combine(_dir, "data");
+        // The echo server answers with notifications only, so the forwarded call is never answered.
+        using var p = Start(EchoServer, "--data", data);
+        Send(p, WorkspaceRead("r1"));
+        Assert.Contains("\"r1\"", ReadMessage(p).GetProperty("params").GetProperty("line").GetString(), StringComparison.Ordinal);
+        p.StandardInput.Close();
+        Assert.Equal(0, WaitExit(p));
+
+        await using var store = await SqliteAuditStore.OpenAsync(new SqliteAuditStoreOptions { DataDirectory = data });
+        var records = await store.QueryAsync(new AuditQuery());
+        Assert.Equal([AuditKind.Decision, AuditKind.Result], records.Select(r => r.Entry.Kind));
+        Assert.Equal(records[0].Entry.ActionId, records[1].Entry.ActionId);
+        using var result = JsonDocument.Parse(records[1].Entry.Payload);
+        Assert.Equal("not_run", result.RootElement.GetProperty("status").GetString());
+        Assert.Equal("tool 'read_text_file': forwarded, but no answer was relayed: the client closed the session and the upstream ended before answering", result.RootElement.GetProperty("detail").GetString());
     }
 
     [Fact]

@@ -105,6 +105,30 @@ public sealed class McpServerModeTests(TestGateway gw) : IClassFixture<TestGatew
     }
 
     [Fact]
+    public async Task An_allowed_calls_answer_is_posted_to_the_gateway_as_its_result()
+    {
+        var name = "mcp-" + Guid.NewGuid().ToString("N")[..6];
+        var token = await gw.PrincipalAsync(name, "agent");
+        using var p = Start(gw.Url, token);
+        Send(p, $$$$"""{"jsonrpc":"2.0","id":7,"method":"tools/call","params":{"name":"read_text_file","arguments":{"path":"{{{{_dir}}}}/notes.txt"}}}""");
+        Assert.Equal("upstream ran tools/call read_text_file", Text(Read(p)));
+        Close(p);
+
+        var auditor = await gw.PrincipalAsync("aud-" + Guid.NewGuid().ToString("N")[..6], "auditor");
+        var (_, decisions) = await gw.CallAsync(HttpMethod.Get, $"v1/audit?kind=decision&agent={name}", auditor);
+        var action = Assert.Single(decisions.GetProperty("records").EnumerateArray()).GetProperty("action_id").GetString();
+        // The post does not hold up the relay, but the proxy waits for it before exiting, so it is there by now.
+        var (status, results) = await gw.CallAsync(HttpMethod.Get, $"v1/audit?action={action}&kind=result", auditor);
+        Assert.Equal(200, status);
+        var result = Assert.Single(results.GetProperty("records").EnumerateArray()).GetProperty("payload");
+        Assert.Equal("succeeded", result.GetProperty("status").GetString());
+        Assert.Equal(0, result.GetProperty("exit_code").GetInt32());
+        Assert.Contains("'read_text_file'", result.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        var expected = "{\"jsonrpc\":\"2.0\",\"id\":7,\"result\":{\"content\":[{\"type\":\"text\",\"text\":\"upstream ran tools/call read_text_file\"}]}}";
+        Assert.Equal(Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(expected))), result.GetProperty("output_sha256").GetString());
+    }
+
+    [Fact]
     public async Task An_approval_wait_sends_progress_does_not_hold_up_other_messages_and_forwards_once_approved()
     {
         var token = await gw.PrincipalAsync("mcp-" + Guid.NewGuid().ToString("N")[..6], "agent");
