@@ -36,20 +36,9 @@ public sealed class McpProxyRelayTests : IDisposable
         return p;
     }
 
-    private static JsonElement ReadMessage(Process p)
-    {
-        var read = p.StandardOutput.ReadLineAsync();
-        Assert.True(read.Wait(30_000), "no message from the proxy within 30 s");
-        Assert.NotNull(read.Result);
-        using var doc = JsonDocument.Parse(read.Result);
-        return doc.RootElement.Clone();
-    }
+    private static JsonElement ReadMessage(Process p) => McpLines.Read(p, 30_000);
 
-    private static void Send(Process p, string line)
-    {
-        p.StandardInput.Write(line + "\n");
-        p.StandardInput.Flush();
-    }
+    private static void Send(Process p, string line) => McpLines.Send(p, line);
 
     private static int WaitExit(Process p)
     {

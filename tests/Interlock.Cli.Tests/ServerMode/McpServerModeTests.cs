@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text.Json;
+using Interlock.Cli.Tests.Mcp;
 
 namespace Interlock.Cli.Tests.ServerMode;
 
@@ -42,20 +43,9 @@ public sealed class McpServerModeTests(TestGateway gw) : IClassFixture<TestGatew
         return p;
     }
 
-    private static JsonElement Read(Process p)
-    {
-        var read = p.StandardOutput.ReadLineAsync();
-        Assert.True(read.Wait(60_000), "no message from the proxy within 60 s");
-        Assert.NotNull(read.Result);
-        using var doc = JsonDocument.Parse(read.Result);
-        return doc.RootElement.Clone();
-    }
+    private static JsonElement Read(Process p) => McpLines.Read(p, 60_000);
 
-    private static void Send(Process p, string line)
-    {
-        p.StandardInput.Write(line + "\n");
-        p.StandardInput.Flush();
-    }
+    private static void Send(Process p, string line) => McpLines.Send(p, line);
 
     private static string Text(JsonElement response) => response.GetProperty("result").GetProperty("content")[0].GetProperty("text").GetString()!;
 
