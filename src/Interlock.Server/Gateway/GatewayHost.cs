@@ -97,7 +97,12 @@ public sealed class GatewayHost : IAsyncDisposable
         var errors = new StringWriter();
         var policy = PolicyHolder.Load(options.PolicyPath, options.Time, options.PolicyReloadInterval, options.Log) ;
         if (policy is null) throw new GatewayStartException($"the policy {options.PolicyPath ?? PolicySource.DefaultName} does not load; the server does not start with an invalid policy");
-        Directory.CreateDirectory(options.DataDirectory);
+        if (!Directory.Exists(options.DataDirectory))
+        {
+            // Owner-only from the start: the audit log, token hashes and the signing key live here.
+            if (OperatingSystem.IsWindows()) Directory.CreateDirectory(options.DataDirectory);
+            else Directory.CreateDirectory(options.DataDirectory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        }
         SqliteAuditStore audit;
         try
         {

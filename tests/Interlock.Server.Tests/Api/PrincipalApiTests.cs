@@ -12,7 +12,10 @@ public sealed class PrincipalApiTests
         await using var gw = await GatewayFixture.StartAsync();
         Assert.False(OperatingSystem.IsWindows(), "the gateway's file modes are POSIX");
         if (!OperatingSystem.IsWindows())
+        {
             Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(Path.Combine(gw.DataDirectory, "admin.token")));
+            Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute, File.GetUnixFileMode(gw.DataDirectory));
+        }
         Assert.StartsWith("ilk_", gw.AdminToken);
         // Tokens are stored only as hashes.
         var state = await File.ReadAllBytesAsync(Path.Combine(gw.DataDirectory, "state.db"));
