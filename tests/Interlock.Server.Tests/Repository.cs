@@ -14,11 +14,36 @@ internal static class Repository
 
     public static string PathOf(string relative) => Path.Combine(Root, relative);
 
+    /// <summary>One directory per test run for the files tests write, removed when the run's process exits.</summary>
+    private static readonly Lazy<string> LazyScratch = new(() =>
+    {
+        var dir = Path.Combine(Path.GetTempPath(), "interlock-server-tests-" + Environment.ProcessId);
+        Directory.CreateDirectory(dir);
+        AppDomain.CurrentDomain.ProcessExit += (_, _) =>
+        {
+            try
+            {
+                Directory.Delete(dir, recursive: true);
+            }
+            catch (IOException)
+            {
+            }
+        };
+        return dir;
+    });
+
+    /// <summary>A new empty directory inside this run's scratch directory.</summary>
+    public static string TempDirectory(string prefix)
+    {
+        var dir = Path.Combine(LazyScratch.Value, prefix + "-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(dir);
+        return dir;
+    }
+
     /// <summary>Writes <paramref name="yaml"/> as <c>policy.yaml</c> in a new temporary directory; returns its path.</summary>
     public static string TempPolicy(string yaml)
     {
-        var dir = Path.Combine(Path.GetTempPath(), "interlock-policy-" + Guid.NewGuid().ToString("N"));
-        Directory.CreateDirectory(dir);
+        var dir = TempDirectory("policy");
         var path = Path.Combine(dir, "policy.yaml");
         File.WriteAllText(path, yaml);
         return path;

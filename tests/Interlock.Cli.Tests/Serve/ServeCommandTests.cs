@@ -83,7 +83,19 @@ public sealed class ServeCommandTests
             process.Kill(entireProcessTree: true);
             await process.WaitForExitAsync();
         }
+        try
+        {
+            AssertAllRecorded(data, acknowledged);
+        }
+        finally
+        {
+            Directory.Delete(data, recursive: true);
+        }
+    }
 
+    /// <summary>The log verifies, and every decision the server acknowledged is in it.</summary>
+    private static void AssertAllRecorded(string data, List<string> acknowledged)
+    {
         var verify = InterlockProcess.Run(["audit", "verify", "--data", data]);
         Assert.True(verify.ExitCode == 0, verify.Stdout + verify.Stderr);
         var export = InterlockProcess.Run(["audit", "export", "--data", data]);
@@ -95,7 +107,6 @@ public sealed class ServeCommandTests
             .ToHashSet();
         Assert.Equal(200, acknowledged.Count);
         Assert.All(acknowledged, id => Assert.Contains(id, recorded));
-        Directory.Delete(data, recursive: true);
     }
 
     [Fact]
@@ -106,6 +117,7 @@ public sealed class ServeCommandTests
         var policy = Path.Combine(dir, "policy.yaml");
         File.WriteAllText(policy, "version: v1\nrules:\n  - id: r\n    decision: maybe\n");
         var r = InterlockProcess.Run(["serve", "--data", Path.Combine(dir, "data"), "--listen", $"http://127.0.0.1:{FreePort()}", "--policy", policy], timeoutMs: 60_000);
+        Directory.Delete(dir, recursive: true);
         Assert.Equal(1, r.ExitCode);
         Assert.Contains("policy.yaml:4:15: unknown decision 'maybe'", r.Stderr);
         Assert.Contains("does not start with an invalid policy", r.Stderr);

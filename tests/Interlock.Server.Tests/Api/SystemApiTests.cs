@@ -121,7 +121,7 @@ public sealed class SystemApiTests
     public async Task The_server_refuses_to_start_with_an_invalid_policy()
     {
         var policy = Repository.TempPolicy("version: v1\nrules: []\n");
-        var dir = Path.Combine(Path.GetTempPath(), "interlock-gw-" + Guid.NewGuid().ToString("N"));
+        var dir = Path.Combine(Repository.TempDirectory("gw"), "data");
         var log = new StringWriter();
         var ex = await Assert.ThrowsAsync<GatewayStartException>(() => GatewayHost.StartAsync(new GatewayOptions { DataDirectory = dir, Listen = "http://127.0.0.1:0", PolicyPath = policy, Log = log }));
         Assert.Contains("does not load", ex.Message);
@@ -156,8 +156,7 @@ public sealed class SystemApiTests
 
     private static string CopyDirectory(string source)
     {
-        var target = Path.Combine(Path.GetTempPath(), "interlock-copy-" + Guid.NewGuid().ToString("N"));
-        Directory.CreateDirectory(target);
+        var target = Repository.TempDirectory("copy");
         foreach (var f in Directory.GetFiles(source)) File.Copy(f, Path.Combine(target, Path.GetFileName(f)));
         return target;
     }
