@@ -74,7 +74,8 @@ public sealed class ActionAnalyzer
             }
             if (op.SharedState) tags.Add("shared");
         }
-        return new ActionFacts { Request = request with { Cwd = cwd, Home = home }, Operations = ops, Gaps = gaps, Tags = tags };
+        var resolved = request.Cwd == cwd && request.Home == home ? request : request with { Cwd = cwd, Home = home };
+        return new ActionFacts { Request = resolved, Operations = ops, Gaps = gaps, Tags = tags };
     }
 
     private static void AnalyzeTool(string tool, ActionRequest request, string cwd, string home, List<Operation> ops, List<AnalysisGap> gaps)

@@ -3,30 +3,46 @@ namespace Interlock.Shell;
 /// <summary>Shell variables known while analyzing one command line; a null value means "set, but unknown".</summary>
 internal sealed class VariableScope
 {
-    private readonly Dictionary<string, string?> _values;
+    private const string DefaultIfs = " \t\n";
 
     private readonly string _accountHome;
+    private readonly string _cwd;
+
+    /// <summary>Assignments made by the command line; most commands make none, so it is created on the first.</summary>
+    private Dictionary<string, string?>? _assigned;
 
     public VariableScope(string home, string cwd)
     {
         _accountHome = home;
-        _values = new(StringComparer.Ordinal) { ["HOME"] = home, ["PWD"] = cwd, ["IFS"] = " \t\n" };
+        _cwd = cwd;
     }
 
-    private VariableScope(Dictionary<string, string?> values, string accountHome)
+    private VariableScope(VariableScope parent)
     {
-        _values = new(values, StringComparer.Ordinal);
-        _accountHome = accountHome;
+        _accountHome = parent._accountHome;
+        _cwd = parent._cwd;
+        if (parent._assigned is { } assigned) _assigned = new(assigned, StringComparer.Ordinal);
     }
 
     /// <summary>A copy for a subshell or substitution: its assignments don't leak out.</summary>
-    public VariableScope Fork() => new(_values, _accountHome);
+    public VariableScope Fork() => new(this);
 
-    public void Set(string name, string? value) => _values[name] = value;
+    public void Set(string name, string? value) => (_assigned ??= new(StringComparer.Ordinal))[name] = value;
 
     /// <summary>True with the value when known; false when unset or unknown.</summary>
-    public bool TryGet(string name, out string? value) => _values.TryGetValue(name, out value) && value is not null;
+    public bool TryGet(string name, out string? value)
+    {
+        if (_assigned is not null && _assigned.TryGetValue(name, out value)) return value is not null;
+        value = name switch
+        {
+            "HOME" => _accountHome,
+            "PWD" => _cwd,
+            "IFS" => DefaultIfs,
+            _ => null,
+        };
+        return value is not null;
+    }
 
     /// <summary>What <c>~</c> expands to: <c>$HOME</c>, or the account's home when HOME is unset, empty or unknown (as bash does).</summary>
-    public string Home => _values.TryGetValue("HOME", out var home) && !string.IsNullOrEmpty(home) ? home : _accountHome;
+    public string Home => _assigned is not null && _assigned.TryGetValue("HOME", out var home) && !string.IsNullOrEmpty(home) ? home : _accountHome;
 }
