@@ -13,7 +13,7 @@ namespace Interlock.Bench;
 /// Starts a real gateway (<c>./interlock serve</c>) on a free loopback port, then times, interleaved in rounds so machine
 /// noise spreads evenly: the offline hook through the launcher (<c>./interlock hook claude-code</c>), the offline hook
 /// without the launcher (<c>dotnet artifacts/cli/interlock.dll</c>), server mode through the .NET CLI
-/// (<c>./interlock hook claude-code --server URL</c>) and server mode through the shim (<c>sh bin/interlock-hook</c>).
+/// (<c>./interlock hook claude-code --server URL</c>) and server mode through the shim (<c>sh hooks/interlock-hook</c>).
 /// Every answer is checked to be the allow the payload deserves, so a fail-closed deny cannot pass for a fast answer.
 /// </summary>
 public static class HookLatency
@@ -74,7 +74,7 @@ public static class HookLatency
                 new("offline: ./interlock hook claude-code", launcher, ["hook", "claude-code"], []),
                 new("offline: dotnet interlock.dll hook (no launcher)", "dotnet", [dll, "hook", "claude-code"], []),
                 new("server: ./interlock hook claude-code --server", launcher, ["hook", "claude-code", "--server", url], serverEnv),
-                new("server: sh bin/interlock-hook claude-code (shim)", "sh", [Path.Combine(root, "bin", "interlock-hook"), "claude-code"], serverEnv),
+                new("server: sh hooks/interlock-hook claude-code (shim)", "sh", [Path.Combine(root, "hooks", "interlock-hook"), "claude-code"], serverEnv),
             };
             foreach (var m in modes)
                 for (var i = 0; i < warmup; i++) RunOnce(m, home, checkAllow: true);

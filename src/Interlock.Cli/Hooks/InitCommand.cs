@@ -27,7 +27,7 @@ internal static partial class InitCommand
         var dryRun = new Option<bool>("--dry-run") { Description = "Print what would change without writing anything." };
         var policy = new Option<string?>("--policy") { Description = "Policy file the installed hook uses (made absolute). Default: the built-in policy." };
         var server = new Option<string?>("--server") { Description = "Install a hook that asks the Interlock gateway at this URL (agent token in $INTERLOCK_TOKEN of the agent's environment)." };
-        var noShim = new Option<bool>("--no-shim") { Description = "With --server: run 'interlock hook --server' instead of the faster sh+curl shim bin/interlock-hook." };
+        var noShim = new Option<bool>("--no-shim") { Description = "With --server: run 'interlock hook --server' instead of the faster sh+curl shim hooks/interlock-hook." };
         var cmd = new Command("init", "Install the Interlock hook in a coding agent's settings (idempotent, keeps a backup).")
         {
             host, project, user, dryRun, policy, server, noShim,
@@ -80,14 +80,14 @@ internal static partial class InitCommand
     }
 
     /// <summary>
-    /// The server-mode hook: the sh+curl shim (<c>bin/interlock-hook</c> beside the launcher) when it is there, because a
+    /// The server-mode hook: the sh+curl shim (<c>hooks/interlock-hook</c> beside the launcher) when it is there, because a
     /// .NET process start alone is slower than the hook's latency budget; otherwise <c>interlock hook HOST --server URL</c>.
     /// The token is never written into the settings file: it comes from <c>$INTERLOCK_TOKEN</c> in the agent's environment.
     /// </summary>
     internal static string ServerHookCommandLine(string host, string server, bool noShim)
     {
         var launcher = Environment.GetEnvironmentVariable("INTERLOCK_LAUNCHER");
-        var shim = launcher is { Length: > 0 } ? Path.Combine(Path.GetDirectoryName(launcher)!, "bin", "interlock-hook") : null;
+        var shim = launcher is { Length: > 0 } ? Path.Combine(Path.GetDirectoryName(launcher)!, "hooks", "interlock-hook") : null;
         if (!noShim && shim is not null && File.Exists(shim))
             return $"INTERLOCK_SERVER={Quote(server)} {Quote(shim)} {host}";
         return $"{HookCommandLine(host, null)} --server {Quote(server)}";

@@ -12,7 +12,7 @@ namespace Interlock.Server.Api;
 
 /// <summary>
 /// <c>POST /v1/hooks/{claude-code|gemini|cursor}?wait=SECONDS</c>: a coding agent's raw hook payload in, the host's exact
-/// reply out, so the hook on the agent's machine only relays bytes (<c>interlock hook --server</c>, <c>bin/interlock-hook</c>).
+/// reply out, so the hook on the agent's machine only relays bytes (<c>interlock hook --server</c>, <c>hooks/interlock-hook</c>).
 /// Every action of the call goes through the same pipeline as <c>/v1/evaluate</c> (decided, gated, audited), plus the
 /// hooks' tamper protection. A payload that cannot be decided is a deny in the host's format (200, with a note in the
 /// audit log); only authentication, the query and the body size are problem replies, which the callers turn into denies.

@@ -114,7 +114,7 @@ public sealed class InitCommandTests
     public void ServerModeInstallsTheShimWithATimeoutAboveTheWaitAndSwitchesBackInPlace()
     {
         var dir = NewProject();
-        var shim = Path.Combine(InterlockProcess.Root, "bin", "interlock-hook");
+        var shim = Path.Combine(InterlockProcess.Root, "hooks", "interlock-hook");
         Init("claude-code", "--project", dir, "--server", "http://127.0.0.1:7070/");
         var file = Path.Combine(dir, ".claude", "settings.json");
         JsonElement Handler()
@@ -142,6 +142,6 @@ public sealed class InitCommandTests
         using var doc = JsonDocument.Parse(File.ReadAllText(Path.Combine(dir, ".gemini", "settings.json")));
         var handler = Assert.Single(Assert.Single(doc.RootElement.GetProperty("hooks").GetProperty("BeforeTool").EnumerateArray()).GetProperty("hooks").EnumerateArray());
         Assert.Equal(60000, handler.GetProperty("timeout").GetInt32());
-        Assert.EndsWith("/bin/interlock-hook gemini", handler.GetProperty("command").GetString(), StringComparison.Ordinal);
+        Assert.EndsWith("/hooks/interlock-hook gemini", handler.GetProperty("command").GetString(), StringComparison.Ordinal);
     }
 }

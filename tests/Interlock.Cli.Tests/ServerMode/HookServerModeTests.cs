@@ -5,12 +5,12 @@ using static Interlock.Cli.Tests.Hooks.HookPayloads;
 namespace Interlock.Cli.Tests.ServerMode;
 
 /// <summary>
-/// <c>interlock hook HOST --server URL</c> and the <c>bin/interlock-hook</c> shim against a real gateway: the same exact
+/// <c>interlock hook HOST --server URL</c> and the <c>hooks/interlock-hook</c> shim against a real gateway: the same exact
 /// replies as the offline hook for the same policy, approvals waited for, and a deny in the host's format on every failure.
 /// </summary>
 public sealed class HookServerModeTests(TestGateway gw) : IClassFixture<TestGateway>
 {
-    private static readonly string Shim = Path.Combine(InterlockProcess.Root, "bin", "interlock-hook");
+    private static readonly string Shim = Path.Combine(InterlockProcess.Root, "hooks", "interlock-hook");
 
     /// <summary>Agent principals named like the offline hook's default agents, so the policy sees the same identity.</summary>
     private async Task<string> Agent(string host) => await gw.PrincipalAsync((host == "gemini" ? "gemini-cli" : host) + "-" + Guid.NewGuid().ToString("N")[..6], "agent");
