@@ -8,44 +8,6 @@ namespace Interlock.Server.Tests;
 /// <summary><c>POST /v1/hooks/{host}</c> on each host's real payload shapes, against a real gateway.</summary>
 public sealed class HookEndpointTests
 {
-    private const string Workspace = "/home/dev/project";
-
-    internal static string Claude(string tool, JsonObject input) => new JsonObject
-    {
-        ["session_id"] = "abc123",
-        ["transcript_path"] = "/home/dev/.claude/projects/p/abc123.jsonl",
-        ["cwd"] = Workspace,
-        ["permission_mode"] = "default",
-        ["hook_event_name"] = "PreToolUse",
-        ["tool_name"] = tool,
-        ["tool_input"] = input,
-        ["tool_use_id"] = "toolu_01ABC",
-    }.ToJsonString();
-
-    private static string Gemini(string tool, JsonObject input) => new JsonObject
-    {
-        ["session_id"] = "g-1",
-        ["transcript_path"] = "/home/dev/.gemini/tmp/chat.json",
-        ["cwd"] = Workspace,
-        ["hook_event_name"] = "BeforeTool",
-        ["timestamp"] = "2026-01-01T00:00:00Z",
-        ["tool_name"] = tool,
-        ["tool_input"] = input,
-    }.ToJsonString();
-
-    private static string Cursor(string evt, JsonObject fields)
-    {
-        var o = new JsonObject
-        {
-            ["hook_event_name"] = evt,
-            ["conversation_id"] = "conv-123",
-            ["generation_id"] = "gen-456",
-            ["workspace_roots"] = new JsonArray(Workspace),
-        };
-        foreach (var (k, v) in fields) o[k] = v?.DeepClone();
-        return o.ToJsonString();
-    }
-
     private static async Task<(int Status, string Body)> PostHook(GatewayFixture gw, string host, string? token, string payload, int wait = 0)
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, $"v1/hooks/{host}?wait={wait}") { Content = new StringContent(payload, Encoding.UTF8, "application/json") };

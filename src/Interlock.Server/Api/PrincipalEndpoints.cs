@@ -45,7 +45,7 @@ public static partial class PrincipalEndpoints
             var principal = new Principal
             {
                 Id = AccessTokens.NewId("prn_"), Name = name, Role = role, TokenHash = AccessTokens.Hash(token),
-                CreatedAt = Truncate(now), ExpiresAt = Truncate(now + ttl),
+                CreatedAt = AuditCanonical.Truncate(now), ExpiresAt = AuditCanonical.Truncate(now + ttl),
             };
             if (!await s.Principals.CreateAsync(principal, c.RequestAborted).ConfigureAwait(false))
                 return ApiProblem.Conflict($"a principal named '{name}' already exists");
@@ -57,8 +57,6 @@ public static partial class PrincipalEndpoints
     /// <summary>Changes to who may act are part of the record too.</summary>
     private static async Task RecordAsync(GatewayServices s, Principal admin, string text, CancellationToken cancellationToken) =>
         await s.Audit.AppendAsync(AuditEntry.Note(text, agent: admin.Name), cancellationToken).ConfigureAwait(false);
-
-    private static DateTimeOffset Truncate(DateTimeOffset t) => DateTimeOffset.FromUnixTimeMilliseconds(t.ToUnixTimeMilliseconds());
 
     private static (TimeSpan Ttl, ApiProblem? Problem) ParseTtl(System.Text.Json.JsonElement root, GatewayServices s)
     {
@@ -97,7 +95,7 @@ public static partial class PrincipalEndpoints
             if (existing is null) return ApiProblem.NotFound($"no principal '{id}'");
             if (existing.RevokedAt is not null) return ApiProblem.Conflict($"principal '{existing.Name}' is revoked; create a new one");
             var token = AccessTokens.Create();
-            var rotated = existing with { TokenHash = AccessTokens.Hash(token), ExpiresAt = Truncate(s.Time.GetUtcNow() + ttl) };
+            var rotated = existing with { TokenHash = AccessTokens.Hash(token), ExpiresAt = AuditCanonical.Truncate(s.Time.GetUtcNow() + ttl) };
             await s.Principals.UpdateAsync(rotated, c.RequestAborted).ConfigureAwait(false);
             s.Tokens.Invalidate();
             await RecordAsync(s, admin, $"principal {rotated.Name} ({rotated.Id}) token rotated, expires {rotated.ExpiresAt:O}", c.RequestAborted).ConfigureAwait(false);
@@ -117,7 +115,7 @@ public static partial class PrincipalEndpoints
             var admins = (await s.Principals.ListAsync(c.RequestAborted).ConfigureAwait(false)).Count(p => p.Role == Role.Admin && p.Unusable(now) is null);
             if (admins <= 1 && existing.Unusable(now) is null) return ApiProblem.Conflict("this is the last usable admin; create another admin before revoking it");
         }
-        var revoked = existing.RevokedAt is null ? existing with { RevokedAt = Truncate(now) } : existing;
+        var revoked = existing.RevokedAt is null ? existing with { RevokedAt = AuditCanonical.Truncate(now) } : existing;
         await s.Principals.UpdateAsync(revoked, c.RequestAborted).ConfigureAwait(false);
         s.Tokens.Invalidate();
         await RecordAsync(s, admin, $"principal {revoked.Name} ({revoked.Id}) revoked", c.RequestAborted).ConfigureAwait(false);

@@ -34,31 +34,36 @@ public sealed class ApprovalService(IApprovalStore store, IAuditStore audit, App
         var agent = evaluation.Facts.Request.Agent ?? "default";
         var digest = ActionDigest.Compute(evaluation.Facts);
         for (var attempt = 0; attempt < MaxRetries; attempt++)
-        {
-            ApprovalRequest? pending = null;
-            foreach (var open in await store.FindOpenAsync(agent, digest, cancellationToken).ConfigureAwait(false))
-            {
-                var current = await ExpireIfDueAsync(open, cancellationToken).ConfigureAwait(false);
-                if (current.Status == ApprovalStatus.Pending) { pending ??= current; continue; }
-                if (ApprovalWorkflow.Use(current, agent, digest) is not { } used) continue;
-                if (!await store.TryUpdateAsync(used.Request, cancellationToken).ConfigureAwait(false)) { pending = null; goto retry; }
-                events.Publish(new ApprovalEvent("approval.used", used.Request, time.GetUtcNow()));
-                var approvers = string.Join(", ", used.Request.Votes.Where(v => v.Approved).Select(v => v.Reviewer));
-                return new(decision with
-                {
-                    Outcome = Outcome.Allow,
-                    Rules = [.. decision.Rules, ApprovalRulePrefix + used.Request.Id],
-                    Reasons = [.. decision.Reasons, $"approved by {approvers} (approval {used.Request.Id}{(used.Request.IsPlan ? $", plan step {used.Step + 1}" : "")})"],
-                }, used.Request);
-            }
-            if (pending is not null) return new(decision, pending);
-            var created = NewRequest(agent, evaluation.Facts.Request.Session, [new ApprovalStep(digest, Summarize(evaluation.Facts.Request), actionId)], decision, [decisionPayload], isPlan: false);
-            await store.CreateAsync(created, cancellationToken).ConfigureAwait(false);
-            events.Publish(new ApprovalEvent("approval.pending", created, time.GetUtcNow()));
-            return new(decision, created);
-        retry:;
-        }
+            if (await TryGateOnceAsync(evaluation, agent, digest, actionId, decisionPayload, cancellationToken).ConfigureAwait(false) is { } result)
+                return result;
         return new(Deny(decision, "the approval store was too busy to settle this request; try again"), null);
+    }
+
+    /// <summary>One attempt: use an approved request, join a pending one, or open one; null when another caller changed the store first.</summary>
+    private async Task<GateResult?> TryGateOnceAsync(Evaluation evaluation, string agent, string digest, string actionId, string decisionPayload, CancellationToken cancellationToken)
+    {
+        var decision = evaluation.Decision;
+        ApprovalRequest? pending = null;
+        foreach (var open in await store.FindOpenAsync(agent, digest, cancellationToken).ConfigureAwait(false))
+        {
+            var current = await ExpireIfDueAsync(open, cancellationToken).ConfigureAwait(false);
+            if (current.Status == ApprovalStatus.Pending) { pending ??= current; continue; }
+            if (ApprovalWorkflow.Use(current, agent, digest) is not { } used) continue;
+            if (!await store.TryUpdateAsync(used.Request, cancellationToken).ConfigureAwait(false)) return null;
+            events.Publish(new ApprovalEvent("approval.used", used.Request, time.GetUtcNow()));
+            var approvers = string.Join(", ", used.Request.Votes.Where(v => v.Approved).Select(v => v.Reviewer));
+            return new(decision with
+            {
+                Outcome = Outcome.Allow,
+                Rules = [.. decision.Rules, ApprovalRulePrefix + used.Request.Id],
+                Reasons = [.. decision.Reasons, $"approved by {approvers} (approval {used.Request.Id}{(used.Request.IsPlan ? $", plan step {used.Step + 1}" : "")})"],
+            }, used.Request);
+        }
+        if (pending is not null) return new(decision, pending);
+        var created = NewRequest(agent, evaluation.Facts.Request.Session, [new ApprovalStep(digest, Summarize(evaluation.Facts.Request), actionId)], decision, [decisionPayload], isPlan: false);
+        await store.CreateAsync(created, cancellationToken).ConfigureAwait(false);
+        events.Publish(new ApprovalEvent("approval.pending", created, time.GetUtcNow()));
+        return new(decision, created);
     }
 
     /// <summary>Opens one request covering a plan's steps that need approval, in order.</summary>

@@ -73,21 +73,8 @@ public sealed class DecisionPipeline(PolicyHolder policy, ApprovalService approv
     private async Task<DecisionReply> DecideOnceAsync(ActionRequest request, string? actionId, Func<ActionFacts, Decision, Decision>? guard, CancellationToken cancellationToken)
     {
         actionId ??= AccessTokens.NewId("act_");
-        Evaluation evaluation;
-        try
-        {
-            evaluation = policy.Evaluator.Evaluate(request);
-            if (guard is not null)
-            {
-                var guarded = guard(evaluation.Facts, evaluation.Decision);
-                // Only stricter: a guard that would loosen the decision is ignored.
-                if (guarded.Outcome >= evaluation.Decision.Outcome && !ReferenceEquals(guarded, evaluation.Decision)) evaluation = evaluation with { Decision = guarded };
-            }
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException)
-        {
-            return await FaultAsync(request, actionId, $"internal error while evaluating: {ex.GetType().Name}: {ex.Message}", cancellationToken).ConfigureAwait(false);
-        }
+        var (evaluation, fault) = Evaluate(request, guard);
+        if (evaluation is null) return await FaultAsync(request, actionId, fault!, cancellationToken).ConfigureAwait(false);
 
         GateResult gate;
         try
@@ -123,14 +110,10 @@ public sealed class DecisionPipeline(PolicyHolder policy, ApprovalService approv
         {
             var request = step with { Agent = agent.Name, Session = step.Session ?? session };
             var actionId = AccessTokens.NewId("act_");
-            Evaluation evaluation;
-            try
+            var (evaluation, fault) = Evaluate(request, guard: null);
+            if (evaluation is null)
             {
-                evaluation = policy.Evaluator.Evaluate(request);
-            }
-            catch (Exception ex) when (ex is not OperationCanceledException)
-            {
-                replies.Add(await FaultAsync(request, actionId, $"internal error while evaluating: {ex.GetType().Name}: {ex.Message}", cancellationToken).ConfigureAwait(false));
+                replies.Add(await FaultAsync(request, actionId, fault!, cancellationToken).ConfigureAwait(false));
                 continue;
             }
             // A plan step holds no concurrency slot now: it takes one when it is submitted to run.
@@ -176,6 +159,23 @@ public sealed class DecisionPipeline(PolicyHolder policy, ApprovalService approv
         var hash = replies.Count == 0 ? "" : replies[0].Decision.PolicyHash;
         var approvals = replies.Select(r => r.Decision.Constraints?.ApprovalsRequired ?? 1).DefaultIfEmpty(1).Max();
         return new Decision(outcome, tier, reasons, rules, approvals > 1 ? new Constraints { ApprovalsRequired = approvals } : null, hash);
+    }
+
+    /// <summary>Analyze, Score, Decide (and the caller's guard, which may only make it stricter); a fault is returned as its reason.</summary>
+    private (Evaluation? Evaluation, string? Fault) Evaluate(ActionRequest request, Func<ActionFacts, Decision, Decision>? guard)
+    {
+        try
+        {
+            var evaluation = policy.Evaluator.Evaluate(request);
+            if (guard is null) return (evaluation, null);
+            var guarded = guard(evaluation.Facts, evaluation.Decision);
+            // Only stricter: a guard that would loosen the decision is ignored.
+            return (guarded.Outcome >= evaluation.Decision.Outcome && !ReferenceEquals(guarded, evaluation.Decision) ? evaluation with { Decision = guarded } : evaluation, null);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            return (null, $"internal error while evaluating: {ex.GetType().Name}: {ex.Message}");
+        }
     }
 
     private async Task<bool> RecordAsync(Evaluation evaluation, string actionId, CancellationToken cancellationToken)

@@ -94,8 +94,7 @@ public sealed class GatewayHost : IAsyncDisposable
     public static async Task<GatewayHost> StartAsync(GatewayOptions options, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(options);
-        var errors = new StringWriter();
-        var policy = PolicyHolder.Load(options.PolicyPath, options.Time, options.PolicyReloadInterval, options.Log) ;
+        var policy = PolicyHolder.Load(options.PolicyPath, options.Time, options.PolicyReloadInterval, options.Log);
         if (policy is null) throw new GatewayStartException($"the policy {options.PolicyPath ?? PolicySource.DefaultName} does not load; the server does not start with an invalid policy");
         if (!Directory.Exists(options.DataDirectory))
         {

@@ -66,22 +66,21 @@ public sealed class SqliteGatewayStore : IPrincipalStore, IApprovalStore
         return conn;
     }
 
-    public ValueTask<bool> CreateAsync(Principal principal, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(principal);
-        using var conn = Connect();
-        using var cmd = conn.CreateCommand();
-        cmd.CommandText = "INSERT INTO principals (id, name, role, token_hash, created_at, expires_at, revoked_at) VALUES ($id, $name, $role, $hash, $created, $expires, $revoked) ON CONFLICT DO NOTHING";
-        BindPrincipal(cmd, principal);
-        return ValueTask.FromResult(cmd.ExecuteNonQuery() == 1);
-    }
+    public ValueTask<bool> CreateAsync(Principal principal, CancellationToken cancellationToken = default) => WritePrincipal(
+        "INSERT INTO principals (id, name, role, token_hash, created_at, expires_at, revoked_at) VALUES ($id, $name, $role, $hash, $created, $expires, $revoked) ON CONFLICT DO NOTHING",
+        principal);
 
-    public ValueTask<bool> UpdateAsync(Principal principal, CancellationToken cancellationToken = default)
+    public ValueTask<bool> UpdateAsync(Principal principal, CancellationToken cancellationToken = default) => WritePrincipal(
+        "UPDATE principals SET name = $name, role = $role, token_hash = $hash, created_at = $created, expires_at = $expires, revoked_at = $revoked WHERE id = $id",
+        principal);
+
+    /// <summary>Runs an insert or update of one principal; true when it changed a row.</summary>
+    private ValueTask<bool> WritePrincipal(string sql, Principal principal)
     {
         ArgumentNullException.ThrowIfNull(principal);
         using var conn = Connect();
         using var cmd = conn.CreateCommand();
-        cmd.CommandText = "UPDATE principals SET name = $name, role = $role, token_hash = $hash, created_at = $created, expires_at = $expires, revoked_at = $revoked WHERE id = $id";
+        cmd.CommandText = sql;
         BindPrincipal(cmd, principal);
         return ValueTask.FromResult(cmd.ExecuteNonQuery() == 1);
     }

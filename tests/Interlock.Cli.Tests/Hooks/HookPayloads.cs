@@ -6,44 +6,6 @@ namespace Interlock.Cli.Tests.Hooks;
 /// <summary>Builds payloads in each host's documented shape and runs <c>interlock hook</c> on them.</summary>
 internal static class HookPayloads
 {
-    public const string Workspace = "/home/dev/project";
-
-    public static string Claude(string tool, JsonObject input, string evt = "PreToolUse") => new JsonObject
-    {
-        ["session_id"] = "abc123",
-        ["transcript_path"] = "/home/dev/.claude/projects/p/abc123.jsonl",
-        ["cwd"] = Workspace,
-        ["permission_mode"] = "default",
-        ["hook_event_name"] = evt,
-        ["tool_name"] = tool,
-        ["tool_input"] = input,
-        ["tool_use_id"] = "toolu_01ABC",
-    }.ToJsonString();
-
-    public static string Gemini(string tool, JsonObject input, string evt = "BeforeTool") => new JsonObject
-    {
-        ["session_id"] = "g-1",
-        ["transcript_path"] = "/home/dev/.gemini/tmp/chat.json",
-        ["cwd"] = Workspace,
-        ["hook_event_name"] = evt,
-        ["timestamp"] = "2026-01-01T00:00:00Z",
-        ["tool_name"] = tool,
-        ["tool_input"] = input,
-    }.ToJsonString();
-
-    public static string Cursor(string evt, JsonObject fields)
-    {
-        var o = new JsonObject
-        {
-            ["hook_event_name"] = evt,
-            ["conversation_id"] = "conv-123",
-            ["generation_id"] = "gen-456",
-            ["workspace_roots"] = new JsonArray(Workspace),
-        };
-        foreach (var (k, v) in fields) o[k] = v?.DeepClone();
-        return o.ToJsonString();
-    }
-
     /// <summary>Runs the hook, asserts exit 0 and a single JSON object on stdout, and returns it.</summary>
     public static JsonElement Run(string host, string stdin, params string[] extra)
     {
