@@ -40,84 +40,99 @@ public static class CredentialPaths
 
     private static readonly string[] SafeEnvSuffixes = [".example", ".sample", ".template", ".dist", ".defaults", ".schema", ".test.example"];
 
+    private static readonly string[][] HomeGlobSegments = HomeGlobs.Select(g => g.Split('/')).ToArray();
+
     /// <summary>Why <paramref name="path"/> (absolute, normalized) holds credentials, or null when it does not.</summary>
     public static string? Describe(string path, string home, bool recursive = false)
     {
+        // Called for every path an action reads: it allocates only for the answer.
         if (path.Contains(ShellArg.Unknown)) return null;
-        if (path.AsSpan().IndexOfAny("*?[") >= 0) return DescribeGlob(path, home, recursive);
-        var homePrefix = home.TrimEnd('/') + "/";
-        if (path.StartsWith(homePrefix, StringComparison.Ordinal))
+        return path.AsSpan().IndexOfAny("*?[") >= 0 ? DescribeGlob(path, home, recursive) : DescribeFile(path, home, recursive);
+    }
+
+    /// <summary><see cref="Describe"/> for one file: wildcard characters in <paramref name="path"/> are taken literally.</summary>
+    private static string? DescribeFile(string path, string home, bool recursive)
+    {
+        var homeRoot = home.AsSpan().TrimEnd('/');
+        bool underHome = IsBelow(path, homeRoot);
+        if (underHome)
         {
-            var rel = path[homePrefix.Length..];
+            var rel = path.AsSpan(homeRoot.Length + 1);
             if (MatchesAny(rel, HomeFiles)) return $"~/{rel} holds credentials";
-            var relSegments = rel.Split('/');
-            foreach (var g in HomeGlobs)
-                if (ShellGlobMatch(g.Split('/'), relSegments)) return $"~/{rel} is a browser or keychain credential store";
-            if (rel.StartsWith(".ssh/", StringComparison.Ordinal) && (IsPrivateKeyName(rel[5..]) || IsUnlistedSshFile(rel[5..]))) return $"~/{rel} is an SSH private key";
+            foreach (var g in HomeGlobSegments)
+                if (ShellGlobMatch(g, rel)) return $"~/{rel} is a browser or keychain credential store";
+            if (rel.StartsWith(".ssh/") && (IsPrivateKeyName(rel[5..]) || IsUnlistedSshFile(rel[5..]))) return $"~/{rel} is an SSH private key";
             if (recursive)
             {
                 foreach (var dir in HomeDirectories)
-                    if (rel == dir || rel.StartsWith(dir + "/", StringComparison.Ordinal)) return $"~/{rel} holds credentials";
+                    if (rel.SequenceEqual(dir) || IsBelow(rel, dir)) return $"~/{rel} holds credentials";
             }
         }
-        else if (recursive && path.TrimEnd('/') == home.TrimEnd('/'))
+        else if (recursive && path.AsSpan().TrimEnd('/').SequenceEqual(homeRoot))
         {
             return "the home directory holds credentials";
         }
         if (MatchesAny(path, AbsoluteFiles)) return $"{path} holds credentials";
         if (path.StartsWith("/proc/", StringComparison.Ordinal) && path.EndsWith("/environ", StringComparison.Ordinal)) return $"{path} holds a process's secrets";
 
-        var name = path[(path.LastIndexOf('/') + 1)..];
+        var name = path.AsSpan(path.LastIndexOf('/') + 1);
         if (IsEnvFile(name)) return $"{name} holds environment secrets";
-        if (IsPrivateKeyName(name) && !path.StartsWith(homePrefix + ".ssh/", StringComparison.Ordinal)) return $"{name} is a private key";
+        if (IsPrivateKeyName(name) && !(underHome && path.AsSpan(homeRoot.Length + 1).StartsWith(".ssh/"))) return $"{name} is a private key";
         return null;
     }
 
+    /// <summary>Whether <paramref name="path"/> lies strictly below the directory <paramref name="dir"/> (no trailing slash).</summary>
+    private static bool IsBelow(ReadOnlySpan<char> path, ReadOnlySpan<char> dir) =>
+        path.Length > dir.Length && path.StartsWith(dir) && path[dir.Length] == '/';
+
     private static readonly string[] KeyNames = ["id_rsa", "id_ed25519", "id_ecdsa", "id_dsa", "id_ed25519_sk", "id_ecdsa_sk"];
     private static readonly string[] EnvNames = [".env", ".env.local", ".env.production", ".env.development", ".env.prod"];
+    private static readonly string[] LooseSecretNames = [.. EnvNames, .. KeyNames];
 
     /// <summary>A glob (<c>~/.aws/cred*</c>, <c>~/.ssh/*</c>) is a credential read when it can match a credential file.</summary>
     private static string? DescribeGlob(string pattern, string home, bool recursive)
     {
         int slash = pattern.LastIndexOf('/');
-        var dir = slash > 0 ? pattern[..slash] : "";
         var leaf = pattern[(slash + 1)..];
         if (IsPrivateKeyName(leaf.Replace("*", "private_key", StringComparison.Ordinal).Replace("?", "k", StringComparison.Ordinal)))
             return $"{pattern} matches private key files";
         var patternSegments = pattern.Split('/');
-        var homePrefix = home.TrimEnd('/') + "/";
-        if (pattern.StartsWith(homePrefix, StringComparison.Ordinal))
+        var homeRoot = home.AsSpan().TrimEnd('/');
+        if (IsBelow(pattern, homeRoot))
         {
-            var relPattern = pattern[homePrefix.Length..].Split('/');
-            foreach (var g in HomeGlobs)
+            var relPattern = pattern[(homeRoot.Length + 1)..].Split('/');
+            for (int g = 0; g < HomeGlobSegments.Length; g++)
             {
-                var gs = g.Split('/');
+                var gs = HomeGlobSegments[g];
                 if (gs.Length != relPattern.Length) continue;
                 bool overlap = true;
                 for (int i = 0; i < gs.Length && overlap; i++)
                     overlap = gs[i] == "*" || Wildcard.Match(relPattern[i], gs[i]);
-                if (overlap) return $"{pattern} can match ~/{g}, a browser or keychain credential store";
+                if (overlap) return $"{pattern} can match ~/{HomeGlobs[g]}, a browser or keychain credential store";
             }
         }
-        foreach (var (candidate, segments) in CandidatesFor(home))
+        foreach (var candidate in CandidatesFor(home))
         {
-            if (segments.Length == patternSegments.Length && ShellGlobMatch(patternSegments, segments) && Describe(candidate, home, recursive) is { } why)
-                return $"{pattern} can match {segments[^1]}: {why}";
+            if (ShellGlobMatch(patternSegments, candidate) && DescribeFile(candidate, home, recursive) is { } why)
+                return $"{pattern} can match {candidate[(candidate.LastIndexOf('/') + 1)..]}: {why}";
         }
         // Secrets that live in any directory: .env files and SSH keys beside the pattern.
-        foreach (var name in EnvNames.Concat(KeyNames))
+        foreach (var name in LooseSecretNames)
         {
-            var candidate = dir + "/" + name;
-            if (ShellGlobMatch(patternSegments, candidate.Split('/')) && Describe(candidate, home, recursive) is { } why)
+            if (!SegmentMatches(patternSegments[^1], name)) continue;
+            // The directory keeps the pattern's own wildcards (`*/.env`): describing it as a file, not as a glob again,
+            // is what ends the recursion.
+            var candidate = (slash > 0 ? pattern[..slash] : "") + "/" + name;
+            if (ShellGlobMatch(patternSegments, candidate) && DescribeFile(candidate, home, recursive) is { } why)
                 return $"{pattern} can match {name}: {why}";
         }
         return null;
     }
 
-    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, (string, string[])[]> Candidates = new(StringComparer.Ordinal);
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, string[]> Candidates = new(StringComparer.Ordinal);
 
-    /// <summary>The concrete credential files under a home and on the system, split into segments once per home.</summary>
-    private static (string Path, string[] Segments)[] CandidatesFor(string home) => Candidates.GetOrAdd(home, h =>
+    /// <summary>The concrete credential files under a home and on the system, built once per home.</summary>
+    private static string[] CandidatesFor(string home) => Candidates.GetOrAdd(home, h =>
     {
         var root = h.TrimEnd('/');
         return HomeFiles.Select(f => root + "/" + f.TrimEnd('/'))
@@ -125,67 +140,69 @@ public static class CredentialPaths
             .Concat(KeyNames.Select(k => root + "/.ssh/" + k))
             .Concat(AbsoluteFiles.Select(f => f.TrimEnd('/', '_')))
             .Where(c => c.AsSpan().IndexOfAny("*?[") < 0)
-            .Select(c => (c, c.Split('/')))
             .ToArray();
     });
 
     /// <summary>Bash pathname matching: wildcards stay within a segment, and a leading dot must be matched literally.</summary>
-    private static bool ShellGlobMatch(string[] ps, string[] ts)
+    private static bool ShellGlobMatch(string[] patternSegments, ReadOnlySpan<char> path)
     {
-        if (ps.Length != ts.Length) return false;
-        for (int i = 0; i < ps.Length; i++)
+        if (path.Count('/') + 1 != patternSegments.Length) return false;
+        foreach (var p in patternSegments)
         {
-            if (ts[i].StartsWith('.') && !ps[i].StartsWith('.')) return false;
-            if (!Wildcard.Match(ps[i], ts[i])) return false;
+            int slash = path.IndexOf('/');
+            var segment = slash < 0 ? path : path[..slash];
+            if (!SegmentMatches(p, segment)) return false;
+            path = slash < 0 ? default : path[(slash + 1)..];
         }
         return true;
     }
 
-    private static bool MatchesAny(string path, string[] patterns)
+    private static bool SegmentMatches(string pattern, ReadOnlySpan<char> segment) =>
+        !(segment.StartsWith('.') && !pattern.StartsWith('.')) && Wildcard.Match(pattern, segment);
+
+    private static bool MatchesAny(ReadOnlySpan<char> path, string[] patterns)
     {
         foreach (var p in patterns)
         {
             if (p.EndsWith('/'))
             {
-                if (path.StartsWith(p, StringComparison.Ordinal) || path == p[..^1]) return true;
+                if (path.StartsWith(p) || path.SequenceEqual(p.AsSpan(0, p.Length - 1))) return true;
             }
             else if (p.EndsWith('_'))
             {
-                if (path.StartsWith(p, StringComparison.Ordinal) && !path.EndsWith(".pub", StringComparison.Ordinal)) return true;
+                if (path.StartsWith(p) && !path.EndsWith(".pub")) return true;
             }
-            else if (path == p) return true;
+            else if (path.SequenceEqual(p)) return true;
         }
         return false;
     }
 
-    private static bool IsEnvFile(string name)
+    private static bool IsEnvFile(ReadOnlySpan<char> name)
     {
-        if (name == ".env") return true;
-        if (!name.StartsWith(".env.", StringComparison.Ordinal) && !name.EndsWith(".env", StringComparison.Ordinal)) return false;
+        if (name is ".env") return true;
+        if (!name.StartsWith(".env.") && !name.EndsWith(".env")) return false;
         foreach (var suffix in SafeEnvSuffixes)
-            if (name.EndsWith(suffix, StringComparison.Ordinal)) return false;
-        return name != ".envrc.example";
+            if (name.EndsWith(suffix)) return false;
+        return name is not ".envrc.example";
     }
 
     /// <summary>Any file directly in ~/.ssh can be a key (<c>deploy_key</c>, <c>github</c>) except the well-known public ones.</summary>
-    private static bool IsUnlistedSshFile(string name) =>
-        name.Length > 0 && !name.Contains('/', StringComparison.Ordinal) && !name.EndsWith(".pub", StringComparison.Ordinal)
+    private static bool IsUnlistedSshFile(ReadOnlySpan<char> name) =>
+        name.Length > 0 && !name.Contains('/') && !name.EndsWith(".pub")
         && name is not ("config" or "environment" or "rc")
-        && !name.StartsWith("known_hosts", StringComparison.Ordinal) && !name.StartsWith("authorized_keys", StringComparison.Ordinal)
-        && !name.StartsWith("config.", StringComparison.Ordinal) && !name.EndsWith("-cert.pub", StringComparison.Ordinal);
+        && !name.StartsWith("known_hosts") && !name.StartsWith("authorized_keys")
+        && !name.StartsWith("config.") && !name.EndsWith("-cert.pub");
 
     /// <summary>SSH and TLS private keys by name; public halves (<c>.pub</c>) and known_hosts are not secrets.</summary>
-    internal static bool IsPrivateKeyName(string name)
+    private static bool IsPrivateKeyName(ReadOnlySpan<char> name)
     {
-        if (name.EndsWith(".pub", StringComparison.Ordinal) || name.Contains('/', StringComparison.Ordinal)) return false;
-        if (name.StartsWith("id_", StringComparison.Ordinal)) return true;
+        if (name.EndsWith(".pub") || name.Contains('/')) return false;
+        if (name.StartsWith("id_")) return true;
         // A .pem is often a public certificate; it holds a key when its name says so.
-        if (name.EndsWith(".pem", StringComparison.Ordinal))
+        if (name.EndsWith(".pem"))
             return name.Contains("key", StringComparison.OrdinalIgnoreCase) || name.Contains("priv", StringComparison.OrdinalIgnoreCase);
-        return name.EndsWith(".key", StringComparison.Ordinal)
-            || name.EndsWith(".p12", StringComparison.Ordinal) || name.EndsWith(".pfx", StringComparison.Ordinal)
-            || name.EndsWith(".ppk", StringComparison.Ordinal) || name.EndsWith(".jks", StringComparison.Ordinal)
-            || name.EndsWith(".keystore", StringComparison.Ordinal);
+        return name.EndsWith(".key") || name.EndsWith(".p12") || name.EndsWith(".pfx")
+            || name.EndsWith(".ppk") || name.EndsWith(".jks") || name.EndsWith(".keystore");
     }
 
     /// <summary>Whether a variable name looks like it holds a secret (<c>AWS_SECRET_ACCESS_KEY</c>, <c>GITHUB_TOKEN</c>).</summary>
