@@ -1,3 +1,4 @@
+using System.Collections.Frozen;
 using Interlock.Actions;
 using Interlock.Risk;
 
@@ -100,7 +101,20 @@ public sealed record ProgramSpec
             .SelectMany((row, i) => row.Alternatives.Select(segments => new PathEntry(segments, row, i)))
             .OrderByDescending(e => e.Segments.Count(s => s != "**") * 8 + e.Row.ConditionWeight)
             .ThenBy(e => e.Order)];
+        // Most entries start with a literal subcommand; only those naming the first positional can match.
+        _unanchored = [.. Entries.Where(e => !IsLiteral(e))];
+        _byFirst = Entries.Where(IsLiteral).Select(e => e.Segments[0]).Distinct(StringComparer.Ordinal)
+            .ToFrozenDictionary(first => first, first => (IReadOnlyList<PathEntry>)[.. Entries.Where(e => !IsLiteral(e) || e.Segments[0] == first)], StringComparer.Ordinal);
+
+        static bool IsLiteral(PathEntry e) => e.Segments.Length > 0 && e.Segments[0].AsSpan().IndexOfAny('*', '?') < 0;
     }
+
+    private readonly IReadOnlyList<PathEntry> _unanchored;
+    private readonly FrozenDictionary<string, IReadOnlyList<PathEntry>> _byFirst;
+
+    /// <summary>The entries that can match when the first positional is <paramref name="first"/> (null: none, or unknown), in <see cref="Entries"/> order.</summary>
+    internal IReadOnlyList<PathEntry> EntriesFor(string? first) =>
+        first is not null && _byFirst.TryGetValue(first, out var entries) ? entries : _unanchored;
 
     public IReadOnlyList<string> Names { get; }
     public IReadOnlyList<CommandRow> Rows { get; }

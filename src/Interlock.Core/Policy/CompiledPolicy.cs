@@ -35,7 +35,7 @@ public sealed class CompiledPolicy
             if (rules[i].Matcher.Targets is not { } globs) continue;
             var needs = globs.Select(g => g.LiteralBits).ToArray();
             // A glob that needs nothing can match any target: no filtering for that rule.
-            if (needs.All(n => n != 0)) { _targetNeeds[i] = needs; _usesTrigrams = true; }
+            if (needs.All(n => n != 0)) _targetNeeds[i] = needs;
         }
     }
 
@@ -48,7 +48,11 @@ public sealed class CompiledPolicy
         if (m.Targets is { } globs)
         {
             foreach (var g in globs)
+            {
                 if (g.MemoIndex < 0 && _targetGlobCount < MaxMemo) g.MemoIndex = _targetGlobCount++;
+                g.NeedBits = g.LiteralBits;
+            }
+            _usesTrigrams = true;
         }
         IndexTargetGlobs(m.Not);
     }
@@ -76,7 +80,8 @@ public sealed class CompiledPolicy
 
     /// <summary>Per rule, each target glob's <see cref="Glob.LiteralBits"/>; null when the rule has no target globs or one needs nothing.</summary>
     private readonly ulong[]?[] _targetNeeds;
-    private readonly bool _usesTrigrams;
+    /// <summary>Whether any rule (or its <c>not:</c>) has target globs, so target trigrams are worth computing.</summary>
+    private bool _usesTrigrams;
     private readonly Dictionary<string, CompiledRule> _byId;
 
     /// <summary>Lowercase hex SHA-256 of the policy text as UTF-8, with CRLF normalized to LF.</summary>
@@ -113,7 +118,8 @@ public sealed class CompiledPolicy
         Span<bool> tagPresent = count <= StackTagLimit ? stackalloc bool[count] : new bool[count];
         if (count > 0) MarkTags(facts.Tags, tagPresent);
         Span<byte> memo = _targetGlobCount <= 1024 ? stackalloc byte[_targetGlobCount] : new byte[_targetGlobCount];
-        var view = new FactsView(facts, risk, tagPresent) { TargetMemo = memo };
+        Span<ulong> trigramBuffer = _usesTrigrams ? stackalloc ulong[FactsView.MaxTrigramSets] : default;
+        var view = new FactsView(facts, risk, tagPresent, trigramBuffer) { TargetMemo = memo };
         List<RuleMatch>? matched = null;
         var allowsByOperation = false;
         var outcome = Outcome.Allow;
@@ -122,7 +128,7 @@ public sealed class CompiledPolicy
         int tierBit = FactsView.Bit((int)view.Tier), envBit = FactsView.Bit((int)view.Environment), ops = view.OperationMask, blast = (int)view.Blast;
         ulong targets = view.TargetSegments, programs = view.ProgramSegments;
         bool noTopic = facts.Request.Topic is null, noTool = facts.Request.Tool is null;
-        var trigrams = _usesTrigrams ? TargetTrigrams(facts) : 0;
+        var trigrams = view.TargetTrigramSets;
         var targetNeeds = _targetNeeds;
         for (var i = 0; i < rules.Length; i++)
         {
@@ -151,23 +157,11 @@ public sealed class CompiledPolicy
         return new PolicyVerdict(outcome, matched, false, constraints);
     }
 
-    private static bool AnyNeedMet(ulong[] needs, ulong have)
+    private static bool AnyNeedMet(ulong[] needs, ReadOnlySpan<ulong> targets)
     {
         foreach (var need in needs)
-            if ((need & have) == need) return true;
+            if (FactsView.NeedMet(need, targets)) return true;
         return false;
-    }
-
-    private static ulong TargetTrigrams(ActionFacts facts)
-    {
-        ulong bits = 0;
-        var ops = facts.Operations;
-        for (var i = 0; i < ops.Count; i++)
-        {
-            var targets = ops[i].Targets;
-            for (var t = 0; t < targets.Count; t++) bits |= Glob.TrigramBits(targets[t]);
-        }
-        return bits;
     }
 
     /// <summary>
@@ -202,7 +196,8 @@ public sealed class CompiledPolicy
     {
         ArgumentNullException.ThrowIfNull(facts);
         ArgumentNullException.ThrowIfNull(risk);
-        var view = new FactsView(facts, risk, []);
+        // No memo and no trigram prefilter: the explanation is the plain reading the fast path is tested against.
+        var view = new FactsView(facts, risk, [], default);
         var result = new RuleExplanation[_rules.Length];
         for (var i = 0; i < _rules.Length; i++)
         {

@@ -147,6 +147,9 @@ public sealed class Glob
     /// <summary>This glob's slot in its policy's per-evaluation memo of target matches; -1 when it has none.</summary>
     internal int MemoIndex { get; set; } = -1;
 
+    /// <summary><see cref="LiteralBits"/>, stored by the policy that uses this glob as a target glob (0: not checked).</summary>
+    internal ulong NeedBits { get; set; }
+
     /// <summary>Whether the pattern has no wildcards, so matching is string equality.</summary>
     public bool IsLiteral => _shape == Shape.Literal;
 

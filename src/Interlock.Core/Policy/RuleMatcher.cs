@@ -27,7 +27,8 @@ internal readonly ref struct FactsView
     /// <param name="facts">The action.</param>
     /// <param name="risk">Its assessment.</param>
     /// <param name="tagPresent">For each policy tag id, whether the action carries the tag (precomputed by the caller).</param>
-    public FactsView(ActionFacts facts, RiskAssessment risk, ReadOnlySpan<bool> tagPresent)
+    /// <param name="trigramBuffer">Room for <see cref="TargetTrigramSets"/>; empty when the policy has no target globs.</param>
+    public FactsView(ActionFacts facts, RiskAssessment risk, ReadOnlySpan<bool> tagPresent, Span<ulong> trigramBuffer)
     {
         Facts = facts;
         TagPresent = tagPresent;
@@ -37,6 +38,8 @@ internal readonly ref struct FactsView
         var environment = EnvironmentKind.Unknown;
         var mask = 0;
         ulong targets = 0, programs = 0;
+        bool trigrams = trigramBuffer.Length > 0;
+        var sets = 0;
         var ops = facts.Operations;
         for (var i = 0; i < ops.Count; i++)
         {
@@ -44,12 +47,46 @@ internal readonly ref struct FactsView
             mask |= Bit((int)op.Class);
             if (op.Environment > environment) environment = op.Environment;
             programs |= Glob.SegmentBit(op.Program);
-            for (var t = 0; t < op.Targets.Count; t++) targets |= Glob.SegmentBit(op.Targets[t]);
+            for (var t = 0; t < op.Targets.Count; t++)
+            {
+                targets |= Glob.SegmentBit(op.Targets[t]);
+                if (trigrams) sets = AddTrigramSet(trigramBuffer, sets, Glob.TrigramBits(op.Targets[t]));
+            }
         }
+        TargetTrigramSets = trigramBuffer[..sets];
+        TrigramsKnown = trigrams;
         OperationMask = mask;
         Environment = environment;
         TargetSegments = targets;
         ProgramSegments = programs;
+    }
+
+    /// <summary>Distinct per-target trigram sets kept apart; past this many, the rest share the last one (a union: still exact).</summary>
+    public const int MaxTrigramSets = 16;
+
+    private static int AddTrigramSet(Span<ulong> sets, int count, ulong bits)
+    {
+        if (sets[..count].Contains(bits)) return count;
+        if (count < sets.Length) { sets[count] = bits; return count + 1; }
+        sets[^1] |= bits;
+        return count;
+    }
+
+    /// <summary>
+    /// Each target's <see cref="Glob.TrigramBits"/>, kept per target: a glob matches one target, so the bits it needs
+    /// must all be in one set. Empty when there are no targets or <see cref="TrigramsKnown"/> is false.
+    /// </summary>
+    public ReadOnlySpan<ulong> TargetTrigramSets { get; }
+
+    /// <summary>Whether <see cref="TargetTrigramSets"/> was computed (the policy has target globs).</summary>
+    public bool TrigramsKnown { get; }
+
+    /// <summary>Whether some target has every bit of <paramref name="need"/>: when none does, a glob needing it matches no target.</summary>
+    public static bool NeedMet(ulong need, ReadOnlySpan<ulong> sets)
+    {
+        foreach (var have in sets)
+            if ((need & have) == need) return true;
+        return false;
     }
 
     /// <summary>One bit per hashed first segment of every target (see <see cref="Glob.SegmentBit"/>): a cheap, exact prefilter for target globs.</summary>
@@ -225,6 +262,8 @@ internal sealed class RuleMatcher
         var memo = v.TargetMemo;
         foreach (var g in globs)
         {
+            // Exact: no single target has the trigrams every match of this glob contains.
+            if (v.TrigramsKnown && g.NeedBits != 0 && !FactsView.NeedMet(g.NeedBits, v.TargetTrigramSets)) continue;
             var slot = g.MemoIndex;
             if ((uint)slot < (uint)memo.Length)
             {

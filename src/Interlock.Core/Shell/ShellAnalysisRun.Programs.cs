@@ -228,7 +228,8 @@ internal sealed partial class ShellAnalysisRun
         if (spec.Semantics is not null && ProgramSemantics.Apply(spec.Semantics, this, inv, null, ctx, 0) is { } early)
             return early;
 
-        foreach (var entry in spec.Entries)
+        var first = inv.Positionals.Count > 0 && !inv.Positionals[0].Dynamic ? inv.Positionals[0].Text : null;
+        foreach (var entry in spec.EntriesFor(first))
         {
             if (!MatchPath(entry.Segments, inv.Positionals, out int consumed)) continue;
             var row = entry.Row;
