@@ -27,7 +27,13 @@ public sealed partial class InlineCodePrefilterTests
             {
                 var e = a[++i];
                 if (e is 'b' or 'B') continue;
-                if (e is 's') { i = SkipQuantifier(a, i); continue; }
+                if (e is 's')
+                {
+                    // `\s+` needs a blank; `\s*` and `\s?` need none.
+                    if (!(i + 1 < a.Length && a[i + 1] is '*' or '?')) Append(" ");
+                    i = SkipQuantifier(a, i);
+                    continue;
+                }
                 if (e is 'w') { Append("x"); i = SkipQuantifier(a, i); continue; }
                 if (e is 'W') { Append(" "); i = SkipQuantifier(a, i); continue; }
                 Append(e.ToString());

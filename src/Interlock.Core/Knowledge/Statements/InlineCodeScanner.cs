@@ -41,12 +41,23 @@ public static partial class InlineCodeScanner
     private static readonly SearchValues<string> ShellCallNeedles = SearchValues.Create(
         ["exec", "spawn", "system", "popen", "Popen", "subprocess", "getoutput", "passthru", "proc_open", "Open3", "Deno.run", "check_output", "check_call"], StringComparison.Ordinal);
     private static readonly SearchValues<string> EnvironmentNeedles = SearchValues.Create(["environ", "getenv", "process.env", "ENV", "Deno.env"], StringComparison.Ordinal);
+    private static readonly SearchValues<string> BacktickExecNeedles = SearchValues.Create(["`", "%x{", "qx{"], StringComparison.Ordinal);
+    private static readonly SearchValues<string> AppleScriptNeedles = SearchValues.Create(["shell"], StringComparison.Ordinal);
+    private static readonly SearchValues<string> SdkDestroyNeedles = SearchValues.Create(["delete", "drop", "terminate", "flush"], StringComparison.Ordinal);
+    private static readonly SearchValues<string> HomeNeedles = SearchValues.Create(["homedir", "Path.home", "expanduser", "HOME", "Dir.home", "UserHomeDir"], StringComparison.Ordinal);
+    private static readonly SearchValues<string> NetworkNeedles = SearchValues.Create(
+        ["requests.", "httpx.", "urlopen", "urllib", "http", "HTTP", "socket", "Socket", "smtplib", "ftplib", "paramiko", "fetch", "axios", "net.",
+         "XMLHttpRequest", "fsockopen", "RestClient", "LWP::", "->post(", "curl_exec", "dgram"], StringComparison.Ordinal);
+    private static readonly SearchValues<string> SecretEnvNeedles = SearchValues.Create(["env"], StringComparison.OrdinalIgnoreCase);
+    private static readonly SearchValues<string> ObfuscatedNeedles = SearchValues.Create(["exec", "eval", "Function", "MIME::Base64", "base64_decode", "unpack", "decode"], StringComparison.Ordinal);
 
     /// <summary>The prefiltered patterns with their needles, for the test that keeps each needle set exact.</summary>
     internal static IEnumerable<(Regex Pattern, SearchValues<string> Needles)> Prefiltered =>
     [
         (RecursiveDeletePattern(), RecursiveDeleteNeedles), (DeletePattern(), DeleteNeedles), (WritePattern(), WriteNeedles),
-        (ShellCallPattern(), ShellCallNeedles), (EnvironmentPattern(), EnvironmentNeedles),
+        (ShellCallPattern(), ShellCallNeedles), (EnvironmentPattern(), EnvironmentNeedles), (BacktickExecPattern(), BacktickExecNeedles),
+        (AppleScriptShellPattern(), AppleScriptNeedles), (SdkDestroyPattern(), SdkDestroyNeedles), (HomePattern(), HomeNeedles),
+        (NetworkPattern(), NetworkNeedles), (SecretEnvAccessPattern(), SecretEnvNeedles), (ObfuscatedPattern(), ObfuscatedNeedles),
     ];
 
     private static bool Matches(Regex pattern, SearchValues<string> needles, string code) => code.AsSpan().ContainsAny(needles) && pattern.IsMatch(code);
@@ -55,40 +66,41 @@ public static partial class InlineCodeScanner
     {
         bool recursive = Matches(RecursiveDeletePattern(), RecursiveDeleteNeedles, code);
         bool deletes = recursive || Matches(DeletePattern(), DeleteNeedles, code);
-        var literals = new List<string>();
-        foreach (Match m in StringLiteralPattern().Matches(code))
-        {
-            var value = m.Groups["dq"].Success ? m.Groups["dq"].Value : m.Groups["sq"].Success ? m.Groups["sq"].Value : m.Groups["bt"].Value;
-            literals.Add(value);
-        }
+        var literals = StringLiterals(code);
         var paths = literals.Where(LooksLikePath).ToList();
 
         var shell = new List<string>();
         bool dynamicShell = false;
-        var shellCalls = code.AsSpan().ContainsAny(ShellCallNeedles) ? ShellCallPattern().Matches(code) : null;
-        foreach (Match m in shellCalls ?? (IEnumerable<Match>)[])
+        if (code.AsSpan().ContainsAny(ShellCallNeedles))
         {
-            // The call's argument text, to the matching parenthesis or end of line.
-            int start = m.Index + m.Length;
-            int depth = 1, end = start;
-            while (end < code.Length && depth > 0 && code[end] != '\n')
+            foreach (var m in ShellCallPattern().EnumerateMatches(code))
             {
-                if (code[end] == '(' || code[end] == '[') depth++;
-                else if (code[end] == ')' || code[end] == ']') depth--;
-                end++;
+                // The call's argument text, to the matching parenthesis or end of line.
+                int start = m.Index + m.Length;
+                int depth = 1, end = start;
+                while (end < code.Length && depth > 0 && code[end] != '\n')
+                {
+                    if (code[end] == '(' || code[end] == '[') depth++;
+                    else if (code[end] == ')' || code[end] == ']') depth--;
+                    end++;
+                }
+                var argText = code.AsSpan(start, end - start);
+                var parts = StringLiterals(argText);
+                if (parts.Count == 0) dynamicShell = true;
+                // List form (["rm", "-rf", "/x"]) joins into one command; a single string is the command.
+                else shell.Add(argText.TrimStart().StartsWith('[') ? string.Join(' ', parts.Select(QuoteForShell)) : parts[0]);
             }
-            var argText = code[start..end];
-            var parts = new List<string>();
-            foreach (Match lit in StringLiteralPattern().Matches(argText))
-                parts.Add(lit.Groups["dq"].Success ? lit.Groups["dq"].Value : lit.Groups["sq"].Success ? lit.Groups["sq"].Value : lit.Groups["bt"].Value);
-            if (parts.Count == 0) dynamicShell = true;
-            // List form (["rm", "-rf", "/x"]) joins into one command; a single string is the command.
-            else shell.Add(argText.TrimStart().StartsWith('[') ? string.Join(' ', parts.Select(QuoteForShell)) : parts[0]);
         }
-        foreach (Match m in BacktickExecPattern().Matches(code))
-            shell.Add(m.Groups["cmd"].Value);
-        foreach (Match m in AppleScriptShellPattern().Matches(code))
-            shell.Add(m.Groups["cmd"].Value.Replace("\\\"", "\"", StringComparison.Ordinal));
+        if (code.AsSpan().ContainsAny(BacktickExecNeedles))
+        {
+            foreach (Match m in BacktickExecPattern().Matches(code))
+                shell.Add(m.Groups["cmd"].Value);
+        }
+        if (code.AsSpan().ContainsAny(AppleScriptNeedles))
+        {
+            foreach (Match m in AppleScriptShellPattern().Matches(code))
+                shell.Add(m.Groups["cmd"].Value.Replace("\\\"", "\"", StringComparison.Ordinal));
+        }
 
         return new CodeFindings
         {
@@ -98,13 +110,58 @@ public static partial class InlineCodeScanner
             Paths = paths,
             ShellCommands = shell,
             DynamicShell = dynamicShell,
-            NetworkSend = NetworkPattern().IsMatch(code),
+            NetworkSend = Matches(NetworkPattern(), NetworkNeedles, code),
             ReadsEnvironment = Matches(EnvironmentPattern(), EnvironmentNeedles, code),
-            SecretNameMentioned = literals.Any(CredentialPaths.IsSecretName) || SecretEnvAccessPattern().IsMatch(code),
-            Obfuscated = ObfuscatedPattern().IsMatch(code),
-            MentionsHome = HomePattern().IsMatch(code),
-            DestroysSharedResources = SdkDestroyPattern().IsMatch(code),
+            SecretNameMentioned = literals.Exists(CredentialPaths.IsSecretName) || Matches(SecretEnvAccessPattern(), SecretEnvNeedles, code),
+            Obfuscated = Matches(ObfuscatedPattern(), ObfuscatedNeedles, code),
+            MentionsHome = Matches(HomePattern(), HomeNeedles, code),
+            DestroysSharedResources = Matches(SdkDestroyPattern(), SdkDestroyNeedles, code),
         };
+    }
+
+    /// <summary>
+    /// The contents of the string literals in <paramref name="code"/>, leftmost first: <c>"…"</c> and <c>'…'</c> with
+    /// backslash escapes and no line break, and <c>`…`</c>. An unclosed quote is skipped and the search goes on after it.
+    /// </summary>
+    internal static List<string> StringLiterals(ReadOnlySpan<char> code)
+    {
+        var literals = new List<string>();
+        int i = 0;
+        while (i < code.Length)
+        {
+            int q = code[i..].IndexOfAny('"', '\'', '`');
+            if (q < 0) break;
+            i += q;
+            int end = ClosingQuote(code, i);
+            if (end < 0) { i++; continue; }
+            literals.Add(code[(i + 1)..end].ToString());
+            i = end + 1;
+        }
+        return literals;
+    }
+
+    /// <summary>Where the literal opened at <paramref name="open"/> closes, or -1 when it does not.</summary>
+    private static int ClosingQuote(ReadOnlySpan<char> code, int open)
+    {
+        char quote = code[open];
+        if (quote == '`')
+        {
+            int close = code[(open + 1)..].IndexOf('`');
+            return close < 0 ? -1 : open + 1 + close;
+        }
+        for (int j = open + 1; j < code.Length; j++)
+        {
+            char c = code[j];
+            if (c == quote) return j;
+            if (c == '\n') return -1;
+            if (c == '\\')
+            {
+                // An escape takes the next character, but not a line break.
+                if (j + 1 >= code.Length || code[j + 1] == '\n') return -1;
+                j++;
+            }
+        }
+        return -1;
     }
 
     private static string QuoteForShell(string s) => s.Length > 0 && s.AsSpan().IndexOfAny(" \t'\"$`;&|<>()") < 0 ? s : "'" + s.Replace("'", "'\\''", StringComparison.Ordinal) + "'";
@@ -132,9 +189,6 @@ public static partial class InlineCodeScanner
 
     [GeneratedRegex("""`(?<cmd>[^`]{1,2000})`|%x\{(?<cmd>[^}]{1,2000})\}|qx\{(?<cmd>[^}]{1,2000})\}""")]
     private static partial Regex BacktickExecPattern();
-
-    [GeneratedRegex(@"""(?<dq>(?:[^""\\\n]|\\.)*)""|'(?<sq>(?:[^'\\\n]|\\.)*)'|`(?<bt>[^`]*)`")]
-    private static partial Regex StringLiteralPattern();
 
     [GeneratedRegex("""\b(?:delete_repo|delete_bucket|delete_objects?|delete_table|delete_dataset|delete_collection|delete_index|delete_stack|delete_cluster|delete_db_instance|delete_model|drop_database|drop_table|drop_collection|dropDatabase|terminate_instances|deleteBucket|deleteObjects|deleteRepo|deleteIndex)\s*\(|\.objects\.all\(\)\.delete\(|\.flushall\(|\.flushdb\(|\.drop_all\(""")]
     private static partial Regex SdkDestroyPattern();
