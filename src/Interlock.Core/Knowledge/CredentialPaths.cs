@@ -111,9 +111,9 @@ public static class CredentialPaths
                 if (overlap) return $"{pattern} can match ~/{HomeGlobs[g]}, a browser or keychain credential store";
             }
         }
-        foreach (var candidate in CandidatesFor(home))
+        foreach (var (candidate, segmentCount) in CandidatesFor(home))
         {
-            if (ShellGlobMatch(patternSegments, candidate) && DescribeFile(candidate, home, recursive) is { } why)
+            if (segmentCount == patternSegments.Length && ShellGlobMatch(patternSegments, candidate) && DescribeFile(candidate, home, recursive) is { } why)
                 return $"{pattern} can match {candidate[(candidate.LastIndexOf('/') + 1)..]}: {why}";
         }
         // Secrets that live in any directory: .env files and SSH keys beside the pattern.
@@ -129,10 +129,20 @@ public static class CredentialPaths
         return null;
     }
 
-    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, string[]> Candidates = new(StringComparer.Ordinal);
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, (string Path, int SegmentCount)[]> Candidates = new(StringComparer.Ordinal);
 
-    /// <summary>The concrete credential files under a home and on the system, built once per home.</summary>
-    private static string[] CandidatesFor(string home) => Candidates.GetOrAdd(home, h =>
+    /// <summary>Homes whose candidates are kept; the home comes with each request, so the cache must not grow with them.</summary>
+    private const int MaxCachedHomes = 64;
+
+    /// <summary>The concrete credential files under a home and on the system with their segment counts, built once per home.</summary>
+    private static (string Path, int SegmentCount)[] CandidatesFor(string home)
+    {
+        if (Candidates.TryGetValue(home, out var cached)) return cached;
+        if (Candidates.Count >= MaxCachedHomes) Candidates.Clear();
+        return Candidates.GetOrAdd(home, BuildCandidates);
+    }
+
+    private static (string Path, int SegmentCount)[] BuildCandidates(string h)
     {
         var root = h.TrimEnd('/');
         return HomeFiles.Select(f => root + "/" + f.TrimEnd('/'))
@@ -140,8 +150,9 @@ public static class CredentialPaths
             .Concat(KeyNames.Select(k => root + "/.ssh/" + k))
             .Concat(AbsoluteFiles.Select(f => f.TrimEnd('/', '_')))
             .Where(c => c.AsSpan().IndexOfAny("*?[") < 0)
+            .Select(c => (c, c.AsSpan().Count('/') + 1))
             .ToArray();
-    });
+    }
 
     /// <summary>Bash pathname matching: wildcards stay within a segment, and a leading dot must be matched literally.</summary>
     private static bool ShellGlobMatch(string[] patternSegments, ReadOnlySpan<char> path)

@@ -197,7 +197,7 @@ internal sealed partial class ShellAnalysisRun
     {
         var f = InlineCodeScanner.Scan(code);
         var paths = f.Paths.Select(p => ResolvePath(ShellArg.Static(p), ctx)).ToList();
-        bool credential = paths.Exists(p => CredentialPaths.Describe(p, Home, f.RecursiveDelete) is not null)
+        bool credential = paths.Exists(p => CredentialIn(p, f.RecursiveDelete) is not null)
             || CredentialFragments.Any(x => code.Contains(x.Item1, StringComparison.Ordinal) && code.Contains(x.Item2, StringComparison.Ordinal));
 
         if (f.Obfuscated) EmitForeignCode(program, StreamKind.Decoded, ctx);
@@ -231,7 +231,7 @@ internal sealed partial class ShellAnalysisRun
         {
             var cred = NewDraft(program, null, OperationClass.CredentialRead, "inline code reads credential files", ctx);
             cred.Tags.Add("secret");
-            cred.Targets.AddRange(paths.Where(p => CredentialPaths.Describe(p, Home) is not null));
+            cred.Targets.AddRange(paths.Where(p => CredentialIn(p) is not null));
             Emit(cred);
         }
         else if (paths.Count > 0 && !f.Deletes)

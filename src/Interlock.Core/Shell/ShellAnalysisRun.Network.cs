@@ -81,7 +81,7 @@ internal sealed partial class ShellAnalysisRun
         // A secret-named variable is normal in an auth header; in the URL or the body it leaves with the request.
         bool secretArgs = c.Ctx.Referenced is { } refs && refs.Any(CredentialPaths.IsSecretName) && !Hosts.IsLocal(host) && host.Length > 0
             && (data.Count > 0 || inv.OptionValue("-H|--header|-u|--user|--oauth2-bearer|--aws-sigv4") is null);
-        bool secretPayload = (fromStdin && StdinIsSecret(c.Ctx)) || files.Exists(f => CredentialPaths.Describe(f, Home) is not null) || secretArgs;
+        bool secretPayload = (fromStdin && StdinIsSecret(c.Ctx)) || files.Exists(f => CredentialIn(f) is not null) || secretArgs;
         if (sends || secretPayload)
         {
             op.Suppressed = true;
@@ -114,7 +114,7 @@ internal sealed partial class ShellAnalysisRun
         {
             op.Suppressed = true;
             var files = postFile is { } pf ? new[] { ResolvePath(pf, c.Ctx) } : [];
-            bool secret = files.Any(f => CredentialPaths.Describe(f, Home) is not null) || (postFile?.Text is "-" or "/dev/stdin" && StdinIsSecret(c.Ctx));
+            bool secret = files.Any(f => CredentialIn(f) is not null) || (postFile?.Text is "-" or "/dev/stdin" && StdinIsSecret(c.Ctx));
             EmitEgress("wget", method ?? "POST", host, "sends data to " + host, c.Ctx, secret, files);
         }
         var outDoc = inv.OptionValue("-O|--output-document");
@@ -139,7 +139,7 @@ internal sealed partial class ShellAnalysisRun
         {
             op.Suppressed = true;
             var files = items.Where(i => i.Contains('@', StringComparison.Ordinal)).Select(i => ResolvePath(ShellArg.Static(i[(i.IndexOf('@', StringComparison.Ordinal) + 1)..]), c.Ctx)).ToList();
-            EmitEgress(op.Program, method ?? "POST", host, "sends data to " + host, c.Ctx, files.Exists(f => CredentialPaths.Describe(f, Home) is not null) || StdinIsSecret(c.Ctx), files);
+            EmitEgress(op.Program, method ?? "POST", host, "sends data to " + host, c.Ctx, files.Exists(f => CredentialIn(f) is not null) || StdinIsSecret(c.Ctx), files);
         }
         return new StreamSource(StreamKind.Network);
     }
@@ -197,7 +197,7 @@ internal sealed partial class ShellAnalysisRun
         if (RemoteSpec(dest.Text) && !dest.Text.StartsWith('/'))
         {
             var files = sources.Where(s => !RemoteSpec(s.Text)).Select(s => ResolvePath(s, c.Ctx)).ToList();
-            bool secret = files.Exists(f => CredentialPaths.Describe(f, Home, recursive) is not null);
+            bool secret = files.Exists(f => CredentialIn(f, recursive) is not null);
             EmitEgress(op.Program, "upload", Hosts.Of(dest.Text), "copies files to another machine", c.Ctx, secret);
             var read = NewDraft(op.Program, "upload", OperationClass.Read, "reads files to upload them", c.Ctx);
             read.PathTargets = true;

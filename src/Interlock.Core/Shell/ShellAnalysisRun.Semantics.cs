@@ -192,7 +192,7 @@ internal sealed partial class ShellAnalysisRun
                 del.Targets.AddRange(read.Targets);
                 Emit(del);
             }
-            return archive is null || archive.Value.Text == "-" ? new StreamSource(read.Targets.Any(t => CredentialPaths.Describe(t, Home, true) is not null) ? StreamKind.Secret : StreamKind.Unknown) : StreamSource.None;
+            return archive is null || archive.Value.Text == "-" ? new StreamSource(read.Targets.Any(t => CredentialIn(t, true) is not null) ? StreamKind.Secret : StreamKind.Unknown) : StreamSource.None;
         }
         if (extract)
         {
@@ -356,7 +356,7 @@ internal sealed partial class ShellAnalysisRun
         if (program is "tr" or "expand" or "unexpand" or "fold" or "column" or "rev") op.Targets.Clear();
         bool decoding = Decoders.Contains(program) && (c.Inv.HasAnyFlag("-d|--decode|-D|-r|--revert") || program is "gunzip" or "zcat" or "bzcat" or "xzcat");
         if (decoding) return new StreamSource(StreamKind.Decoded);
-        if (op.Targets.Exists(t => CredentialPaths.Describe(t, Home, op.Tags.Contains("recursive")) is not null)) return new StreamSource(StreamKind.Secret);
+        if (op.Targets.Exists(t => CredentialIn(t, op.Tags.Contains("recursive")) is not null)) return new StreamSource(StreamKind.Secret);
         // `cat` of its input (a here-document) passes the text on unchanged, so what it feeds is still readable.
         if (program == "cat" && op.Targets.Count == 0 && c.Ctx.Stdin.Kind == StreamKind.Literal) return c.Ctx.Stdin;
         return PassThrough(c, op.Targets.Count == 0);
@@ -837,7 +837,7 @@ internal sealed partial class ShellAnalysisRun
             var host = m.Split(':')[0];
             if (host.Length == 0) continue;
             var path = ResolvePath(ShellArg.Static(host), c.Ctx);
-            if (CredentialPaths.Describe(path, Home, recursive: true) is { } why)
+            if (CredentialIn(path, true) is { } why)
             {
                 var cred = NewDraft("docker", "run", OperationClass.CredentialRead, "mounts credentials into a container: " + why, c.Ctx);
                 cred.Targets.Add(path);

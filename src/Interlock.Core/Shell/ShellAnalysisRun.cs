@@ -63,15 +63,28 @@ internal sealed partial class ShellAnalysisRun
 
     public string Workspace { get; }
     public string Home { get; }
+
+    /// <summary>The last few credential checks: the same target is often checked by a command's semantics and again when emitted.</summary>
+    private readonly (string Path, bool Recursive, string? Why)[] _credentialMemo = new (string, bool, string?)[4];
+    private int _credentialMemoNext;
+
+    /// <summary>Why <paramref name="path"/> holds credentials (see <see cref="CredentialPaths.Describe"/>), or null.</summary>
+    internal string? CredentialIn(string path, bool recursive = false)
+    {
+        foreach (var (p, r, why) in _credentialMemo)
+            if (r == recursive && p is not null && (ReferenceEquals(p, path) || p == path)) return why;
+        var result = CredentialPaths.Describe(path, Home, recursive);
+        _credentialMemo[_credentialMemoNext] = (path, recursive, result);
+        _credentialMemoNext = (_credentialMemoNext + 1) % _credentialMemo.Length;
+        return result;
+    }
+
     public List<Operation> Operations { get; } = [];
     public List<AnalysisGap> Gaps { get; } = [];
 
     public void Run(string command)
     {
         var vars = new VariableScope(Home, Workspace);
-        vars.Set("SHELL", "/bin/bash");
-        vars.Set("USER", Home.EndsWith("/root", StringComparison.Ordinal) ? "root" : Home[(Home.LastIndexOf('/') + 1)..]);
-        vars.Set("OLDPWD", null);
         var ctx = new CallContext(vars, StreamSource.None, command, command, 0);
         RunString(command, ctx);
     }
@@ -278,7 +291,7 @@ internal sealed partial class ShellAnalysisRun
                     draft.ReadsContent = true;
                     draft.Targets.Add(path);
                     Emit(draft);
-                    stdin = CredentialPaths.Describe(path, Home) is not null ? new StreamSource(StreamKind.Secret)
+                    stdin = CredentialIn(path) is not null ? new StreamSource(StreamKind.Secret)
                         : target.ProcessSource is StreamKind.Network or StreamKind.Decoded or StreamKind.Secret ? new StreamSource(target.ProcessSource)
                         : StreamSource.Unknown;
                     break;
@@ -373,7 +386,7 @@ internal sealed partial class ShellAnalysisRun
             bool recursive = draft.Tags.Contains("recursive");
             foreach (var target in draft.Targets)
             {
-                var why = CredentialPaths.Describe(target, Home, recursive);
+                var why = CredentialIn(target, recursive);
                 if (why is null) continue;
                 var cred = NewDraft(draft.Program, draft.Verb, OperationClass.CredentialRead, "reads credentials: " + why, _current with { Text = draft.Text });
                 cred.Targets.Add(target);

@@ -7,6 +7,7 @@ internal sealed class VariableScope
 
     private readonly string _accountHome;
     private readonly string _cwd;
+    private readonly string _user;
 
     /// <summary>Assignments made by the command line; most commands make none, so it is created on the first.</summary>
     private Dictionary<string, string?>? _assigned;
@@ -15,12 +16,14 @@ internal sealed class VariableScope
     {
         _accountHome = home;
         _cwd = cwd;
+        _user = home.EndsWith("/root", StringComparison.Ordinal) ? "root" : home[(home.LastIndexOf('/') + 1)..];
     }
 
     private VariableScope(VariableScope parent)
     {
         _accountHome = parent._accountHome;
         _cwd = parent._cwd;
+        _user = parent._user;
         if (parent._assigned is { } assigned) _assigned = new(assigned, StringComparer.Ordinal);
     }
 
@@ -29,7 +32,7 @@ internal sealed class VariableScope
 
     public void Set(string name, string? value) => (_assigned ??= new(StringComparer.Ordinal))[name] = value;
 
-    /// <summary>True with the value when known; false when unset or unknown.</summary>
+    /// <summary>True with the value when known; false when unset or unknown (<c>OLDPWD</c>, say: set, but not to anything known).</summary>
     public bool TryGet(string name, out string? value)
     {
         if (_assigned is not null && _assigned.TryGetValue(name, out value)) return value is not null;
@@ -38,6 +41,8 @@ internal sealed class VariableScope
             "HOME" => _accountHome,
             "PWD" => _cwd,
             "IFS" => DefaultIfs,
+            "SHELL" => "/bin/bash",
+            "USER" => _user,
             _ => null,
         };
         return value is not null;
