@@ -57,7 +57,11 @@ internal static class FileTools
             { ValueOptions = "-e --rsh --exclude --include --exclude-from --include-from --filter -f --backup-dir --suffix --chmod --chown --log-file --password-file --port -T --temp-dir --partial-dir --files-from --max-size --min-size --timeout --bwlimit" },
 
         // Readers: print or process file contents. Credential paths among their targets are credential reads.
-        new("cat tac most head tail grep egrep fgrep zgrep rg ag ack nl wc sort uniq cut paste join comm diff diff3 cmp sdiff colordiff "
+        // head and tail take counts (-n 5, -c 40); for cat, wc, sort or uniq the same letters are flags, so they get their own row.
+        new("head tail",
+            new CommandRow("", Read, "reads files") { PathTargets = true, Semantics = "reader" })
+            { ValueOptions = "-n --lines -c --bytes --pid -s --sleep-interval --max-unchanged-stats" },
+        new("cat tac most grep egrep fgrep zgrep rg ag ack nl wc sort uniq cut paste join comm diff diff3 cmp sdiff colordiff "
             + "base64 base32 xxd od hexdump strings jq yq xq bat batcat zcat bzcat xzcat zless md5sum sha1sum sha256sum sha512sum cksum b2sum "
             + "iconv fold fmt pr column rev expand unexpand tr awk gawk mawk nawk look file pygmentize highlight",
             new CommandRow("", Read, "reads files") { PathTargets = true, Semantics = "reader" })

@@ -209,6 +209,19 @@ public class ShellCommandAnalyzerTests
         Assert.True(targets.Contains(target), $"expected target {target} among {string.Join(", ", targets)}; {e.Describe()}");
     }
 
+    [Theory]
+    [InlineData("head -n 5 README.md", "/home/dev/project/README.md")]
+    [InlineData("tail -c 40 app.log", "/home/dev/project/app.log")]
+    [InlineData("head --lines 3 a.txt b.txt", "/home/dev/project/a.txt /home/dev/project/b.txt")]
+    [InlineData("cat -n notes.txt", "/home/dev/project/notes.txt")]
+    [InlineData("wc -c notes.txt", "/home/dev/project/notes.txt")]
+    public void Counts_given_to_readers_are_not_files(string command, string expected)
+    {
+        var e = Eval(command);
+        var targets = e.Facts.Operations.Where(o => o.Class == OperationClass.Read).SelectMany(o => o.Targets);
+        Assert.Equal(expected, string.Join(" ", targets));
+    }
+
     [Fact]
     public void Default_expansion_of_an_unknown_variable_is_still_denied()
     {
