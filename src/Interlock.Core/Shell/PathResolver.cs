@@ -18,6 +18,7 @@ public static class PathResolver
     public static string Normalize(string path)
     {
         if (path.Length > 0 && path[0] == ShellArg.Unknown) return path;
+        if (IsNormal(path)) return path;
         var segments = new List<string>();
         foreach (var seg in path.Split('/'))
         {
@@ -33,6 +34,22 @@ public static class PathResolver
         var sb = new StringBuilder(path.Length);
         foreach (var seg in segments) sb.Append('/').Append(seg);
         return sb.ToString();
+    }
+
+    /// <summary>Absolute with no empty, <c>.</c> or <c>..</c> segment and no trailing slash: normalizing would copy it unchanged.</summary>
+    private static bool IsNormal(ReadOnlySpan<char> path)
+    {
+        if (path.Length == 0 || path[0] != '/') return false;
+        if (path.Length == 1) return true;
+        var rest = path[1..];
+        while (true)
+        {
+            int slash = rest.IndexOf('/');
+            var segment = slash < 0 ? rest : rest[..slash];
+            if (segment.Length == 0 || segment is "." or "..") return false;
+            if (slash < 0) return true;
+            rest = rest[(slash + 1)..];
+        }
     }
 
     /// <summary>Whether <paramref name="path"/> is <paramref name="dir"/> or below it (both normalized).</summary>

@@ -14,6 +14,24 @@ internal sealed class WordExpander
 
     public WordExpander(Func<ShellScript, VariableScope, StreamSource> onScript) => _onScript = onScript;
 
+    /// <summary>One builder reused across words; a substitution expanding words while one is in use gets a fresh one.</summary>
+    private StringBuilder? _spare;
+
+    private StringBuilder RentBuilder()
+    {
+        var sb = _spare ?? new StringBuilder();
+        _spare = null;
+        return sb;
+    }
+
+    private string Return(StringBuilder sb)
+    {
+        var text = sb.ToString();
+        sb.Clear();
+        _spare = sb;
+        return text;
+    }
+
     /// <summary>Names of the parameters expanded since the last <see cref="ResetReferences"/> (for secret-printing checks).</summary>
     public List<string> ReferencedNames { get; } = [];
 
@@ -34,11 +52,11 @@ internal sealed class WordExpander
             else AddBraced(only.Text, false, IsGlob(only.Text), true, false, into);
             return;
         }
-        var sb = new StringBuilder();
+        var sb = RentBuilder();
         bool dynamic = false, glob = false, split = false, braces = false, anyQuoted = false;
         var source = StreamKind.None;
         AppendParts(word.Parts, vars, sb, ref dynamic, ref glob, ref split, ref braces, ref anyQuoted, ref source);
-        var text = sb.ToString();
+        var text = Return(sb);
         bool expanded = HasExpansion(word);
 
         if (split)
@@ -61,11 +79,11 @@ internal sealed class WordExpander
     {
         if (word.Parts.Count == 1 && word.Parts[0] is LiteralPart only)
             return new ShellArg(only.Text, false, !only.Quoted && IsGlob(only.Text));
-        var sb = new StringBuilder();
+        var sb = RentBuilder();
         bool dynamic = false, glob = false, split = false, braces = false, anyQuoted = false;
         var source = StreamKind.None;
         AppendParts(word.Parts, vars, sb, ref dynamic, ref glob, ref split, ref braces, ref anyQuoted, ref source);
-        return new ShellArg(sb.ToString(), dynamic, glob, source, HasExpansion(word));
+        return new ShellArg(Return(sb), dynamic, glob, source, HasExpansion(word));
     }
 
     private void AppendParts(
