@@ -18,6 +18,8 @@ public static class Program
                 return HookLatency.Run(rest);
             case "load":
                 return LoadBench.Run(rest);
+            case "facts":
+                return FactsDump.Run(rest);
             case "bdn":
                 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(rest);
                 return 0;
@@ -26,6 +28,7 @@ public static class Program
                 Console.Error.WriteLine("       Interlock.Bench audit [--seconds S]");
                 Console.Error.WriteLine("       Interlock.Bench hooks [--iterations N] [--warmup N]");
                 Console.Error.WriteLine("       Interlock.Bench load [--clients 8,32,64] [--warmup S] [--seconds S] [--spawn] [--url URL --token AGENT_TOKEN]");
+                Console.Error.WriteLine("       Interlock.Bench facts [--policy FILE]   (the corpus's analysis and decisions, for diffing two builds)");
                 Console.Error.WriteLine("       Interlock.Bench bdn [BenchmarkDotNet args, e.g. --filter '*' --job short]");
                 return 2;
         }
