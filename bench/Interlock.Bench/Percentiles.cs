@@ -15,6 +15,9 @@ public static class Percentiles
 {
     private const int Rounds = 10;
 
+    /// <summary>Longest warm-up: past this the run goes on and says the JIT had not settled.</summary>
+    private static readonly TimeSpan MaxWarmup = TimeSpan.FromSeconds(60);
+
     private sealed class Stage(string name, Func<int, object?> op, int n)
     {
         public string Name { get; } = name;
@@ -102,13 +105,25 @@ public static class Percentiles
 
         PrintHeader(root, policyPath, entries, len, iterations, warmup, defaultPolicy, p10, p500);
 
-        // Warm-up: every stage, so tiered JIT reaches its optimized code before measuring.
+        // Warm-up: passes over every stage until the JIT has settled. Tiered compilation promotes methods in the
+        // background (tier 0, instrumented, then optimized), so a fixed count can end with some code still unoptimized,
+        // and the first rounds would time the compiler rather than a running gateway. Settled: two whole passes in a
+        // row in which no method was compiled.
         var wall = Stopwatch.StartNew();
-        foreach (var s in stages)
+        int passes = 0, quiet = 0;
+        var compiled = System.Runtime.JitInfo.GetCompiledMethodCount();
+        while (quiet < 2 && wall.Elapsed < MaxWarmup)
         {
-            for (var i = 0; i < warmup; i++) Sink(s.Op(i));
+            foreach (var s in stages)
+            {
+                for (var i = 0; i < warmup; i++) Sink(s.Op(i));
+            }
+            passes++;
+            var now = System.Runtime.JitInfo.GetCompiledMethodCount();
+            quiet = now == compiled ? quiet + 1 : 0;
+            compiled = now;
         }
-        Console.WriteLine($"warm-up done in {wall.Elapsed.TotalSeconds:F1} s");
+        Console.WriteLine($"warm-up done in {wall.Elapsed.TotalSeconds:F1} s: {passes} passes of {warmup} calls per stage, {(quiet >= 2 ? "the last two compiled no method" : "stopped at the time limit with the JIT still compiling")}");
 
         var overhead = TimerOverhead();
         var chunk = iterations / Rounds;
