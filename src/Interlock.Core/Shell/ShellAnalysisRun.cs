@@ -47,6 +47,9 @@ internal sealed partial class ShellAnalysisRun
     private readonly Dictionary<string, FunctionDefinition> _functions = new(StringComparer.Ordinal);
     private readonly HashSet<string> _activeFunctions = new(StringComparer.Ordinal);
     private int _commands;
+
+    /// <summary>How many <see cref="Dispatch"/> calls are on the stack.</summary>
+    private int _depth;
     private bool _variableCommandReported;
     private bool _stopped;
     private CallContext _current;
@@ -58,7 +61,7 @@ internal sealed partial class ShellAnalysisRun
         Workspace = workspace;
         Home = home;
         _started = analyzer.Time.GetTimestamp();
-        _expander = new WordExpander(RunSubstitution);
+        _expander = new WordExpander(RunSubstitution, OnExpansionLimit);
     }
 
     public string Workspace { get; }
@@ -169,6 +172,8 @@ internal sealed partial class ShellAnalysisRun
 
     private StreamSource RunCompound(CompoundCommand compound, CallContext ctx)
     {
+        // Compound commands count too: nested loops multiply their bodies, and `((1))` is no simple command.
+        if (OverBudget()) return StreamSource.Unknown;
         var vars = compound.Kind == CompoundKind.Subshell ? ctx.Vars.Fork() : ctx.Vars;
         var text = Slice(ctx.Source, compound.Start, compound.End);
         ctx = ctx with { Vars = vars, Text = text };
@@ -397,8 +402,38 @@ internal sealed partial class ShellAnalysisRun
         }
     }
 
+    private bool _expansionLimitReported;
+
+    /// <summary>A word expanded past a bound: the words analyzed are not all the command would get, so nothing can be assumed.</summary>
+    private void OnExpansionLimit(string detail)
+    {
+        if (_expansionLimitReported) return;
+        _expansionLimitReported = true;
+        AddGap("budget", detail, _current.Text ?? "");
+    }
+
     /// <summary>Finds what a command (after expansion) really runs and analyzes it.</summary>
     internal StreamSource Dispatch(List<ShellArg> args, CallContext ctx)
+    {
+        var limit = _analyzer.Limits.MaxCommandDepth;
+        if (_depth >= limit)
+        {
+            if (!_stopped) AddGap("budget", $"commands run commands deeper than the depth budget of {limit} (wrappers, xargs, find -exec, functions)", ctx.Text);
+            _stopped = true;
+            return StreamSource.Unknown;
+        }
+        _depth++;
+        try
+        {
+            return DispatchCommand(args, ctx);
+        }
+        finally
+        {
+            _depth--;
+        }
+    }
+
+    private StreamSource DispatchCommand(List<ShellArg> args, CallContext ctx)
     {
         _current = ctx;
         var first = args[0];

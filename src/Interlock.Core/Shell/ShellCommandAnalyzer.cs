@@ -13,8 +13,14 @@ public sealed record ShellAnalyzerLimits
     /// <summary>How deep command strings may nest (<c>bash -c "eval 'ssh h …'"</c>).</summary>
     public int MaxNesting { get; init; } = 12;
 
-    /// <summary>Most simple commands analyzed for one action, counting every nested string.</summary>
+    /// <summary>Most commands analyzed for one action (simple and compound), counting every nested string and loop pass.</summary>
     public int MaxCommands { get; init; } = 2_000;
+
+    /// <summary>
+    /// How deep one command may run another (<c>sudo env timeout nice …</c>, <c>xargs</c>, <c>find -exec</c>, a function
+    /// calling a function): each level is a stack frame chain, and an action must not be able to overflow the stack.
+    /// </summary>
+    public int MaxCommandDepth { get; init; } = 64;
 
     /// <summary>Most operations reported for one action.</summary>
     public int MaxOperations { get; init; } = 512;

@@ -9,10 +9,27 @@ namespace Interlock.Shell;
 /// </summary>
 internal sealed class WordExpander
 {
-    private const int MaxBraceWords = 64;
-    private readonly Func<ShellScript, VariableScope, StreamSource> _onScript;
+    private const int MaxBraceWords = 256;
 
-    public WordExpander(Func<ShellScript, VariableScope, StreamSource> onScript) => _onScript = onScript;
+    /// <summary>Brace groups expanded in one word; each is a level of recursion.</summary>
+    private const int MaxBraceGroups = 16;
+
+    /// <summary>Longest expanded word: the parser's length budget. Doubling a variable would otherwise grow it without bound.</summary>
+    private const int MaxWordLength = 64 * 1024;
+
+    /// <summary>Most words one command's expansion may produce (word splitting of a grown variable).</summary>
+    private const int MaxWords = 4096;
+
+    private readonly Func<ShellScript, VariableScope, StreamSource> _onScript;
+    private readonly Action<string> _onLimit;
+
+    /// <param name="onScript">Analyzes a substitution's script and says what it outputs.</param>
+    /// <param name="onLimit">Told when an expansion passes a bound, so the analysis can say it is incomplete.</param>
+    public WordExpander(Func<ShellScript, VariableScope, StreamSource> onScript, Action<string> onLimit)
+    {
+        _onScript = onScript;
+        _onLimit = onLimit;
+    }
 
     /// <summary>One builder reused across words; a substitution expanding words while one is in use gets a fresh one.</summary>
     private StringBuilder? _spare;
@@ -63,7 +80,14 @@ internal sealed class WordExpander
         {
             // An unquoted expansion with blanks splits into several words.
             foreach (var piece in text.Split([' ', '\t', '\n'], StringSplitOptions.RemoveEmptyEntries))
+            {
+                if (into.Count >= MaxWords)
+                {
+                    _onLimit($"a command expands to more than {MaxWords} words (expansion budget)");
+                    return;
+                }
                 AddBraced(piece, dynamic && piece.Contains(ShellArg.Unknown), glob, braces, expanded, into);
+            }
             return;
         }
 
@@ -113,7 +137,7 @@ internal sealed class WordExpander
                 {
                     var output = _onScript(sub.Script, vars.Fork());
                     if (IsPwd(sub.Script) && vars.TryGet("PWD", out var pwd)) sb.Append(pwd);
-                    else if (output.Kind == StreamKind.Literal && output.Text is { } literal && !literal.Contains(ShellArg.Unknown))
+                    else if (output.Kind == StreamKind.Literal && output.Text is { } literal && !literal.Contains(ShellArg.Unknown) && Fits(sb, literal))
                     {
                         // `$(echo rm)`: the output is known; callers still treat the word as computed (Expanded).
                         var value = literal.TrimEnd('\n');
@@ -149,7 +173,7 @@ internal sealed class WordExpander
         ReferencedNames.Add(param.Name);
         if (param.SubscriptExpansions.Count > 0)
             AppendParts(param.SubscriptExpansions, vars, new StringBuilder(), ref dynamic, ref glob, ref split, ref braces, ref anyQuoted, ref source);
-        bool known = vars.TryGet(param.Name, out var value);
+        bool known = vars.TryGet(param.Name, out var value) && Fits(sb, value!);
         switch (param.Operator)
         {
             case null:
@@ -186,6 +210,14 @@ internal sealed class WordExpander
         dynamic = true;
     }
 
+    /// <summary>Whether <paramref name="value"/> can be appended within <see cref="MaxWordLength"/>; if not, the caller appends an unknown instead.</summary>
+    private bool Fits(StringBuilder sb, string value)
+    {
+        if (sb.Length + value.Length <= MaxWordLength) return true;
+        _onLimit($"a word expands to more than {MaxWordLength} characters (expansion budget)");
+        return false;
+    }
+
     private static bool IsGlob(string text) => text.AsSpan().IndexOfAny("*?") >= 0 || HasBracketExpression(text);
 
     private static bool HasBraceList(string text) => text.Contains('{', StringComparison.Ordinal) && text.Contains(',', StringComparison.Ordinal);
@@ -207,7 +239,7 @@ internal sealed class WordExpander
         return false;
     }
 
-    private static void AddBraced(string text, bool dynamic, bool glob, bool braces, bool expanded, List<ShellArg> into)
+    private void AddBraced(string text, bool dynamic, bool glob, bool braces, bool expanded, List<ShellArg> into)
     {
         if (!braces)
         {
@@ -215,12 +247,16 @@ internal sealed class WordExpander
             return;
         }
         var words = new List<string>();
-        BraceExpand(text, words);
+        if (!BraceExpand(text, words))
+            _onLimit($"a brace expansion makes more than {MaxBraceWords} words or has more than {MaxBraceGroups} groups (expansion budget)");
         foreach (var e in words) into.Add(new ShellArg(e, dynamic && e.Contains(ShellArg.Unknown), glob, Expanded: expanded));
     }
 
-    /// <summary>Bash brace expansion of <c>a{b,c}d</c> lists (not sequences), bounded in output size.</summary>
-    internal static void BraceExpand(string text, List<string> into)
+    /// <summary>
+    /// Bash brace expansion of <c>a{b,c}d</c> lists (not sequences), bounded in output size and groups; false when a
+    /// bound cut it short, so some words bash would produce are missing.
+    /// </summary>
+    internal static bool BraceExpand(string text, List<string> into, int groups = 0)
     {
         int open = -1, depth = 0, close = -1;
         bool comma = false;
@@ -235,11 +271,12 @@ internal sealed class WordExpander
             }
             else if (c == ',' && depth == 1) comma = true;
         }
-        if (open < 0 || close < 0 || into.Count >= MaxBraceWords)
+        if (open < 0 || close < 0)
         {
             into.Add(text);
-            return;
+            return true;
         }
+        if (into.Count >= MaxBraceWords || groups >= MaxBraceGroups) return false;
         var prefix = text[..open];
         var suffix = text[(close + 1)..];
         var inner = text.AsSpan(open + 1, close - open - 1);
@@ -254,9 +291,9 @@ internal sealed class WordExpander
                 else if (c == '}') depth--;
                 if (c != ',' || depth != 0) continue;
             }
-            if (into.Count >= MaxBraceWords) return;
-            BraceExpand(prefix + inner[start..i].ToString() + suffix, into);
+            if (into.Count >= MaxBraceWords || !BraceExpand(prefix + inner[start..i].ToString() + suffix, into, groups + 1)) return false;
             start = i + 1;
         }
+        return true;
     }
 }

@@ -209,6 +209,15 @@ public class ShellCommandAnalyzerTests
         Assert.True(targets.Contains(target), $"expected target {target} among {string.Join(", ", targets)}; {e.Describe()}");
     }
 
+    // Brace lists past the expansion bound once lost their tail silently: the word that mattered could be the last one.
+    [Fact]
+    public void A_brace_list_too_long_to_expand_is_not_allowed()
+    {
+        var e = Eval("rm -rf /tmp/{" + string.Join(",", Enumerable.Range(0, 300).Select(i => "a" + i)) + ",..}");
+        Assert.NotEqual(Outcome.Allow, e.Decision.Outcome);
+        Assert.Contains(e.Facts.Gaps, g => g.Kind == "budget");
+    }
+
     [Theory]
     [InlineData("head -n 5 README.md", "/home/dev/project/README.md")]
     [InlineData("tail -c 40 app.log", "/home/dev/project/app.log")]

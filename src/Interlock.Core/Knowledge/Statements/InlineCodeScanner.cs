@@ -60,6 +60,9 @@ public static partial class InlineCodeScanner
         (NetworkPattern(), NetworkNeedles), (SecretEnvAccessPattern(), SecretEnvNeedles), (ObfuscatedPattern(), ObfuscatedNeedles),
     ];
 
+    /// <summary>Shell calls read from one snippet, and the longest argument text read for one call.</summary>
+    private const int MaxShellCalls = 64, MaxCallText = 8 * 1024;
+
     private static bool Matches(Regex pattern, SearchValues<string> needles, string code) => code.AsSpan().ContainsAny(needles) && pattern.IsMatch(code);
 
     public static CodeFindings Scan(string code)
@@ -73,17 +76,21 @@ public static partial class InlineCodeScanner
         bool dynamicShell = false;
         if (code.AsSpan().ContainsAny(ShellCallNeedles))
         {
+            var calls = 0;
             foreach (var m in ShellCallPattern().EnumerateMatches(code))
             {
+                // Past these bounds the calls are not read: the code runs shell commands nobody has looked at.
+                if (++calls > MaxShellCalls) { dynamicShell = true; break; }
                 // The call's argument text, to the matching parenthesis or end of line.
                 int start = m.Index + m.Length;
-                int depth = 1, end = start;
-                while (end < code.Length && depth > 0 && code[end] != '\n')
+                int depth = 1, end = start, limit = Math.Min(code.Length, start + MaxCallText);
+                while (end < limit && depth > 0 && code[end] != '\n')
                 {
                     if (code[end] == '(' || code[end] == '[') depth++;
                     else if (code[end] == ')' || code[end] == ']') depth--;
                     end++;
                 }
+                if (end == limit && depth > 0 && limit < code.Length) { dynamicShell = true; continue; }
                 var argText = code.AsSpan(start, end - start);
                 var parts = StringLiterals(argText);
                 if (parts.Count == 0) dynamicShell = true;
