@@ -809,6 +809,12 @@ internal sealed partial class ShellAnalysisRun
     {
         var op = c.Op;
         var mounts = c.Inv.OptionValues("-v|--volume|--mount").Select(v => v.Text).ToList();
+        if (mounts.Count > MaxMounts)
+        {
+            // Each argument of the inner command is mapped through every mount: thousands of them are work, not a container.
+            AddGap("budget", $"more than {MaxMounts} volume mounts (mount budget)", c.Ctx.Text);
+            mounts.RemoveRange(MaxMounts, mounts.Count - MaxMounts);
+        }
         bool hostRoot = mounts.Exists(m => m.StartsWith("/:", StringComparison.Ordinal) || m.Contains("source=/,", StringComparison.Ordinal) || m.Contains("docker.sock", StringComparison.Ordinal)
             || m.StartsWith("/etc:", StringComparison.Ordinal) || m.StartsWith("/var:", StringComparison.Ordinal) || m.StartsWith("/root", StringComparison.Ordinal));
         if (c.Inv.HasAnyFlag("--privileged|--pid=host|--net=host|--network=host|--cap-add=SYS_ADMIN|--cap-add=ALL|--userns=host") || hostRoot)
@@ -825,6 +831,8 @@ internal sealed partial class ShellAnalysisRun
             if (parts.Length >= 2 && parts[0].Length > 0 && parts[1].StartsWith('/'))
                 hostMounts.Add((ResolvePath(ShellArg.Static(parts[0]), c.Ctx), parts[1].TrimEnd('/')));
         }
+        // Longest container path first, so /app/data maps before /app; a stable sort, so the first of two equal mounts wins.
+        hostMounts = [.. hostMounts.OrderByDescending(m => m.Container.Length)];
         var operands = c.Operands.ToList();
         if (hostMounts.Count > 0 && operands.Count > 1)
         {
@@ -848,9 +856,12 @@ internal sealed partial class ShellAnalysisRun
         return null;
     }
 
+    private const int MaxMounts = 64;
+
+    /// <summary>Maps a container path to the host path mounted there; <paramref name="mounts"/> is longest container path first.</summary>
     private static ShellArg MapMounts(ShellArg arg, List<(string Host, string Container)> mounts)
     {
-        foreach (var (host, container) in mounts.OrderByDescending(m => m.Container.Length))
+        foreach (var (host, container) in mounts)
         {
             var root = container.Length == 0 ? "/" : container;
             if (arg.Text == root) return arg with { Text = host };

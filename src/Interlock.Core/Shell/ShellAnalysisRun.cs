@@ -416,9 +416,10 @@ internal sealed partial class ShellAnalysisRun
     internal StreamSource Dispatch(List<ShellArg> args, CallContext ctx)
     {
         var limit = _analyzer.Limits.MaxCommandDepth;
-        if (_depth >= limit)
+        // The stack check is the backstop: a caller on a small stack, or a recursion path no budget names yet.
+        if (_depth >= limit || !System.Runtime.CompilerServices.RuntimeHelpers.TryEnsureSufficientExecutionStack())
         {
-            if (!_stopped) AddGap("budget", $"commands run commands deeper than the depth budget of {limit} (wrappers, xargs, find -exec, functions)", ctx.Text);
+            if (!_stopped) AddGap("budget", $"commands run commands deeper than the depth budget of {limit} or the stack allows (wrappers, xargs, find -exec, functions)", ctx.Text);
             _stopped = true;
             return StreamSource.Unknown;
         }

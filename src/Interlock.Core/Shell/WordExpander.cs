@@ -11,6 +11,9 @@ internal sealed class WordExpander
 {
     private const int MaxBraceWords = 256;
 
+    /// <summary>Characters one brace expansion may produce: each word is a copy of the rest of the text.</summary>
+    private const int MaxBraceChars = 256 * 1024;
+
     /// <summary>Brace groups expanded in one word; each is a level of recursion.</summary>
     private const int MaxBraceGroups = 16;
 
@@ -248,7 +251,7 @@ internal sealed class WordExpander
         }
         var words = new List<string>();
         if (!BraceExpand(text, words))
-            _onLimit($"a brace expansion makes more than {MaxBraceWords} words or has more than {MaxBraceGroups} groups (expansion budget)");
+            _onLimit($"a brace expansion makes more than {MaxBraceWords} words, {MaxBraceChars} characters or {MaxBraceGroups} groups (expansion budget)");
         foreach (var e in words) into.Add(new ShellArg(e, dynamic && e.Contains(ShellArg.Unknown), glob, Expanded: expanded));
     }
 
@@ -276,7 +279,7 @@ internal sealed class WordExpander
             into.Add(text);
             return true;
         }
-        if (into.Count >= MaxBraceWords || groups >= MaxBraceGroups) return false;
+        if (into.Count >= MaxBraceWords || groups >= MaxBraceGroups || (long)text.Length * (into.Count + 2) > MaxBraceChars) return false;
         var prefix = text[..open];
         var suffix = text[(close + 1)..];
         var inner = text.AsSpan(open + 1, close - open - 1);

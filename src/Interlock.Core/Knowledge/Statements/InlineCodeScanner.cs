@@ -133,23 +133,36 @@ public static partial class InlineCodeScanner
     internal static List<string> StringLiterals(ReadOnlySpan<char> code)
     {
         var literals = new List<string>();
+        // Where the last failed search for each quote kind gave up: a quote of that kind before there fails too (it was
+        // an escaped character of the failed literal, so its own search would read the same text the same way). This
+        // keeps the reader linear where trying every quote afresh, as a regex does, is quadratic (`"\"\"\"…`).
+        int doubleFailsUntil = -1, singleFailsUntil = -1, backtickFailsUntil = -1;
         int i = 0;
         while (i < code.Length)
         {
             int q = code[i..].IndexOfAny('"', '\'', '`');
             if (q < 0) break;
             i += q;
-            int end = ClosingQuote(code, i);
-            if (end < 0) { i++; continue; }
+            char quote = code[i];
+            ref int failsUntil = ref quote == '"' ? ref doubleFailsUntil : ref quote == '\'' ? ref singleFailsUntil : ref backtickFailsUntil;
+            int gaveUpAt = failsUntil;
+            int end = i < failsUntil ? -1 : ClosingQuote(code, i, out gaveUpAt);
+            if (end < 0)
+            {
+                failsUntil = gaveUpAt;
+                i++;
+                continue;
+            }
             literals.Add(code[(i + 1)..end].ToString());
             i = end + 1;
         }
         return literals;
     }
 
-    /// <summary>Where the literal opened at <paramref name="open"/> closes, or -1 when it does not.</summary>
-    private static int ClosingQuote(ReadOnlySpan<char> code, int open)
+    /// <summary>Where the literal opened at <paramref name="open"/> closes, or -1 with where the search gave up.</summary>
+    private static int ClosingQuote(ReadOnlySpan<char> code, int open, out int gaveUpAt)
     {
+        gaveUpAt = code.Length;
         char quote = code[open];
         if (quote == '`')
         {
@@ -160,11 +173,11 @@ public static partial class InlineCodeScanner
         {
             char c = code[j];
             if (c == quote) return j;
-            if (c == '\n') return -1;
+            if (c == '\n') { gaveUpAt = j; return -1; }
             if (c == '\\')
             {
                 // An escape takes the next character, but not a line break.
-                if (j + 1 >= code.Length || code[j + 1] == '\n') return -1;
+                if (j + 1 >= code.Length || code[j + 1] == '\n') { gaveUpAt = j + 1; return -1; }
                 j++;
             }
         }
