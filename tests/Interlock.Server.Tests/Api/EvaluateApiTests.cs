@@ -34,6 +34,30 @@ public sealed class EvaluateApiTests
         Assert.Equal($"{gw.Url}/approvals/{approval.GetProperty("id").GetString()}", approval.GetProperty("url").GetString());
     }
 
+    // Found by fuzzing the analyzer: each once overflowed the stack of a request thread (or exhausted memory), which takes
+    // the whole gateway down with every agent's decisions. Now each is a budget gap, so it cannot be allowed.
+    [Fact]
+    public async Task Inputs_that_once_killed_the_analyzer_are_decided_and_the_gateway_stays_up()
+    {
+        await using var gw = await GatewayFixture.StartAsync();
+        var agent = await gw.CreatePrincipalAsync("bot", "agent");
+        string[] commands =
+        [
+            "x=sudo" + string.Concat(Enumerable.Repeat("; x=\"$x $x\"", 10)) + "; $x rm -rf /",
+            string.Concat(Enumerable.Repeat("find . -exec ", 3000)) + "rm -rf /" + string.Concat(Enumerable.Repeat(" \\;", 3000)),
+            "echo " + string.Concat(Enumerable.Repeat("{,}", 7000)),
+            "x=aaaaaaaaaaaaaaa" + string.Concat(Enumerable.Repeat("; x=$x$x$x$x$x$x$x$x$x$x", 8)),
+            "cat */.env",
+        ];
+        foreach (var command in commands)
+        {
+            var (status, body) = await gw.CallAsync(HttpMethod.Post, "v1/evaluate", agent, new { command, cwd = "/home/dev/app" });
+            Assert.Equal(200, status);
+            Assert.NotEqual("allow", body.GetProperty("decision").GetString());
+        }
+        Assert.Equal(200, (await gw.CallAsync(HttpMethod.Get, "healthz", null)).Status);
+    }
+
     [Fact]
     public async Task The_seed_policy_decides_jobs_by_topic_and_risk_tags()
     {
