@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using System.Text.Json;
+using static Interlock.Cli.Tests.Mcp.McpClient;
 
 namespace Interlock.Cli.Tests.Mcp;
 
@@ -43,10 +44,10 @@ public sealed class McpHttpProxyRun : IDisposable
             new { name = "write_file", arguments = new { path = "/srv/interlock-mcp-test/outside.txt", content = "x" } },
             new { name = "list_directory", arguments = new { path = Workspace } },
         }));
-        Direct = Parse(RunClient(Workspace, Home, [steps, "--url", Url]));
+        Direct = McpClient.Parse(McpClient.Run(Workspace, Home, [steps, "--url", Url]));
         File.Delete(Log);
-        var proxied = RunClient(Workspace, Home, [steps, "--", Path.Combine(InterlockProcess.Root, "interlock"), "mcp-proxy", "--server-id", "fs", "--upstream", Url]);
-        Proxied = Parse(proxied);
+        var proxied = McpClient.Run(Workspace, Home, [steps, "--", Path.Combine(InterlockProcess.Root, "interlock"), "mcp-proxy", "--server-id", "fs", "--upstream", Url]);
+        Proxied = McpClient.Parse(proxied);
         ProxiedStderr = proxied.Stderr;
         // The proxy ends the session (DELETE) on its way out; give the server's log a moment to show it.
         var deadline = Stopwatch.StartNew();
@@ -74,33 +75,6 @@ public sealed class McpHttpProxyRun : IDisposable
         return p;
     }
 
-    /// <summary>Runs client.mjs with <paramref name="args"/>; its stdout (one JSON object), stderr and exit code.</summary>
-    internal static InterlockProcess.Result RunClient(string cwd, string home, string[] args)
-    {
-        var psi = new ProcessStartInfo("node") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false, WorkingDirectory = cwd };
-        psi.ArgumentList.Add(Path.Combine(McpProxyRun.McpDir, "client.mjs"));
-        foreach (var a in args) psi.ArgumentList.Add(a);
-        psi.Environment["HOME"] = home;
-        using var p = Process.Start(psi)!;
-        var stdout = p.StandardOutput.ReadToEndAsync();
-        var stderr = p.StandardError.ReadToEndAsync();
-        if (!p.WaitForExit(120_000))
-        {
-            p.Kill(entireProcessTree: true);
-            throw new TimeoutException("the MCP client did not finish: " + stderr.Result);
-        }
-        return new InterlockProcess.Result(p.ExitCode, stdout.Result, stderr.Result);
-    }
-
-    private static JsonElement Parse(InterlockProcess.Result run)
-    {
-        if (run.ExitCode != 0 || run.Stdout.Length == 0) throw new InvalidOperationException($"the MCP client failed ({run.ExitCode}): {run.Stderr}");
-        using var doc = JsonDocument.Parse(run.Stdout);
-        var root = doc.RootElement.Clone();
-        if (root.TryGetProperty("fatal", out var fatal)) throw new InvalidOperationException("the MCP client failed: " + fatal.GetString() + "\n" + run.Stderr);
-        return root;
-    }
-
     public void Dispose()
     {
         try { _server.Kill(entireProcessTree: true); } catch (InvalidOperationException) { }
@@ -118,12 +92,6 @@ public sealed class McpHttpUpstreamTests(McpHttpProxyRun run) : IClassFixture<Mc
     {
         try { Directory.Delete(_dir, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
     }
-
-    private static JsonElement Call(JsonElement output, int index) => output.GetProperty("calls")[index].GetProperty("result");
-
-    private static string Text(JsonElement result) => result.GetProperty("content")[0].GetProperty("text").GetString()!;
-
-    private static bool IsError(JsonElement result) => result.TryGetProperty("isError", out var e) && e.GetBoolean();
 
     private string[] CallsSeenUpstream => [.. run.UpstreamSaw.Where(l => l.Contains("\"name\"", StringComparison.Ordinal))];
 
@@ -193,7 +161,7 @@ public sealed class McpHttpUpstreamTests(McpHttpProxyRun run) : IClassFixture<Mc
         {
             var steps = Path.Combine(_dir, "steps.json");
             File.WriteAllText(steps, JsonSerializer.Serialize(new object[] { new { name = "read_text_file", arguments = new { path = Path.Combine(run.Workspace, "notes.txt") } } }));
-            var output = McpHttpProxyRun.RunClient(run.Workspace, run.Home, [steps, "--", Path.Combine(InterlockProcess.Root, "interlock"), "mcp-proxy", "--upstream", $"http://127.0.0.1:{port}/mcp"]);
+            var output = McpClient.Run(run.Workspace, run.Home, [steps, "--", Path.Combine(InterlockProcess.Root, "interlock"), "mcp-proxy", "--upstream", $"http://127.0.0.1:{port}/mcp"]);
             using var doc = JsonDocument.Parse(output.Stdout);
             Assert.False(doc.RootElement.TryGetProperty("fatal", out _), output.Stdout + output.Stderr);
             Assert.Equal(run.FileContent, Text(Call(doc.RootElement, 0)));
@@ -216,7 +184,7 @@ public sealed class McpHttpUpstreamTests(McpHttpProxyRun run) : IClassFixture<Mc
         var steps = Path.Combine(_dir, "steps.json");
         File.WriteAllText(steps, "[]");
         var watch = Stopwatch.StartNew();
-        var output = McpHttpProxyRun.RunClient(_dir, _dir, [steps, "--", Path.Combine(InterlockProcess.Root, "interlock"), "mcp-proxy", "--upstream", $"http://127.0.0.1:{port}/mcp"]);
+        var output = McpClient.Run(_dir, _dir, [steps, "--", Path.Combine(InterlockProcess.Root, "interlock"), "mcp-proxy", "--upstream", $"http://127.0.0.1:{port}/mcp"]);
         Assert.True(watch.Elapsed < TimeSpan.FromSeconds(30), $"took {watch.Elapsed}");
         using var doc = JsonDocument.Parse(output.Stdout);
         var fatal = doc.RootElement.GetProperty("fatal").GetString()!;

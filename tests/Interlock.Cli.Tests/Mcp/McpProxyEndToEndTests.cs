@@ -1,8 +1,8 @@
-using System.Diagnostics;
 using System.Text.Json;
 using Interlock.Audit;
 using Interlock.Storage;
 using Interlock.Storage.Sqlite;
+using static Interlock.Cli.Tests.Mcp.McpClient;
 
 namespace Interlock.Cli.Tests.Mcp;
 
@@ -46,34 +46,10 @@ public sealed class McpProxyRun : IDisposable
         }));
         // The upstream may serve the home directory too: only Interlock stands between the client and the credentials.
         string[] server = ["node", ServerEntry, Workspace, Home];
-        Direct = RunClient(steps, server).Json;
-        var (json, stderr) = RunClient(steps, [Path.Combine(InterlockProcess.Root, "interlock"), "mcp-proxy", "--server-id", "fs", "--data", Data, "--", .. server]);
-        Proxied = json;
-        ProxiedStderr = stderr;
-    }
-
-    private (JsonElement Json, string Stderr) RunClient(string steps, string[] command)
-    {
-        var psi = new ProcessStartInfo("node") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false, WorkingDirectory = Workspace };
-        psi.ArgumentList.Add(Path.Combine(McpDir, "client.mjs"));
-        psi.ArgumentList.Add(steps);
-        psi.ArgumentList.Add("--");
-        foreach (var c in command) psi.ArgumentList.Add(c);
-        psi.Environment["HOME"] = Home;
-        using var p = Process.Start(psi)!;
-        var stdout = p.StandardOutput.ReadToEndAsync();
-        var stderr = p.StandardError.ReadToEndAsync();
-        if (!p.WaitForExit(120_000))
-        {
-            p.Kill(entireProcessTree: true);
-            throw new TimeoutException("the MCP client did not finish: " + stderr.Result);
-        }
-        var text = stdout.Result;
-        if (p.ExitCode != 0 || text.Length == 0) throw new InvalidOperationException($"the MCP client failed ({p.ExitCode}): {stderr.Result}");
-        using var doc = JsonDocument.Parse(text);
-        var root = doc.RootElement.Clone();
-        if (root.TryGetProperty("fatal", out var fatal)) throw new InvalidOperationException("the MCP client failed: " + fatal.GetString() + "\n" + stderr.Result);
-        return (root, stderr.Result);
+        Direct = McpClient.Parse(McpClient.Run(Workspace, Home, [steps, "--", .. server]));
+        var proxied = McpClient.Run(Workspace, Home, [steps, "--", Path.Combine(InterlockProcess.Root, "interlock"), "mcp-proxy", "--server-id", "fs", "--data", Data, "--", .. server]);
+        Proxied = McpClient.Parse(proxied);
+        ProxiedStderr = proxied.Stderr;
     }
 
     public void Dispose()
@@ -84,12 +60,6 @@ public sealed class McpProxyRun : IDisposable
 
 public sealed class McpProxyEndToEndTests(McpProxyRun run) : IClassFixture<McpProxyRun>
 {
-    private static JsonElement Call(JsonElement output, int index) => output.GetProperty("calls")[index].GetProperty("result");
-
-    private static string Text(JsonElement result) => result.GetProperty("content")[0].GetProperty("text").GetString()!;
-
-    private static bool IsError(JsonElement result) => result.TryGetProperty("isError", out var e) && e.GetBoolean();
-
     [Fact]
     public void ToolsListIsRelayedUnchanged()
     {
