@@ -44,8 +44,17 @@ public static class PathLocations
         ["/etc", "/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32", "/boot", "/var", "/proc", "/sys", "/run", "/root", "/opt", "/snap", "/System", "/Library", "/Applications", "/private"];
 
     /// <summary>The location of <paramref name="path"/>; glob leaves (<c>*</c>) count as everything in their directory.</summary>
-    public static Location Classify(string path, string workspace, string home)
+    public static Location Classify(string path, string workspace, string home) => Classify(path, workspace, home, 0);
+
+    /// <summary>
+    /// How many times classification may restart on a rewritten path. The workspace comes from the agent: one named
+    /// <c>/w/**x</c> rewrote <c>/w/**x/…</c> to itself without end, and the stack overflow ended the process.
+    /// </summary>
+    private const int MaxRewrites = 16;
+
+    private static Location Classify(string path, string workspace, string home, int rewrites)
     {
+        if (rewrites > MaxRewrites) return Location.Unknown;
         int unknown = path.IndexOf(ShellArg.Unknown, StringComparison.Ordinal);
         if (unknown == 0 || path.Length == 0) return Location.Unknown;
         if (unknown > 0)
@@ -53,7 +62,7 @@ public static class PathLocations
             // Only the directory before the unknown part is known.
             int slash = path.LastIndexOf('/', unknown);
             if (slash <= 0) return Location.Unknown;
-            return ChildOf(path[..slash], workspace, home);
+            return ChildOf(path[..slash], workspace, home, rewrites);
         }
 
         int anyDepth = path.IndexOf("/**", StringComparison.Ordinal);
@@ -61,11 +70,11 @@ public static class PathLocations
         {
             // "Somewhere below": a match anywhere under the prefix, named by what follows.
             var prefix = anyDepth == 0 ? "/" : path[..anyDepth];
-            var below = ChildOf(prefix, workspace, home);
+            var below = ChildOf(prefix, workspace, home, rewrites);
             if (below == Location.WorkspaceContent)
             {
                 var rest = path[(anyDepth + 3)..].TrimStart('/');
-                return rest.Length == 0 ? Location.WorkspaceRoot : Classify(workspace + "/" + rest, workspace, home);
+                return rest.Length == 0 ? Location.WorkspaceRoot : Classify(workspace + "/" + rest, workspace, home, rewrites + 1);
             }
             return below;
         }
@@ -74,7 +83,7 @@ public static class PathLocations
         if (leaf is "*" or ".*" or "**" or "{*,.*}" or ".[!.]*" or "*.*")
         {
             var parent = path.LastIndexOf('/') <= 0 ? "/" : path[..path.LastIndexOf('/')];
-            var parentLoc = Classify(parent, workspace, home);
+            var parentLoc = Classify(parent, workspace, home, rewrites + 1);
             // "Everything in" the workspace or home is the workspace or home.
             return parentLoc == Location.WorkspaceRoot || (parentLoc == Location.HomeContent && IsAncestorOrSelf(parent, workspace)) ? Location.WorkspaceRoot
                 : parentLoc is Location.Root ? Location.Root
@@ -113,8 +122,8 @@ public static class PathLocations
     }
 
     /// <summary>Where an unnamed entry below a directory of the given location lies.</summary>
-    private static Location ChildOf(string dir, string workspace, string home) =>
-        dir is "/tmp" or "/var/tmp" or "/private/tmp" ? Location.Temp : ChildOf(Classify(dir, workspace, home));
+    private static Location ChildOf(string dir, string workspace, string home, int rewrites) =>
+        dir is "/tmp" or "/var/tmp" or "/private/tmp" ? Location.Temp : ChildOf(Classify(dir, workspace, home, rewrites + 1));
 
     private static Location ChildOf(Location parent) => parent switch
     {

@@ -55,6 +55,13 @@ public sealed class EvaluateApiTests
             Assert.Equal(200, status);
             Assert.NotEqual("allow", body.GetProperty("decision").GetString());
         }
+        // The cwd is the agent's too: a workspace named with `/**` once sent path classification round in a circle.
+        foreach (var cwd in new[] { "/home/dev/project/**x/a*b/tmp", "/home/dev/project/**x" })
+        {
+            var (status, body) = await gw.CallAsync(HttpMethod.Post, "v1/evaluate", agent, new { tool = "Write", path = "../x", cwd });
+            Assert.Equal(200, status);
+            Assert.NotEqual("allow", body.GetProperty("decision").GetString());
+        }
         Assert.Equal(200, (await gw.CallAsync(HttpMethod.Get, "healthz", null)).Status);
     }
 
