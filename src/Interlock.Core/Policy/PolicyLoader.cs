@@ -79,7 +79,7 @@ public static class PolicyLoader
             }
             catch (YamlException ex)
             {
-                Error(ex.Start, SyntaxMessage(ex));
+                Error(ex.Start, YamlPrescan.SyntaxMessage(ex));
                 return Fail();
             }
             if (stream.Documents.Count == 0 || IsNull(stream.Documents[0].RootNode))
@@ -96,74 +96,7 @@ public static class PolicyLoader
         private PolicyLoadResult Fail() =>
             PolicyLoadResult.Failed(_errors.OrderBy(e => e.Line).ThenBy(e => e.Column).ToArray());
 
-        /// <summary>
-        /// Walks the event stream (iteratively, so no recursion) to enforce size and depth budgets and reject
-        /// aliases and multiple documents before the recursive representation model sees the text.
-        /// </summary>
-        private bool Prescan()
-        {
-            var parser = new Parser(new StringReader(text));
-            var depth = 0;
-            var nodes = 0;
-            var documents = 0;
-            var ok = true;
-            try
-            {
-                while (parser.MoveNext())
-                {
-                    var ev = parser.Current!;
-                    switch (ev)
-                    {
-                        case DocumentStart:
-                            if (++documents == 2)
-                            {
-                                Error(ev.Start, "more than one YAML document; expected a single policy document");
-                                ok = false;
-                            }
-                            break;
-                        case AnchorAlias:
-                            Error(ev.Start, "YAML aliases are not supported in policies; expected plain values");
-                            ok = false;
-                            break;
-                        case MappingStart or SequenceStart:
-                            if (++depth > MaxDepth)
-                            {
-                                Error(ev.Start, $"nesting deeper than {MaxDepth} levels; expected a flatter policy");
-                                return false;
-                            }
-                            break;
-                        case MappingEnd or SequenceEnd:
-                            depth--;
-                            break;
-                    }
-                    if (ev is NodeEvent && ++nodes > MaxNodes)
-                    {
-                        Error(ev.Start, $"more than {MaxNodes} YAML nodes; expected a smaller policy");
-                        return false;
-                    }
-                }
-            }
-            catch (YamlException ex)
-            {
-                Error(ex.Start, SyntaxMessage(ex));
-                return false;
-            }
-            return ok;
-        }
-
-        private static string SyntaxMessage(YamlException ex)
-        {
-            // YamlDotNet prefixes the message with "(Line: .., Col: .., Idx: ..) - (...): "; the position is reported separately.
-            var message = ex.Message;
-            if (message.StartsWith("(Line:", StringComparison.Ordinal))
-            {
-                var cut = message.IndexOf("): ", StringComparison.Ordinal);
-                var second = cut >= 0 ? message.IndexOf("): ", cut + 3, StringComparison.Ordinal) : -1;
-                if (second >= 0) cut = second;
-                if (cut >= 0) message = message[(cut + 3)..];
-            }
-            return $"YAML syntax error: {message}";
-        }
+        private bool Prescan() => YamlPrescan.Check(text, "policy", "policies", MaxDepth, MaxNodes, Error);
 
         private CompiledPolicy? ReadTop(YamlNode root)
         {

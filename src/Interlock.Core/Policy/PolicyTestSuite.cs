@@ -119,6 +119,7 @@ public static partial class PolicyTestSuite
                 Error(1, 1, $"test file is {text.Length} characters long; expected at most {MaxTextLength}");
                 return Done(null, []);
             }
+            if (!YamlPrescan.Check(text, "test file", "test files", PolicyLoader.MaxDepth, PolicyLoader.MaxNodes, Error)) return Done(null, []);
             var stream = new YamlStream();
             try
             {
@@ -126,7 +127,7 @@ public static partial class PolicyTestSuite
             }
             catch (YamlException ex)
             {
-                Error(ex.Start, "YAML syntax error: " + StripPosition(ex.Message));
+                Error(ex.Start, YamlPrescan.SyntaxMessage(ex));
                 return Done(null, []);
             }
             if (stream.Documents.Count != 1 || stream.Documents[0].RootNode is not YamlMappingNode root)
@@ -359,15 +360,6 @@ public static partial class PolicyTestSuite
             YamlScalarNode s => $"the scalar '{s.Value}'",
             _ => "an alias",
         };
-
-        private static string StripPosition(string message)
-        {
-            if (!message.StartsWith("(Line:", StringComparison.Ordinal)) return message;
-            var cut = message.IndexOf("): ", StringComparison.Ordinal);
-            var second = cut >= 0 ? message.IndexOf("): ", cut + 3, StringComparison.Ordinal) : -1;
-            if (second >= 0) cut = second;
-            return cut >= 0 ? message[(cut + 3)..] : message;
-        }
 
         private void Error(YamlNode node, string message) => Error(node.Start, message);
 

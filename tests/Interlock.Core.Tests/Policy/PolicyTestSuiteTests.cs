@@ -85,6 +85,20 @@ public sealed class PolicyTestSuiteTests
         Assert.Contains(message, e.Message, StringComparison.Ordinal);
     }
 
+    // Nesting this deep once overflowed the stack of the YAML representation model: the CLI died instead of answering.
+    [Theory]
+    [InlineData("cases: ", "[", 100_000)]
+    [InlineData("cases:\n  - name: a\n    action: { command: ls, arguments: ", "{a: ", 5_000)]
+    public void DeepNestingIsAnErrorNotACrash(string head, string unit, int times)
+    {
+        var e = OnlyError(head + string.Concat(Enumerable.Repeat(unit, times)));
+        Assert.Contains("nesting deeper than 64 levels; expected a flatter test file", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void AliasesAreRefused() =>
+        Assert.Contains("YAML aliases are not supported in test files", OnlyError("cases:\n  - &c { name: a, action: { command: ls }, expect: allow }\n  - *c\n").Message, StringComparison.Ordinal);
+
     [Fact]
     public void EveryBadCaseIsReportedNotJustTheFirst()
     {

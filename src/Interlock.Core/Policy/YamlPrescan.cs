@@ -1,0 +1,83 @@
+using YamlDotNet.Core;
+using YamlDotNet.Core.Events;
+
+namespace Interlock.Policy;
+
+/// <summary>
+/// Walks a YAML event stream (iteratively, so no recursion) to enforce size and depth budgets and reject aliases and
+/// multiple documents before the recursive representation model sees the text: deep nesting would overflow its stack.
+/// </summary>
+internal static class YamlPrescan
+{
+    /// <param name="text">The YAML.</param>
+    /// <param name="noun">What the file is, for messages ("policy").</param>
+    /// <param name="plural">Its plural ("policies").</param>
+    /// <param name="maxDepth">Deepest nesting of mappings and sequences.</param>
+    /// <param name="maxNodes">Most nodes.</param>
+    /// <param name="error">Receives each problem with its position.</param>
+    /// <returns>Whether the text may be loaded.</returns>
+    public static bool Check(string text, string noun, string plural, int maxDepth, int maxNodes, Action<Mark, string> error)
+    {
+        var parser = new Parser(new StringReader(text));
+        var depth = 0;
+        var nodes = 0;
+        var documents = 0;
+        var ok = true;
+        try
+        {
+            while (parser.MoveNext())
+            {
+                var ev = parser.Current!;
+                switch (ev)
+                {
+                    case DocumentStart:
+                        if (++documents == 2)
+                        {
+                            error(ev.Start, $"more than one YAML document; expected a single {noun} document");
+                            ok = false;
+                        }
+                        break;
+                    case AnchorAlias:
+                        error(ev.Start, $"YAML aliases are not supported in {plural}; expected plain values");
+                        ok = false;
+                        break;
+                    case MappingStart or SequenceStart:
+                        if (++depth > maxDepth)
+                        {
+                            error(ev.Start, $"nesting deeper than {maxDepth} levels; expected a flatter {noun}");
+                            return false;
+                        }
+                        break;
+                    case MappingEnd or SequenceEnd:
+                        depth--;
+                        break;
+                }
+                if (ev is NodeEvent && ++nodes > maxNodes)
+                {
+                    error(ev.Start, $"more than {maxNodes} YAML nodes; expected a smaller {noun}");
+                    return false;
+                }
+            }
+        }
+        catch (YamlException ex)
+        {
+            error(ex.Start, SyntaxMessage(ex));
+            return false;
+        }
+        return ok;
+    }
+
+    /// <summary>"YAML syntax error: …" without the position prefix YamlDotNet puts in its messages (positions are reported separately).</summary>
+    public static string SyntaxMessage(YamlException ex)
+    {
+        var message = ex.Message;
+        if (message.StartsWith("(Line:", StringComparison.Ordinal))
+        {
+            var cut = message.IndexOf("): ", StringComparison.Ordinal);
+            var second = cut >= 0 ? message.IndexOf("): ", cut + 3, StringComparison.Ordinal) : -1;
+            if (second >= 0) cut = second;
+            if (cut >= 0) message = message[(cut + 3)..];
+        }
+        return $"YAML syntax error: {message}";
+    }
+}
