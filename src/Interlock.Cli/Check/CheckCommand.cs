@@ -56,7 +56,7 @@ internal static class CheckCommand
                 stderr.WriteLine("interlock: nothing to check; usage: interlock check [--policy FILE] [--cwd DIR] [--json] [--explain] -- COMMAND...");
                 return 1;
             }
-            var text = words.Length == 1 ? words[0] : string.Join(' ', words.Select(Quote));
+            var text = words.Length == 1 ? words[0] : Interlock.Shell.ShellQuoting.Join(words);
             var evaluation = evaluator.Evaluate(new ActionRequest { Command = text, Cwd = workdir, Home = home, Agent = parse.GetValue(agent) });
             evaluation.Lease?.Dispose(); // nothing runs under check
             var rules = parse.GetValue(explain) ? compiled.Explain(evaluation.Facts, evaluation.Risk) : null;
@@ -72,13 +72,6 @@ internal static class CheckCommand
             return DecisionOutput.ExitCode(evaluation.Decision.Outcome);
         });
         return cmd;
-    }
-
-    /// <summary>Quotes one argument for bash so joining arguments keeps their boundaries.</summary>
-    internal static string Quote(string word)
-    {
-        if (word.Length > 0 && word.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.' or '/' or '=' or ':' or ',' or '+' or '@' or '%')) return word;
-        return "'" + word.Replace("'", "'\\''", StringComparison.Ordinal) + "'";
     }
 
     private static int RunBatch(string path, ActionEvaluator evaluator, string cwd, string home, bool explain, TextWriter stdout, TextWriter stderr)

@@ -70,7 +70,7 @@ internal static class ExecCommand
                 stderr.WriteLine("interlock exec: give either -c STRING or a command after '--', not both");
                 return UsageError;
             }
-            text ??= words.Length switch { 0 => null, 1 => words[0], _ => string.Join(' ', words.Select(CheckCommand.Quote)) };
+            text ??= words.Length switch { 0 => null, 1 => words[0], _ => Interlock.Shell.ShellQuoting.Join(words) };
             if (string.IsNullOrWhiteSpace(text))
             {
                 stderr.WriteLine("interlock exec: nothing to run; usage: interlock exec [--policy FILE] [--agent ID] [--cwd DIR] [--data DIR] [--record FILE|--no-record] [--timeout SEC] -- COMMAND... | -c STRING");

@@ -93,7 +93,7 @@ internal static partial class InitCommand
         return $"{HookCommandLine(host, null)} --server {Quote(server)}";
     }
 
-    private static string Quote(string s) => Check.CheckCommand.Quote(s);
+    private static string Quote(string s) => Shell.ShellQuoting.Quote(s);
 
     /// <summary>Matches a command line that runs Interlock's hook (or its shim) for <paramref name="host"/>, wherever it is installed.</summary>
     private static bool IsOurs(string command, string host) =>

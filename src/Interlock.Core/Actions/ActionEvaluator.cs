@@ -100,7 +100,9 @@ public sealed class ActionEvaluator
         foreach (var gap in facts.Gaps) reasons.Add("not understood: " + gap.Detail);
         if (outcome != Outcome.Deny && risk.Tier != Tier.ReadOnly)
         {
-            foreach (var r in risk.Reasons) if (!reasons.Contains(r) && !r.StartsWith("not understood", StringComparison.Ordinal)) reasons.Add(r);
+            // A set for the check: an action can carry thousands of reasons, and a list lookup each made this quadratic.
+            var seen = new HashSet<string>(reasons, StringComparer.Ordinal);
+            foreach (var r in risk.Reasons) if (!r.StartsWith("not understood", StringComparison.Ordinal) && seen.Add(r)) reasons.Add(r);
         }
         // The policy's constraints go with the outcome they were written for (a built-in escalation drops them).
         var constraints = outcome == verdict.Outcome && outcome is Outcome.AllowWithConstraints or Outcome.RequireApproval ? verdict.Constraints : null;

@@ -23,6 +23,9 @@ internal static class McpToolAnalysis
 
     private static readonly HashSet<string> CommandKeys = new(StringComparer.OrdinalIgnoreCase) { "command", "cmd" };
 
+    /// <summary>Argument vectors that go with a command key (<c>{"command": "bash", "args": ["-c", "…"]}</c>).</summary>
+    private static readonly HashSet<string> ArgvKeys = new(StringComparer.OrdinalIgnoreCase) { "args", "argv", "arguments" };
+
     private static readonly string[] ReadVerbs = ["read", "get", "list", "search", "find", "view", "show", "describe", "fetch", "query", "directory"];
     private static readonly string[] CreateVerbs = ["create", "mkdir", "new", "add"];
     private static readonly string[] UpdateVerbs = ["write", "edit", "update", "move", "rename", "copy", "set", "put", "append", "insert", "patch", "replace", "upload", "save"];
@@ -131,15 +134,31 @@ internal static class McpToolAnalysis
     private static void Collect(JsonElement args, List<string> paths, List<string> urls, List<string> commands, List<AnalysisGap> gaps)
     {
         int count = 0;
+        List<string>? argv = null;
         foreach (var prop in args.EnumerateObject())
         {
+            if (CommandKeys.Contains(prop.Name) && prop.Value.ValueKind == JsonValueKind.Array)
+            {
+                // An argument vector ({"command": ["rm", "-rf", "/x"]}) is one command, not one per element.
+                if (Strings(prop, gaps) is { Count: > 0 } words) commands.Add(ShellQuoting.Join(words));
+                if (++count > MaxValues) break;
+                continue;
+            }
+            if (ArgvKeys.Contains(prop.Name) && prop.Value.ValueKind == JsonValueKind.Array)
+            {
+                argv = Strings(prop, gaps);
+                continue;
+            }
             List<string>? into = PathKeys.Contains(prop.Name) ? paths : UrlKeys.Contains(prop.Name) ? urls : CommandKeys.Contains(prop.Name) ? commands : null;
             if (into is null)
             {
                 // Any other string that is a URL still leaves the machine.
                 if (prop.Value.ValueKind == JsonValueKind.String && prop.Value.GetString() is { } s
                     && Hosts.IsHttpUrl(s))
+                {
                     urls.Add(s);
+                    if (++count > MaxValues) break;
+                }
                 continue;
             }
             switch (prop.Value.ValueKind)
@@ -162,11 +181,35 @@ internal static class McpToolAnalysis
                     gaps.Add(new AnalysisGap("bad-arguments", $"argument '{prop.Name}' is a {prop.Value.ValueKind.ToString().ToLowerInvariant()}, not a string"));
                     break;
             }
-            if (count > MaxValues)
+            if (count > MaxValues) break;
+        }
+        if (count > MaxValues)
+        {
+            gaps.Add(new AnalysisGap("budget", $"more than {MaxValues} path, URL or command arguments"));
+            return;
+        }
+        if (argv is { Count: > 0 } && commands.Count > 0)
+        {
+            // {"command": "bash", "args": ["-c", "rm -rf ~"]} runs the command with those arguments: read them as one line.
+            if (commands.Count == 1) commands[0] += " " + ShellQuoting.Join(argv);
+            else gaps.Add(new AnalysisGap("bad-arguments", "several commands and one argument list: which arguments go with which command is unknown"));
+        }
+    }
+
+    /// <summary>The strings of an array argument; anything else in it is a gap.</summary>
+    private static List<string> Strings(JsonProperty prop, List<AnalysisGap> gaps)
+    {
+        var strings = new List<string>();
+        foreach (var item in prop.Value.EnumerateArray())
+        {
+            if (item.ValueKind == JsonValueKind.String) strings.Add(item.GetString()!);
+            else gaps.Add(new AnalysisGap("bad-arguments", $"argument '{prop.Name}' holds a {item.ValueKind.ToString().ToLowerInvariant()}, not a string"));
+            if (strings.Count > MaxValues)
             {
-                gaps.Add(new AnalysisGap("budget", $"more than {MaxValues} path, URL or command arguments"));
-                return;
+                gaps.Add(new AnalysisGap("budget", $"argument '{prop.Name}' has more than {MaxValues} items"));
+                break;
             }
         }
+        return strings;
     }
 }

@@ -8,8 +8,24 @@ internal static class Hosts
         text.StartsWith("http://", StringComparison.OrdinalIgnoreCase) || text.StartsWith("https://", StringComparison.OrdinalIgnoreCase);
 
     /// <summary>Whether a host is this machine (loopback names and addresses).</summary>
-    public static bool IsLocal(string host) =>
-        host is "localhost" or "127.0.0.1" or "::1" or "[::1]" or "0.0.0.0" || host.StartsWith("127.", StringComparison.Ordinal) || host.EndsWith(".localhost", StringComparison.Ordinal);
+    /// <remarks>
+    /// An address must parse as one: a prefix test let <c>127.0.0.1.evil.example</c>, a name anyone can register,
+    /// count as this machine.
+    /// </remarks>
+    public static bool IsLocal(string host)
+    {
+        if (host is "localhost" or "0.0.0.0" || host.EndsWith(".localhost", StringComparison.Ordinal)) return true;
+        var address = host.StartsWith('[') && host.EndsWith(']') ? host[1..^1] : host;
+        return System.Net.IPAddress.TryParse(address, out var ip) && System.Net.IPAddress.IsLoopback(ip)
+            && (address.Contains(':', StringComparison.Ordinal) || IsDottedQuad(address));
+    }
+
+    /// <summary>Four decimal parts: <c>IPAddress.TryParse</c> also takes forms such as <c>127.1</c> or <c>2130706433</c>, which curl reads differently.</summary>
+    private static bool IsDottedQuad(string text)
+    {
+        var parts = text.Split('.');
+        return parts.Length == 4 && Array.TrueForAll(parts, p => p.Length is > 0 and <= 3 && p.All(char.IsAsciiDigit));
+    }
 
     /// <summary>The host of a URL or host spec (<c>https://api.x.com/v1</c>, <c>user@host:path</c>), lower-cased.</summary>
     public static string Of(string target)
@@ -17,11 +33,12 @@ internal static class Hosts
         var t = target;
         int scheme = t.IndexOf("://", StringComparison.Ordinal);
         if (scheme >= 0) t = t[(scheme + 3)..];
-        int at = t.IndexOf('@', StringComparison.Ordinal);
-        int slash = t.IndexOf('/', StringComparison.Ordinal);
-        if (at >= 0 && (slash < 0 || at < slash)) t = t[(at + 1)..];
-        int end = t.IndexOfAny(['/', '?', '#']);
-        if (end >= 0) t = t[..end];
+        // The authority ends at the first '/', '?' or '#'; only an '@' inside it separates user info
+        // (`http://evil.example#@localhost/` goes to evil.example).
+        int authorityEnd = t.IndexOfAny(['/', '?', '#']);
+        if (authorityEnd >= 0) t = t[..authorityEnd];
+        int at = t.LastIndexOf('@');
+        if (at >= 0) t = t[(at + 1)..];
         if (t.StartsWith('[')) { int close = t.IndexOf(']', StringComparison.Ordinal); return close > 0 ? t[..(close + 1)] : t; }
         int colon = t.LastIndexOf(':');
         if (colon >= 0) t = t[..colon];

@@ -95,7 +95,7 @@ public static partial class InlineCodeScanner
                 var parts = StringLiterals(argText);
                 if (parts.Count == 0) dynamicShell = true;
                 // List form (["rm", "-rf", "/x"]) joins into one command; a single string is the command.
-                else shell.Add(argText.TrimStart().StartsWith('[') ? string.Join(' ', parts.Select(QuoteForShell)) : parts[0]);
+                else shell.Add(argText.TrimStart().StartsWith('[') ? Shell.ShellQuoting.Join(parts) : parts[0]);
             }
         }
         if (code.AsSpan().ContainsAny(BacktickExecNeedles))
@@ -183,8 +183,6 @@ public static partial class InlineCodeScanner
         }
         return -1;
     }
-
-    private static string QuoteForShell(string s) => s.Length > 0 && s.AsSpan().IndexOfAny(" \t'\"$`;&|<>()") < 0 ? s : "'" + s.Replace("'", "'\\''", StringComparison.Ordinal) + "'";
 
     private static bool LooksLikePath(string s) =>
         s.Length > 0 && s.Length < 4096 && !s.Contains('\n', StringComparison.Ordinal) && !s.Contains("://", StringComparison.Ordinal)
