@@ -155,6 +155,7 @@ public sealed class HookEndpointTests
     [InlineData("claude-code", "{\"hook_event_name\": ", "{\"hookSpecificOutput\":{\"hookEventName\":\"PreToolUse\",\"permissionDecision\":\"deny\",\"permissionDecisionReason\":\"Interlock denied this (fail closed): the hook payload is not valid JSON: ")]
     [InlineData("gemini", "[1,2]", "{\"decision\":\"deny\",\"reason\":\"Interlock denied this (fail closed): the hook payload must be a JSON object, got array\"}")]
     [InlineData("cursor", "", "{\"permission\":\"deny\",\"user_message\":\"Interlock denied this (fail closed): the hook payload is empty\",\"agent_message\":\"Interlock denied this (fail closed): the hook payload is empty\"}")]
+    [InlineData("claude-code", "{\"hook_event_name\":\"PreToolUse\",\"tool_name\":\"\\ud800\",\"cwd\":\"/\",\"tool_input\":{}}", "{\"hookSpecificOutput\":{\"hookEventName\":\"PreToolUse\",\"permissionDecision\":\"deny\",\"permissionDecisionReason\":\"Interlock denied this (fail closed): the hook payload has a string that is not valid Unicode")]
     public async Task Malformed_payloads_are_denied_in_the_hosts_format_and_noted(string host, string payload, string expectedStart)
     {
         await using var gw = await GatewayFixture.StartAsync();

@@ -43,7 +43,7 @@ internal static class HookClient
                 var payload = HookCommand.ReadPayload(Console.OpenStandardInput());
                 if (payload.AsSpan().Trim(" \t\r\n"u8).IsEmpty) throw new HookInputException("the hook payload is empty");
                 using (var doc = JsonDocument.Parse(payload, new JsonDocumentOptions { MaxDepth = 64 }))
-                    Volatile.Write(ref call, host.Parse(doc.RootElement, new HookContext(agent ?? host.DefaultAgent, home)));
+                    Volatile.Write(ref call, host.ParsePayload(doc.RootElement, new HookContext(agent ?? host.DefaultAgent, home)));
                 return await PostAsync(host, uri, token, home, payload, limit).ConfigureAwait(false);
             });
             var clock = Stopwatch.StartNew();

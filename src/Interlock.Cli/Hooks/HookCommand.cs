@@ -118,7 +118,7 @@ internal static class HookCommand
         HookCall call;
         using (var doc = JsonDocument.Parse(payload, new JsonDocumentOptions { MaxDepth = 64 }))
         {
-            call = host.Parse(doc.RootElement, context);
+            call = host.ParsePayload(doc.RootElement, context);
         }
         parsed(call);
         if (call.NoOpinion)

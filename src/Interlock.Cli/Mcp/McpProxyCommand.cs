@@ -364,8 +364,14 @@ internal sealed class McpProxy(McpGate gate, IMcpUpstream upstream, Stream clien
         try
         {
             doc = JsonDocument.Parse(bytes, ClientJson);
+            if (Actions.JsonText.FirstInvalid(doc.RootElement) is not null)
+            {
+                doc.Dispose();
+                throw new JsonException("a string is not valid Unicode (an unpaired surrogate escape)");
+            }
         }
-        catch (JsonException)
+        // Duplicate keys the parser cannot compare (unpaired surrogates in them) surface as InvalidOperationException.
+        catch (Exception ex) when (ex is JsonException or InvalidOperationException)
         {
             // Not JSON to us: harmless to pass on, unless the server's parser might still read a tools/call in it (the
             // name spelled out, or hidden behind escapes such as "tools\/call" in a message too deep for us).

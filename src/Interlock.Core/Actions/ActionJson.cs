@@ -19,6 +19,7 @@ public static class ActionJson
     public static (ActionRequest? Request, string? Error) Parse(JsonElement obj, string defaultCwd, string? home)
     {
         if (obj.ValueKind != JsonValueKind.Object) return (null, $"expected a JSON object, got {obj.ValueKind.ToString().ToLowerInvariant()}");
+        if (JsonText.FirstInvalid(obj) is { } where) return (null, $"a string is not valid Unicode (an unpaired surrogate escape) at {where}");
         foreach (var p in obj.EnumerateObject())
             if (!Known.Contains(p.Name)) return (null, $"unknown field '{p.Name}'");
 

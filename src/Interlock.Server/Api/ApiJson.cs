@@ -74,6 +74,11 @@ public static class ApiJson
         {
             reader.AdvanceTo(body.End);
         }
+        if (Actions.JsonText.FirstInvalid(doc.RootElement) is { } where)
+        {
+            doc.Dispose();
+            return (null, ApiProblem.BadRequest($"the body has a string that is not valid Unicode (an unpaired surrogate escape) at {where}"));
+        }
         if (doc.RootElement.ValueKind != JsonValueKind.Object)
         {
             var kind = doc.RootElement.ValueKind.ToString().ToLowerInvariant();

@@ -41,7 +41,7 @@ public static class HookEndpoints
         {
             if (payload.AsSpan().Trim(" \t\r\n"u8).IsEmpty) throw new HookInputException("the hook payload is empty");
             using var doc = JsonDocument.Parse(payload, new JsonDocumentOptions { MaxDepth = 64 });
-            call = host.Parse(doc.RootElement, new HookContext(agent.Name, home));
+            call = host.ParsePayload(doc.RootElement, new HookContext(agent.Name, home));
         }
         catch (Exception ex) when (ex is HookInputException or JsonException)
         {

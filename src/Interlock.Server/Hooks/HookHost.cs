@@ -45,6 +45,12 @@ internal abstract class HookHost
 
     public abstract HookCall Parse(JsonElement root, HookContext context);
 
+    /// <summary><see cref="Parse"/>, after checking every string in the payload is valid Unicode.</summary>
+    public HookCall ParsePayload(JsonElement root, HookContext context) =>
+        Actions.JsonText.FirstInvalid(root) is { } where
+            ? throw new HookInputException($"the hook payload has a string that is not valid Unicode (an unpaired surrogate escape) at {where}")
+            : Parse(root, context);
+
     /// <summary>The reply, one line of JSON. <paramref name="call"/> is null when the payload could not be read at all.</summary>
     public abstract string Reply(HookReply reply, HookCall? call);
 
