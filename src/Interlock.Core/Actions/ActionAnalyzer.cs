@@ -25,6 +25,10 @@ public sealed class ActionAnalyzer
             ["google_web_search"] = (OperationClass.Read, "searches the web"),
         }.ToFrozenDictionary(StringComparer.OrdinalIgnoreCase);
 
+    /// <summary>Tools that read the contents of everything below a directory they are given (a search, a many-file read).</summary>
+    private static readonly FrozenSet<string> ReadsBelow =
+        new[] { "Grep", "search_file_content", "read_many_files", "read_multiple_files" }.ToFrozenSet(StringComparer.OrdinalIgnoreCase);
+
     private readonly ShellCommandAnalyzer _shell;
 
     public ActionAnalyzer(ShellCommandAnalyzer? shell = null) => _shell = shell ?? new ShellCommandAnalyzer();
@@ -104,7 +108,7 @@ public sealed class ActionAnalyzer
             Reason = known.Reason,
             Tags = url ? new HashSet<string> { "network" } : Operation.EmptyTags,
         });
-        if (!url && known.Class == OperationClass.Read && Knowledge.CredentialPaths.Describe(resolved, home) is { } why)
+        if (!url && known.Class == OperationClass.Read && Knowledge.CredentialPaths.Describe(resolved, home, ReadsBelow.Contains(tool)) is { } why)
             ops.Add(new Operation { Program = tool, Class = OperationClass.CredentialRead, Targets = [resolved], PathTargets = true, Reason = "reads credentials: " + why });
     }
 }

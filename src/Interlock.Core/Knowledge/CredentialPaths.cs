@@ -90,12 +90,15 @@ public static class CredentialPaths
     private static readonly string[] LooseSecretNames = [.. EnvNames, .. KeyNames];
 
     /// <summary>A glob (<c>~/.aws/cred*</c>, <c>~/.ssh/*</c>) is a credential read when it can match a credential file.</summary>
-    private static string? DescribeGlob(string pattern, string home, bool recursive)
+    private static string? DescribeGlob(string written, string home, bool recursive)
     {
+        // A bracket expression matches one character: as '?' it matches a superset, which is the safe side here
+        // (`~/.ssh/[i]d_rsa` is id_rsa).
+        var pattern = BracketsAsAnyCharacter(written);
         int slash = pattern.LastIndexOf('/');
         var leaf = pattern[(slash + 1)..];
         if (IsPrivateKeyName(leaf.Replace("*", "private_key", StringComparison.Ordinal).Replace("?", "k", StringComparison.Ordinal)))
-            return $"{pattern} matches private key files";
+            return $"{written} matches private key files";
         var patternSegments = pattern.Split('/');
         var homeRoot = home.AsSpan().TrimEnd('/');
         if (IsBelow(pattern, homeRoot))
@@ -108,13 +111,13 @@ public static class CredentialPaths
                 bool overlap = true;
                 for (int i = 0; i < gs.Length && overlap; i++)
                     overlap = gs[i] == "*" || Wildcard.Match(relPattern[i], gs[i]);
-                if (overlap) return $"{pattern} can match ~/{HomeGlobs[g]}, a browser or keychain credential store";
+                if (overlap) return $"{written} can match ~/{HomeGlobs[g]}, a browser or keychain credential store";
             }
         }
         foreach (var (candidate, segmentCount) in CandidatesFor(home))
         {
             if (segmentCount == patternSegments.Length && ShellGlobMatch(patternSegments, candidate) && DescribeFile(candidate, home, recursive) is { } why)
-                return $"{pattern} can match {candidate[(candidate.LastIndexOf('/') + 1)..]}: {why}";
+                return $"{written} can match {candidate[(candidate.LastIndexOf('/') + 1)..]}: {why}";
         }
         // Secrets that live in any directory: .env files and SSH keys beside the pattern.
         foreach (var name in LooseSecretNames)
@@ -124,9 +127,37 @@ public static class CredentialPaths
             // is what ends the recursion.
             var candidate = (slash > 0 ? pattern[..slash] : "") + "/" + name;
             if (ShellGlobMatch(patternSegments, candidate) && DescribeFile(candidate, home, recursive) is { } why)
-                return $"{pattern} can match {name}: {why}";
+                return $"{written} can match {name}: {why}";
         }
         return null;
+    }
+
+    private static string BracketsAsAnyCharacter(string pattern)
+    {
+        if (!pattern.Contains('[', StringComparison.Ordinal)) return pattern;
+        var sb = new System.Text.StringBuilder(pattern.Length);
+        for (int i = 0; i < pattern.Length; i++)
+        {
+            // `[` … `]` with at least one character inside (a `]` right after `[` or `[!` is part of the class, as in bash).
+            int close = pattern[i] == '[' ? ClassEnd(pattern, i) : -1;
+            if (close < 0) { sb.Append(pattern[i]); continue; }
+            sb.Append('?');
+            i = close;
+        }
+        return sb.ToString();
+    }
+
+    private static int ClassEnd(string pattern, int open)
+    {
+        int j = open + 1;
+        if (j < pattern.Length && pattern[j] is '!' or '^') j++;
+        if (j < pattern.Length && pattern[j] == ']') j++;
+        for (; j < pattern.Length; j++)
+        {
+            if (pattern[j] == '/') return -1;
+            if (pattern[j] == ']') return j;
+        }
+        return -1;
     }
 
     private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, (string Path, int SegmentCount)[]> Candidates = new(StringComparer.Ordinal);

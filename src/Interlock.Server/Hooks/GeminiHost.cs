@@ -55,23 +55,28 @@ internal sealed partial class GeminiHost : HookHost
         }
         else if (PathTools.Contains(tool))
         {
-            var path = FirstString(input, "file_path", "path", "absolute_path") ?? throw new HookInputException($"the {tool} tool input has no 'file_path'");
-            requests.Add(FileTool(tool, path, cwd, session, ctx));
+            // Gemini versions name the path differently; each one present is checked, since we cannot know which one it reads.
+            string[] names = ["file_path", "path", "absolute_path"];
+            var given = names.Select(n => OptionalString(input, n)).OfType<string>().Where(p => p.Length > 0).Distinct(StringComparer.Ordinal).ToList();
+            if (given.Count == 0) throw new HookInputException($"the {tool} tool input has no 'file_path'");
+            foreach (var path in given) requests.Add(FileTool(tool, path, cwd, session, ctx));
         }
         else if (OptionalPathTools.Contains(tool)) requests.Add(FileTool(tool, OptionalString(input, "path"), cwd, session, ctx));
         else if (tool == "read_many_files")
         {
-            // One action per listed path; the strictest answer wins.
-            if (input.TryGetProperty("paths", out var paths) && paths.ValueKind == JsonValueKind.Array)
+            // One action per listed path or include glob (newer versions list only 'include'); the strictest answer wins.
+            foreach (var field in (string[])["paths", "include"])
             {
+                if (!input.TryGetProperty(field, out var paths) || paths.ValueKind == JsonValueKind.Null) continue;
+                if (paths.ValueKind != JsonValueKind.Array) throw new HookInputException($"read_many_files '{field}' must be an array of strings");
                 foreach (var p in paths.EnumerateArray())
                 {
-                    if (p.ValueKind != JsonValueKind.String || string.IsNullOrEmpty(p.GetString())) throw new HookInputException("read_many_files 'paths' must hold non-empty strings");
+                    if (p.ValueKind != JsonValueKind.String || string.IsNullOrEmpty(p.GetString())) throw new HookInputException($"read_many_files '{field}' must hold non-empty strings");
                     requests.Add(FileTool(tool, p.GetString(), cwd, session, ctx));
                     if (requests.Count > 256) throw new HookInputException("read_many_files lists more than 256 paths");
                 }
             }
-            if (requests.Count == 0) requests.Add(FileTool(tool, null, cwd, session, ctx));
+            if (requests.Count == 0) throw new HookInputException("read_many_files names no 'paths' or 'include'");
         }
         else if (tool == "web_fetch")
         {

@@ -55,6 +55,23 @@ public sealed class GeminiHookTests
         Assert.Contains("id_rsa", why, StringComparison.Ordinal);
     }
 
+    // Each was allowed before: a field the host reads but Interlock did not, or a directory whose reading includes a key.
+    [Theory]
+    [InlineData("read_many_files", """{"paths":["README.md"],"include":["/home/dev/.ssh/*"]}""")]
+    [InlineData("read_many_files", """{"include":["/home/dev/.ssh/[i]d_rsa"]}""")]
+    [InlineData("read_many_files", """{"paths":["/home/dev/.ssh"]}""")]
+    [InlineData("read_file", """{"path":"/tmp/x","absolute_path":"/home/dev/.ssh/id_rsa"}""")]
+    [InlineData("search_file_content", """{"pattern":"BEGIN","path":"/home/dev/.ssh"}""")]
+    public void CredentialReadsHiddenInOtherFieldsAreDenied(string tool, string input)
+    {
+        var (d, why) = Hook(tool, JsonNode.Parse(input)!.AsObject());
+        Assert.Equal("deny", d);
+        Assert.Contains(".ssh", why, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void ReadManyFilesNamingNothingIsDenied() => Assert.Equal("deny", Hook("read_many_files", new()).Decision);
+
     [Fact]
     public void DangerousBypassIsDenied() => Assert.Equal("deny", Hook("run_shell_command", new() { ["command"] = "bash -c \"rm -rf ~\"" }).Decision);
 
