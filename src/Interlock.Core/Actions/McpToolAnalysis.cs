@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Interlock.Knowledge;
+using Interlock.Knowledge.Statements;
 using Interlock.Shell;
 
 namespace Interlock.Actions;
@@ -7,7 +8,8 @@ namespace Interlock.Actions;
 /// <summary>
 /// What an MCP tool call does, from its name and arguments. Shared by every entry point that sees MCP calls (the
 /// coding-agent hooks' <c>mcp__server__tool</c> and the MCP proxy): the tool's verb decides whether its path
-/// arguments are read or written, URL arguments are egress, <c>command</c>/<c>cmd</c> arguments are shell commands.
+/// arguments are read or written, URL arguments are egress, <c>command</c>/<c>cmd</c>/<c>script</c> arguments are shell
+/// commands (with an <c>args</c> vector beside them), <c>sql</c>/<c>statement</c> arguments are SQL.
 /// A tool whose verb is unknown is a gap (never allowed unseen), with its path arguments counted as writes.
 /// </summary>
 internal static class McpToolAnalysis
@@ -21,7 +23,10 @@ internal static class McpToolAnalysis
 
     private static readonly HashSet<string> UrlKeys = new(StringComparer.OrdinalIgnoreCase) { "url", "uri", "urls", "href", "endpoint" };
 
-    private static readonly HashSet<string> CommandKeys = new(StringComparer.OrdinalIgnoreCase) { "command", "cmd" };
+    private static readonly HashSet<string> CommandKeys = new(StringComparer.OrdinalIgnoreCase) { "command", "cmd", "script" };
+
+    /// <summary>Argument names whose strings are SQL. Not "query": search tools use it for search terms.</summary>
+    private static readonly HashSet<string> SqlKeys = new(StringComparer.OrdinalIgnoreCase) { "sql", "statement", "statements" };
 
     /// <summary>Argument vectors that go with a command key (<c>{"command": "bash", "args": ["-c", "…"]}</c>).</summary>
     private static readonly HashSet<string> ArgvKeys = new(StringComparer.OrdinalIgnoreCase) { "args", "argv", "arguments" };
@@ -81,9 +86,10 @@ internal static class McpToolAnalysis
         var paths = new List<string>();
         var urls = new List<string>();
         var commands = new List<string>();
+        var sql = new List<string>();
         if (request.Arguments is { } args)
         {
-            if (args.ValueKind == JsonValueKind.Object) Collect(args, paths, urls, commands, gaps);
+            if (args.ValueKind == JsonValueKind.Object) Collect(args, paths, urls, commands, sql, gaps);
             else if (args.ValueKind != JsonValueKind.Null && args.ValueKind != JsonValueKind.Undefined)
                 gaps.Add(new AnalysisGap("bad-arguments", $"the arguments of '{tool}' are a JSON {args.ValueKind.ToString().ToLowerInvariant()}, not an object"));
         }
@@ -124,14 +130,33 @@ internal static class McpToolAnalysis
             gaps.AddRange(analysis.Gaps);
         }
 
-        if (paths.Count == 0 && urls.Count == 0 && commands.Count == 0)
+        // A read-named tool that runs SQL ({"sql": "DROP TABLE users"}) does what the SQL does.
+        foreach (var text in sql)
+        {
+            foreach (var f in SqlStatementAnalyzer.Analyze(text))
+            {
+                ops.Add(new Operation
+                {
+                    Program = tool, Verb = f.Verb, Class = f.Class, Targets = f.Targets, Reason = "runs SQL that " + f.Reason,
+                    SharedState = f.Class != OperationClass.Read, Reversible = f.Class is not (OperationClass.Destroy or OperationClass.Delete),
+                });
+                if (f.ShellCommand is { } shellCommand)
+                {
+                    var analysis = shell.Analyze(shellCommand, cwd, home);
+                    ops.AddRange(analysis.Operations);
+                    gaps.AddRange(analysis.Gaps);
+                }
+            }
+        }
+
+        if (paths.Count == 0 && urls.Count == 0 && commands.Count == 0 && sql.Count == 0)
         {
             if (cls == OperationClass.Read) ops.Add(new Operation { Program = tool, Verb = bare, Class = OperationClass.Read, Reason = "reads (no path arguments)" });
             else if (cls is not null) gaps.Add(new AnalysisGap("missing-path", $"the MCP tool '{tool}' changes state and names no path Interlock can check"));
         }
     }
 
-    private static void Collect(JsonElement args, List<string> paths, List<string> urls, List<string> commands, List<AnalysisGap> gaps)
+    private static void Collect(JsonElement args, List<string> paths, List<string> urls, List<string> commands, List<string> sql, List<AnalysisGap> gaps)
     {
         int count = 0;
         List<string>? argv = null;
@@ -149,7 +174,8 @@ internal static class McpToolAnalysis
                 argv = Strings(prop, gaps);
                 continue;
             }
-            List<string>? into = PathKeys.Contains(prop.Name) ? paths : UrlKeys.Contains(prop.Name) ? urls : CommandKeys.Contains(prop.Name) ? commands : null;
+            List<string>? into = PathKeys.Contains(prop.Name) ? paths : UrlKeys.Contains(prop.Name) ? urls : CommandKeys.Contains(prop.Name) ? commands
+                : SqlKeys.Contains(prop.Name) ? sql : null;
             if (into is null)
             {
                 // Any other string that is a URL still leaves the machine.

@@ -34,6 +34,11 @@ public class McpToolAnalysisTests
     [InlineData("mcp__x__create_job", """{"command":["rm","-rf","/home/dev"]}""", "deny")]
     [InlineData("mcp__x__get_status", """{"cmd":"git","argv":["status"]}""", "allow")]
     [InlineData("mcp__x__run", """{"command":["ls","-la"],"cmd":"rm","args":["-rf","/"]}""", "require_approval")]
+    // Read-named tools that run SQL or scripts do what those do.
+    [InlineData("mcp__x__query", """{"sql":"DROP TABLE users"}""", "deny")]
+    [InlineData("mcp__x__query", """{"sql":"SELECT id FROM users WHERE id = 1"}""", "allow")]
+    [InlineData("mcp__x__get_a", """{"script":"rm -rf /home/dev"}""", "deny")]
+    [InlineData("mcp__web__search", """{"query":"how to drop a table"}""", "allow")]
     public void Decides(string tool, string args, string outcome) => Assert.Equal(outcome, Eval(tool, args).Outcome());
 
     [Fact]
