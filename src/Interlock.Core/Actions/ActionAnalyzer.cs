@@ -40,6 +40,10 @@ public sealed class ActionAnalyzer
         var ops = new List<Operation>();
         var gaps = new List<AnalysisGap>();
 
+        // NUL cannot be in a path, a tool name or a topic any program receives: whatever it hides, it is not understood.
+        foreach (var (field, value) in (ReadOnlySpan<(string, string?)>)[("tool", request.Tool), ("path", request.Path), ("cwd", request.Cwd), ("home", request.Home), ("topic", request.Topic)])
+            if (value is not null && value.Contains('\0', StringComparison.Ordinal)) gaps.Add(new AnalysisGap("binary", $"the action's {field} contains NUL bytes"));
+
         if (request.Command is { } command)
         {
             if (string.IsNullOrWhiteSpace(command)) gaps.Add(new AnalysisGap("empty", "the command is empty"));

@@ -71,8 +71,15 @@ public static class ActionJson
 
         ActionSource source;
         if (sourceText is null) source = command is not null ? ActionSource.Shell : tool is not null ? ActionSource.File : ActionSource.Job;
-        else if (!Enum.TryParse(sourceText, ignoreCase: true, out source) || !Enum.IsDefined(source))
-            return (null, $"field 'source' must be one of shell, file, mcp, http, job; got '{sourceText}'");
+        else
+        {
+            // Names only: Enum.TryParse also takes numbers, blanks and comma-joined lists ("mcp,file" read as http).
+            ActionSource? named = null;
+            foreach (var v in Enum.GetValues<ActionSource>())
+                if (v.ToString().Equals(sourceText, StringComparison.OrdinalIgnoreCase)) named = v;
+            if (named is not { } known) return (null, $"field 'source' must be one of shell, file, mcp, http, job; got '{sourceText}'");
+            source = known;
+        }
 
         return (new ActionRequest
         {

@@ -20,4 +20,14 @@ public sealed class FileToolTests
     // Listing names reads no content.
     [InlineData("LS", "/home/dev/.ssh", "allow")]
     public void Decides(string tool, string path, string outcome) => Assert.Equal(outcome, Eval(tool, path).Outcome());
+
+    [Theory]
+    [InlineData("Read\0x", "/home/dev/project/README.md")]
+    [InlineData("Read", "/home/dev/project/README.md\0.ssh/id_rsa")]
+    public void A_nul_byte_in_a_tool_or_path_is_not_understood(string tool, string path)
+    {
+        var e = Eval(tool, path);
+        Assert.NotEqual("allow", e.Outcome());
+        Assert.Contains(e.Facts.Gaps, g => g.Kind == "binary");
+    }
 }

@@ -92,6 +92,8 @@ public sealed class EvaluateApiTests
     [InlineData("""{"command":"ls","risk_tags":"prod"}""", "field 'risk_tags' must be an array of strings")]
     [InlineData("""{"tool":"x","arguments":[1]}""", "field 'arguments' must be an object")]
     [InlineData("""{"command":"ls","source":"telepathy"}""", "field 'source' must be one of")]
+    [InlineData("""{"command":"ls","source":"mcp,file"}""", "field 'source' must be one of")]
+    [InlineData("""{"command":"ls","source":"2"}""", "field 'source' must be one of")]
     [InlineData("""null""", "the body must be a JSON object, got null")]
     [InlineData("""{"command":"ls" """, "the body is not valid JSON")]
     [InlineData("", "the body is empty")]
