@@ -94,6 +94,9 @@ internal static class McpToolAnalysis
                 gaps.Add(new AnalysisGap("bad-arguments", $"the arguments of '{tool}' are a JSON {args.ValueKind.ToString().ToLowerInvariant()}, not an object"));
         }
         if (!string.IsNullOrEmpty(request.Path)) paths.Add(request.Path);
+        // A file:// URI (a resource read) names a local file, not a host to contact.
+        paths.AddRange(urls.Where(u => u.StartsWith("file://", StringComparison.OrdinalIgnoreCase)));
+        urls.RemoveAll(u => u.StartsWith("file://", StringComparison.OrdinalIgnoreCase));
 
         foreach (var raw in paths)
         {

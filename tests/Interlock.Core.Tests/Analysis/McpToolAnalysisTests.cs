@@ -39,6 +39,8 @@ public class McpToolAnalysisTests
     [InlineData("mcp__x__query", """{"sql":"SELECT id FROM users WHERE id = 1"}""", "allow")]
     [InlineData("mcp__x__get_a", """{"script":"rm -rf /home/dev"}""", "deny")]
     [InlineData("mcp__web__search", """{"query":"how to drop a table"}""", "allow")]
+    [InlineData("ReadMcpResourceTool", """{"server":"fs","uri":"file:///home/dev/.ssh/id_rsa"}""", "deny")]
+    [InlineData("mcp__fs__read_resource", """{"uri":"file:///home/dev/project/README.md"}""", "allow")]
     public void Decides(string tool, string args, string outcome) => Assert.Equal(outcome, Eval(tool, args).Outcome());
 
     [Fact]
