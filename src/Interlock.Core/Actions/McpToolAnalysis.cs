@@ -98,6 +98,22 @@ internal static class McpToolAnalysis
         paths.AddRange(urls.Where(u => u.StartsWith("file://", StringComparison.OrdinalIgnoreCase)));
         urls.RemoveAll(u => u.StartsWith("file://", StringComparison.OrdinalIgnoreCase));
 
+        // Paths under names Interlock does not know ({"target": "~/.ssh/id_rsa"}, {"params": {"path": …}}) are not
+        // classified as reads or writes, but a credential among them is still a credential read.
+        if (request.Arguments is { ValueKind: JsonValueKind.Object } all)
+        {
+            var seen = 0;
+            foreach (var mentioned in PathsElsewhere(all, 0, topLevel: true))
+            {
+                if (++seen > MaxValues) break;
+                var resolved = PathResolver.Resolve(mentioned, cwd, home);
+                // A directory of keys counts (a tool may read it all); the home directory itself is named too often to.
+                bool isHome = resolved == PathResolver.Normalize(home);
+                if (CredentialPaths.Describe(resolved, home, recursive: !isHome) is { } why)
+                    ops.Add(new Operation { Program = tool, Verb = bare, Class = OperationClass.CredentialRead, Targets = [resolved], PathTargets = true, Reason = "names credentials in its arguments: " + why });
+            }
+        }
+
         foreach (var raw in paths)
         {
             if (Hosts.IsHttpUrl(raw))
@@ -156,6 +172,34 @@ internal static class McpToolAnalysis
         {
             if (cls == OperationClass.Read) ops.Add(new Operation { Program = tool, Verb = bare, Class = OperationClass.Read, Reason = "reads (no path arguments)" });
             else if (cls is not null) gaps.Add(new AnalysisGap("missing-path", $"the MCP tool '{tool}' changes state and names no path Interlock can check"));
+        }
+    }
+
+    /// <summary>
+    /// Strings that look like absolute or home paths, anywhere in the arguments except under the top-level names
+    /// <see cref="Collect"/> already reads. Bounded in depth; the JSON reader bounds it too.
+    /// </summary>
+    private static IEnumerable<string> PathsElsewhere(JsonElement e, int depth, bool topLevel = false)
+    {
+        if (depth > 16) yield break;
+        switch (e.ValueKind)
+        {
+            case JsonValueKind.String:
+                var s = e.GetString()!;
+                if (s.StartsWith('/') || s.StartsWith("~/", StringComparison.Ordinal)) yield return s;
+                else if (s.StartsWith("file://", StringComparison.OrdinalIgnoreCase)) yield return s[7..];
+                break;
+            case JsonValueKind.Object:
+                foreach (var p in e.EnumerateObject())
+                {
+                    if (topLevel && (PathKeys.Contains(p.Name) || UrlKeys.Contains(p.Name) || CommandKeys.Contains(p.Name) || SqlKeys.Contains(p.Name))) continue;
+                    foreach (var found in PathsElsewhere(p.Value, depth + 1)) yield return found;
+                }
+                break;
+            case JsonValueKind.Array:
+                foreach (var item in e.EnumerateArray())
+                    foreach (var found in PathsElsewhere(item, depth + 1)) yield return found;
+                break;
         }
     }
 

@@ -41,6 +41,12 @@ public class McpToolAnalysisTests
     [InlineData("mcp__web__search", """{"query":"how to drop a table"}""", "allow")]
     [InlineData("ReadMcpResourceTool", """{"server":"fs","uri":"file:///home/dev/.ssh/id_rsa"}""", "deny")]
     [InlineData("mcp__fs__read_resource", """{"uri":"file:///home/dev/project/README.md"}""", "allow")]
+    // Paths under argument names Interlock does not read are still checked for credentials.
+    [InlineData("mcp__x__get_a", """{"target":"/home/dev/.ssh/id_rsa"}""", "deny")]
+    [InlineData("mcp__x__get_a", """{"params":{"path":"~/.aws/credentials"}}""", "deny")]
+    [InlineData("mcp__x__get_a", """{"options":{"files":["notes.txt","/home/dev/.ssh"]}}""", "deny")]
+    [InlineData("mcp__x__get_a", """{"target":"/home/dev/project/README.md"}""", "allow")]
+    [InlineData("mcp__x__get_a", """{"config":{"home":"/home/dev"}}""", "allow")]
     public void Decides(string tool, string args, string outcome) => Assert.Equal(outcome, Eval(tool, args).Outcome());
 
     [Fact]
