@@ -40,4 +40,36 @@ internal static class McpClient
     public static string Text(JsonElement result) => result.GetProperty("content")[0].GetProperty("text").GetString()!;
 
     public static bool IsError(JsonElement result) => result.TryGetProperty("isError", out var e) && e.GetBoolean();
+
+    // What every upstream transport must show, the same client run directly and through the proxy (stdio and HTTP
+    // fixtures both run: 0 reads a workspace file, 1 reads ~/.aws/credentials).
+
+    /// <summary>The tool list and server info reach the client unchanged.</summary>
+    public static void AssertToolsAndServerRelayedUnchanged(JsonElement direct, JsonElement proxied)
+    {
+        Assert.Equal(direct.GetProperty("tools").GetRawText(), proxied.GetProperty("tools").GetRawText());
+        Assert.Equal(direct.GetProperty("server").GetRawText(), proxied.GetProperty("server").GetRawText());
+    }
+
+    /// <summary>Call 0, a workspace read, is forwarded and answered exactly as without the proxy.</summary>
+    public static void AssertWorkspaceReadForwardedUnchanged(JsonElement direct, JsonElement proxied, string fileContent)
+    {
+        var result = Call(proxied, 0);
+        Assert.False(IsError(result));
+        Assert.Equal(fileContent, Text(result));
+        Assert.Equal(Call(direct, 0).GetRawText(), result.GetRawText());
+    }
+
+    /// <summary>Call 1, a credential read the server itself would answer, is denied by Interlock without the secret.</summary>
+    public static void AssertCredentialReadDenied(JsonElement direct, JsonElement proxied)
+    {
+        // Without the proxy the server hands the credentials over: it is Interlock that stops them.
+        Assert.Contains("aws_secret_access_key", Text(Call(direct, 1)), StringComparison.Ordinal);
+        var result = Call(proxied, 1);
+        Assert.True(IsError(result));
+        var text = Text(result);
+        Assert.StartsWith("Interlock denied this call: ", text, StringComparison.Ordinal);
+        Assert.Contains("credentials", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("aws_secret_access_key", text, StringComparison.Ordinal);
+    }
 }

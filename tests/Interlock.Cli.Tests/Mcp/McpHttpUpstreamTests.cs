@@ -99,18 +99,11 @@ public sealed class McpHttpUpstreamTests(McpHttpProxyRun run) : IClassFixture<Mc
     public void ToolsListAndServerInfoAreRelayedUnchanged()
     {
         Assert.Equal(3, run.Direct.GetProperty("tools").GetArrayLength());
-        Assert.Equal(run.Direct.GetProperty("tools").GetRawText(), run.Proxied.GetProperty("tools").GetRawText());
-        Assert.Equal(run.Direct.GetProperty("server").GetRawText(), run.Proxied.GetProperty("server").GetRawText());
+        AssertToolsAndServerRelayedUnchanged(run.Direct, run.Proxied);
     }
 
     [Fact]
-    public void WorkspaceReadIsForwardedWithIdenticalContent()
-    {
-        var result = Call(run.Proxied, 0);
-        Assert.False(IsError(result));
-        Assert.Equal(run.FileContent, Text(result));
-        Assert.Equal(Call(run.Direct, 0).GetRawText(), result.GetRawText());
-    }
+    public void WorkspaceReadIsForwardedWithIdenticalContent() => AssertWorkspaceReadForwardedUnchanged(run.Direct, run.Proxied, run.FileContent);
 
     [Fact]
     public void SeveralMessagesPerPostAndTheGetStreamReachTheClient()
@@ -129,13 +122,7 @@ public sealed class McpHttpUpstreamTests(McpHttpProxyRun run) : IClassFixture<Mc
     [Fact]
     public void CredentialReadIsDeniedAndNeverReachesTheUpstream()
     {
-        Assert.Contains("aws_secret_access_key", Text(Call(run.Direct, 1)), StringComparison.Ordinal);
-        var result = Call(run.Proxied, 1);
-        Assert.True(IsError(result));
-        var text = Text(result);
-        Assert.StartsWith("Interlock denied this call: ", text, StringComparison.Ordinal);
-        Assert.Contains("credentials", text, StringComparison.Ordinal);
-        Assert.DoesNotContain("aws_secret_access_key", text, StringComparison.Ordinal);
+        AssertCredentialReadDenied(run.Direct, run.Proxied);
         Assert.DoesNotContain(CallsSeenUpstream, l => l.Contains("credentials", StringComparison.Ordinal));
     }
 

@@ -64,31 +64,14 @@ public sealed class McpProxyEndToEndTests(McpProxyRun run) : IClassFixture<McpPr
     public void ToolsListIsRelayedUnchanged()
     {
         Assert.True(run.Direct.GetProperty("tools").GetArrayLength() > 5);
-        Assert.Equal(run.Direct.GetProperty("tools").GetRawText(), run.Proxied.GetProperty("tools").GetRawText());
-        Assert.Equal(run.Direct.GetProperty("server").GetRawText(), run.Proxied.GetProperty("server").GetRawText());
+        AssertToolsAndServerRelayedUnchanged(run.Direct, run.Proxied);
     }
 
     [Fact]
-    public void WorkspaceReadIsForwardedByteForByte()
-    {
-        var result = Call(run.Proxied, 0);
-        Assert.False(IsError(result));
-        Assert.Equal(run.FileContent, Text(result));
-        Assert.Equal(Call(run.Direct, 0).GetRawText(), result.GetRawText());
-    }
+    public void WorkspaceReadIsForwardedByteForByte() => AssertWorkspaceReadForwardedUnchanged(run.Direct, run.Proxied, run.FileContent);
 
     [Fact]
-    public void CredentialReadIsDeniedByInterlockOnly()
-    {
-        // Without the proxy the server hands the credentials over: it is Interlock that stops them.
-        Assert.Contains("aws_secret_access_key", Text(Call(run.Direct, 1)), StringComparison.Ordinal);
-        var result = Call(run.Proxied, 1);
-        Assert.True(IsError(result));
-        var text = Text(result);
-        Assert.StartsWith("Interlock denied this call: ", text, StringComparison.Ordinal);
-        Assert.Contains("credentials", text, StringComparison.Ordinal);
-        Assert.DoesNotContain("aws_secret_access_key", text, StringComparison.Ordinal);
-    }
+    public void CredentialReadIsDeniedByInterlockOnly() => AssertCredentialReadDenied(run.Direct, run.Proxied);
 
     [Fact]
     public void WriteOutsideTheWorkspaceIsDenied()
