@@ -100,9 +100,9 @@ public sealed class ActionEvaluator
         foreach (var gap in facts.Gaps) reasons.Add("not understood: " + gap.Detail);
         if (outcome != Outcome.Deny && risk.Tier != Tier.ReadOnly)
         {
-            // A set for the check: an action can carry thousands of reasons, and a list lookup each made this quadratic.
-            var seen = new HashSet<string>(reasons, StringComparer.Ordinal);
-            foreach (var r in risk.Reasons) if (!r.StartsWith("not understood", StringComparison.Ordinal) && seen.Add(r)) reasons.Add(r);
+            // A list lookup: reasons come one per operation, and the operation budget (512) bounds them, so a set would
+            // only cost an allocation on every decision.
+            foreach (var r in risk.Reasons) if (!reasons.Contains(r) && !r.StartsWith("not understood", StringComparison.Ordinal)) reasons.Add(r);
         }
         // The policy's constraints go with the outcome they were written for (a built-in escalation drops them).
         var constraints = outcome == verdict.Outcome && outcome is Outcome.AllowWithConstraints or Outcome.RequireApproval ? verdict.Constraints : null;
