@@ -1,4 +1,5 @@
 using Interlock.Audit;
+using Interlock.Pipeline;
 
 namespace Interlock.Storage;
 
@@ -6,8 +7,10 @@ namespace Interlock.Storage;
 /// The append-only audit log. Appends are ordered and hash-chained by the store; a record is durable on disk before
 /// <see cref="AppendAsync"/> completes. There is no update or delete.
 /// </summary>
-public interface IAuditStore : IAsyncDisposable
+public interface IAuditStore : IAsyncDisposable, IDecisionRecorder
 {
+    async Task IDecisionRecorder.RecordAsync(AuditEntry entry, CancellationToken cancellationToken) => await AppendAsync(entry, cancellationToken).ConfigureAwait(false);
+
     /// <summary>
     /// Appends one entry; completes with its record once it is durable (committed and fsync'd). Cancelling stops the
     /// wait only: an entry already queued may still be written.

@@ -33,8 +33,8 @@ internal static class CheckCommand
             var compiled = PolicySource.Load(parse.GetValue(policy), stderr);
             if (compiled is null) return 1;
             // One limiter for the whole run: a batch shares rate windows, as a gateway would.
-            var evaluator = new ActionEvaluator(compiled, limiter: new Interlock.Throttling.ConstraintLimiter(TimeProvider.System));
-            var home = Environment.GetEnvironmentVariable("HOME") is { Length: > 0 } h ? h : "/root";
+            var evaluator = Local.LocalGate.Evaluator(compiled, parse.GetValue(policy), limiter: new Interlock.Throttling.ConstraintLimiter(TimeProvider.System));
+            var home = Local.UserPaths.Home();
             var workdir = parse.GetValue(cwd) ?? Environment.CurrentDirectory;
             if (!workdir.StartsWith('/'))
             {

@@ -4,6 +4,7 @@ using System.Text;
 using Interlock.Actions;
 using Interlock.Audit;
 using Interlock.Cli.Check;
+using Interlock.Cli.Local;
 using Interlock.Recording;
 using Interlock.Server.Policies;
 using Interlock.Storage.Sqlite;
@@ -93,7 +94,7 @@ internal static class ExecCommand
                 Agent = parse.GetValue(agent),
                 Session = parse.GetValue(session),
                 Cwd = workdir,
-                DataDirectory = Path.GetFullPath(parse.GetValue(data) ?? DefaultDataDirectory()),
+                DataDirectory = Path.GetFullPath(parse.GetValue(data) ?? UserPaths.OfflineData()),
                 RecordPath = parse.GetValue(record),
                 NoRecord = parse.GetValue(noRecord),
                 TimeoutSec = parse.GetValue(timeout),
@@ -117,20 +118,12 @@ internal static class ExecCommand
                 }
                 return await ExecServer.RunAsync(settings, url, token, parse.GetValue(wait), stdout, stderrStream, stderr, TimeProvider.System, cancellationToken).ConfigureAwait(false);
             }
-            return await RunAsync(settings, new NoApprovalServer(), stdout, stderrStream, stderr, TimeProvider.System, cancellationToken).ConfigureAwait(false);
+            return await RunAsync(settings, stdout, stderrStream, stderr, TimeProvider.System, cancellationToken).ConfigureAwait(false);
         });
         return cmd;
     }
 
-    /// <summary><c>$XDG_STATE_HOME/interlock</c>, else <c>~/.local/state/interlock</c>.</summary>
-    internal static string DefaultDataDirectory()
-    {
-        if (Environment.GetEnvironmentVariable("XDG_STATE_HOME") is { Length: > 0 } xdg && Path.IsPathRooted(xdg)) return Path.Combine(xdg, "interlock");
-        var home = Environment.GetEnvironmentVariable("HOME") is { Length: > 0 } h ? h : Environment.GetFolderPath(Environment.SpecialFolder.UserProfile);
-        return Path.Combine(home, ".local", "state", "interlock");
-    }
-
-    internal static async Task<int> RunAsync(Settings s, IApprovalGate approvals, Stream stdout, Stream stderrStream, TextWriter stderr, TimeProvider time, CancellationToken cancellationToken)
+    internal static async Task<int> RunAsync(Settings s, Stream stdout, Stream stderrStream, TextWriter stderr, TimeProvider time, CancellationToken cancellationToken)
     {
         var compiled = PolicySource.Load(s.Policy, stderr);
         if (compiled is null)
@@ -138,55 +131,30 @@ internal static class ExecCommand
             stderr.WriteLine("interlock: denied: the policy could not be loaded");
             return Denied;
         }
-        var evaluator = new ActionEvaluator(compiled, limiter: new Interlock.Throttling.ConstraintLimiter(time));
-        var home = Environment.GetEnvironmentVariable("HOME") is { Length: > 0 } h ? h : "/root";
-        var evaluation = evaluator.Evaluate(new ActionRequest { Command = s.Script, Cwd = s.Cwd, Home = home, Agent = s.Agent, Session = s.Session });
-        using var lease = evaluation.Lease;
-        var decision = evaluation.Decision;
-        var startedAt = time.GetUtcNow();
-        var actionId = "exec-" + startedAt.ToString("yyyyMMdd'T'HHmmss'Z'", CultureInfo.InvariantCulture) + "-" + Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(6));
-
-        // Fail closed: no durable decision record, no run.
-        IAuditStore store;
-        try
+        var evaluator = LocalGate.Evaluator(compiled, s.Policy, s.DataDirectory, new Interlock.Throttling.ConstraintLimiter(time));
+        // Fail closed: the decision is recorded in the local audit log before anything runs; a failed record is a deny.
+        await using var gate = await LocalGate.OpenAsync(evaluator, s.DataDirectory, time, cancellationToken).ConfigureAwait(false);
+        var request = new ActionRequest { Command = s.Script, Cwd = s.Cwd, Home = UserPaths.Home(), Agent = s.Agent, Session = s.Session };
+        var reply = await gate.Pipeline.DecideAsync(request, null, cancellationToken).ConfigureAwait(false);
+        using var lease = reply.Evaluation?.Lease;
+        var decision = reply.Decision;
+        if (!reply.Recorded)
         {
-            store = await SqliteAuditStore.OpenAsync(new SqliteAuditStoreOptions { DataDirectory = s.DataDirectory, Time = time }, cancellationToken).ConfigureAwait(false);
-        }
-        catch (Exception ex) when (ex is not OutOfMemoryException)
-        {
-            stderr.WriteLine($"interlock: denied: the audit store at {s.DataDirectory} cannot be written ({ex.GetType().Name}: {ex.Message}); nothing runs unaudited");
+            stderr.WriteLine($"interlock: denied: {gate.Failure ?? "the decision could not be recorded in the audit log"}; nothing runs unaudited");
             return Denied;
         }
-        await using (store.ConfigureAwait(false))
+        switch (decision.Outcome)
         {
-            try
-            {
-                await store.AppendAsync(AuditEntry.ForDecision(evaluation, actionId), cancellationToken).ConfigureAwait(false);
-            }
-            catch (Exception ex) when (ex is not OutOfMemoryException)
-            {
-                stderr.WriteLine($"interlock: denied: the decision could not be recorded in the audit store ({ex.Message}); nothing runs unaudited");
+            case Outcome.Deny:
+                stderr.WriteLine("interlock: denied: " + Reasons(decision));
                 return Denied;
-            }
-
-            switch (decision.Outcome)
-            {
-                case Outcome.Deny:
-                    stderr.WriteLine("interlock: denied: " + Reasons(decision));
-                    return Denied;
-                case Outcome.RequireApproval:
-                    var wait = await approvals.WaitAsync(evaluation, actionId, cancellationToken).ConfigureAwait(false);
-                    if (wait.State != ApprovalState.Approved)
-                    {
-                        stderr.WriteLine("interlock: approval required: " + Reasons(decision));
-                        stderr.WriteLine($"interlock: not run: {wait.Reason}");
-                        if (wait.State == ApprovalState.Unavailable) return ApprovalRequired;
-                        return Denied;
-                    }
-                    break;
-            }
-            return await RunAllowed(s, new LocalResults(store, evaluation.Facts.Request), evaluation.Decision.Constraints?.MaxRuntimeSec, actionId, startedAt, stdout, stderrStream, stderr, time).ConfigureAwait(false);
+            case Outcome.RequireApproval:
+                stderr.WriteLine("interlock: approval required: " + Reasons(decision));
+                stderr.WriteLine("interlock: not run: no approval server is configured (run with --server URL to wait for a reviewer's approval on the gateway)");
+                await gate.RecordAsync(AuditEntry.ForResult(reply.ActionId, null, "not_run", detail: "approval required; no reviewer offline", agent: request.Agent ?? "default", session: request.Session), cancellationToken).ConfigureAwait(false);
+                return ApprovalRequired;
         }
+        return await RunAllowed(s, new LocalResults(gate, request), decision.Constraints?.MaxRuntimeSec, reply.ActionId, time.GetUtcNow(), stdout, stderrStream, stderr, time).ConfigureAwait(false);
     }
 
     /// <summary>Where the outcome of an allowed command is recorded: the local audit store, or the gateway.</summary>
@@ -196,13 +164,18 @@ internal static class ExecCommand
         Task RanAsync(string actionId, ExecutionResult result);
     }
 
-    private sealed class LocalResults(IAuditStore store, ActionRequest request) : IResults
+    private sealed class LocalResults(LocalGate gate, ActionRequest request) : IResults
     {
-        public async Task NotRunAsync(string actionId, string detail) =>
-            await store.AppendAsync(AuditEntry.ForResult(actionId, null, "not_run", detail: detail, agent: request.Agent ?? "default", session: request.Session)).ConfigureAwait(false);
+        public Task NotRunAsync(string actionId, string detail) =>
+            Required(gate.RecordAsync(AuditEntry.ForResult(actionId, null, "not_run", detail: detail, agent: request.Agent ?? "default", session: request.Session), CancellationToken.None));
 
-        public async Task RanAsync(string actionId, ExecutionResult result) =>
-            await store.AppendAsync(result.ToAuditEntry(actionId, request.Agent, request.Session)).ConfigureAwait(false);
+        public Task RanAsync(string actionId, ExecutionResult result) =>
+            Required(gate.RecordAsync(result.ToAuditEntry(actionId, request.Agent, request.Session), CancellationToken.None));
+
+        private static async Task Required(Task<bool> recorded)
+        {
+            if (!await recorded.ConfigureAwait(false)) throw new InvalidOperationException("the result could not be recorded in the audit log");
+        }
     }
 
     internal static async Task<int> RunAllowed(Settings s, IResults results, int? maxRuntimeSec, string actionId, DateTimeOffset startedAt, Stream stdout, Stream stderrStream, TextWriter stderr, TimeProvider time)
@@ -213,7 +186,7 @@ internal static class ExecCommand
         AsciicastWriter? recorder = null;
         if (!s.NoRecord)
         {
-            recordingPath = Path.GetFullPath(s.RecordPath ?? Path.Combine(s.DataDirectory, "recordings", (actionId.StartsWith("exec-", StringComparison.Ordinal) ? actionId[5..] : startedAt.ToString("yyyyMMdd'T'HHmmss'Z'", CultureInfo.InvariantCulture) + "-" + actionId) + ".cast"));
+            recordingPath = Path.GetFullPath(s.RecordPath ?? Path.Combine(s.DataDirectory, "recordings", startedAt.ToString("yyyyMMdd'T'HHmmss'Z'", CultureInfo.InvariantCulture) + "-" + actionId + ".cast"));
             try
             {
                 Directory.CreateDirectory(Path.GetDirectoryName(recordingPath)!);

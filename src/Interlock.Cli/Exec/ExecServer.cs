@@ -23,7 +23,7 @@ internal static class ExecServer
         }
         using var http = new HttpClient { BaseAddress = baseUri, Timeout = TimeSpan.FromSeconds(Math.Max(0, waitSeconds) + 30) };
         http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token.Trim());
-        var home = Environment.GetEnvironmentVariable("HOME") is { Length: > 0 } h && h.StartsWith('/') ? h : "/root";
+        var home = Local.UserPaths.Home();
         var action = new Dictionary<string, object?> { ["command"] = s.Script, ["cwd"] = s.Cwd, ["home"] = home, ["source"] = "shell" };
         if (s.Session is not null) action["session"] = s.Session;
 

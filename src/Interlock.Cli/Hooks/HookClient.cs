@@ -35,7 +35,7 @@ internal static class HookClient
             if (!Uri.TryCreate(server.TrimEnd('/') + "/v1/hooks/" + host.Name + "?wait=" + Math.Max(0, waitSeconds), UriKind.Absolute, out var uri)
                 || uri.Scheme is not ("http" or "https"))
                 return HookCommand.Fail(host, null, $"--server '{server}' is not an http(s) URL", stderr);
-            var home = Environment.GetEnvironmentVariable("HOME") is { Length: > 0 } h && h.StartsWith('/') ? h : "/root";
+            var home = Local.UserPaths.Home();
 
             // A worker, so the limit holds even when stdin never closes.
             var work = Task.Run(async () =>

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Diagnostics;
 using System.Text.Json;
 using Interlock.Actions;
+using Interlock.Cli.Local;
 using Interlock.Server.Hooks;
 using Interlock.Server.Policies;
 
@@ -57,13 +58,12 @@ internal static class HookCommand
         HookCall? call = null;
         try
         {
-            var home = Environment.GetEnvironmentVariable("HOME") is { Length: > 0 } h && h.StartsWith('/') ? h : "/root";
-            var context = new HookContext(agent ?? host.DefaultAgent, home);
+            var context = new HookContext(agent ?? host.DefaultAgent, UserPaths.Home());
             // Everything runs on a worker so the deadline holds even when stdin never closes or evaluation stalls.
-            var work = Task.Run(() =>
+            var work = Task.Run(async () =>
             {
                 var payload = ReadPayload(Console.OpenStandardInput());
-                return Decide(host, payload, context, policyPath, stderr, c => Volatile.Write(ref call, c));
+                return await DecideAsync(host, payload, context, policyPath, stderr, c => Volatile.Write(ref call, c)).ConfigureAwait(false);
             });
             var remaining = Math.Max(1, deadlineMs - (int)clock.ElapsedMilliseconds);
             if (!work.Wait(remaining))
@@ -112,7 +112,7 @@ internal static class HookCommand
         }
     }
 
-    private static string Decide(HookHost host, byte[] payload, HookContext context, string? policyPath, TextWriter stderr, Action<HookCall> parsed)
+    private static async Task<string> DecideAsync(HookHost host, byte[] payload, HookContext context, string? policyPath, TextWriter stderr, Action<HookCall> parsed)
     {
         if (payload.AsSpan().Trim(" \t\r\n"u8).IsEmpty) throw new HookInputException("the hook payload is empty");
         HookCall call;
@@ -126,14 +126,16 @@ internal static class HookCommand
 
         var policy = PolicySource.Load(policyPath, stderr)
             ?? throw new HookInputException($"the policy {policyPath ?? PolicySource.DefaultName} could not be loaded (see stderr)");
-        var evaluator = new ActionEvaluator(policy);
-        var guard = SelfProtection.Local(context.Home, policyPath);
+        // No decision without a record: each is appended to the local audit log before the answer (a failed append is a deny).
+        var data = UserPaths.OfflineData();
+        await using var gate = await LocalGate.OpenAsync(LocalGate.Evaluator(policy, policyPath, data), data, TimeProvider.System, CancellationToken.None).ConfigureAwait(false);
+        if (gate.Failure is { } failure) stderr.WriteLine("interlock hook: " + failure + "; every call is denied until it can be written");
         var decisions = new List<HookDecision>(call.Requests.Count);
         foreach (var request in call.Requests)
         {
-            var e = evaluator.Evaluate(request);
-            e.Lease?.Dispose();
-            decisions.Add(new HookDecision(request, guard.Apply(e.Facts, e.Decision)));
+            var reply = await gate.Pipeline.DecideAsync(request, null, CancellationToken.None).ConfigureAwait(false);
+            reply.Evaluation?.Lease?.Dispose();
+            decisions.Add(new HookDecision(request, reply.Decision));
         }
         return host.Reply(HookVerdict.Combine(call, decisions, server: false), call);
     }

@@ -45,7 +45,7 @@ internal static partial class InitCommand
             string baseDir;
             if (parse.GetValue(user))
             {
-                baseDir = Environment.GetEnvironmentVariable("HOME") ?? "";
+                baseDir = Local.UserPaths.Home();
                 if (!baseDir.StartsWith('/')) { stderr.WriteLine("interlock init: --user needs HOME to be an absolute path"); return 1; }
             }
             else baseDir = Path.GetFullPath(parse.GetValue(project) ?? Environment.CurrentDirectory);

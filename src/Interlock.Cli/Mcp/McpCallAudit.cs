@@ -45,7 +45,7 @@ internal sealed class McpCallAudit : IAsyncDisposable
     {
         try
         {
-            var store = await SqliteAuditStore.OpenAsync(new SqliteAuditStoreOptions { DataDirectory = dataDirectory, Time = time }).ConfigureAwait(false);
+            var store = await SqliteAuditStore.OpenAsync(new SqliteAuditStoreOptions { DataDirectory = dataDirectory, Time = time, SharedWriters = true }).ConfigureAwait(false);
             return new McpCallAudit(store, null, null, log, time);
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
@@ -75,7 +75,7 @@ internal sealed class McpCallAudit : IAsyncDisposable
             result.Lease?.Dispose();
             return McpGate.Refuse("(fail closed) " + Failure);
         }
-        var actionId = "mcp-" + _time.GetUtcNow().ToString("yyyyMMdd'T'HHmmss'Z'", CultureInfo.InvariantCulture) + "-" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(6));
+        var actionId = Pipeline.ActionIds.New();
         var agent = result.Evaluation?.Facts.Request.Agent ?? "default";
         try
         {

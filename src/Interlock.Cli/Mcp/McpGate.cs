@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using System.Text.Json;
 using Interlock.Actions;
-using Interlock.Server.Hooks;
 
 namespace Interlock.Cli.Mcp;
 
@@ -11,11 +10,11 @@ internal sealed record GateResult(bool Forward, string Reason, Outcome Outcome, 
 
 /// <summary>
 /// Translates an MCP <c>tools/call</c> into an <see cref="ActionRequest"/> and the decision back into forward/refuse.
-/// Thin: what the call does is the analyzer's job (<c>McpToolAnalysis</c>), what is allowed is the policy's. The only
-/// local rule is the one the architecture gives adapters: the server's own tool annotations can add risk
-/// (<c>destructiveHint: true</c> needs at least approval), never remove it.
+/// Thin: what the call does is the analyzer's job (<c>McpToolAnalysis</c>), what is allowed is the policy's, and the
+/// built-in rules (self-protection; a tool the server marks <c>destructiveHint: true</c> is sent with the risk tag
+/// <c>destructive</c>, which needs at least approval) are Decide's, on whichever side decides.
 /// </summary>
-internal sealed class McpGate(ActionEvaluator? evaluator, SelfProtection guard, string serverId, string? agent, string cwd, string home)
+internal sealed class McpGate(ActionEvaluator? evaluator, string serverId, string? agent, string cwd, string home)
 {
     private readonly ConcurrentDictionary<string, bool> _destructive = new(StringComparer.Ordinal);
 
@@ -46,21 +45,9 @@ internal sealed class McpGate(ActionEvaluator? evaluator, SelfProtection guard, 
         var e = evaluator.Evaluate(request);
         var d = e.Decision;
         var outcome = d.Outcome;
-        var reasons = d.Reasons.ToList();
-        if (guard.Violations(e.Facts) is { Count: > 0 } tamper)
-        {
-            outcome = Outcome.Deny;
-            reasons = tamper;
-        }
-        if (outcome < Outcome.RequireApproval && IsDestructive(name))
-        {
-            reasons = [$"the server marks '{name}' as destructive (destructiveHint), so it needs at least approval; the policy alone would {outcome.WireName()}"];
-            outcome = Outcome.RequireApproval;
-        }
         var rules = d.Rules.Count > 0 ? $" (rules: {string.Join(", ", d.Rules)})" : "";
-        var why = reasons.Count > 0 ? string.Join("; ", reasons.Distinct(StringComparer.Ordinal)) : outcome.WireName();
-        // The audit records what the proxy did, so tamper protection and the destructiveHint floor show in the decision.
-        var audited = outcome == d.Outcome ? e : e with { Decision = d with { Outcome = outcome, Reasons = reasons } };
+        var why = d.Reasons.Count > 0 ? string.Join("; ", d.Reasons.Distinct(StringComparer.Ordinal)) : outcome.WireName();
+        var audited = e;
         if (outcome <= Outcome.AllowWithConstraints) return new GateResult(true, why + rules, outcome, e.Lease, audited);
         e.Lease?.Dispose();
         if (outcome == Outcome.RequireApproval) why = "requires approval, which the MCP proxy cannot wait for; " + why;
@@ -91,11 +78,6 @@ internal sealed class McpGate(ActionEvaluator? evaluator, SelfProtection guard, 
             RiskTags = IsDestructive(name) ? ["destructive"] : [],
         }, name, null);
     }
-
-    /// <summary>Tamper protection without a policy (server mode): the reasons the call would change the gate's own files.</summary>
-    public List<string>? Tampers(ActionRequest request) => guard.Violations(Analyzer.Analyze(request));
-
-    private static readonly ActionAnalyzer Analyzer = new();
 
     internal static GateResult Refuse(string why) => new(false, "Interlock denied this call: " + why, Outcome.Deny, null);
 }

@@ -4,7 +4,6 @@ using System.Runtime.InteropServices;
 using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
-using Interlock.Server.Hooks;
 using Interlock.Server.Policies;
 
 namespace Interlock.Cli.Mcp;
@@ -60,7 +59,7 @@ internal static class McpProxyCommand
             }
             await using IMcpUpstream up = endpointUri is not null ? new HttpUpstream(endpointUri, Console.Error) : new StdioUpstream(words);
             var policyPath = parse.GetValue(policy);
-            var home = Environment.GetEnvironmentVariable("HOME") is { Length: > 0 } h && h.StartsWith('/') ? h : "/root";
+            var home = Local.UserPaths.Home();
             var id = parse.GetValue(serverId) ?? "upstream";
             if (parse.GetValue(server) is { } url)
             {
@@ -77,7 +76,7 @@ internal static class McpProxyCommand
                 // A missing token is not a start-up error: every tools/call is then refused with the reason (fail closed),
                 // while the rest of the protocol keeps working.
                 var token = Environment.GetEnvironmentVariable(parse.GetValue(tokenEnv)!) ?? "";
-                var local = new McpGate(null, SelfProtection.Local(home, null), id, null, Environment.CurrentDirectory, home);
+                var local = new McpGate(null, id, null, Environment.CurrentDirectory, home);
                 using var remote = new McpServerGate(local, uri, token, parse.GetValue(wait));
                 await using var results = McpCallAudit.ForServer(remote.Http, Console.Error, TimeProvider.System);
                 var relay = new McpProxy(local, up, Console.OpenStandardInput(), Console.OpenStandardOutput(), Console.Error, results, remote);
@@ -85,9 +84,10 @@ internal static class McpProxyCommand
             }
             var stack = PolicySource.Load(policyPath, Console.Error);
             if (stack is null) return 1;
-            var gate = new McpGate(new Actions.ActionEvaluator(stack), SelfProtection.Local(home, policyPath), id, parse.GetValue(agent) ?? "mcp", Environment.CurrentDirectory, home);
+            var dataDirectory = Path.GetFullPath(parse.GetValue(data) ?? Local.UserPaths.OfflineData());
+            var gate = new McpGate(Local.LocalGate.Evaluator(stack, policyPath, dataDirectory), id, parse.GetValue(agent) ?? "mcp", Environment.CurrentDirectory, home);
             // Opened once for the run; a store that cannot be opened refuses every tools/call (see McpCallAudit.Failure).
-            await using var audit = await McpCallAudit.OpenAsync(Path.GetFullPath(parse.GetValue(data) ?? Exec.ExecCommand.DefaultDataDirectory()), Console.Error, TimeProvider.System).ConfigureAwait(false);
+            await using var audit = await McpCallAudit.OpenAsync(dataDirectory, Console.Error, TimeProvider.System).ConfigureAwait(false);
             var proxy = new McpProxy(gate, up, Console.OpenStandardInput(), Console.OpenStandardOutput(), Console.Error, audit);
             return await proxy.RunAsync().ConfigureAwait(false);
         });

@@ -10,9 +10,9 @@ namespace Interlock.Cli.Mcp;
 /// <summary>
 /// <c>mcp-proxy --server URL</c>: each <c>tools/call</c> is decided by the gateway (<c>POST /v1/evaluate?wait=</c>), which
 /// waits for a reviewer when approval is needed and records the decision. While it waits, a client that sent
-/// <c>_meta.progressToken</c> receives <c>notifications/progress</c>, so it neither times out nor looks hung. Local parts
-/// stay local: the call's translation (<see cref="McpGate.Request"/>), tamper protection, and the destructiveHint floor
-/// (a tool the upstream marks destructive is forwarded only with a reviewer's approval). Fails closed: no readable
+/// <c>_meta.progressToken</c> receives <c>notifications/progress</c>, so it neither times out nor looks hung. Only the
+/// call's translation (<see cref="McpGate.Request"/>) is local: self-protection and the destructiveHint floor (sent as
+/// the risk tag <c>destructive</c>) are the gateway's, so every refusal is in its audit log. Fails closed: no readable
 /// allow from the server, no call.
 /// </summary>
 internal sealed class McpServerGate(McpGate gate, Uri server, string token, int waitSeconds) : IDisposable
@@ -37,7 +37,6 @@ internal sealed class McpServerGate(McpGate gate, Uri server, string token, int 
     {
         var (request, name, refusal) = gate.Request(parameters);
         if (request is null) return refusal!;
-        if (gate.Tampers(request) is { Count: > 0 } tamper) return McpGate.Refuse(string.Join("; ", tamper));
         var body = Body(request);
         try
         {
@@ -86,9 +85,6 @@ internal sealed class McpServerGate(McpGate gate, Uri server, string token, int 
         switch (decision)
         {
             case "allow" or "allow_with_constraints":
-                // The annotation floor: a destructive tool passes only with a reviewer's approval behind the allow.
-                if (gate.IsDestructive(name) && !rules.Any(r => r.StartsWith(ApprovalService.ApprovalRulePrefix, StringComparison.Ordinal)))
-                    return McpGate.Refuse($"the server marks '{name}' as destructive (destructiveHint), so it needs a reviewer's approval, and the policy allowed it without one; add a rule for risk_tags [destructive] that requires approval" + (rules.Count > 0 ? $" (rules: {string.Join(", ", rules)})" : ""));
                 var actionId = reply.TryGetProperty("id", out var idEl) && idEl.ValueKind == JsonValueKind.String ? idEl.GetString() : null;
                 return new GateResult(true, why, decision == "allow" ? Outcome.Allow : Outcome.AllowWithConstraints, null, null, actionId);
             case "require_approval":

@@ -7,15 +7,6 @@ namespace Interlock.Cli.Serve;
 /// <summary><c>interlock serve</c>: the gateway server (HTTP API, approvals, reviewer UI, audit) on an embedded SQLite store.</summary>
 internal static class ServeCommand
 {
-    /// <summary>The data directory when <c>--data</c> is not given: <c>$INTERLOCK_DATA</c>, else <c>$XDG_DATA_HOME/interlock</c>, else <c>~/.local/share/interlock</c>.</summary>
-    public static string DefaultDataDirectory()
-    {
-        if (Environment.GetEnvironmentVariable("INTERLOCK_DATA") is { Length: > 0 } data) return data;
-        var xdg = Environment.GetEnvironmentVariable("XDG_DATA_HOME");
-        var root = xdg is { Length: > 0 } ? xdg : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".local", "share");
-        return Path.Combine(root, "interlock");
-    }
-
     public static Command Create()
     {
         var listen = new Option<string>("--listen") { Description = $"Address to listen on (default {GatewayOptions.DefaultListen}).", DefaultValueFactory = _ => GatewayOptions.DefaultListen };
@@ -49,7 +40,7 @@ internal static class ServeCommand
         var options = new GatewayOptions
         {
             Listen = listen,
-            DataDirectory = Path.GetFullPath(data ?? DefaultDataDirectory()),
+            DataDirectory = Path.GetFullPath(data ?? Local.UserPaths.GatewayData()),
             PolicyPath = policy is null ? null : Path.GetFullPath(policy),
             ApprovalTtl = ttl,
             MaxWait = maxWait,

@@ -15,7 +15,7 @@ public sealed record Evaluation(ActionFacts Facts, RiskAssessment Risk, PolicyVe
 
 /// <summary>
 /// Runs Analyze → Score → Decide for one action. Above any rule of any policy: protected resources cannot be
-/// destroyed, the never tier is denied to agents, agents act only within their scopes, and an action the analyzer
+/// destroyed, the gate cannot be weakened by the agent it checks (<see cref="SelfProtection"/>), the never tier is denied to agents, agents act only within their scopes, and an action the analyzer
 /// did not fully understand is never allowed. Constraints are enforced when a limiter is given. Any fault is a denial.
 /// </summary>
 public sealed class ActionEvaluator
@@ -25,15 +25,21 @@ public sealed class ActionEvaluator
     public const string AgentScopeRule = "builtin:agent-scope";
     public const string NotUnderstoodRule = "builtin:not-understood";
     public const string ThrottleRule = "builtin:throttled";
+    public const string SelfProtectionRule = SelfProtection.Rule;
+    public const string CallerRiskRule = "builtin:caller-risk";
 
     private readonly ActionAnalyzer _analyzer;
     private readonly ConstraintLimiter? _limiter;
+    private readonly SelfProtection _self;
+    private readonly string[] _policyFiles;
 
-    public ActionEvaluator(PolicyStack policy, ActionAnalyzer? analyzer = null, ConstraintLimiter? limiter = null)
+    public ActionEvaluator(PolicyStack policy, ActionAnalyzer? analyzer = null, ConstraintLimiter? limiter = null, SelfProtection? selfProtection = null)
     {
         Policy = policy;
         _analyzer = analyzer ?? new ActionAnalyzer();
         _limiter = limiter;
+        _self = selfProtection ?? SelfProtection.Default;
+        _policyFiles = [.. policy.Layers.Select(l => l.FileName).Where(f => f.StartsWith('/'))];
     }
 
     public PolicyStack Policy { get; }
@@ -51,9 +57,10 @@ public sealed class ActionEvaluator
             facts = new ActionFacts { Request = request, Gaps = [new AnalysisGap("internal-error", $"analysis failed: {ex.GetType().Name}")] };
         }
         var risk = TierClassifier.Assess(facts);
-        if (facts.Request.Source == ActionSource.Job && facts.Request.Command is null && facts.Operations.Count == 0 && facts.Gaps.Count == 0)
+        if (facts.Request.Command is null && facts.Operations.Count == 0 && facts.Gaps.Count == 0)
         {
-            // A job's effect is known only from its topic and tags: it needs a rule that names it, or a human.
+            // Whatever its source says, an action known only by its topic and tags is a job: it needs a rule that names
+            // it, or a human (a topic-only action labelled `http` once skipped this and was allowed as read-only).
             risk = risk with { Tier = Tier.WriteWithConfirmation, Reasons = [.. risk.Reasons, "a job is only known by its topic and tags"] };
         }
         var verdict = Policy.Evaluate(facts, risk);
@@ -88,9 +95,20 @@ public sealed class ActionEvaluator
             return Deny(ProtectedRule, hits);
         if (risk.Tier == Tier.Never)
             return Deny(NeverTierRule, [.. risk.Reasons.Where(r => r.StartsWith("never:", StringComparison.Ordinal))]);
+        if (_self.Violations(facts, _policyFiles) is { Count: > 0 } tamper)
+            return Deny(SelfProtectionRule, tamper);
         if (ScopeViolations(facts, risk) is { Count: > 0 } outOfScope)
             return Deny(AgentScopeRule, outOfScope);
 
+        if (outcome < Outcome.RequireApproval && facts.Request.RiskTags.Contains("destructive", StringComparer.Ordinal))
+        {
+            // The caller's word can only add risk: an action its caller (or an MCP server's destructiveHint) calls
+            // destructive is not the policy's to allow without a human.
+            outcome = Outcome.RequireApproval;
+            rules.Add(CallerRiskRule);
+            reasons.Clear();
+            reasons.Add("the caller marks this action destructive (risk tag 'destructive', e.g. an MCP tool's destructiveHint), so it needs a reviewer's approval");
+        }
         if (facts.Gaps.Count > 0 && outcome < Outcome.RequireApproval)
         {
             outcome = Outcome.RequireApproval;

@@ -28,6 +28,8 @@ public sealed record Operation
     public string? Verb { get; init; }
     public required OperationClass Class { get; init; }
     public IReadOnlyList<string> Targets { get; init; } = [];
+    /// <summary>The URLs a network operation calls, as written after expansion (targets keep the host only).</summary>
+    public IReadOnlyList<string> Urls { get; init; } = [];
     public EnvironmentKind Environment { get; init; } = EnvironmentKind.Unknown;
     /// <summary>Whether the effect can be undone (regenerable output, a local edit, version-controlled work).</summary>
     public bool Reversible { get; init; } = true;

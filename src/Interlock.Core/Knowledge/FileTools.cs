@@ -25,7 +25,7 @@ internal static class FileTools
             { ValueOptions = "-t --target-directory -S --suffix" },
         new("cp", new CommandRow("", Create, "copies files") { PathTargets = true, Semantics = "copy" })
             { ValueOptions = "-t --target-directory -S --suffix" },
-        new("ln", new CommandRow("", Create, "creates links") { PathTargets = true, Semantics = "copy" })
+        new("ln", new CommandRow("", Create, "creates links") { PathTargets = true, Semantics = "link" })
             { ValueOptions = "-t --target-directory -S --suffix" },
         new("install", new CommandRow("", Create, "copies files and sets attributes") { PathTargets = true, Semantics = "copy" })
             { ValueOptions = "-m --mode -o --owner -g --group -t --target-directory -S --suffix" },

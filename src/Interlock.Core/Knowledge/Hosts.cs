@@ -44,4 +44,39 @@ internal static class Hosts
         if (colon >= 0) t = t[..colon];
         return t.ToLowerInvariant();
     }
+
+    /// <summary>The port a URL or <c>host:port</c> names, the scheme's default (http 80, https 443) when none is written; null when unknown.</summary>
+    public static int? PortOf(string target)
+    {
+        var t = target;
+        int scheme = t.IndexOf("://", StringComparison.Ordinal);
+        var name = scheme >= 0 ? t[..scheme].ToLowerInvariant() : "http";
+        if (scheme >= 0) t = t[(scheme + 3)..];
+        int authorityEnd = t.IndexOfAny(['/', '?', '#']);
+        if (authorityEnd >= 0) t = t[..authorityEnd];
+        int at = t.LastIndexOf('@');
+        if (at >= 0) t = t[(at + 1)..];
+        int close = t.LastIndexOf(']');
+        int colon = t.LastIndexOf(':');
+        if (colon > close)
+        {
+            var digits = t[(colon + 1)..];
+            return int.TryParse(digits, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var port) && port is > 0 and < 65536 ? port : null;
+        }
+        return name switch { "http" or "ws" => 80, "https" or "wss" => 443, _ => null };
+    }
+
+    /// <summary>The path of a URL (without query or fragment), <c>""</c> when it has none.</summary>
+    public static string PathOf(string target)
+    {
+        var t = target;
+        int scheme = t.IndexOf("://", StringComparison.Ordinal);
+        if (scheme >= 0) t = t[(scheme + 3)..];
+        int slash = t.IndexOf('/', StringComparison.Ordinal);
+        int other = t.IndexOfAny(['?', '#']);
+        if (slash < 0 || (other >= 0 && other < slash)) return "";
+        t = t[slash..];
+        int end = t.IndexOfAny(['?', '#']);
+        return end >= 0 ? t[..end] : t;
+    }
 }

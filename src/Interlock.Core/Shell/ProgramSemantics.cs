@@ -24,6 +24,7 @@ internal static class ProgramSemantics
             ["dd"] = (r, c) => r.Dd(c),
             ["move"] = (r, c) => r.Move(c),
             ["copy"] = (r, c) => r.Copy(c),
+            ["link"] = (r, c) => r.Copy(c, link: true),
             ["chmod"] = (r, c) => r.Chmod(c),
             ["sed"] = (r, c) => r.Sed(c),
             ["tar"] = (r, c) => r.Tar(c),

@@ -8,10 +8,11 @@ namespace Interlock.Shell;
 internal sealed partial class ShellAnalysisRun
 {
     /// <summary>Data leaving for a host: egress (local hosts are development), or exfiltration when the data is secret.</summary>
-    private void EmitEgress(string program, string verb, string host, string reason, CallContext ctx, bool secretPayload, IEnumerable<string>? dataFiles = null)
+    private void EmitEgress(string program, string verb, string host, string reason, CallContext ctx, bool secretPayload, IEnumerable<string>? dataFiles = null, List<string>? urls = null)
     {
         var e = NewDraft(program, verb, verb == "DELETE" ? OperationClass.Delete : OperationClass.Egress, reason, ctx);
         e.Targets.Add(host);
+        e.Urls = urls;
         e.Environment = EnvironmentNames.Detect(host);
         if (Hosts.IsLocal(host)) e.Tags.Add("local");
         else { e.Shared = true; e.Tags.Add("network"); }
@@ -58,7 +59,18 @@ internal sealed partial class ShellAnalysisRun
         var urls = inv.Positionals.Select(p => p.Text).Concat(inv.OptionValues("--url").Select(v => v.Text)).ToList();
         var host = urls.Count > 0 ? Hosts.Of(urls[0]) : "";
         op.Targets.AddRange(urls);
+        op.Urls = urls;
         op.Tags.Add("network");
+        foreach (var url in urls)
+        {
+            // curl reads file:// URLs from this machine's disk: a read of that path (`curl file:///home/x/.ssh/id_rsa`).
+            if (!url.StartsWith("file://", StringComparison.OrdinalIgnoreCase)) continue;
+            var read = NewDraft("curl", "file", OperationClass.Read, "reads a local file through a file:// URL", c.Ctx);
+            read.PathTargets = true;
+            read.ReadsContent = true;
+            read.Targets.Add(PathResolver.Normalize("/" + url[7..].TrimStart('/')));
+            Emit(read);
+        }
         var method = inv.OptionValue("-X|--request")?.Text.ToUpperInvariant();
         var data = inv.OptionValues("-d|--data|--data-raw|--data-binary|--data-urlencode|--data-ascii|--json|-F|--form|--form-string|-T|--upload-file").ToList();
         bool sends = data.Count > 0 || method is "POST" or "PUT" or "PATCH" or "DELETE";
@@ -85,7 +97,7 @@ internal sealed partial class ShellAnalysisRun
         if (sends || secretPayload)
         {
             op.Suppressed = true;
-            EmitEgress("curl", method ?? "POST", host, method == "DELETE" ? "sends a DELETE request" : "sends data to " + (host.Length == 0 ? "a URL" : host), c.Ctx, secretPayload, files);
+            EmitEgress("curl", method ?? "POST", host, method == "DELETE" ? "sends a DELETE request" : "sends data to " + (host.Length == 0 ? "a URL" : host), c.Ctx, secretPayload, files, urls);
         }
         foreach (var output in inv.OptionValues("-o|--output"))
         {
@@ -106,6 +118,7 @@ internal sealed partial class ShellAnalysisRun
         var urls = inv.Positionals.Select(p => p.Text).ToList();
         var host = urls.Count > 0 ? Hosts.Of(urls[0]) : "";
         op.Targets.AddRange(urls);
+        op.Urls = urls;
         op.Tags.Add("network");
         var method = inv.OptionValue("--method")?.Text.ToUpperInvariant();
         var postFile = inv.OptionValue("--post-file|--body-file");
@@ -115,7 +128,7 @@ internal sealed partial class ShellAnalysisRun
             op.Suppressed = true;
             var files = postFile is { } pf ? new[] { ResolvePath(pf, c.Ctx) } : [];
             bool secret = files.Any(f => CredentialIn(f) is not null) || (postFile?.Text is "-" or "/dev/stdin" && StdinIsSecret(c.Ctx));
-            EmitEgress("wget", method ?? "POST", host, "sends data to " + host, c.Ctx, secret, files);
+            EmitEgress("wget", method ?? "POST", host, "sends data to " + host, c.Ctx, secret, files, urls);
         }
         var outDoc = inv.OptionValue("-O|--output-document");
         if (outDoc is { } od && od.Text == "-") return new StreamSource(StreamKind.Network);
@@ -133,13 +146,17 @@ internal sealed partial class ShellAnalysisRun
         int urlIndex = ops.Count > 1 && ops[0].All(char.IsAsciiLetterUpper) ? 1 : 0;
         var method = urlIndex == 1 ? ops[0] : null;
         var host = ops.Count > urlIndex ? Hosts.Of(ops[urlIndex]) : "";
+        // httpie reads `:7070/path` as localhost.
+        List<string>? urls = ops.Count > urlIndex ? [ops[urlIndex].StartsWith(':') ? "localhost" + ops[urlIndex] : ops[urlIndex]] : null;
+        if (ops.Count > urlIndex && ops[urlIndex].StartsWith(':')) host = "localhost";
+        op.Urls = urls;
         var items = ops.Skip(urlIndex + 1).ToList();
         bool data = items.Exists(i => i.Contains('=', StringComparison.Ordinal) || i.Contains('@', StringComparison.Ordinal));
         if (data || method is "POST" or "PUT" or "PATCH" or "DELETE")
         {
             op.Suppressed = true;
             var files = items.Where(i => i.Contains('@', StringComparison.Ordinal)).Select(i => ResolvePath(ShellArg.Static(i[(i.IndexOf('@', StringComparison.Ordinal) + 1)..]), c.Ctx)).ToList();
-            EmitEgress(op.Program, method ?? "POST", host, "sends data to " + host, c.Ctx, files.Exists(f => CredentialIn(f) is not null) || StdinIsSecret(c.Ctx), files);
+            EmitEgress(op.Program, method ?? "POST", host, "sends data to " + host, c.Ctx, files.Exists(f => CredentialIn(f) is not null) || StdinIsSecret(c.Ctx), files, urls);
         }
         return new StreamSource(StreamKind.Network);
     }
@@ -151,6 +168,8 @@ internal sealed partial class ShellAnalysisRun
         var host = hosts.Count > 0 ? Hosts.Of(hosts[0]) : "";
         op.Targets.Clear();
         op.Targets.Add(host);
+        // A raw connection can speak any request to the port it names (`nc 127.0.0.1 7070`).
+        if (hosts.Count > 1) op.Urls = [$"tcp://{hosts[0]}:{hosts[1]}"];
         op.Environment = EnvironmentNames.Detect(host);
         if (c.Inv.HasAnyFlag("-l|--listen"))
         {

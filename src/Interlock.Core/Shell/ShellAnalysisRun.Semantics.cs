@@ -70,7 +70,8 @@ internal sealed partial class ShellAnalysisRun
         return null;
     }
 
-    internal StreamSource? Copy(SemanticsCall c)
+    /// <summary>Copies (and, with <paramref name="link"/>, links): sources are read, the destination is created.</summary>
+    internal StreamSource? Copy(SemanticsCall c, bool link = false)
     {
         var op = c.Op;
         bool recursive = c.Inv.HasAnyFlag("-r|-R|-a|--recursive|--archive");
@@ -81,9 +82,11 @@ internal sealed partial class ShellAnalysisRun
         // Sources are read: copying a credential file is a credential read.
         if (sources.Count > 0)
         {
-            var read = NewDraft(op.Program, op.Verb, OperationClass.Read, "reads files to copy them", c.Ctx);
+            var read = NewDraft(op.Program, op.Verb, OperationClass.Read, link ? "links to files" : "reads files to copy them", c.Ctx);
             read.PathTargets = true;
             read.ReadsContent = true;
+            // A link aliases its source: whatever is later written through the link lands in the source.
+            if (link) read.Tags.Add("link-source");
             if (recursive) read.Tags.Add("recursive");
             read.Targets.AddRange(sources);
             Emit(read);

@@ -25,6 +25,7 @@ internal sealed class OperationDraft
     public required OperationClass Class { get; set; }
     public required string Reason { get; set; }
     public List<string> Targets { get; } = [];
+    public List<string>? Urls { get; set; }
     public bool PathTargets { get; set; }
     public bool ReadsContent { get; set; }
     public bool Shared { get; set; }
@@ -375,6 +376,7 @@ internal sealed partial class ShellAnalysisRun
             Verb = draft.Verb,
             Class = draft.Class,
             Targets = draft.Targets.ToArray(),
+            Urls = draft.Urls is { Count: > 0 } urls ? urls.ToArray() : [],
             PathTargets = draft.PathTargets,
             Environment = draft.Environment,
             Reversible = !draft.Irreversible,

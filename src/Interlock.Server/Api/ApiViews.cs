@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Interlock.Pipeline;
 using Interlock.Actions;
 using Interlock.Approvals;
 using Interlock.Audit;

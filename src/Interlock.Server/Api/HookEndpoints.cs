@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json;
+using Interlock.Pipeline;
 using Interlock.Actions;
 using Interlock.Approvals;
 using Interlock.Audit;
@@ -60,12 +61,10 @@ public static class HookEndpoints
         if (call.NoOpinion)
             return Reply(host.Reply(new HookReply(HookAnswer.NoOpinion, "Interlock: a tool on the agent's own state; not gated"), call));
 
-        var guard = new SelfProtection(home, [s.Options.DataDirectory, s.Options.PolicyPath is { } p ? Path.GetFullPath(p) : null, AppContext.BaseDirectory]);
-        Func<ActionFacts, Decision, Decision> check = guard.Apply;
         var replies = new List<DecisionReply>(call.Requests.Count);
         foreach (var request in call.Requests)
         {
-            var r = await s.Pipeline.DecideAsync(request, agent, TimeSpan.Zero, c.RequestAborted, check).ConfigureAwait(false);
+            var r = await s.Pipeline.DecideAsync(request, agent, TimeSpan.Zero, c.RequestAborted).ConfigureAwait(false);
             if (!r.Recorded) return Unrecorded(r);
             replies.Add(r);
         }
@@ -77,7 +76,7 @@ public static class HookEndpoints
             {
                 var remaining = deadline - s.Time.GetUtcNow();
                 if (remaining <= TimeSpan.Zero) break;
-                replies[i] = await s.Pipeline.AwaitApprovalAsync(replies[i], call.Requests[i], agent, remaining, c.RequestAborted, check).ConfigureAwait(false);
+                replies[i] = await s.Pipeline.AwaitApprovalAsync(replies[i], call.Requests[i], agent, remaining, c.RequestAborted).ConfigureAwait(false);
                 if (!replies[i].Recorded) return Unrecorded(replies[i]);
                 if (replies[i].Decision.Outcome == Outcome.Deny) break;
             }

@@ -2,13 +2,11 @@ using Interlock.Actions;
 using Interlock.Approvals;
 using Interlock.Audit;
 using Interlock.Identity;
+using Interlock.Pipeline;
 using Interlock.Risk;
 using Interlock.Storage;
 
 namespace Interlock.Server.Approvals;
-
-/// <summary>What the Gate stage made of a decision: the final decision and the approval request behind it, if any.</summary>
-public sealed record GateResult(Decision Decision, ApprovalRequest? Approval);
 
 /// <summary>
 /// The Gate stage: sends <c>require_approval</c> decisions to review, lets an approved action through once (a plan's
@@ -16,7 +14,7 @@ public sealed record GateResult(Decision Decision, ApprovalRequest? Approval);
 /// All state is in the stores; changes are compare-and-swap, so replicas and concurrent reviewers can't double-use
 /// or double-answer a request.
 /// </summary>
-public sealed class ApprovalService(IApprovalStore store, IAuditStore audit, ApprovalEvents events, TimeProvider time, TimeSpan ttl, TimeSpan pollInterval)
+public sealed class ApprovalService(IApprovalStore store, IAuditStore audit, ApprovalEvents events, TimeProvider time, TimeSpan ttl, TimeSpan pollInterval) : IApprovalGate
 {
     public const string ApprovalRulePrefix = "approval:";
     private const int MaxRetries = 8;
@@ -27,10 +25,13 @@ public sealed class ApprovalService(IApprovalStore store, IAuditStore audit, App
     /// Gates one evaluated action. A <c>require_approval</c> decision either uses an approved request for the same
     /// digest (becoming <c>allow</c>), joins the agent's pending request for it, or opens a new one.
     /// </summary>
-    public async Task<GateResult> GateAsync(Evaluation evaluation, string actionId, string decisionPayload, CancellationToken cancellationToken)
+    public async Task<GateResult> GateAsync(Evaluation evaluation, string actionId, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(evaluation);
         var decision = evaluation.Decision;
         if (decision.Outcome != Outcome.RequireApproval) return new(decision, null);
+        // The payload is kept with the request only when one may open; building it for every decision cost a serialization each.
+        var decisionPayload = AuditEntry.ForDecision(evaluation, actionId).Payload;
         var agent = evaluation.Facts.Request.Agent ?? "default";
         var digest = ActionDigest.Compute(evaluation.Facts);
         for (var attempt = 0; attempt < MaxRetries; attempt++)
@@ -191,8 +192,7 @@ public sealed class ApprovalService(IApprovalStore store, IAuditStore audit, App
         _ => decision,
     };
 
-    public static Decision Deny(Decision decision, string reason) =>
-        decision with { Outcome = Outcome.Deny, Reasons = [.. decision.Reasons, reason], Constraints = null };
+    public static Decision Deny(Decision decision, string reason) => ActionPipeline.Deny(decision, reason);
 
     /// <summary>One line a reviewer reads first: the command, or the tool and path, or the topic.</summary>
     public static string Summarize(ActionRequest r) =>

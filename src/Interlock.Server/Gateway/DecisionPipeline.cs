@@ -3,6 +3,7 @@ using Interlock.Actions;
 using Interlock.Approvals;
 using Interlock.Audit;
 using Interlock.Identity;
+using Interlock.Pipeline;
 using Interlock.Risk;
 using Interlock.Server.Approvals;
 using Interlock.Server.Metrics;
@@ -11,35 +12,54 @@ using Interlock.Storage;
 
 namespace Interlock.Server.Gateway;
 
-/// <summary>One decided action as the server returns it: its id, the final decision, the evaluation, and the approval request.</summary>
-public sealed record DecisionReply(string ActionId, Decision Decision, Evaluation? Evaluation, ApprovalRequest? Approval, bool Recorded);
-
 /// <summary>A decided plan: every step's reply, the combined decision and the one approval request covering it.</summary>
 public sealed record PlanReply(string PlanId, Decision Decision, IReadOnlyList<DecisionReply> Steps, ApprovalRequest? Approval, bool Recorded);
 
 /// <summary>
-/// The server's path for an action: Analyze, Score and Decide (<see cref="ActionEvaluator"/>), Gate
-/// (<see cref="ApprovalService"/>), then Record: the decision's audit record is durable before the reply is
-/// returned, and when it can't be written the reply is a deny. Any fault along the way is a deny, never an allow.
+/// The server's use of Core's <see cref="ActionPipeline"/> (Analyze, Score, Decide, Gate through
+/// <see cref="ApprovalService"/>, Record before the reply): it adds what only a server has — waiting for reviewers,
+/// holding concurrency leases until the agent reports a result, plans, and metrics.
 /// </summary>
-public sealed class DecisionPipeline(PolicyHolder policy, ApprovalService approvals, IAuditStore audit, GatewayMetrics metrics, ConcurrencyLeases leases)
+public sealed class DecisionPipeline
 {
-    public const string AuditUnavailable = "the audit log could not record this decision, and nothing is decided without a record";
+    public const string AuditUnavailable = ActionPipeline.AuditUnavailable;
 
-    /// <summary>
-    /// Decides one action for an agent principal, waiting up to <paramref name="wait"/> for a reviewer when approval is
-    /// needed. <paramref name="guard"/> is an adapter's extra check on the analyzed facts (the hooks' tamper protection):
-    /// it may only make the decision stricter, and runs before the gate so a vetoed action opens no approval.
-    /// </summary>
-    public async Task<DecisionReply> DecideAsync(ActionRequest request, Principal agent, TimeSpan wait, CancellationToken cancellationToken, Func<ActionFacts, Decision, Decision>? guard = null)
+    private readonly ApprovalService _approvals;
+    private readonly GatewayMetrics _metrics;
+    private readonly ConcurrencyLeases _leases;
+    private readonly ActionPipeline _core;
+    private readonly ActionPipeline _planSteps;
+
+    public DecisionPipeline(PolicyHolder policy, ApprovalService approvals, IAuditStore audit, GatewayMetrics metrics, ConcurrencyLeases leases)
+    {
+        _approvals = approvals;
+        _metrics = metrics;
+        _leases = leases;
+        _core = new ActionPipeline(new ActionPipelineOptions
+        {
+            Evaluator = () => policy.Evaluator,
+            Gate = approvals,
+            Recorder = audit,
+            OnRecordFailure = _ => metrics.RecordAuditFailure(),
+        });
+        _planSteps = new ActionPipeline(new ActionPipelineOptions
+        {
+            Evaluator = () => policy.Evaluator,
+            Recorder = audit,
+            OnRecordFailure = _ => metrics.RecordAuditFailure(),
+        });
+    }
+
+    /// <summary>Decides one action for an agent principal, waiting up to <paramref name="wait"/> for a reviewer when approval is needed.</summary>
+    public async Task<DecisionReply> DecideAsync(ActionRequest request, Principal agent, TimeSpan wait, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(agent);
         var started = Stopwatch.GetTimestamp();
         request = request with { Agent = agent.Name };
-        var reply = await DecideOnceAsync(request, null, guard, cancellationToken).ConfigureAwait(false);
-        metrics.RecordDecision(reply.Decision.Outcome, Stopwatch.GetElapsedTime(started));
-        return await AwaitApprovalAsync(reply, request, agent, wait, cancellationToken, guard).ConfigureAwait(false);
+        var reply = await DecideOnceAsync(request, null, cancellationToken).ConfigureAwait(false);
+        _metrics.RecordDecision(reply.Decision.Outcome, Stopwatch.GetElapsedTime(started));
+        return await AwaitApprovalAsync(reply, request, agent, wait, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -47,7 +67,7 @@ public sealed class DecisionPipeline(PolicyHolder policy, ApprovalService approv
     /// action is decided again (using the approval); denied or expired, the deny is recorded; still pending, the reply
     /// carries the approval as it stands. A reply without a pending approval is returned as it is.
     /// </summary>
-    public async Task<DecisionReply> AwaitApprovalAsync(DecisionReply reply, ActionRequest request, Principal agent, TimeSpan wait, CancellationToken cancellationToken, Func<ActionFacts, Decision, Decision>? guard = null)
+    public async Task<DecisionReply> AwaitApprovalAsync(DecisionReply reply, ActionRequest request, Principal agent, TimeSpan wait, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(reply);
         ArgumentNullException.ThrowIfNull(request);
@@ -55,49 +75,27 @@ public sealed class DecisionPipeline(PolicyHolder policy, ApprovalService approv
         if (wait <= TimeSpan.Zero || reply.Approval is not { Status: ApprovalStatus.Pending } pending || reply.Evaluation is null) return reply;
         request = request with { Agent = agent.Name };
 
-        var latest = await approvals.WaitAsync(pending, approvals.Time.GetUtcNow() + wait, cancellationToken).ConfigureAwait(false);
+        var latest = await _approvals.WaitAsync(pending, _approvals.Time.GetUtcNow() + wait, cancellationToken).ConfigureAwait(false);
         switch (latest.Status)
         {
             case ApprovalStatus.Approved:
                 // Evaluate again under the policy serving now; the approved slot is used by this evaluation.
-                return await DecideOnceAsync(request, reply.ActionId, guard, cancellationToken).ConfigureAwait(false);
+                return await DecideOnceAsync(request, reply.ActionId, cancellationToken).ConfigureAwait(false);
             case ApprovalStatus.Denied or ApprovalStatus.Expired:
                 var ended = ApprovalService.Ended(reply.Decision, latest);
-                var recorded = await RecordAsync(reply.Evaluation with { Decision = ended }, reply.ActionId, cancellationToken).ConfigureAwait(false);
-                return reply with { Decision = recorded ? ended : ApprovalService.Deny(ended, AuditUnavailable), Approval = latest, Recorded = recorded };
+                var recorded = await _core.RecordAsync(AuditEntry.ForDecision(reply.Evaluation with { Decision = ended }, reply.ActionId), cancellationToken).ConfigureAwait(false);
+                return reply with { Decision = recorded ? ended : ActionPipeline.DenyUnrecorded(ended), Approval = latest, Recorded = recorded };
             default:
                 return reply with { Approval = latest };
         }
     }
 
-    private async Task<DecisionReply> DecideOnceAsync(ActionRequest request, string? actionId, Func<ActionFacts, Decision, Decision>? guard, CancellationToken cancellationToken)
+    private async Task<DecisionReply> DecideOnceAsync(ActionRequest request, string? actionId, CancellationToken cancellationToken)
     {
-        actionId ??= AccessTokens.NewId("act_");
-        var (evaluation, fault) = Evaluate(request, guard);
-        if (evaluation is null) return await FaultAsync(request, actionId, fault!, cancellationToken).ConfigureAwait(false);
-
-        GateResult gate;
-        try
-        {
-            // The payload is only kept when a request for approval opens; building it for every decision cost a serialization each.
-            var payload = evaluation.Decision.Outcome == Outcome.RequireApproval ? AuditEntry.ForDecision(evaluation, actionId).Payload : "";
-            gate = await approvals.GateAsync(evaluation, actionId, payload, cancellationToken).ConfigureAwait(false);
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException)
-        {
-            evaluation.Lease?.Dispose();
-            return await FaultAsync(request, actionId, $"the approval store failed: {ex.Message}", cancellationToken).ConfigureAwait(false);
-        }
-        var final = evaluation with { Decision = gate.Decision };
-        var recorded = await RecordAsync(final, actionId, cancellationToken).ConfigureAwait(false);
-        var decision = recorded ? gate.Decision : ApprovalService.Deny(gate.Decision, AuditUnavailable);
-        if (evaluation.Lease is { } lease)
-        {
-            if (recorded && decision.Outcome is Outcome.Allow or Outcome.AllowWithConstraints)
-                leases.Hold(actionId, lease, decision.Constraints?.MaxRuntimeSec is { } s ? TimeSpan.FromSeconds(s) : null);
-            else lease.Dispose();
-        }
-        return new DecisionReply(actionId, decision, final with { Decision = decision }, gate.Approval, recorded);
+        var reply = await _core.DecideAsync(request, actionId, cancellationToken).ConfigureAwait(false);
+        if (reply.Evaluation?.Lease is { } lease)
+            _leases.Hold(reply.ActionId, lease, reply.Decision.Constraints?.MaxRuntimeSec is { } s ? TimeSpan.FromSeconds(s) : null);
+        return reply;
     }
 
     /// <summary>Decides a plan: each step is evaluated and recorded; the strictest outcome is the plan's, and one approval covers the steps that need one.</summary>
@@ -109,36 +107,31 @@ public sealed class DecisionPipeline(PolicyHolder policy, ApprovalService approv
         foreach (var step in steps)
         {
             var request = step with { Agent = agent.Name, Session = step.Session ?? session };
-            var actionId = AccessTokens.NewId("act_");
-            var (evaluation, fault) = Evaluate(request, guard: null);
-            if (evaluation is null)
-            {
-                replies.Add(await FaultAsync(request, actionId, fault!, cancellationToken).ConfigureAwait(false));
-                continue;
-            }
+            // Gated one by one, each step would open its own approval: a plan's steps are decided and recorded here, and
+            // one approval below covers those that need one.
+            var reply = await _planSteps.DecideAsync(request, null, cancellationToken).ConfigureAwait(false);
             // A plan step holds no concurrency slot now: it takes one when it is submitted to run.
-            evaluation.Lease?.Dispose();
-            var recorded = await RecordAsync(evaluation, actionId, cancellationToken).ConfigureAwait(false);
-            var decision = recorded ? evaluation.Decision : ApprovalService.Deny(evaluation.Decision, AuditUnavailable);
-            replies.Add(new DecisionReply(actionId, decision, evaluation, null, recorded));
-            if (decision.Outcome == Outcome.RequireApproval) evaluations.Add((evaluation, actionId, AuditEntry.ForDecision(evaluation, actionId).Payload));
+            reply.Evaluation?.Lease?.Dispose();
+            replies.Add(reply);
+            if (reply.Decision.Outcome == Outcome.RequireApproval && reply.Evaluation is { } evaluation)
+                evaluations.Add((evaluation, reply.ActionId, AuditEntry.ForDecision(evaluation, reply.ActionId).Payload));
         }
 
         var combined = Combine(replies);
         ApprovalRequest? approval = null;
         if (combined.Outcome == Outcome.RequireApproval)
         {
-            approval = await approvals.OpenPlanAsync(agent.Name, session, evaluations, combined, cancellationToken).ConfigureAwait(false);
+            approval = await _approvals.OpenPlanAsync(agent.Name, session, evaluations, combined, cancellationToken).ConfigureAwait(false);
             if (wait > TimeSpan.Zero)
             {
-                approval = await approvals.WaitAsync(approval, approvals.Time.GetUtcNow() + wait, cancellationToken).ConfigureAwait(false);
+                approval = await _approvals.WaitAsync(approval, _approvals.Time.GetUtcNow() + wait, cancellationToken).ConfigureAwait(false);
                 if (approval.Status == ApprovalStatus.Approved)
                     combined = combined with { Outcome = Outcome.Allow, Reasons = [.. combined.Reasons, $"plan approved (approval {approval.Id}): submit each step to run it"] };
                 else combined = ApprovalService.Ended(combined, approval);
             }
         }
         var all = replies.All(r => r.Recorded);
-        metrics.RecordDecision(combined.Outcome, TimeSpan.Zero);
+        _metrics.RecordDecision(combined.Outcome, TimeSpan.Zero);
         return new PlanReply(planId, combined, replies, approval, all);
     }
 
@@ -159,52 +152,5 @@ public sealed class DecisionPipeline(PolicyHolder policy, ApprovalService approv
         var hash = replies.Count == 0 ? "" : replies[0].Decision.PolicyHash;
         var approvals = replies.Select(r => r.Decision.Constraints?.ApprovalsRequired ?? 1).DefaultIfEmpty(1).Max();
         return new Decision(outcome, tier, reasons, rules, approvals > 1 ? new Constraints { ApprovalsRequired = approvals } : null, hash);
-    }
-
-    /// <summary>Analyze, Score, Decide (and the caller's guard, which may only make it stricter); a fault is returned as its reason.</summary>
-    private (Evaluation? Evaluation, string? Fault) Evaluate(ActionRequest request, Func<ActionFacts, Decision, Decision>? guard)
-    {
-        try
-        {
-            var evaluation = policy.Evaluator.Evaluate(request);
-            if (guard is null) return (evaluation, null);
-            var guarded = guard(evaluation.Facts, evaluation.Decision);
-            // Only stricter: a guard that would loosen the decision is ignored.
-            return (guarded.Outcome >= evaluation.Decision.Outcome && !ReferenceEquals(guarded, evaluation.Decision) ? evaluation with { Decision = guarded } : evaluation, null);
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException)
-        {
-            return (null, $"internal error while evaluating: {ex.GetType().Name}: {ex.Message}");
-        }
-    }
-
-    private async Task<bool> RecordAsync(Evaluation evaluation, string actionId, CancellationToken cancellationToken)
-    {
-        try
-        {
-            await audit.AppendAsync(AuditEntry.ForDecision(evaluation, actionId), cancellationToken).ConfigureAwait(false);
-            return true;
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException)
-        {
-            metrics.RecordAuditFailure();
-            return false;
-        }
-    }
-
-    private async Task<DecisionReply> FaultAsync(ActionRequest request, string actionId, string reason, CancellationToken cancellationToken)
-    {
-        var decision = new Decision(Outcome.Deny, Tier.Never, [reason], ["builtin:fault"], null, policy.Hash);
-        var recorded = true;
-        try
-        {
-            await audit.AppendAsync(AuditEntry.Note("denied: " + reason, request.Agent, request.Session, actionId), cancellationToken).ConfigureAwait(false);
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException)
-        {
-            metrics.RecordAuditFailure();
-            recorded = false;
-        }
-        return new DecisionReply(actionId, decision, null, null, recorded);
     }
 }

@@ -1,3 +1,4 @@
+using Interlock.Policy;
 using Interlock.Identity;
 using Interlock.Server.Api;
 using Interlock.Server.Approvals;
@@ -94,7 +95,7 @@ public sealed class GatewayHost : IAsyncDisposable
     public static async Task<GatewayHost> StartAsync(GatewayOptions options, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(options);
-        var policy = PolicyHolder.Load(options.PolicyPath, options.Time, options.PolicyReloadInterval, options.Log);
+        var policy = PolicyHolder.Load(options.PolicyPath, options.Time, options.PolicyReloadInterval, options.Log, SelfProtectionFor(options, options.Listen));
         if (policy is null) throw new GatewayStartException($"the policy {options.PolicyPath ?? PolicySource.DefaultName} does not load; the server does not start with an invalid policy");
         if (!Directory.Exists(options.DataDirectory))
         {
@@ -182,6 +183,7 @@ public sealed class GatewayHost : IAsyncDisposable
         }
         var url = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses.FirstOrDefault() ?? options.Listen;
         services.PublicUrl = (options.PublicUrl ?? url).TrimEnd('/');
+        services.Policy.Protect(SelfProtectionFor(options, url));
         IDisposable? webhooks = null;
         if (options.WebhookUrl is { } hook)
         {
@@ -212,6 +214,16 @@ public sealed class GatewayHost : IAsyncDisposable
         await _app.DisposeAsync().ConfigureAwait(false);
         Services.Policy.Dispose();
         await _audit.DisposeAsync().ConfigureAwait(false);
+    }
+    /// <summary>What this gateway keeps from agents: its data, its policy, its installation, and its own port on this machine.</summary>
+    internal static SelfProtection SelfProtectionFor(GatewayOptions options, string listen)
+    {
+        return new SelfProtection(new SelfProtectionOptions
+        {
+            SecretPaths = [Path.GetFullPath(options.DataDirectory)],
+            ProtectedPaths = [.. options.PolicyPath is { } p ? new[] { Path.GetFullPath(p) } : [], AppContext.BaseDirectory],
+            GatewayPorts = SelfProtectionOptions.GatewayPortsOf(listen),
+        });
     }
 }
 

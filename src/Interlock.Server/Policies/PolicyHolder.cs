@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
-using Interlock.Actions;
 using Interlock.Policy;
+using Interlock.Actions;
 using Interlock.Throttling;
 
 namespace Interlock.Server.Policies;
@@ -19,25 +19,37 @@ public sealed class PolicyHolder : IDisposable
     private readonly ITimer? _timer;
     private readonly Lock _reloadLock = new();
     private volatile ActionEvaluator _evaluator;
+    private SelfProtection _self;
     private string _sourceFingerprint;
     private string? _lastError;
 
-    private PolicyHolder(string? path, PolicyStack policy, string fingerprint, TimeProvider time, TimeSpan interval, TextWriter log)
+    private PolicyHolder(string? path, PolicyStack policy, string fingerprint, TimeProvider time, TimeSpan interval, TextWriter log, SelfProtection self)
     {
         _path = path;
         _log = log;
+        _self = self;
         _limiter = new ConstraintLimiter(time);
-        _evaluator = new ActionEvaluator(policy, limiter: _limiter);
+        _evaluator = new ActionEvaluator(policy, limiter: _limiter, selfProtection: self);
         _sourceFingerprint = fingerprint;
         if (path is not null) _timer = time.CreateTimer(_ => Reload(), null, interval, interval);
     }
 
     /// <summary>Loads the policy; null after writing its errors to <paramref name="log"/> (the server then refuses to start).</summary>
-    public static PolicyHolder? Load(string? path, TimeProvider time, TimeSpan interval, TextWriter log)
+    public static PolicyHolder? Load(string? path, TimeProvider time, TimeSpan interval, TextWriter log, SelfProtection? self = null)
     {
         var policy = PolicySource.Load(path, log);
         if (policy is null) return null;
-        return new PolicyHolder(path, policy, Fingerprint(path), time, interval, log);
+        return new PolicyHolder(path, policy, Fingerprint(path), time, interval, log, self ?? SelfProtection.Default);
+    }
+
+    /// <summary>Decides from now on with <paramref name="self"/> (the gateway learns its own port once it listens).</summary>
+    public void Protect(SelfProtection self)
+    {
+        lock (_reloadLock)
+        {
+            _self = self;
+            _evaluator = new ActionEvaluator(_evaluator.Policy, limiter: _limiter, selfProtection: self);
+        }
     }
 
     public ActionEvaluator Evaluator => _evaluator;
@@ -70,7 +82,7 @@ public sealed class PolicyHolder : IDisposable
             }
             Volatile.Write(ref _lastError, null);
             if (policy.Hash == Hash) return false;
-            _evaluator = new ActionEvaluator(policy, limiter: _limiter);
+            _evaluator = new ActionEvaluator(policy, limiter: _limiter, selfProtection: _self);
             _log.WriteLine($"interlock: policy reloaded from {_path}: {policy.Hash}");
             return true;
         }

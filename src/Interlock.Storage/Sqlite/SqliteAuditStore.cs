@@ -17,6 +17,13 @@ public sealed record SqliteAuditStoreOptions
     public TimeSpan CheckpointInterval { get; init; } = TimeSpan.FromSeconds(10);
     /// <summary>Most appends committed in one transaction.</summary>
     public int MaxBatch { get; init; } = 1024;
+    /// <summary>
+    /// Other processes append to the same log (offline hooks, <c>exec</c>, <c>mcp-proxy</c> of one user): each commit
+    /// reads the head inside its write transaction (SQLite's write lock orders the processes), and opening checks the
+    /// last record's own hash instead of the whole chain, so a one-shot hook does not re-verify a long log on every
+    /// call. <c>interlock audit verify</c> checks the whole chain.
+    /// </summary>
+    public bool SharedWriters { get; init; }
 }
 
 /// <summary>
@@ -137,13 +144,23 @@ public sealed class SqliteAuditStore : IAuditStore
                 throw new InvalidOperationException("the audit database could not be put in WAL mode with synchronous=FULL");
             foreach (var sql in Schema) Exec(writer, sql);
 
-            var hasData = Scalar(writer, "SELECT (SELECT COUNT(*) FROM audit_records) + (SELECT COUNT(*) FROM audit_checkpoints)") > 0;
+            var hasData = Scalar(writer, "SELECT EXISTS (SELECT 1 FROM audit_records) OR EXISTS (SELECT 1 FROM audit_checkpoints)") > 0;
             key = LoadOrCreateKey(options.DataDirectory, create: fresh || !hasData);
 
-            var verification = VerifyConnection(writer, key);
-            if (!verification.Ok) throw new AuditTamperedException(verification.FirstBadSequence, verification.Problem ?? "does not verify");
-            var head = new AuditHead(verification.Records, verification.Head);
-            var checkpoints = ReadCheckpoints(writer, 0, int.MaxValue);
+            AuditHead head;
+            IReadOnlyList<AuditCheckpoint> checkpoints;
+            if (options.SharedWriters)
+            {
+                head = ReadHead(writer);
+                checkpoints = LastCheckpoint(writer);
+            }
+            else
+            {
+                var verification = VerifyConnection(writer, key);
+                if (!verification.Ok) throw new AuditTamperedException(verification.FirstBadSequence, verification.Problem ?? "does not verify");
+                head = new AuditHead(verification.Records, verification.Head);
+                checkpoints = ReadCheckpoints(writer, 0, int.MaxValue);
+            }
             var readCs = new SqliteConnectionStringBuilder { DataSource = dbPath, Mode = SqliteOpenMode.ReadOnly, Pooling = false }.ToString();
             return new SqliteAuditStore(options, writer, readCs, key, head, checkpoints.Count > 0 ? checkpoints[^1] : null);
         }
@@ -325,10 +342,12 @@ public sealed class SqliteAuditStore : IAuditStore
         var records = new AuditRecord?[batch.Count];
         var forced = false;
         AuditCheckpoint? checkpoint = null;
-        using (var tx = _writer.BeginTransaction())
+        // BEGIN IMMEDIATE: the write lock is taken before the head is read, so processes sharing the log take turns.
+        using (var tx = _writer.BeginTransaction(deferred: false))
         {
             _insertRecord.Transaction = tx;
             _insertCheckpoint.Transaction = tx;
+            if (_options.SharedWriters) head = ReadHead(_writer, tx);
             for (var i = 0; i < batch.Count; i++)
             {
                 var p = batch[i];
@@ -449,6 +468,27 @@ public sealed class SqliteAuditStore : IAuditStore
         var list = new List<AuditRecord>();
         foreach (var r in StreamRecords(conn, after, limit)) list.Add(r);
         return list;
+    }
+
+    /// <summary>The last record's head, its own hash checked (a shared writer links to it without re-verifying the chain).</summary>
+    private static AuditHead ReadHead(SqliteConnection conn, SqliteTransaction? tx = null)
+    {
+        using var cmd = conn.CreateCommand();
+        cmd.Transaction = tx;
+        cmd.CommandText = $"SELECT {Columns} FROM audit_records ORDER BY seq DESC LIMIT 1";
+        using var reader = cmd.ExecuteReader();
+        if (!reader.Read()) return AuditHead.Genesis;
+        var last = ReadRecord(reader);
+        if (last.ComputeHash() != last.Hash) throw new AuditTamperedException(last.Sequence, "the last record's hash does not match its contents");
+        return last.Head;
+    }
+
+    private static IReadOnlyList<AuditCheckpoint> LastCheckpoint(SqliteConnection conn)
+    {
+        using var cmd = conn.CreateCommand();
+        cmd.CommandText = "SELECT MAX(seq) FROM audit_checkpoints";
+        var max = cmd.ExecuteScalar();
+        return max is long seq ? ReadCheckpoints(conn, seq - 1, 1) : [];
     }
 
     private static IEnumerable<AuditRecord> StreamRecords(SqliteConnection conn, long after = 0, int limit = int.MaxValue)

@@ -1,0 +1,79 @@
+using Interlock.Actions;
+using Interlock.Audit;
+using Interlock.Pipeline;
+using Interlock.Policy;
+using Interlock.Server.Policies;
+using Interlock.Storage;
+using Interlock.Storage.Sqlite;
+using Interlock.Throttling;
+
+namespace Interlock.Cli.Local;
+
+/// <summary>
+/// The pipeline as the offline entry points run it (hook, exec, mcp-proxy): the policy file, the same self-protection
+/// as a gateway's, no reviewer, and the local hash-chained audit log shared by every process of the user. A log that
+/// cannot be opened still yields a pipeline: every decision is then a deny, because none can be recorded.
+/// </summary>
+internal sealed class LocalGate : IAsyncDisposable
+{
+    private readonly IAuditStore? _store;
+
+    private LocalGate(ActionPipeline pipeline, IAuditStore? store, string? failure, string dataDirectory)
+    {
+        Pipeline = pipeline;
+        _store = store;
+        Failure = failure;
+        DataDirectory = dataDirectory;
+    }
+
+    public ActionPipeline Pipeline { get; }
+
+    /// <summary>Why nothing can be recorded (the audit log did not open), or null.</summary>
+    public string? Failure { get; }
+
+    public string DataDirectory { get; }
+
+    /// <summary>The self-protection of a local entry point: its policy, the installation, and both data directories.</summary>
+    public static SelfProtection Protection(string? policyPath, string? offlineData = null, string? serverUrl = null) => new(new SelfProtectionOptions
+    {
+        ProtectedPaths = [.. policyPath is null ? Array.Empty<string>() : [Path.GetFullPath(policyPath)], AppContext.BaseDirectory],
+        SecretPaths = [Path.GetFullPath(offlineData ?? UserPaths.OfflineData()), Path.GetFullPath(UserPaths.GatewayData())],
+        GatewayPorts = SelfProtectionOptions.GatewayPortsOf(serverUrl, Environment.GetEnvironmentVariable("INTERLOCK_SERVER")),
+    });
+
+    /// <summary>An evaluator for <paramref name="policy"/> with the local self-protection.</summary>
+    public static ActionEvaluator Evaluator(PolicyStack policy, string? policyPath, string? offlineData = null, ConstraintLimiter? limiter = null) =>
+        new(policy, limiter: limiter, selfProtection: Protection(policyPath, offlineData));
+
+    /// <summary>Opens the local audit log in <paramref name="dataDirectory"/> (shared with the user's other Interlock processes).</summary>
+    public static async Task<LocalGate> OpenAsync(ActionEvaluator evaluator, string dataDirectory, TimeProvider time, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(evaluator);
+        IAuditStore? store = null;
+        string? failure = null;
+        try
+        {
+            store = await SqliteAuditStore.OpenAsync(new SqliteAuditStoreOptions { DataDirectory = dataDirectory, Time = time, SharedWriters = true }, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException and not OperationCanceledException)
+        {
+            failure = $"the audit log at {dataDirectory} cannot be opened ({ex.GetType().Name}: {ex.Message})";
+        }
+        var recorder = store is not null ? store : (IDecisionRecorder)new Unavailable(failure!);
+        var pipeline = new ActionPipeline(new ActionPipelineOptions { Evaluator = () => evaluator, Recorder = recorder });
+        return new LocalGate(pipeline, store, failure, dataDirectory);
+    }
+
+    /// <summary>Appends a result or note; false when it could not be recorded.</summary>
+    public Task<bool> RecordAsync(AuditEntry entry, CancellationToken cancellationToken) => Pipeline.RecordAsync(entry, cancellationToken);
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_store is not null) await _store.DisposeAsync().ConfigureAwait(false);
+    }
+
+    private sealed class Unavailable(string why) : IDecisionRecorder
+    {
+        public Task RecordAsync(AuditEntry entry, CancellationToken cancellationToken) => Task.FromException(new InvalidOperationException(why));
+    }
+}
