@@ -96,8 +96,8 @@ public sealed class HookEndpointTests
         var (_, body) = await PostHook(gw, "claude-code", agent, Claude("Write", new() { ["file_path"] = path, ["content"] = "{}" }), wait: 5);
         var (d, why) = ClaudeReply(body);
         Assert.Equal("deny", d);
-        Assert.Contains("tamper protection", why, StringComparison.Ordinal);
-        Assert.Contains("hook:tamper-protection", why, StringComparison.Ordinal);
+        Assert.Contains("self-protection", why, StringComparison.Ordinal);
+        Assert.Contains("builtin:self-protection", why, StringComparison.Ordinal);
         var record = (await DecisionRecords(gw, "tamper")).EnumerateArray().Single();
         Assert.Equal("deny", record.GetProperty("payload").GetProperty("decision").GetProperty("outcome").GetString());
         // A tamper denial opens no approval.

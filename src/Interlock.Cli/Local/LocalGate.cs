@@ -57,7 +57,7 @@ internal sealed class LocalGate : IAsyncDisposable
         }
         catch (Exception ex) when (ex is not OutOfMemoryException and not OperationCanceledException)
         {
-            failure = $"the audit log at {dataDirectory} cannot be opened ({ex.GetType().Name}: {ex.Message})";
+            failure = $"the audit store at {dataDirectory} cannot be written ({ex.GetType().Name}: {ex.Message})";
         }
         var recorder = store is not null ? store : (IDecisionRecorder)new Unavailable(failure!);
         var pipeline = new ActionPipeline(new ActionPipelineOptions { Evaluator = () => evaluator, Recorder = recorder });

@@ -10,7 +10,7 @@ public static class ActionJson
 {
     private static readonly HashSet<string> Known = new(StringComparer.Ordinal)
     {
-        "id", "command", "cwd", "tool", "path", "topic", "risk_tags", "agent", "arguments", "session", "source", "home",
+        "id", "command", "cwd", "tool", "path", "topic", "risk_tags", "agent", "arguments", "session", "source", "home", "content", "content_sha256",
         // Corpus and test files carry their expectations alongside the action.
         "expect", "category", "note", "expected_rules",
     };
@@ -49,6 +49,15 @@ public static class ActionJson
         var session = Str("session", out err); if (err is not null) return (null, err);
         var sourceText = Str("source", out err); if (err is not null) return (null, err);
         var homeOverride = Str("home", out err); if (err is not null) return (null, err);
+        // What a write carries: the content itself (hashed here) or its SHA-256; either binds an approval to it.
+        var content = Str("content", out err); if (err is not null) return (null, err);
+        var contentHash = Str("content_sha256", out err); if (err is not null) return (null, err);
+        if (content is not null && contentHash is not null) return (null, "give either 'content' or 'content_sha256', not both");
+        if (contentHash is not null && (contentHash.Length != 64 || !contentHash.All(char.IsAsciiHexDigitLower) && !contentHash.All(char.IsAsciiHexDigit)))
+            return (null, "field 'content_sha256' must be 64 hexadecimal digits");
+        contentHash = content is not null
+            ? Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(content)))
+            : contentHash?.ToLowerInvariant();
 
         var tags = new List<string>();
         if (obj.TryGetProperty("risk_tags", out var tagsEl) && tagsEl.ValueKind != JsonValueKind.Null)
@@ -95,6 +104,7 @@ public static class ActionJson
             RiskTags = tags,
             Arguments = arguments,
             Home = homeOverride ?? home,
+            ContentHash = contentHash,
         }, null);
     }
 }

@@ -30,4 +30,9 @@ public sealed record ActionRequest
     public IReadOnlyList<string> RiskTags { get; init; } = [];
     /// <summary>Tool-call arguments as JSON, when the action is a tool call.</summary>
     public JsonElement? Arguments { get; init; }
+    /// <summary>
+    /// SHA-256 (lowercase hex) of what the action carries beyond its path: a file tool's whole input (the content it
+    /// writes, the text it replaces). Part of the approval digest, so an approval never covers other content.
+    /// </summary>
+    public string? ContentHash { get; init; }
 }

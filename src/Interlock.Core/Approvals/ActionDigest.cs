@@ -7,14 +7,18 @@ using Interlock.Audit;
 namespace Interlock.Approvals;
 
 /// <summary>
-/// The SHA-256 an approval is bound to: domain tag <c>interlock/action/v1</c>, then the agent, source, tool, topic,
-/// command, cwd, path, sorted caller risk tags, the arguments as canonical JSON (keys sorted, no whitespace) and the
-/// sorted targets the analyzer found, each a length-prefixed item (<see cref="CanonicalWriter"/>). Any change to what
-/// would run, where, or as whom gives another digest.
+/// The SHA-256 an approval is bound to: domain tag <c>interlock/action/v2</c>, then the agent, source, tool, topic,
+/// command, cwd, path, home, content hash, sorted caller risk tags, the arguments as canonical JSON (keys sorted, no
+/// whitespace) and the sorted targets the analyzer found, each a length-prefixed item (<see cref="CanonicalWriter"/>).
+/// Any change to what would run, with what content, where, or as whom gives another digest.
 /// </summary>
 public static class ActionDigest
 {
-    public const string Domain = "interlock/action/v1";
+    public const string Domain = "interlock/action/v2";
+
+    /// <summary>The content hash of a tool's input: SHA-256 of its canonical JSON (<see cref="ActionRequest.ContentHash"/>).</summary>
+    public static string ContentHashOf(JsonElement input) =>
+        Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(CanonicalJson(input))));
 
     public static string Compute(ActionFacts facts)
     {
@@ -29,6 +33,8 @@ public static class ActionDigest
         w.String(r.Command);
         w.String(r.Cwd);
         w.String(r.Path);
+        w.String(r.Home);
+        w.String(r.ContentHash);
         var tags = r.RiskTags.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
         w.Int(tags.Count);
         foreach (var t in tags) w.String(t);

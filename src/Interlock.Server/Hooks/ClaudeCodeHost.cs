@@ -50,11 +50,11 @@ internal sealed class ClaudeCodeHost : HookHost
         else if (PathTools.Contains(tool))
         {
             var path = FirstString(input, "file_path", "notebook_path") ?? throw new HookInputException($"the {tool} tool input has no 'file_path'");
-            request = FileTool(tool, path, cwd, session, ctx);
+            request = FileTool(tool, path, cwd, session, ctx, input);
         }
-        else if (OptionalPathTools.Contains(tool)) request = FileTool(tool, OptionalString(input, "path"), cwd, session, ctx);
-        else if (tool == "WebFetch") request = FileTool(tool, RequireString(input, "url", "the WebFetch tool input"), cwd, session, ctx);
-        else if (tool == "WebSearch") request = FileTool(tool, null, cwd, session, ctx);
+        else if (OptionalPathTools.Contains(tool)) request = FileTool(tool, OptionalString(input, "path"), cwd, session, ctx, input);
+        else if (tool == "WebFetch") request = FileTool(tool, RequireString(input, "url", "the WebFetch tool input"), cwd, session, ctx, input);
+        else if (tool == "WebSearch") request = FileTool(tool, null, cwd, session, ctx, input);
         else if (tool.StartsWith("mcp__", StringComparison.Ordinal) || tool is "ListMcpResourcesTool" or "ReadMcpResourceTool")
             request = Mcp(tool, input, cwd, session, ctx);
         else throw new HookInputException($"unknown tool '{tool}'");

@@ -59,9 +59,9 @@ internal sealed partial class GeminiHost : HookHost
             string[] names = ["file_path", "path", "absolute_path"];
             var given = names.Select(n => OptionalString(input, n)).OfType<string>().Where(p => p.Length > 0).Distinct(StringComparer.Ordinal).ToList();
             if (given.Count == 0) throw new HookInputException($"the {tool} tool input has no 'file_path'");
-            foreach (var path in given) requests.Add(FileTool(tool, path, cwd, session, ctx));
+            foreach (var path in given) requests.Add(FileTool(tool, path, cwd, session, ctx, input));
         }
-        else if (OptionalPathTools.Contains(tool)) requests.Add(FileTool(tool, OptionalString(input, "path"), cwd, session, ctx));
+        else if (OptionalPathTools.Contains(tool)) requests.Add(FileTool(tool, OptionalString(input, "path"), cwd, session, ctx, input));
         else if (tool == "read_many_files")
         {
             // One action per listed path or include glob (newer versions list only 'include'); the strictest answer wins.
@@ -72,7 +72,7 @@ internal sealed partial class GeminiHost : HookHost
                 foreach (var p in paths.EnumerateArray())
                 {
                     if (p.ValueKind != JsonValueKind.String || string.IsNullOrEmpty(p.GetString())) throw new HookInputException($"read_many_files '{field}' must hold non-empty strings");
-                    requests.Add(FileTool(tool, p.GetString(), cwd, session, ctx));
+                    requests.Add(FileTool(tool, p.GetString(), cwd, session, ctx, input));
                     if (requests.Count > 256) throw new HookInputException("read_many_files lists more than 256 paths");
                 }
             }
@@ -89,7 +89,7 @@ internal sealed partial class GeminiHost : HookHost
             }
             if (requests.Count == 0) throw new HookInputException("the web_fetch prompt names no http(s) URL");
         }
-        else if (tool == "google_web_search") requests.Add(FileTool(tool, null, cwd, session, ctx));
+        else if (tool == "google_web_search") requests.Add(FileTool(tool, null, cwd, session, ctx, input));
         else if (tool.StartsWith("mcp__", StringComparison.Ordinal) || root.TryGetProperty("mcp_context", out var mcp) && mcp.ValueKind == JsonValueKind.Object)
             requests.Add(Mcp(tool, input, cwd, session, ctx));
         else throw new HookInputException($"unknown tool '{tool}'");

@@ -132,9 +132,11 @@ internal abstract class HookHost
         Source = ActionSource.Shell, Command = command, Tool = tool, Cwd = cwd, Session = session, Agent = ctx.Agent, Home = ctx.Home,
     };
 
-    protected static ActionRequest FileTool(string tool, string? path, string cwd, string? session, HookContext ctx) => new()
+    /// <summary>A file or web tool's action; <paramref name="input"/> (the whole tool input) is bound into the approval digest by its hash.</summary>
+    protected static ActionRequest FileTool(string tool, string? path, string cwd, string? session, HookContext ctx, JsonElement? input = null) => new()
     {
         Source = ActionSource.File, Tool = tool, Path = path, Cwd = cwd, Session = session, Agent = ctx.Agent, Home = ctx.Home,
+        ContentHash = input is { ValueKind: JsonValueKind.Object } i ? Interlock.Approvals.ActionDigest.ContentHashOf(i) : null,
     };
 
     protected static ActionRequest Mcp(string tool, JsonElement arguments, string cwd, string? session, HookContext ctx) => new()

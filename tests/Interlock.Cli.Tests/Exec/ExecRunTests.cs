@@ -19,7 +19,7 @@ public sealed class ExecRunTests : IDisposable
 
         var cast = Assert.Single(_box.Recordings());
         Assert.Contains("hi", Asciicast.Output(cast), StringComparison.Ordinal);
-        Assert.Matches(@"^\d{8}T\d{6}Z-[0-9a-f]{12}\.cast$", Path.GetFileName(cast));
+        Assert.Matches(@"^\d{8}T\d{6}Z-act_[0-9a-f]{24}\.cast$", Path.GetFileName(cast));
 
         var records = await _box.AuditRecords();
         var decision = Assert.Single(records, x => x.Entry.Kind == AuditKind.Decision);

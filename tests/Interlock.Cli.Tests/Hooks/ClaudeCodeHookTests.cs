@@ -56,7 +56,7 @@ public sealed class ClaudeCodeHookTests
     {
         var (d, why) = Hook(tool, new() { ["file_path"] = path, ["old_string"] = "a", ["new_string"] = "b", ["content"] = "{}" });
         Assert.Equal("deny", d);
-        Assert.Contains("tamper protection", why, StringComparison.Ordinal);
+        Assert.Contains("self-protection", why, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -64,7 +64,7 @@ public sealed class ClaudeCodeHookTests
     {
         var (d, why) = Hook("Bash", new() { ["command"] = "echo '{}' > .claude/settings.json" });
         Assert.Equal("deny", d);
-        Assert.Contains("tamper protection", why, StringComparison.Ordinal);
+        Assert.Contains("self-protection", why, StringComparison.Ordinal);
     }
 
     [Fact]

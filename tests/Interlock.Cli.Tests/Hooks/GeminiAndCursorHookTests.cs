@@ -36,7 +36,7 @@ public sealed class GeminiHookTests
     {
         var (d, why) = Hook("replace", new() { ["file_path"] = Workspace + "/.gemini/settings.json", ["old_string"] = "a", ["new_string"] = "b" });
         Assert.Equal("deny", d);
-        Assert.Contains("tamper protection", why, StringComparison.Ordinal);
+        Assert.Contains("self-protection", why, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -79,11 +79,11 @@ public sealed class McpServerModeTests(TestGateway gw) : IClassFixture<TestGatew
         Assert.StartsWith("Interlock denied this call: ", Text(denied), StringComparison.Ordinal);
         Assert.Contains(".aws/credentials", Text(denied), StringComparison.Ordinal);
 
-        // Tamper protection holds in server mode too, before the server is asked.
+        // Self-protection holds in server mode too: the gateway decides it, so the refusal is in its audit log.
         Send(p, $$$$"""{"jsonrpc":"2.0","id":3,"method":"tools/call","params":{"name":"write_file","arguments":{"path":"{{{{_dir}}}}/.claude/settings.json","content":"{}"}}}""");
         var tamper = Read(p);
         Assert.True(IsError(tamper));
-        Assert.Contains("tamper protection", Text(tamper), StringComparison.Ordinal);
+        Assert.Contains("self-protection", Text(tamper), StringComparison.Ordinal);
         Close(p);
 
         var auditor = await gw.PrincipalAsync("aud-" + Guid.NewGuid().ToString("N")[..6], "auditor");
@@ -91,7 +91,7 @@ public sealed class McpServerModeTests(TestGateway gw) : IClassFixture<TestGatew
         var outcomes = audit.GetProperty("records").EnumerateArray()
             .Select(r => (r.GetProperty("payload").GetProperty("action").GetProperty("tool").GetString(), r.GetProperty("payload").GetProperty("decision").GetProperty("outcome").GetString()))
             .ToList();
-        Assert.Equal([("mcp__fs__read_text_file", "allow"), ("mcp__fs__read_text_file", "deny")], outcomes);
+        Assert.Equal([("mcp__fs__read_text_file", "allow"), ("mcp__fs__read_text_file", "deny"), ("mcp__fs__write_file", "deny")], outcomes);
     }
 
     [Fact]
