@@ -172,14 +172,14 @@ internal static class ExecCommand
             switch (decision.Outcome)
             {
                 case Outcome.Deny:
-                    stderr.WriteLine("interlock: denied: " + Reasons(decision));
+                    TerminalText.WriteLine(stderr, "interlock: denied: " + Reasons(decision));
                     return Denied;
                 case Outcome.RequireApproval:
                     var wait = await approvals.WaitAsync(evaluation, actionId, cancellationToken).ConfigureAwait(false);
                     if (wait.State != ApprovalState.Approved)
                     {
-                        stderr.WriteLine("interlock: approval required: " + Reasons(decision));
-                        stderr.WriteLine($"interlock: not run: {wait.Reason}");
+                        TerminalText.WriteLine(stderr, "interlock: approval required: " + Reasons(decision));
+                        TerminalText.WriteLine(stderr, $"interlock: not run: {wait.Reason}");
                         if (wait.State == ApprovalState.Unavailable) return ApprovalRequired;
                         return Denied;
                     }
