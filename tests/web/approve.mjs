@@ -5,6 +5,8 @@
 //   MODE deny:    as approve, but deny: first without a reason (refused), then with REASON; then a second, stale tab
 //                 of the same page tries to approve (refused: already answered).
 //   MODE audit:   sign in (an auditor), screenshot the audit page at both widths.
+//   MODE hidden:  as approve up to the detail page, for a command with hidden characters: report the visible text of
+//                 the queue row and the detail page, the marked escapes and the warning; answers nothing.
 // Prints one JSON line per milestone on stdout; the last line is the result. Exits non-zero with {"fatal":...}.
 import { chromium } from 'playwright-core';
 import { join } from 'node:path';
@@ -74,6 +76,11 @@ try {
     mark('arrived');
     result.reloaded = await page.evaluate(() => window.interlockMarker !== 1);
     result.queue_row = (await row.innerText()).replace(/\s+/g, ' ').trim();
+    if (mode === 'hidden') {
+      // The row as the live update (server-sent event, then the fetched fragment) rendered it.
+      result.queue_marks = await row.locator('mark.ctl').allInnerTexts();
+      result.queue_warning = (await row.locator('.ctl-warn').allInnerTexts()).join(' ').trim();
+    }
     await shoot(page, mode + '-queue-laptop', LAPTOP);
     await shoot(page, mode + '-queue-phone', PHONE);
 
@@ -86,7 +93,16 @@ try {
     await shoot(page, mode + '-detail-phone', PHONE);
 
     mark('detail_shots');
-    if (mode === 'approve') {
+    if (mode === 'hidden') {
+      // What a person sees: innerText is the rendered text (character references already turned into characters).
+      result.detail_marks = await page.locator('pre.cmdline mark.ctl').allInnerTexts();
+      result.banner = (await page.locator('.ctl-warn').allInnerTexts()).join(' ').trim();
+      result.page_text = await page.locator('body').innerText();
+      result.page_html_has_raw = await page.evaluate(() => /[\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c\u0000-\u0008\u000b-\u001f\u007f]/.test(document.body.textContent));
+      await shoot(page, 'hidden-detail-laptop', LAPTOP);
+      mark('done');
+      say(result);
+    } else if (mode === 'approve') {
       await page.getByLabel(/Reason/).fill(reason);
       await page.getByRole('button', { name: 'Approve' }).click();
       await page.locator('.flash').waitFor();
@@ -105,10 +121,12 @@ try {
       await stale.locator('.flash').waitFor();
       result.stale_approve = (await stale.locator('.flash').textContent()).trim();
     }
-    result.status = (await page.locator('h1 + .b, h1 ~ .b').first().textContent()).trim();
-    await shoot(page, mode + '-answered-laptop', LAPTOP);
-    mark('done');
-    say(result);
+    if (mode !== 'hidden') {
+      result.status = (await page.locator('h1 + .b, h1 ~ .b').first().textContent()).trim();
+      await shoot(page, mode + '-answered-laptop', LAPTOP);
+      mark('done');
+      say(result);
+    }
   }
 } catch (e) {
   say({ fatal: String(e && e.stack || e) });

@@ -40,9 +40,12 @@ internal static class ApprovalsCommand
             if (items.Count == 0) { Console.Out.WriteLine($"no {(s == "all" ? "" : s + " ")}approval requests"); return 0; }
             foreach (var a in items)
             {
-                var summary = string.Join(" ; ", a.GetProperty("steps").EnumerateArray().Select(x => x.GetProperty("summary").GetString()));
+                // Agent and summary are the agent's words: escaped per field (so the columns still line up), a warning under the row.
+                var t = new TerminalText();
+                var summary = t.Show(string.Join(" ; ", a.GetProperty("steps").EnumerateArray().Select(x => x.GetProperty("summary").GetString())));
                 Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"{a.GetProperty("id").GetString()}  {a.GetProperty("status").GetString(),-8} {a.GetProperty("agent").GetString(),-16} {a.GetProperty("tier").GetString(),-24} expires {a.GetProperty("expires_at").GetDateTimeOffset():u}  {summary}"));
+                    $"{t.Show(a.GetProperty("id").GetString())}  {t.Show(a.GetProperty("status").GetString()),-8} {t.Show(a.GetProperty("agent").GetString()),-16} {t.Show(a.GetProperty("tier").GetString()),-24} expires {a.GetProperty("expires_at").GetDateTimeOffset():u}  {summary}"));
+                t.WriteWarning(Console.Out, "  ^ ");
             }
             return 0;
         }));
@@ -58,7 +61,9 @@ internal static class ApprovalsCommand
         {
             var (code, body) = await Call(http, HttpMethod.Get, "v1/approvals/" + Uri.EscapeDataString(p.GetValue(id)!), null).ConfigureAwait(false);
             if (code != 200) return Problem(code, body);
-            Console.Out.WriteLine(JsonSerializer.Serialize(body, Indented));
+            // Valid JSON on stdout with hidden characters as \uXXXX escapes; the warning on stderr keeps stdout parseable.
+            Console.Out.WriteLine(TerminalText.Json(JsonSerializer.Serialize(body, Indented)));
+            if (HasHidden(body)) Console.Error.WriteLine($"interlock approvals: warning: this request {Interlock.Actions.DisplayText.Notice} (as \\uXXXX in the JSON)");
             return 0;
         }));
         return cmd;
@@ -85,6 +90,16 @@ internal static class ApprovalsCommand
         }));
         return cmd;
     }
+
+    /// <summary>Whether any string or property name in the document holds a character a terminal would act on or hide.</summary>
+    private static bool HasHidden(JsonElement e) => e.ValueKind switch
+    {
+        // Line feeds are JSON's \n already and common in multi-line commands: not worth a warning here.
+        JsonValueKind.String => Interlock.Actions.DisplayText.HasHidden(e.GetString(), Interlock.Actions.LineBreaks.Keep),
+        JsonValueKind.Array => e.EnumerateArray().Any(HasHidden),
+        JsonValueKind.Object => e.EnumerateObject().Any(p => Interlock.Actions.DisplayText.HasHidden(p.Name, Interlock.Actions.LineBreaks.Keep) || HasHidden(p.Value)),
+        _ => false,
+    };
 
     private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 

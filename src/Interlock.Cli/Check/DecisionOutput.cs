@@ -19,44 +19,54 @@ internal static class DecisionOutput
         _ => 2,
     };
 
+    /// <summary>The decision for a person; every line goes through <see cref="TerminalText"/> (reasons and facts quote the agent's command).</summary>
     public static void WriteText(TextWriter w, Evaluation e, bool explain)
     {
+        var t = new TerminalText();
+        WriteText(s => w.WriteLine(t.Show(s)), e, explain);
+        t.WriteWarning(w, "  ");
+    }
+
+    private static void WriteText(Action<string> line, Evaluation e, bool explain)
+    {
         var d = e.Decision;
-        w.WriteLine($"{d.Outcome.WireName()}  (tier: {d.Tier.WireName()}, blast radius: {e.Risk.BlastRadius.Level.ToString().ToLowerInvariant()}, scope: {e.Risk.BlastRadius.Scope})");
-        foreach (var r in d.Reasons) w.WriteLine($"  - {r}");
-        if (d.Constraints is { } c) w.WriteLine($"  constraints: {c.Describe()}");
-        w.WriteLine($"  rules: {(d.Rules.Count == 0 ? "(default)" : string.Join(", ", d.Rules))}");
-        w.WriteLine($"  policy: sha256:{d.PolicyHash}");
+        line($"{d.Outcome.WireName()}  (tier: {d.Tier.WireName()}, blast radius: {e.Risk.BlastRadius.Level.ToString().ToLowerInvariant()}, scope: {e.Risk.BlastRadius.Scope})");
+        foreach (var r in d.Reasons) line($"  - {r}");
+        if (d.Constraints is { } c) line($"  constraints: {c.Describe()}");
+        line($"  rules: {(d.Rules.Count == 0 ? "(default)" : string.Join(", ", d.Rules))}");
+        line($"  policy: sha256:{d.PolicyHash}");
         if (!explain) return;
 
-        w.WriteLine();
-        w.WriteLine("facts:");
-        if (e.Facts.Operations.Count == 0) w.WriteLine("  (no operations)");
+        line("");
+        line("facts:");
+        if (e.Facts.Operations.Count == 0) line("  (no operations)");
         var ws = e.Facts.Request.Cwd ?? "/";
         var home = e.Facts.Request.Home ?? "/";
         foreach (var op in e.Facts.Operations)
         {
             var (tier, why) = TierClassifier.Classify(op, ws, home);
-            w.WriteLine($"  - {op.Program}{(op.Verb is null ? "" : " " + op.Verb)}: {op.Class.WireName()} -> {tier.WireName()}");
-            w.WriteLine($"      {why}");
-            if (op.Targets.Count > 0) w.WriteLine($"      targets: {string.Join(", ", op.Targets.Select(Interlock.Shell.ShellArg.DisplayText))}");
+            line($"  - {op.Program}{(op.Verb is null ? "" : " " + op.Verb)}: {op.Class.WireName()} -> {tier.WireName()}");
+            line($"      {why}");
+            if (op.Targets.Count > 0) line($"      targets: {string.Join(", ", op.Targets.Select(Interlock.Shell.ShellArg.DisplayText))}");
             var extras = new List<string>();
             if (op.Environment != EnvironmentKind.Unknown) extras.Add("environment " + op.Environment.ToString().ToLowerInvariant());
             if (op.SharedState) extras.Add("shared state");
             if (!op.Reversible) extras.Add("irreversible");
             if (op.Tags.Count > 0) extras.Add("tags " + string.Join(' ', op.Tags.Order(StringComparer.Ordinal)));
-            if (extras.Count > 0) w.WriteLine($"      {string.Join("; ", extras)}");
-            if (op.Text.Length > 0) w.WriteLine($"      from: {op.Text}");
+            if (extras.Count > 0) line($"      {string.Join("; ", extras)}");
+            if (op.Text.Length > 0) line($"      from: {op.Text}");
         }
-        foreach (var g in e.Facts.Gaps) w.WriteLine($"  - not understood ({g.Kind}): {g.Detail}");
-        if (e.Facts.Tags.Count > 0) w.WriteLine($"  risk tags: {string.Join(' ', e.Facts.Tags.Order(StringComparer.Ordinal))}");
-        w.WriteLine($"  blast radius: {string.Join("; ", e.Risk.BlastRadius.Reasons)}");
+        foreach (var g in e.Facts.Gaps) line($"  - not understood ({g.Kind}): {g.Detail}");
+        if (e.Facts.Tags.Count > 0) line($"  risk tags: {string.Join(' ', e.Facts.Tags.Order(StringComparer.Ordinal))}");
+        line($"  blast radius: {string.Join("; ", e.Risk.BlastRadius.Reasons)}");
     }
 
     public static void WriteExplainRules(TextWriter w, IReadOnlyList<RuleExplanation> rules)
     {
+        var t = new TerminalText();
         w.WriteLine("rules:");
-        foreach (var r in rules) w.WriteLine($"  {(r.Matched ? "matched" : "no     ")}  {r.RuleId}: {r.Detail}");
+        foreach (var r in rules) w.WriteLine(t.Show($"  {(r.Matched ? "matched" : "no     ")}  {r.RuleId}: {r.Detail}"));
+        t.WriteWarning(w, "  ");
     }
 
     /// <summary>One JSON object per evaluation; <paramref name="full"/> adds facts and blast radius.</summary>

@@ -146,10 +146,10 @@ internal static class ExecCommand
         switch (decision.Outcome)
         {
             case Outcome.Deny:
-                stderr.WriteLine("interlock: denied: " + Reasons(decision));
+                TerminalText.WriteLine(stderr, "interlock: denied: " + Reasons(decision));
                 return Denied;
             case Outcome.RequireApproval:
-                stderr.WriteLine("interlock: approval required: " + Reasons(decision));
+                TerminalText.WriteLine(stderr, "interlock: approval required: " + Reasons(decision));
                 stderr.WriteLine("interlock: not run: no approval server is configured (run with --server URL to wait for a reviewer's approval on the gateway)");
                 await gate.RecordAsync(AuditEntry.ForResult(reply.ActionId, null, "not_run", detail: "approval required; no reviewer offline", agent: request.Agent ?? "default", session: request.Session), cancellationToken).ConfigureAwait(false);
                 return ApprovalRequired;

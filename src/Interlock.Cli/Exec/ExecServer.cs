@@ -34,7 +34,7 @@ internal static class ExecServer
             var body = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
             if ((int)response.StatusCode != 200)
             {
-                stderr.WriteLine($"interlock: denied: the Interlock server answered {(int)response.StatusCode}{ApiProblem.DetailSuffix(body)}; nothing runs without a decision");
+                TerminalText.WriteLine(stderr, $"interlock: denied: the Interlock server answered {(int)response.StatusCode}{ApiProblem.DetailSuffix(body)}; nothing runs without a decision");
                 return ExecCommand.Denied;
             }
             using var doc = JsonDocument.Parse(body);
@@ -64,12 +64,12 @@ internal static class ExecServer
             case "allow" or "allow_with_constraints":
                 break;
             case "require_approval":
-                stderr.WriteLine("interlock: approval required: " + reasons);
+                TerminalText.WriteLine(stderr, "interlock: approval required: " + reasons);
                 if (reply.TryGetProperty("approval", out var a) && a.ValueKind == JsonValueKind.Object)
-                    stderr.WriteLine($"interlock: not run: approval {Str(a, "id")} is {Str(a, "status")} at {Str(a, "url")} (waited {waitSeconds} s; run again once it is approved)");
+                    TerminalText.WriteLine(stderr, $"interlock: not run: approval {Str(a, "id")} is {Str(a, "status")} at {Str(a, "url")} (waited {waitSeconds} s; run again once it is approved)");
                 return ExecCommand.ApprovalRequired;
             default:
-                stderr.WriteLine("interlock: denied: " + reasons);
+                TerminalText.WriteLine(stderr, "interlock: denied: " + reasons);
                 return ExecCommand.Denied;
         }
         int? maxRuntime = reply.TryGetProperty("constraints", out var c) && c.ValueKind == JsonValueKind.Object

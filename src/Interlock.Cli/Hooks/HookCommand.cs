@@ -90,7 +90,7 @@ internal static class HookCommand
     internal static string Fail(HookHost host, HookCall? call, string why, TextWriter stderr)
     {
         var reply = HookVerdict.FailClosed(why);
-        try { stderr.WriteLine("interlock hook: " + reply.Reason); } catch (IOException) { }
+        try { TerminalText.WriteLine(stderr, "interlock hook: " + reply.Reason, "interlock hook: "); } catch (IOException) { }
         return host.Reply(reply, call);
     }
 

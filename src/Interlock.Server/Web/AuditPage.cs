@@ -51,16 +51,23 @@ public static class AuditPage
     public static HtmlString Records(IReadOnlyList<AuditRecord> records, bool linkActions)
     {
         if (records.Count == 0) return Html.H($"<p class=\"card empty\">No records.</p>");
-        var rows = records.Select(r => Html.H($"""
-            <tr>
-            <td data-label="Seq" class="mono">#{r.Sequence}</td>
-            <td data-label="Time">{UiLayout.Time(r.Timestamp)}</td>
-            <td data-label="Kind">{UiLayout.Badge(r.Entry.Kind.WireName())}</td>
-            <td data-label="Agent">{r.Entry.Agent}</td>
-            <td data-label="What" class="cmd">{Summary(r)}</td>
-            <td data-label="Action" class="mono">{ActionId(r.Entry.ActionId, linkActions)}</td>
-            </tr>
-            """)).ToList();
+        var rows = records.Select(r =>
+        {
+            // The agent name, the command and reasons quoting it are agent-supplied: escapes marked, the record labelled.
+            var shown = new ShownText();
+            var agent = shown.Text(r.Entry.Agent);
+            var summary = Summary(r, shown);
+            return Html.H($"""
+                <tr>
+                <td data-label="Seq" class="mono">#{r.Sequence}</td>
+                <td data-label="Time">{UiLayout.Time(r.Timestamp)}</td>
+                <td data-label="Kind">{UiLayout.Badge(r.Entry.Kind.WireName())}</td>
+                <td data-label="Agent">{agent}</td>
+                <td data-label="What" class="cmd">{summary}{UiLayout.HiddenBadge(shown)}</td>
+                <td data-label="Action" class="mono">{ActionId(r.Entry.ActionId, linkActions, shown)}</td>
+                </tr>
+                """);
+        }).ToList();
         return Html.H($"""
             <table class="stack">
             <thead><tr><th scope="col">Seq</th><th scope="col">Time</th><th scope="col">Kind</th><th scope="col">Agent</th><th scope="col">What</th><th scope="col">Action</th></tr></thead>
@@ -69,12 +76,13 @@ public static class AuditPage
             """);
     }
 
-    private static HtmlString ActionId(string? id, bool link) =>
-        id is null ? HtmlString.Empty : link ? Html.H($"<a href=\"/audit?action={Html.Url(id)}\">{id}</a>") : Html.H($"{id}");
+    private static HtmlString ActionId(string? id, bool link, ShownText shown) =>
+        id is null ? HtmlString.Empty : link ? Html.H($"<a href=\"/audit?action={Html.Url(id)}\">{shown.Text(id)}</a>") : shown.Text(id);
 
-    /// <summary>One line about a record, read from its payload by kind.</summary>
-    public static HtmlString Summary(AuditRecord r)
+    /// <summary>One line about a record, read from its payload by kind; agent-supplied text goes through <paramref name="shown"/>.</summary>
+    public static HtmlString Summary(AuditRecord r, ShownText shown)
     {
+        ArgumentNullException.ThrowIfNull(shown);
         try
         {
             using var doc = JsonDocument.Parse(r.Entry.Payload);
@@ -84,28 +92,28 @@ public static class AuditPage
                 case AuditKind.Decision:
                     var facts = StepFacts.Parse(r.Entry.Payload);
                     var what = facts.Command ?? (facts.Tool is not null ? $"{facts.Tool} {facts.Path}".Trim() : facts.Topic ?? "(action)");
-                    return Html.H($"{UiLayout.Badge(facts.Outcome)} <code>{what}</code>");
+                    return Html.H($"{UiLayout.Badge(facts.Outcome)} <code>{shown.Text(what)}</code>");
                 case AuditKind.Approval:
                     var approved = p.TryGetProperty("approved", out var a) && a.ValueKind == JsonValueKind.True;
-                    return Html.H($"{UiLayout.Badge(approved ? "approved" : "denied")} by <strong>{Text(p, "approver")}</strong>{Reason(p)}{Approval(p)}");
+                    return Html.H($"{UiLayout.Badge(approved ? "approved" : "denied")} by <strong>{shown.Text(Text(p, "approver"))}</strong>{Reason(p, shown)}{Approval(p)}");
                 case AuditKind.Result:
                     var exit = p.TryGetProperty("exit_code", out var e) ? $" (exit {e})" : "";
-                    return Html.H($"{Text(p, "status")}{exit}, rollback {Text(p, "rollback")}");
+                    return Html.H($"{shown.Text(Text(p, "status"))}{exit}, rollback {shown.Text(Text(p, "rollback"))}");
                 case AuditKind.Expiry:
-                    return Html.H($"{Text(p, "reason")}");
+                    return Html.H($"{shown.Text(Text(p, "reason"))}");
                 default:
-                    return Html.H($"{Text(p, "text")}");
+                    return Html.H($"{shown.Text(Text(p, "text"))}");
             }
         }
         catch (JsonException)
         {
-            return Html.H($"{r.Entry.Payload}");
+            return Html.H($"{shown.Text(r.Entry.Payload)}");
         }
     }
 
     private static string? Text(JsonElement p, string name) => p.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
 
-    private static HtmlString Reason(JsonElement p) => Text(p, "reason") is { } reason ? Html.H($": “{reason}”") : HtmlString.Empty;
+    private static HtmlString Reason(JsonElement p, ShownText shown) => Text(p, "reason") is { } reason ? Html.H($": “{shown.Text(reason)}”") : HtmlString.Empty;
 
     private static HtmlString Approval(JsonElement p) =>
         Text(p, "approval") is { } id ? Html.H($" <a href=\"/approvals/{Html.Url(id)}\" class=\"mono\">{id}</a>") : HtmlString.Empty;

@@ -3,6 +3,7 @@ using System.Runtime.CompilerServices;
 using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Unicode;
+using Interlock.Actions;
 
 namespace Interlock.Server.Web;
 
@@ -56,7 +57,15 @@ public static class Html
     // All of Unicode passes through readable (the encoder still escapes markup characters and quotes).
     private static readonly HtmlEncoder Encoder = HtmlEncoder.Create(UnicodeRanges.All);
 
-    public static string Encode(string? text) => string.IsNullOrEmpty(text) ? "" : Encoder.Encode(text);
+    /// <summary>
+    /// Text for any hole, attributes included: hidden characters become visible escapes first (<see cref="DisplayText"/>),
+    /// because the encoder would write U+202E as <c>&amp;#x202E;</c> and the browser would turn it back into the character.
+    /// Agent text in page content goes through <see cref="ShownText"/>, which also marks the escapes.
+    /// </summary>
+    public static string Encode(string? text) => string.IsNullOrEmpty(text) ? "" : Encoder.Encode(DisplayText.Escape(text, LineBreaks.Keep));
+
+    /// <summary>Encodes text already free of hidden characters (a literal part of <see cref="DisplayText.Parts"/>).</summary>
+    internal static string EncodeShown(string text) => Encoder.Encode(text);
 
     /// <summary>The interpolated markup with every hole encoded.</summary>
     public static HtmlString H(ref HtmlBuilder builder) => builder.Build();
@@ -65,4 +74,34 @@ public static class Html
     public static string Url(string value) => Uri.EscapeDataString(value);
 
     public static HtmlString Join(IEnumerable<HtmlString> parts) => new(string.Concat(parts.Select(p => p.Value)));
+}
+
+/// <summary>
+/// Agent-supplied text for a page: every hidden or control character shown as a marked escape
+/// (<c>&lt;mark class="ctl"&gt;&amp;lt;U+202E&amp;gt;&lt;/mark&gt;</c>), and whether any was needed so the page can warn.
+/// One instance per thing warned about (a request, a queue row, an audit record).
+/// </summary>
+public sealed class ShownText
+{
+    /// <summary>Whether <see cref="Text"/> escaped anything so far.</summary>
+    public bool Escaped { get; private set; }
+
+    /// <summary>The text as markup; <paramref name="lineBreaks"/> keeps line feeds for a &lt;pre&gt; block.</summary>
+    public HtmlString Text(string? text, LineBreaks lineBreaks = LineBreaks.Escape)
+    {
+        if (string.IsNullOrEmpty(text)) return HtmlString.Empty;
+        var sb = new StringBuilder(text.Length + 16);
+        foreach (var part in DisplayText.Parts(text, lineBreaks))
+        {
+            if (!part.Escaped) { sb.Append(Html.EncodeShown(part.Text)); continue; }
+            Escaped = true;
+            // An escape is ASCII from a fixed set (\x1b, \r, <U+202E>, \\, \<): only the angle brackets need encoding.
+            sb.Append("<mark class=\"ctl\">").Append(part.Text.Replace("<", "&lt;", StringComparison.Ordinal).Replace(">", "&gt;", StringComparison.Ordinal)).Append("</mark>");
+        }
+        return new HtmlString(sb.ToString());
+    }
+
+    /// <summary>Several texts joined by a literal separator.</summary>
+    public HtmlString Join(string separator, IEnumerable<string> texts) =>
+        new(string.Join(Html.Encode(separator), texts.Select(t => Text(t).Value)));
 }

@@ -30,10 +30,14 @@ public static class QueuePage
         var more = r.Steps.Count > 1 ? Html.H($" <span class=\"muted\">(plan, {r.Steps.Count} steps)</span>") : HtmlString.Empty;
         var href = "/approvals/" + Html.Url(r.Id);
         var votes = r.ApprovalsRequired > 1 ? Html.H($" <span class=\"muted\">{r.Votes.Count(v => v.Approved)}/{r.ApprovalsRequired}</span>") : HtmlString.Empty;
+        // Agent and command are the agent's words: escapes marked, and the row labelled when there are any.
+        var shown = new ShownText();
+        var agent = shown.Text(r.Agent);
+        var command = shown.Text(r.Steps[0].Summary);
         return Html.H($"""
             <tr data-id="{r.Id}">
-            <td data-label="Agent">{r.Agent}</td>
-            <td class="cmd" data-label="Command"><a href="{href}"><code>{r.Steps[0].Summary}</code></a>{more}</td>
+            <td data-label="Agent">{agent}</td>
+            <td class="cmd" data-label="Command"><a href="{href}"><code>{command}</code></a>{more}{UiLayout.HiddenBadge(shown)}</td>
             <td data-label="Tier">{UiLayout.Badge(r.Tier)}</td>
             <td data-label="Blast radius">{UiLayout.Badge(StepFacts.WorstLevel(facts)) }</td>
             <td data-label="Age">{UiLayout.Span(now - r.CreatedAt)}</td>

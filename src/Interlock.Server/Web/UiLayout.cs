@@ -83,6 +83,16 @@ public static class UiLayout
     public static HtmlString Flash((bool Ok, string Message)? flash) =>
         flash is { } f ? Html.H($"<p class=\"flash {(f.Ok ? "ok" : "error")}\" role=\"{(f.Ok ? "status" : "alert")}\">{f.Message}</p>") : HtmlString.Empty;
 
+    /// <summary>The banner over a request whose text needed escaping (the escapes themselves are marked where they are).</summary>
+    public static HtmlString HiddenBanner(ShownText shown, string what) =>
+        shown.Escaped
+            ? Html.H($"<p class=\"flash error ctl-warn\" role=\"alert\">This {what} {Interlock.Actions.DisplayText.Notice}. Each marked <mark class=\"ctl\">escape</mark> stands for one character.</p>")
+            : HtmlString.Empty;
+
+    /// <summary>The short label on a queue row or audit record whose text needed escaping.</summary>
+    public static HtmlString HiddenBadge(ShownText shown) =>
+        shown.Escaped ? Html.H($" <span class=\"b b-deny ctl-warn\" title=\"{Interlock.Actions.DisplayText.Notice}\">hidden or control characters</span>") : HtmlString.Empty;
+
     /// <summary>A short span like "4m" or "2h 5m" (negative spans read as zero).</summary>
     public static string Span(TimeSpan t)
     {
@@ -144,6 +154,8 @@ public static class UiLayout
         dl.facts dt{color:var(--muted);font-size:.9rem}
         dl.facts dd{margin:0;overflow-wrap:anywhere}
         ul.reasons{margin:.25rem 0;padding-left:1.2rem}
+        mark.ctl{background:var(--orange-bg);color:var(--orange);border:1px solid var(--orange);border-radius:3px;padding:0 .15em;font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,"DejaVu Sans Mono",monospace}
+        .cmdline mark.ctl{background:#fde0cc;color:#5c2300}
         .cmdline{background:#1d2330;color:#e9edf3;padding:.75rem 1rem;border-radius:6px;margin-bottom:.75rem;overflow-wrap:anywhere;white-space:pre-wrap}
         progress{width:100%;max-width:16rem;accent-color:var(--green)}
         label.plain{font-weight:400;font-size:1rem}

@@ -39,6 +39,28 @@ public sealed class ApprovalsCommandTests(TestGateway gw) : IClassFixture<TestGa
     }
 
     [Fact]
+    public async Task Hidden_characters_in_a_command_are_escaped_in_list_and_show_with_a_warning()
+    {
+        var agent = await gw.PrincipalAsync("cli-bot3-" + Guid.NewGuid().ToString("N")[..6], "agent");
+        var reviewer = await gw.PrincipalAsync("cli-rev3-" + Guid.NewGuid().ToString("N")[..6], "reviewer");
+        var command = DisplaySafetyTests.Disguised + " \u2066x\u2069";
+        var (_, first) = await gw.CallAsync(HttpMethod.Post, "v1/evaluate", agent, new { command, cwd = "/home/dev/app" });
+        var id = first.GetProperty("approval").GetProperty("id").GetString()!;
+
+        var list = Approvals(reviewer, "list");
+        Assert.Equal(0, list.ExitCode);
+        DisplaySafetyTests.AssertNoRawControls(list.Stdout);
+        var row = Assert.Single(list.Stdout.Split('\n'), l => l.StartsWith(id, StringComparison.Ordinal));
+        Assert.Contains(@"-n prod\x1b[2K\rkubectl get pods <U+2066>x<U+2069>", row, StringComparison.Ordinal);
+        Assert.Contains("hidden or control characters", list.Stdout, StringComparison.Ordinal);
+
+        var show = Approvals(reviewer, "show", id);
+        Assert.Equal(0, show.ExitCode);
+        DisplaySafetyTests.AssertNoRawControls(show.Stdout);
+        Assert.Contains("hidden or control characters", show.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task An_agent_token_cannot_answer_and_a_missing_server_is_named()
     {
         var agent = await gw.PrincipalAsync("cli-bot2-" + Guid.NewGuid().ToString("N")[..6], "agent");

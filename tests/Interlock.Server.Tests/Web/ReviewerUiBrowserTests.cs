@@ -121,3 +121,44 @@ public sealed class ReviewerUiAuditInBrowserTests
         BrowserScript.AssertScreenshot("audit-phone");
     }
 }
+
+public sealed class ReviewerUiHiddenCharactersInBrowserTests
+{
+    [Fact]
+    public async Task A_command_with_bidi_and_escape_characters_is_shown_escaped_and_marked_in_the_live_queue_and_the_detail()
+    {
+        await using var gw = await GatewayFixture.StartAsync();
+        var agent = await gw.CreatePrincipalAsync("deploy-bot", "agent");
+        var reviewer = await gw.CreatePrincipalAsync("alice", "reviewer");
+        // Rendered raw, U+202E turns "x.png#" around and ESC [2K + CR would erase a terminal line.
+        var command = "kubectl delete deployment web -n staging \u202e#gnp.x\u202c \u001b[2K\rls";
+
+        Task<(int, JsonElement)>? call = null;
+        var browser = await BrowserScript.RunAsync(gw.Url, reviewer, "hidden", "", line =>
+        {
+            if (line.TryGetProperty("ready", out _)) call = gw.CallAsync(HttpMethod.Post, "v1/evaluate", agent, new { command, cwd = "/home/dev/app" });
+            return Task.CompletedTask;
+        });
+        Assert.NotNull(call);
+        var (status, body) = await call.WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.Equal(200, status);
+        Assert.Equal("require_approval", body.GetProperty("decision").GetString());
+
+        Assert.False(browser.GetProperty("reloaded").GetBoolean(), "the item must arrive over server-sent events, not a reload");
+        var row = browser.GetProperty("queue_row").GetString()!;
+        var shown = browser.GetProperty("command").GetString()!;
+        var page = browser.GetProperty("page_text").GetString()!;
+        foreach (var text in new[] { row, shown, page })
+            foreach (var raw in new[] { '\u202e', '\u202c', '\u001b', '\r' })
+                Assert.False(text.Contains(raw, StringComparison.Ordinal), $"U+{(int)raw:X4} is on the page: {text}");
+        Assert.False(browser.GetProperty("page_html_has_raw").GetBoolean(), "the page's text holds a raw control character");
+        Assert.Equal(@"kubectl delete deployment web -n staging <U+202E>#gnp.x<U+202C> \x1b[2K\rls", shown);
+        Assert.Contains(@"<U+202E>#gnp.x<U+202C> \x1b[2K\rls", row, StringComparison.Ordinal);
+        string[] marks = ["<U+202E>", "<U+202C>", @"\x1b", @"\r"];
+        Assert.Equal(marks, browser.GetProperty("queue_marks").EnumerateArray().Select(m => m.GetString()));
+        Assert.Equal(marks, browser.GetProperty("detail_marks").EnumerateArray().Select(m => m.GetString()));
+        Assert.Contains("hidden or control characters", browser.GetProperty("queue_warning").GetString(), StringComparison.Ordinal);
+        Assert.Contains("This action contains hidden or control characters: what is shown is escaped", browser.GetProperty("banner").GetString(), StringComparison.Ordinal);
+        BrowserScript.AssertScreenshot("hidden-detail-laptop");
+    }
+}

@@ -197,6 +197,42 @@ public sealed partial class ReviewerUiHttpTests
     }
 
     [Fact]
+    public async Task Hidden_and_control_characters_in_agent_text_are_shown_escaped_and_marked_on_every_page()
+    {
+        await using var gw = await GatewayFixture.StartAsync();
+        var agent = await gw.CreatePrincipalAsync("bot", "agent");
+        var reviewer = await gw.CreatePrincipalAsync("alice", "reviewer");
+        var auditor = await gw.CreatePrincipalAsync("carol", "auditor");
+        // U+202E reverses what follows; ESC [2K and CR would repaint a terminal line.
+        var command = "kubectl delete deployment web -n staging \u202e#gnp.x\u202c \u001b[2K\rls";
+        var id = await PendingApprovalAsync(gw, agent, new { command, cwd = "/home/dev/app" });
+        using var r = new Browser(gw);
+        await r.SignInAsync(reviewer);
+        using var a = new Browser(gw);
+        await a.SignInAsync(auditor);
+        foreach (var (b, path) in new[] { (r, ""), (r, "fragments/queue"), (r, $"approvals/{id}"), (a, "audit") })
+        {
+            var (_, html, _) = await b.GetAsync(path);
+            // Neither raw nor as a character reference the browser would turn back into the character.
+            var decoded = WebUtility.HtmlDecode(html);
+            foreach (var raw in new[] { '\u202e', '\u202c', '\u001b', '\r' })
+                Assert.False(decoded.Contains(raw, StringComparison.Ordinal), $"{path}: U+{(int)raw:X4} reaches the page");
+            Assert.Contains("<mark class=\"ctl\">&lt;U+202E&gt;</mark>#gnp.x<mark class=\"ctl\">&lt;U+202C&gt;</mark>", html, StringComparison.Ordinal);
+            Assert.Contains("<mark class=\"ctl\">\\x1b</mark>[2K<mark class=\"ctl\">\\r</mark>ls", html, StringComparison.Ordinal);
+            Assert.Contains("hidden or control characters", html, StringComparison.Ordinal);
+        }
+        var (_, detail, _) = await r.GetAsync($"approvals/{id}");
+        Assert.Contains("This action contains hidden or control characters: what is shown is escaped", detail, StringComparison.Ordinal);
+
+        // A request without any shows no warning (another agent's: the page shows the agent's history too).
+        var other = await gw.CreatePrincipalAsync("tidy-bot", "agent");
+        var (_, clean) = await gw.CallAsync(HttpMethod.Post, "v1/evaluate", other, StagingDelete);
+        var (_, cleanPage, _) = await r.GetAsync($"approvals/{clean.GetProperty("approval").GetProperty("id").GetString()}");
+        Assert.DoesNotContain("hidden or control characters", cleanPage, StringComparison.Ordinal);
+        Assert.DoesNotContain("<mark", cleanPage, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task The_event_stream_sends_approval_events_and_heartbeats_and_unsubscribes_on_disconnect()
     {
         var clock = new ManualClock(DateTimeOffset.UtcNow);
