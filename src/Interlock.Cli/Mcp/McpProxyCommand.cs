@@ -58,7 +58,7 @@ internal static class McpProxyCommand
                 await Console.Error.WriteLineAsync($"interlock mcp-proxy: --upstream '{endpoint}' is not an http(s) URL").ConfigureAwait(false);
                 return 1;
             }
-            await using IMcpUpstream up = endpointUri is not null ? new HttpUpstream(endpointUri, Console.Error) : new StdioUpstream(words);
+            await using IMcpUpstream up = endpointUri is not null ? new HttpUpstream(endpointUri, Console.Error) : new StdioUpstream(words, parse.GetValue(tokenEnv)!);
             var policyPath = parse.GetValue(policy);
             var home = Environment.GetEnvironmentVariable("HOME") is { Length: > 0 } h && h.StartsWith('/') ? h : "/root";
             var id = parse.GetValue(serverId) ?? "upstream";

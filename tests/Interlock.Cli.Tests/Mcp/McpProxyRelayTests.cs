@@ -22,7 +22,9 @@ public sealed class McpProxyRelayTests : IDisposable
         require('readline').createInterface({ input: process.stdin }).on('line', l => console.log(JSON.stringify({ jsonrpc: '2.0', method: 'echo', params: { line: l } })));
         """;
 
-    private Process Start(string script, params string[] options)
+    private Process Start(string script, params string[] options) => Start(script, new Dictionary<string, string>(), options);
+
+    private Process Start(string script, Dictionary<string, string> env, params string[] options)
     {
         var psi = new ProcessStartInfo(Path.Combine(InterlockProcess.Root, "interlock"))
         {
@@ -30,6 +32,7 @@ public sealed class McpProxyRelayTests : IDisposable
         };
         foreach (var a in (string[])["mcp-proxy", .. options, "--", "node", "-e", script]) psi.ArgumentList.Add(a);
         psi.Environment["HOME"] = _dir;
+        foreach (var (k, v) in env) psi.Environment[k] = v;
         var p = Process.Start(psi)!;
         p.ErrorDataReceived += (_, _) => { };
         p.BeginErrorReadLine();
@@ -140,6 +143,27 @@ public sealed class McpProxyRelayTests : IDisposable
         p.StandardInput.Close();
         Assert.Equal(0, WaitExit(p));
         AssertChildGone();
+    }
+
+    [Theory]
+    [InlineData(null)]
+    [InlineData("MY_AGENT_TOKEN")]
+    public void TheUpstreamServerDoesNotSeeInterlocksVariables(string? tokenEnv)
+    {
+        // An upstream that answers any line with its whole environment.
+        const string reportsEnv = "require('readline').createInterface({ input: process.stdin }).on('line', () => console.log(JSON.stringify({ jsonrpc: '2.0', method: 'env', params: process.env })));";
+        var env = new Dictionary<string, string> { ["INTERLOCK_TOKEN"] = "tok-default-7f3a", ["INTERLOCK_ANYTHING"] = "internal-9c1e", ["MY_AGENT_TOKEN"] = "tok-custom-52e1", ["KEEP_ME"] = "kept-4d2b" };
+        using var p = Start(reportsEnv, env, tokenEnv is null ? [] : ["--token-env", tokenEnv]);
+        Send(p, """{"jsonrpc":"2.0","method":"notifications/initialized"}""");
+        var seen = ReadMessage(p).GetProperty("params");
+        var names = seen.EnumerateObject().Select(v => v.Name).ToList();
+        Assert.DoesNotContain(names, n => n.StartsWith("INTERLOCK_", StringComparison.Ordinal));
+        Assert.DoesNotContain("tok-default-7f3a", seen.GetRawText(), StringComparison.Ordinal);
+        Assert.Equal("kept-4d2b", seen.GetProperty("KEEP_ME").GetString());
+        // Only the variable --token-env names is the token; without it, MY_AGENT_TOKEN is just another variable.
+        Assert.Equal(tokenEnv is null, names.Contains("MY_AGENT_TOKEN"));
+        p.StandardInput.Close();
+        Assert.Equal(0, WaitExit(p));
     }
 
     [Fact]
