@@ -25,6 +25,8 @@ internal static class McpProxyCommand
 {
     public const int MaxLineBytes = 4 * 1024 * 1024;
     public const int UpstreamFailed = 2;
+    /// <summary>JSON-RPC error code (server-defined range) of a request Interlock refused, other than a tools/call.</summary>
+    public const int Refused = -32001;
     private static readonly JsonWriterOptions WriterOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     public static Command Create()
@@ -322,7 +324,7 @@ internal sealed class McpProxy(McpGate gate, IMcpUpstream upstream, Stream clien
     /// Server mode: decides one <c>tools/call</c> off the client pump (a call waiting for a reviewer must not hold up
     /// other messages), then forwards it or answers it with the refusal. Never throws.
     /// </summary>
-    private async Task DecideRemotelyAsync(McpServerGate server, byte[] bytes, string key, JsonElement? parameters, string? progressToken)
+    private async Task DecideRemotelyAsync(McpServerGate server, byte[] bytes, string key, string method, JsonElement? parameters, string? progressToken)
     {
         try
         {
@@ -331,7 +333,7 @@ internal sealed class McpProxy(McpGate gate, IMcpUpstream upstream, Stream clien
             GateResult result;
             try
             {
-                result = await server.DecideAsync(parameters, progress, _closing.Token).ConfigureAwait(false);
+                result = await server.DecideAsync(parameters, progress, _closing.Token, method).ConfigureAwait(false);
             }
             catch (OperationCanceledException)
             {
@@ -341,11 +343,11 @@ internal sealed class McpProxy(McpGate gate, IMcpUpstream upstream, Stream clien
             {
                 result = new GateResult(false, $"Interlock denied this call (fail closed): internal error: {ex.GetType().Name}", Actions.Outcome.Deny, null);
             }
-            result = await audit.DecidedAsync(key, McpCallAudit.ToolName(parameters), result).ConfigureAwait(false);
+            result = await audit.DecidedAsync(key, AuditName(method, parameters), result).ConfigureAwait(false);
             if (!result.Forward)
             {
                 await log.WriteLineAsync($"interlock mcp-proxy: {key}: {result.Reason}").ConfigureAwait(false);
-                await SendAsync(McpProxyCommand.DeniedLine(key, result.Reason)).ConfigureAwait(false);
+                await SendAsync(RefusalLine(method, key, result.Reason)).ConfigureAwait(false);
                 return;
             }
             _pending[key] = null;
@@ -375,8 +377,8 @@ internal sealed class McpProxy(McpGate gate, IMcpUpstream upstream, Stream clien
         {
             // Not JSON to us: harmless to pass on, unless the server's parser might still read a tools/call in it (the
             // name spelled out, or hidden behind escapes such as "tools\/call" in a message too deep for us).
-            if (bytes.AsSpan().IndexOf("tools/call"u8) < 0 && bytes.AsSpan().IndexOf((byte)'\\') < 0) return true;
-            await SendAsync(McpProxyCommand.ErrorLine("null", -32700, "Interlock: parse error; a line that is not valid JSON (or repeats a key) and may be a tools/call is not forwarded")).ConfigureAwait(false);
+            if (bytes.AsSpan().IndexOf("tools/call"u8) < 0 && bytes.AsSpan().IndexOf("resources/"u8) < 0 && bytes.AsSpan().IndexOf((byte)'\\') < 0) return true;
+            await SendAsync(McpProxyCommand.ErrorLine("null", -32700, "Interlock: parse error; a line that is not valid JSON (or repeats a key) and may be a tools/call or resources/read is not forwarded")).ConfigureAwait(false);
             return false;
         }
         using (doc)
@@ -384,38 +386,38 @@ internal sealed class McpProxy(McpGate gate, IMcpUpstream upstream, Stream clien
             var root = doc.RootElement;
             if (root.ValueKind == JsonValueKind.Array)
             {
-                // JSON-RPC batches (MCP 2025-03-26 only): a batch holding a tools/call is refused as a whole.
-                if (!root.EnumerateArray().Any(IsToolCall))
+                // JSON-RPC batches (MCP 2025-03-26 only): a batch holding a gated request is refused as a whole.
+                if (!root.EnumerateArray().Any(m => Gated(m) is not null))
                 {
                     foreach (var m in root.EnumerateArray()) Track(m);
                     return true;
                 }
                 foreach (var m in root.EnumerateArray())
                 {
-                    if (IsToolCall(m))
-                        await audit.DecidedAsync("", McpCallAudit.ToolName(m.TryGetProperty("params", out var bp) ? bp : null), McpGate.Refuse("a batch that contains tools/call")).ConfigureAwait(false);
+                    if (Gated(m) is { } gated)
+                        await audit.DecidedAsync("", AuditName(gated, m.TryGetProperty("params", out var bp) ? bp : null), McpGate.Refuse($"a batch that contains {gated}")).ConfigureAwait(false);
                     if (m.ValueKind == JsonValueKind.Object && m.TryGetProperty("id", out var bid) && m.TryGetProperty("method", out _))
-                        await SendAsync(McpProxyCommand.ErrorLine(bid.GetRawText(), -32600, "Interlock: batches that contain tools/call are not forwarded; send it on its own")).ConfigureAwait(false);
+                        await SendAsync(McpProxyCommand.ErrorLine(bid.GetRawText(), -32600, "Interlock: batches that contain tools/call, resources/read or resources/subscribe are not forwarded; send it on its own")).ConfigureAwait(false);
                 }
                 return false;
             }
-            if (!IsToolCall(root))
+            if (Gated(root) is not { } method)
             {
                 Track(root);
                 return true;
             }
             if (!root.TryGetProperty("id", out var id) || id.ValueKind is not (JsonValueKind.String or JsonValueKind.Number))
             {
-                await log.WriteLineAsync("interlock mcp-proxy: dropped a tools/call without a valid id").ConfigureAwait(false);
-                await audit.DecidedAsync("", McpCallAudit.ToolName(root.TryGetProperty("params", out var np) ? np : null), McpGate.Refuse("a tools/call without a string or number id")).ConfigureAwait(false);
+                await log.WriteLineAsync($"interlock mcp-proxy: dropped a {method} without a valid id").ConfigureAwait(false);
+                await audit.DecidedAsync("", AuditName(method, root.TryGetProperty("params", out var np) ? np : null), McpGate.Refuse($"a {method} without a string or number id")).ConfigureAwait(false);
                 if (root.TryGetProperty("id", out var badId))
-                    await SendAsync(McpProxyCommand.ErrorLine("null", -32600, "Interlock: tools/call needs a string or number id")).ConfigureAwait(false);
+                    await SendAsync(McpProxyCommand.ErrorLine("null", -32600, $"Interlock: {method} needs a string or number id")).ConfigureAwait(false);
                 return false;
             }
             if (remote is not null)
             {
                 JsonElement? parameters = root.TryGetProperty("params", out var rp) ? rp.Clone() : null;
-                var task = DecideRemotelyAsync(remote, bytes, id.GetRawText(), parameters, ProgressToken(parameters));
+                var task = DecideRemotelyAsync(remote, bytes, id.GetRawText(), method, parameters, ProgressToken(parameters));
                 _deciding[task] = true;
                 _ = task.ContinueWith(t => _deciding.TryRemove(t, out _), TaskScheduler.Default);
                 return false;
@@ -423,18 +425,18 @@ internal sealed class McpProxy(McpGate gate, IMcpUpstream upstream, Stream clien
             GateResult result;
             try
             {
-                result = gate.Decide(root.TryGetProperty("params", out var p) ? p : null);
+                result = gate.Decide(root.TryGetProperty("params", out var p) ? p : null, method);
             }
             catch (Exception ex) when (ex is not OutOfMemoryException)
             {
                 result = new GateResult(false, $"Interlock denied this call (fail closed): internal error: {ex.GetType().Name}", Actions.Outcome.Deny, null);
             }
             var key = id.GetRawText();
-            result = await audit.DecidedAsync(key, McpCallAudit.ToolName(root.TryGetProperty("params", out var tp) ? tp : null), result).ConfigureAwait(false);
+            result = await audit.DecidedAsync(key, AuditName(method, root.TryGetProperty("params", out var tp) ? tp : null), result).ConfigureAwait(false);
             if (!result.Forward)
             {
                 await log.WriteLineAsync($"interlock mcp-proxy: {key}: {result.Reason}").ConfigureAwait(false);
-                await SendAsync(McpProxyCommand.DeniedLine(key, result.Reason)).ConfigureAwait(false);
+                await SendAsync(RefusalLine(method, key, result.Reason)).ConfigureAwait(false);
                 return false;
             }
             _pending[key] = result.Lease;
@@ -451,8 +453,29 @@ internal sealed class McpProxy(McpGate gate, IMcpUpstream upstream, Stream clien
     /// <summary>Duplicate keys are refused so that we and the server cannot read different methods or arguments.</summary>
     private static readonly JsonDocumentOptions ClientJson = new() { MaxDepth = 256, AllowDuplicateProperties = false };
 
-    private static bool IsToolCall(JsonElement m) =>
-        m.ValueKind == JsonValueKind.Object && m.TryGetProperty("method", out var method) && method.ValueKind == JsonValueKind.String && method.ValueEquals("tools/call"u8);
+    /// <summary>
+    /// The gated method a message calls: <c>tools/call</c>, or a resource read (<c>resources/read</c>, and
+    /// <c>resources/subscribe</c>, whose updates the client reads the same way); null for everything else.
+    /// </summary>
+    private static string? Gated(JsonElement m) =>
+        m.ValueKind != JsonValueKind.Object || !m.TryGetProperty("method", out var method) || method.ValueKind != JsonValueKind.String ? null
+        : method.ValueEquals("tools/call"u8) ? "tools/call"
+        : method.ValueEquals("resources/read"u8) ? "resources/read"
+        : method.ValueEquals("resources/subscribe"u8) ? "resources/subscribe"
+        : null;
+
+    /// <summary>What the audit names: the tool of a call, the method and URI of a resource read.</summary>
+    private static string AuditName(string method, JsonElement? parameters) =>
+        method == "tools/call" ? McpCallAudit.ToolName(parameters)
+        : parameters is { ValueKind: JsonValueKind.Object } p && p.TryGetProperty("uri", out var uri) && uri.ValueKind == JsonValueKind.String ? $"{method} {uri.GetString()}"
+        : method;
+
+    /// <summary>
+    /// A refused tools/call is a tool error the model can read (<c>isError</c>); a refused resource read has no such
+    /// result shape, so it is a JSON-RPC error naming the reason.
+    /// </summary>
+    private static string RefusalLine(string method, string key, string reason) =>
+        method == "tools/call" ? McpProxyCommand.DeniedLine(key, reason) : McpProxyCommand.ErrorLine(key, McpProxyCommand.Refused, reason);
 
     /// <summary>Remembers a forwarded request so it can be failed if the server dies, and tools/list ids to learn annotations.</summary>
     private void Track(JsonElement m)

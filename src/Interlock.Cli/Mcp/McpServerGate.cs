@@ -33,9 +33,9 @@ internal sealed class McpServerGate(McpGate gate, Uri server, string token, int 
     public HttpClient Http => _http;
 
     /// <summary>Decides one call; <paramref name="progress"/> is called with a message while the server waits (when the client asked for progress).</summary>
-    public async Task<GateResult> DecideAsync(JsonElement? parameters, Func<string, Task>? progress, CancellationToken cancellationToken)
+    public async Task<GateResult> DecideAsync(JsonElement? parameters, Func<string, Task>? progress, CancellationToken cancellationToken, string method = "tools/call")
     {
-        var (request, name, refusal) = gate.Request(parameters);
+        var (request, name, refusal) = gate.Request(parameters, method);
         if (request is null) return refusal!;
         if (gate.Tampers(request) is { Count: > 0 } tamper) return McpGate.Refuse(string.Join("; ", tamper));
         var body = Body(request);

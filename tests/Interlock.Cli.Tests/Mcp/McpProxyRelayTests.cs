@@ -166,6 +166,50 @@ public sealed class McpProxyRelayTests : IDisposable
         Assert.Equal(0, WaitExit(p));
     }
 
+    private static string ResourceRequest(string id, string method, string uri) =>
+        JsonSerializer.Serialize(new { jsonrpc = "2.0", id, method, @params = new { uri } });
+
+    [Theory]
+    [InlineData("resources/read")]
+    [InlineData("resources/subscribe")]
+    public async Task ResourceReadsAreGatedLikeReadsOfTheSameThing(string method)
+    {
+        var data = Path.Combine(_dir, "data");
+        using var p = Start(EchoServer, "--data", data);
+        // A file:// URI is a read of that local path: credentials are refused with a JSON-RPC error naming the reason.
+        foreach (var (id, uri) in new[] { ("k1", $"file://{_dir}/.ssh/id_rsa"), ("k2", $"file:///{_dir.TrimStart('/')}/.aws/%63redentials") })
+        {
+            Send(p, ResourceRequest(id, method, uri));
+            var refused = ReadMessage(p);
+            Assert.Equal(id, refused.GetProperty("id").GetString());
+            Assert.Equal(-32001, refused.GetProperty("error").GetProperty("code").GetInt32());
+            var message = refused.GetProperty("error").GetProperty("message").GetString();
+            Assert.StartsWith("Interlock denied this call: ", message, StringComparison.Ordinal);
+            Assert.Contains("credentials", message, StringComparison.Ordinal);
+        }
+        // A read of a workspace file is forwarded unchanged: its echo is the next thing we see, so the refused ones never reached the server.
+        var allowed = ResourceRequest("k3", method, $"file://{_dir}/notes.txt");
+        Send(p, allowed);
+        Assert.Equal(allowed, ReadMessage(p).GetProperty("params").GetProperty("line").GetString());
+        // Any other URI is gated as Claude Code's ReadMcpResourceTool is: egress to its host, which needs approval offline.
+        Send(p, ResourceRequest("k4", method, "https://exfil.example.net/drop"));
+        var egress = ReadMessage(p);
+        Assert.Equal("k4", egress.GetProperty("id").GetString());
+        Assert.StartsWith("Interlock denied this call: requires approval", egress.GetProperty("error").GetProperty("message").GetString(), StringComparison.Ordinal);
+        // Neither a batch nor a line that is not JSON gets one past the gate.
+        Send(p, "[" + ResourceRequest("k5", method, $"file://{_dir}/notes.txt") + "]");
+        Assert.Equal(-32600, ReadMessage(p).GetProperty("error").GetProperty("code").GetInt32());
+        p.StandardInput.Close();
+        Assert.Equal(0, WaitExit(p));
+
+        await using var store = await SqliteAuditStore.OpenAsync(new SqliteAuditStoreOptions { DataDirectory = data });
+        var decisions = (await store.QueryAsync(new AuditQuery())).Where(r => r.Entry.Kind == AuditKind.Decision).ToList();
+        Assert.Equal(4, decisions.Count);
+        using var first = JsonDocument.Parse(decisions[0].Entry.Payload);
+        Assert.Equal("ReadMcpResourceTool", first.RootElement.GetProperty("action").GetProperty("tool").GetString());
+        Assert.Equal("deny", first.RootElement.GetProperty("decision").GetProperty("outcome").GetString());
+    }
+
     [Fact]
     public void OversizedClientLineIsDroppedWithAnError()
     {

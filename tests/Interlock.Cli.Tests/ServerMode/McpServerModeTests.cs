@@ -95,6 +95,23 @@ public sealed class McpServerModeTests(TestGateway gw) : IClassFixture<TestGatew
     }
 
     [Fact]
+    public async Task Resource_reads_are_decided_by_the_gateway_like_reads_of_the_same_thing()
+    {
+        var token = await gw.PrincipalAsync("mcp-" + Guid.NewGuid().ToString("N")[..6], "agent");
+        using var p = Start(gw.Url, token);
+        Send(p, $$$$"""{"jsonrpc":"2.0","id":1,"method":"resources/read","params":{"uri":"file://{{{{_dir}}}}/home/.ssh/id_rsa"}}""");
+        var denied = Read(p);
+        Assert.Equal(1, denied.GetProperty("id").GetInt32());
+        Assert.Equal(-32001, denied.GetProperty("error").GetProperty("code").GetInt32());
+        Assert.StartsWith("Interlock denied this call: ", denied.GetProperty("error").GetProperty("message").GetString(), StringComparison.Ordinal);
+        Send(p, $$$$"""{"jsonrpc":"2.0","id":2,"method":"resources/subscribe","params":{"uri":"file://{{{{_dir}}}}/home/.aws/credentials"}}""");
+        Assert.Equal(-32001, Read(p).GetProperty("error").GetProperty("code").GetInt32());
+        Send(p, $$$$"""{"jsonrpc":"2.0","id":3,"method":"resources/read","params":{"uri":"file://{{{{_dir}}}}/notes.txt"}}""");
+        Assert.Equal("upstream ran resources/read", Text(Read(p)));
+        Close(p);
+    }
+
+    [Fact]
     public async Task An_allowed_calls_answer_is_posted_to_the_gateway_as_its_result()
     {
         var name = "mcp-" + Guid.NewGuid().ToString("N")[..6];
