@@ -61,7 +61,7 @@ public sealed class DecisionPipeline(PolicyHolder policy, ApprovalService approv
             case ApprovalStatus.Approved:
                 // Evaluate again under the policy serving now; the approved slot is used by this evaluation.
                 return await DecideOnceAsync(request, reply.ActionId, guard, cancellationToken).ConfigureAwait(false);
-            case ApprovalStatus.Denied or ApprovalStatus.Expired:
+            case ApprovalStatus.Denied or ApprovalStatus.Expired or ApprovalStatus.Withdrawn:
                 var ended = ApprovalService.Ended(reply.Decision, latest);
                 var recorded = await RecordAsync(reply.Evaluation with { Decision = ended }, reply.ActionId, cancellationToken).ConfigureAwait(false);
                 return reply with { Decision = recorded ? ended : ApprovalService.Deny(ended, AuditUnavailable), Approval = latest, Recorded = recorded };
