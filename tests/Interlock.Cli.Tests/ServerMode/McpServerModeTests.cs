@@ -28,13 +28,13 @@ public sealed class McpServerModeTests(TestGateway gw) : IClassFixture<TestGatew
         });
         """;
 
-    private Process Start(string server, string token)
+    private Process Start(string server, string token, string upstream = Upstream)
     {
         var psi = new ProcessStartInfo(Path.Combine(InterlockProcess.Root, "interlock"))
         {
             RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false, WorkingDirectory = _dir,
         };
-        foreach (var a in new[] { "mcp-proxy", "--server", server, "--server-id", "fs", "--wait", "60", "--", "node", "-e", Upstream }) psi.ArgumentList.Add(a);
+        foreach (var a in new[] { "mcp-proxy", "--server", server, "--server-id", "fs", "--wait", "60", "--", "node", "-e", upstream }) psi.ArgumentList.Add(a);
         psi.Environment["HOME"] = Path.Combine(_dir, "home");
         psi.Environment["INTERLOCK_TOKEN"] = token;
         var p = Process.Start(psi)!;
@@ -163,6 +163,49 @@ public sealed class McpServerModeTests(TestGateway gw) : IClassFixture<TestGatew
         Assert.Equal("upstream ran tools/call write_file", Text(message));
         Assert.Equal(Enumerable.Range(1, progress.Count), progress);
         Close(p);
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task A_call_cancelled_while_waiting_for_approval_is_withdrawn_and_never_forwarded(bool progress)
+    {
+        var name = "mcp-" + Guid.NewGuid().ToString("N")[..6];
+        var token = await gw.PrincipalAsync(name, "agent");
+        var reviewer = await gw.PrincipalAsync("rev-" + Guid.NewGuid().ToString("N")[..6], "reviewer");
+        var seen = Path.Combine(_dir, "seen.log");
+        var upstream = "const fs = require('fs');\n" + Upstream.Replace("const m = JSON.parse(l);", $"fs.appendFileSync({JsonSerializer.Serialize(seen)}, l + '\\n'); const m = JSON.parse(l);", StringComparison.Ordinal);
+        using var p = Start(gw.Url, token, upstream);
+        var meta = progress ? ""","_meta":{"progressToken":"tok-c"}""" : "";
+        Send(p, $$$$"""{"jsonrpc":"2.0","id":"w","method":"tools/call","params":{"name":"write_file","arguments":{"path":"/etc/hosts","content":"x"}{{{{meta}}}}}}""");
+        if (progress) Assert.Equal("notifications/progress", Read(p).GetProperty("method").GetString());
+        var id = await gw.PendingApprovalAsync(reviewer);
+        Send(p, """{"jsonrpc":"2.0","method":"notifications/cancelled","params":{"requestId":"w","reason":"stop"}}""");
+
+        // The proxy withdraws the request; a reviewer's approval arriving after the cancel is refused.
+        var status = "pending";
+        for (var i = 0; i < 300 && status == "pending"; i++)
+        {
+            status = (await gw.CallAsync(HttpMethod.Get, $"v1/approvals/{id}", reviewer)).Body.GetProperty("status").GetString()!;
+            if (status == "pending") await Task.Delay(100);
+        }
+        Assert.Equal("withdrawn", status);
+        Assert.Equal(409, (await gw.CallAsync(HttpMethod.Post, $"v1/approvals/{id}/approve", reviewer)).Status);
+
+        // Nothing was answered for the cancelled call; the session goes on.
+        Send(p, """{"jsonrpc":"2.0","id":"ping-1","method":"ping"}""");
+        JsonElement message;
+        while ((message = Read(p)).TryGetProperty("method", out _)) { }
+        Assert.Equal("ping-1", message.GetProperty("id").GetString());
+        Close(p);
+        var lines = File.ReadAllLines(seen);
+        Assert.DoesNotContain(lines, l => l.Contains("write_file", StringComparison.Ordinal) || l.Contains("notifications/cancelled", StringComparison.Ordinal));
+
+        var auditor = await gw.PrincipalAsync("aud-" + Guid.NewGuid().ToString("N")[..6], "auditor");
+        var (_, audit) = await gw.CallAsync(HttpMethod.Get, $"v1/audit?kind=approval&agent={name}", auditor);
+        var record = Assert.Single(audit.GetProperty("records").EnumerateArray()).GetProperty("payload");
+        Assert.Equal("withdrawn", record.GetProperty("status").GetString());
+        Assert.Equal(id, record.GetProperty("approval").GetString());
     }
 
     [Fact]
