@@ -38,6 +38,8 @@ internal static class ExecCommand
         public double? TimeoutSec { get; init; }
         public double KillGraceSec { get; init; } = 5;
         public required string Script { get; init; }
+        /// <summary><c>--token-env</c>: kept out of the command's environment (see <see cref="ChildEnvironment"/>).</summary>
+        public string TokenEnv { get; init; } = ChildEnvironment.DefaultTokenEnv;
     }
 
     public static Command Create()
@@ -100,6 +102,7 @@ internal static class ExecCommand
                 TimeoutSec = parse.GetValue(timeout),
                 KillGraceSec = Math.Max(0, parse.GetValue(grace)),
                 Script = text,
+                TokenEnv = parse.GetValue(tokenEnv)!,
             };
             using var stdout = Console.OpenStandardOutput();
             using var stderrStream = Console.OpenStandardError();
@@ -229,6 +232,7 @@ internal static class ExecCommand
                     Stderr = stderrStream,
                     Diagnostics = stderr,
                     Time = time,
+                    TokenEnv = s.TokenEnv,
                 }).ConfigureAwait(false);
             }
             catch (Exception ex) when (ex is InvalidOperationException or System.ComponentModel.Win32Exception or IOException)

@@ -25,6 +25,8 @@ internal sealed record GroupRunOptions
     /// <summary>Where interlock's own notes (kills, forwarded signals) go.</summary>
     public required TextWriter Diagnostics { get; init; }
     public TimeProvider Time { get; init; } = TimeProvider.System;
+    /// <summary>The variable holding the agent token (<c>--token-env</c>); removed from the command's environment with every <c>INTERLOCK_*</c>.</summary>
+    public string TokenEnv { get; init; } = ChildEnvironment.DefaultTokenEnv;
 }
 
 /// <summary>
@@ -57,6 +59,7 @@ internal static class GroupRunner
         psi.ArgumentList.Add("/bin/bash");
         psi.ArgumentList.Add("-c");
         psi.ArgumentList.Add(o.Script);
+        ChildEnvironment.Scrub(psi, o.TokenEnv);
 
         var time = o.Time;
         var started = time.GetTimestamp();

@@ -117,6 +117,24 @@ internal sealed class McpCallAudit : IAsyncDisposable
         await AppendResultAsync(AuditEntry.ForResult(call.ActionId, failed ? 1 : 0, failed ? "failed" : "succeeded", detail: detail, agent: call.Agent, outputSha256: sha)).ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// The client cancelled the call <paramref name="key"/> before it was forwarded: a <c>not_run</c> result (offline; with
+    /// <c>--server</c> the gateway is told when it had allowed the call). A no-op for a call that was never opened.
+    /// </summary>
+    public async Task CancelledAsync(string key)
+    {
+        if (!_open.TryRemove(key, out var call)) return;
+        const string detail = "cancelled by the client";
+        if (_server is not null)
+        {
+            var post = PostAsync(call.ActionId, new { exit_code = 1, detail });
+            _posting[post] = true;
+            _ = post.ContinueWith(t => _posting.TryRemove(t, out _), TaskScheduler.Default);
+            return;
+        }
+        await AppendResultAsync(AuditEntry.ForResult(call.ActionId, null, "not_run", detail: detail, agent: call.Agent)).ConfigureAwait(false);
+    }
+
     /// <summary>Settles every call still open: the upstream or the client went away before the answer came.</summary>
     public async Task AbandonAllAsync(string why)
     {

@@ -36,10 +36,10 @@ internal sealed class McpGate(ActionEvaluator? evaluator, string serverId, strin
 
     public bool IsDestructive(string tool) => _destructive.TryGetValue(tool, out var d) && d;
 
-    /// <summary>Decides the <c>params</c> of a <c>tools/call</c>; never throws for bad input (that is a refusal).</summary>
-    public GateResult Decide(JsonElement? parameters)
+    /// <summary>Decides the <c>params</c> of a <c>tools/call</c> (or, with <paramref name="method"/>, of a resource read); never throws for bad input (that is a refusal).</summary>
+    public GateResult Decide(JsonElement? parameters, string method = "tools/call")
     {
-        var (request, name, refusal) = Request(parameters);
+        var (request, name, refusal) = Request(parameters, method);
         if (request is null) return refusal!;
         if (evaluator is null) throw new InvalidOperationException("no local policy: server mode decides with McpServerGate");
         var e = evaluator.Evaluate(request);
@@ -54,9 +54,13 @@ internal sealed class McpGate(ActionEvaluator? evaluator, string serverId, strin
         return new GateResult(false, "Interlock denied this call: " + why + rules, outcome, null, audited);
     }
 
-    /// <summary>The action a <c>tools/call</c>'s params describe, with the tool's own name; or the refusal of malformed params.</summary>
-    public (ActionRequest? Request, string Name, GateResult? Refusal) Request(JsonElement? parameters)
+    /// <summary>
+    /// The action a request's params describe, with the tool's own name (the method, for a resource read); or the
+    /// refusal of malformed params.
+    /// </summary>
+    public (ActionRequest? Request, string Name, GateResult? Refusal) Request(JsonElement? parameters, string method = "tools/call")
     {
+        if (method != "tools/call") return ResourceRequest(parameters, method);
         if (parameters is not { ValueKind: JsonValueKind.Object } p)
             return (null, "", Refuse("the tools/call request has no params object"));
         if (!p.TryGetProperty("name", out var nameEl) || nameEl.ValueKind != JsonValueKind.String || nameEl.GetString() is not { Length: > 0 } name)
@@ -77,6 +81,27 @@ internal sealed class McpGate(ActionEvaluator? evaluator, string serverId, strin
             Home = home,
             RiskTags = IsDestructive(name) ? ["destructive"] : [],
         }, name, null);
+    }
+
+    /// <summary>
+    /// <c>resources/read</c> and <c>resources/subscribe</c>: a read of the URI, translated as the hooks translate Claude
+    /// Code's <c>ReadMcpResourceTool</c> (<see cref="McpResourceRead"/>), so one rule and one analysis cover both.
+    /// </summary>
+    private (ActionRequest? Request, string Name, GateResult? Refusal) ResourceRequest(JsonElement? parameters, string method)
+    {
+        if (parameters is not { ValueKind: JsonValueKind.Object } p)
+            return (null, method, Refuse($"the {method} request has no params object"));
+        if (!p.TryGetProperty("uri", out var uri) || uri.ValueKind != JsonValueKind.String || uri.GetString() is not { Length: > 0 } text)
+            return (null, method, Refuse($"the {method} request has no uri"));
+        return (new ActionRequest
+        {
+            Source = ActionSource.Mcp,
+            Tool = McpResourceRead.Tool,
+            Arguments = McpResourceRead.Arguments(serverId, text),
+            Agent = agent,
+            Cwd = cwd,
+            Home = home,
+        }, method, null);
     }
 
     internal static GateResult Refuse(string why) => new(false, "Interlock denied this call: " + why, Outcome.Deny, null);

@@ -33,27 +33,29 @@ internal sealed class McpServerGate(McpGate gate, Uri server, string token, int 
     public HttpClient Http => _http;
 
     /// <summary>Decides one call; <paramref name="progress"/> is called with a message while the server waits (when the client asked for progress).</summary>
-    public async Task<GateResult> DecideAsync(JsonElement? parameters, Func<string, Task>? progress, CancellationToken cancellationToken)
+    /// <paramref name="pending"/> learns the id of the approval request the call waits on, so a cancelled call can withdraw it.
+    public async Task<GateResult> DecideAsync(JsonElement? parameters, Func<string, Task>? progress, CancellationToken cancellationToken, string method = "tools/call", Action<string>? pending = null)
     {
-        var (request, name, refusal) = gate.Request(parameters);
+        var (request, name, refusal) = gate.Request(parameters, method);
         if (request is null) return refusal!;
         var body = Body(request);
         try
         {
             JsonElement reply;
-            if (progress is null || waitSeconds <= 0) reply = await EvaluateAsync(body, waitSeconds, cancellationToken).ConfigureAwait(false);
-            else
+            // Ask once without waiting, so the wait can be tied to its approval (named in progress, withdrawn on cancel),
+            // then wait on it: the server finds the same pending approval by the action's digest rather than opening another.
+            reply = await EvaluateAsync(body, 0, cancellationToken).ConfigureAwait(false);
+            if (waitSeconds > 0 && Decision(reply) == "require_approval" && ApprovalId(reply) is { } approvalId)
             {
-                // Ask once without waiting, so the progress message can name the approval, then wait on it: the
-                // server finds the same pending approval by the action's digest rather than opening another.
-                reply = await EvaluateAsync(body, 0, cancellationToken).ConfigureAwait(false);
-                if (Decision(reply) == "require_approval" && Approval(reply) is { } pending)
+                pending?.Invoke(approvalId);
+                if (progress is null || Approval(reply) is not { } named) reply = await EvaluateAsync(body, waitSeconds, cancellationToken).ConfigureAwait(false);
+                else
                 {
-                    await progress($"Interlock: waiting up to {waitSeconds} s for a reviewer's approval ({pending})").ConfigureAwait(false);
+                    await progress($"Interlock: waiting up to {waitSeconds} s for a reviewer's approval ({named})").ConfigureAwait(false);
                     var waiting = EvaluateAsync(body, waitSeconds, cancellationToken);
                     var started = DateTime.UtcNow;
                     while (await Task.WhenAny(waiting, Task.Delay(ProgressInterval, cancellationToken)).ConfigureAwait(false) != waiting)
-                        await progress(string.Create(CultureInfo.InvariantCulture, $"Interlock: still waiting for a reviewer's approval ({pending}), {(int)(DateTime.UtcNow - started).TotalSeconds} s")).ConfigureAwait(false);
+                        await progress(string.Create(CultureInfo.InvariantCulture, $"Interlock: still waiting for a reviewer's approval ({named}), {(int)(DateTime.UtcNow - started).TotalSeconds} s")).ConfigureAwait(false);
                     reply = await waiting.ConfigureAwait(false);
                 }
             }
@@ -99,6 +101,28 @@ internal sealed class McpServerGate(McpGate gate, Uri server, string token, int 
 
     private static string? Decision(JsonElement reply) =>
         reply.ValueKind == JsonValueKind.Object && reply.TryGetProperty("decision", out var d) && d.ValueKind == JsonValueKind.String ? d.GetString() : null;
+
+    private static string? ApprovalId(JsonElement reply) =>
+        reply.TryGetProperty("approval", out var a) && a.ValueKind == JsonValueKind.Object && a.TryGetProperty("id", out var id) && id.ValueKind == JsonValueKind.String
+            ? id.GetString() : null;
+
+    /// <summary>
+    /// The client cancelled the call that waits on approval <paramref name="id"/>: withdraws the request, so no
+    /// reviewer's later answer lets it run (the gateway records the withdrawal). What happened, for the log.
+    /// </summary>
+    public async Task<string> WithdrawAsync(string id)
+    {
+        try
+        {
+            using var response = await _http.PostAsync($"v1/approvals/{Uri.EscapeDataString(id)}/withdraw", null).ConfigureAwait(false);
+            return response.IsSuccessStatusCode ? $"approval {id} withdrawn"
+                : $"approval {id} could not be withdrawn ({(int)response.StatusCode}{Server.Api.ApiProblem.DetailSuffix(await response.Content.ReadAsStringAsync().ConfigureAwait(false))})";
+        }
+        catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)
+        {
+            return $"approval {id} could not be withdrawn ({ex.Message})";
+        }
+    }
 
     private static string? Approval(JsonElement reply) =>
         reply.TryGetProperty("approval", out var a) && a.ValueKind == JsonValueKind.Object

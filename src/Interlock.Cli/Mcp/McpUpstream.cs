@@ -26,7 +26,8 @@ internal interface IMcpUpstream : IAsyncDisposable
 }
 
 /// <summary>A stdio MCP server: a child process whose stdin/stdout carry newline-delimited JSON-RPC.</summary>
-internal sealed class StdioUpstream(string[] command) : IMcpUpstream
+// tokenEnv: the --token-env variable, kept out of the server's environment with every INTERLOCK_* (ChildEnvironment).
+internal sealed class StdioUpstream(string[] command, string tokenEnv) : IMcpUpstream
 {
     private Process? _child;
     private LineReader? _reader;
@@ -41,6 +42,7 @@ internal sealed class StdioUpstream(string[] command) : IMcpUpstream
             UseShellExecute = false,
         };
         foreach (var a in command.Skip(1)) psi.ArgumentList.Add(a);
+        ChildEnvironment.Scrub(psi, tokenEnv);
         try
         {
             _child = Process.Start(psi) ?? throw new InvalidOperationException("no process");

@@ -1,7 +1,8 @@
 namespace Interlock.Approvals;
 
 /// <summary>Where an approval request stands. Only <see cref="Pending"/> changes; the others are final.</summary>
-public enum ApprovalStatus { Pending, Approved, Denied, Expired, Used }
+// Withdrawn: the requesting agent no longer wants the action (an MCP client cancelled the call); nothing may use it.
+public enum ApprovalStatus { Pending, Approved, Denied, Expired, Used, Withdrawn }
 
 /// <summary>Wire names of <see cref="ApprovalStatus"/>.</summary>
 public static class ApprovalStatuses
@@ -12,6 +13,7 @@ public static class ApprovalStatuses
         ApprovalStatus.Approved => "approved",
         ApprovalStatus.Denied => "denied",
         ApprovalStatus.Expired => "expired",
+        ApprovalStatus.Withdrawn => "withdrawn",
         _ => "used",
     };
 
@@ -24,6 +26,7 @@ public static class ApprovalStatuses
             case "denied": status = ApprovalStatus.Denied; return true;
             case "expired": status = ApprovalStatus.Expired; return true;
             case "used": status = ApprovalStatus.Used; return true;
+            case "withdrawn": status = ApprovalStatus.Withdrawn; return true;
             default: status = ApprovalStatus.Pending; return false;
         }
     }

@@ -16,7 +16,8 @@ public readonly record struct ApprovalChange(ApprovalRequest? Request, ApprovalR
 /// <summary>
 /// The approval rules, as pure functions of a request, a principal and the time: only reviewers answer, never the
 /// requester, each reviewer once; N distinct approvals approve, one denial ends the request; a deny needs a reason;
-/// nothing changes after expiry, and an expired request is a denial. A used approval can't be used again.
+/// nothing changes after expiry, and an expired request is a denial. A used approval can't be used again. Only the
+/// requesting agent withdraws its own pending request, which then ends like a denial.
 /// </summary>
 public static class ApprovalWorkflow
 {
@@ -48,6 +49,24 @@ public static class ApprovalWorkflow
             DecidedAt = status == ApprovalStatus.Pending ? null : now,
             Version = request.Version + 1,
         }, ApprovalRefusal.None, null);
+    }
+
+    /// <summary>
+    /// The requester takes its pending request back (the call that needed it was cancelled): it ends as
+    /// <see cref="ApprovalStatus.Withdrawn"/>, so no later approval can let the action run. Anyone but the requesting
+    /// agent is refused; a request no longer pending is a conflict.
+    /// </summary>
+    public static ApprovalChange Withdraw(ApprovalRequest request, Principal requester, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(requester);
+        if (requester.Role != Role.Agent || !string.Equals(requester.Name, request.Agent, StringComparison.Ordinal))
+            return ApprovalChange.Refuse(ApprovalRefusal.Forbidden, $"only the agent that requested approval {request.Id} can withdraw it");
+        if (request.Status == ApprovalStatus.Pending && now >= request.ExpiresAt)
+            return ApprovalChange.Refuse(ApprovalRefusal.Conflict, $"approval {request.Id} expired at {request.ExpiresAt:O}");
+        if (request.Status != ApprovalStatus.Pending)
+            return ApprovalChange.Refuse(ApprovalRefusal.Conflict, $"approval {request.Id} is already {request.Status.WireName()}");
+        return new(request with { Status = ApprovalStatus.Withdrawn, DecidedAt = now, Version = request.Version + 1 }, ApprovalRefusal.None, null);
     }
 
     /// <summary>The request expired (a denial), or null when it is not a pending request past its expiry.</summary>

@@ -7,7 +7,7 @@ using Microsoft.AspNetCore.Http;
 
 namespace Interlock.Server.Api;
 
-/// <summary>The approval queue: reviewers list, read and answer requests; an agent reads its own.</summary>
+/// <summary>The approval queue: reviewers list, read and answer requests; an agent reads and withdraws its own.</summary>
 public static class ApprovalEndpoints
 {
     public static void Map(WebApplication app, GatewayServices s)
@@ -16,6 +16,7 @@ public static class ApprovalEndpoints
         app.MapGet("/v1/approvals/{id}", (HttpContext c, string id) => GetAsync(c, s, id));
         app.MapPost("/v1/approvals/{id}/approve", (HttpContext c, string id) => AnswerAsync(c, s, id, approve: true));
         app.MapPost("/v1/approvals/{id}/deny", (HttpContext c, string id) => AnswerAsync(c, s, id, approve: false));
+        app.MapPost("/v1/approvals/{id}/withdraw", (HttpContext c, string id) => WithdrawAsync(c, s, id));
     }
 
     private static async Task<IResult> ListAsync(HttpContext c, GatewayServices s)
@@ -27,7 +28,7 @@ public static class ApprovalEndpoints
         if (statusText.Length > 0)
         {
             if (!ApprovalStatuses.TryParse(statusText, out var parsed))
-                return ApiProblem.BadRequest($"query 'status' must be pending, approved, denied, expired or used; got '{statusText}'");
+                return ApiProblem.BadRequest($"query 'status' must be pending, approved, denied, expired, used or withdrawn; got '{statusText}'");
             status = parsed;
         }
         var limit = 100;
@@ -64,6 +65,24 @@ public static class ApprovalEndpoints
             if (bad is not null) return bad;
             return await AnswerAsync(s, reviewer, id, approve, reason, c.RequestAborted).ConfigureAwait(false);
         }
+    }
+
+    /// <summary>The requesting agent takes back its pending request (its MCP client cancelled the call); no body.</summary>
+    private static async Task<IResult> WithdrawAsync(HttpContext c, GatewayServices s, string id)
+    {
+        var (agent, denied) = await s.AuthorizeAsync(c, Role.Agent).ConfigureAwait(false);
+        if (agent is null) return denied!;
+        // Another agent's request is not found, as for GET: an agent cannot learn which ids exist.
+        var request = await s.Approvals.GetAsync(id, c.RequestAborted).ConfigureAwait(false);
+        if (request is null || request.Agent != agent.Name) return ApiProblem.NotFound($"no approval '{id}'");
+        var change = await s.Approvals.WithdrawAsync(id, agent, c.RequestAborted).ConfigureAwait(false);
+        if (change.Ok) return ApiJson.Ok(ApiViews.Approval(s, change.Request!));
+        return change.Refusal switch
+        {
+            ApprovalRefusal.Forbidden => ApiProblem.Forbidden(change.Problem!),
+            ApprovalRefusal.Conflict => ApiProblem.Conflict(change.Problem!),
+            _ => ApiProblem.NotFound(change.Problem!),
+        };
     }
 
     /// <summary>Records a reviewer's answer; shared by the API and the web UI's form.</summary>

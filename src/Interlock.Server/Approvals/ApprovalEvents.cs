@@ -2,7 +2,7 @@ using Interlock.Approvals;
 
 namespace Interlock.Server.Approvals;
 
-/// <summary>Something happened to an approval request: <c>approval.pending</c>, <c>approval.vote</c>, <c>approval.approved</c>, <c>approval.denied</c>, <c>approval.expired</c>, <c>approval.used</c>.</summary>
+/// <summary>Something happened to an approval request: <c>approval.pending</c>, <c>approval.vote</c>, <c>approval.approved</c>, <c>approval.denied</c>, <c>approval.expired</c>, <c>approval.withdrawn</c>, <c>approval.used</c>.</summary>
 public sealed record ApprovalEvent(string Type, ApprovalRequest Request, DateTimeOffset At, string? Actor = null, string? Reason = null);
 
 /// <summary>

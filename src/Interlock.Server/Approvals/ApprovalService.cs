@@ -121,6 +121,28 @@ public sealed class ApprovalService(IApprovalStore store, IAuditStore audit, App
         return ApprovalChange.Refuse(ApprovalRefusal.Conflict, $"approval {id} changed too often while answering; try again");
     }
 
+    /// <summary>The requesting agent withdraws its pending request: recorded in the audit log before it takes effect.</summary>
+    public async Task<ApprovalChange> WithdrawAsync(string id, Principal requester, CancellationToken cancellationToken)
+    {
+        for (var attempt = 0; attempt < MaxRetries; attempt++)
+        {
+            var stored = await store.GetAsync(id, cancellationToken).ConfigureAwait(false);
+            if (stored is null) return ApprovalChange.Refuse(ApprovalRefusal.Invalid, $"no approval '{id}'");
+            var current = await ExpireIfDueAsync(stored, cancellationToken).ConfigureAwait(false);
+            var now = time.GetUtcNow();
+            var change = ApprovalWorkflow.Withdraw(current, requester, now);
+            if (!change.Ok) return change;
+            var updated = change.Request!;
+            await audit.AppendAsync(AuditEntry.ForApproval(updated.Steps[0].ActionId, requester.Name, false, now, WithdrawnReason, updated.Agent, updated.Session, updated.Id, updated.Status.WireName()), cancellationToken).ConfigureAwait(false);
+            if (!await store.TryUpdateAsync(updated, cancellationToken).ConfigureAwait(false)) continue;
+            events.Publish(new ApprovalEvent("approval.withdrawn", updated, now, requester.Name, WithdrawnReason));
+            return change;
+        }
+        return ApprovalChange.Refuse(ApprovalRefusal.Conflict, $"approval {id} changed too often while withdrawing; try again");
+    }
+
+    public const string WithdrawnReason = "withdrawn by the requester";
+
     /// <summary>The request, expired first if it is pending past its expiry.</summary>
     public async Task<ApprovalRequest?> GetAsync(string id, CancellationToken cancellationToken)
     {
@@ -189,6 +211,8 @@ public sealed class ApprovalService(IApprovalStore store, IAuditStore audit, App
             $"denied by reviewer {request.Votes.First(v => !v.Approved).Reviewer}: {request.DenyReason}"),
         ApprovalStatus.Expired => Deny(decision with { Rules = [.. decision.Rules, ApprovalRulePrefix + request.Id] },
             $"approval {request.Id} expired unanswered at {request.ExpiresAt:O}; nothing runs without an answer"),
+        ApprovalStatus.Withdrawn => Deny(decision with { Rules = [.. decision.Rules, ApprovalRulePrefix + request.Id] },
+            $"approval {request.Id} was {WithdrawnReason}"),
         _ => decision,
     };
 

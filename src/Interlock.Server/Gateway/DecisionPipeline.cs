@@ -81,7 +81,7 @@ public sealed class DecisionPipeline
             case ApprovalStatus.Approved:
                 // Evaluate again under the policy serving now; the approved slot is used by this evaluation.
                 return await DecideOnceAsync(request, reply.ActionId, cancellationToken).ConfigureAwait(false);
-            case ApprovalStatus.Denied or ApprovalStatus.Expired:
+            case ApprovalStatus.Denied or ApprovalStatus.Expired or ApprovalStatus.Withdrawn:
                 var ended = ApprovalService.Ended(reply.Decision, latest);
                 var recorded = await _core.RecordAsync(AuditEntry.ForDecision(reply.Evaluation with { Decision = ended }, reply.ActionId), cancellationToken).ConfigureAwait(false);
                 return reply with { Decision = recorded ? ended : ActionPipeline.DenyUnrecorded(ended), Approval = latest, Recorded = recorded };

@@ -86,6 +86,7 @@ public sealed class WebhookNotifier : IDisposable
     public static readonly IReadOnlySet<string> DeliveredTypes = new HashSet<string>(StringComparer.Ordinal)
     {
         "approval.pending", "approval.vote", "approval.approved", "approval.denied", "approval.expired",
+        "approval.withdrawn",
     };
 
     private readonly Uri _url;

@@ -22,7 +22,9 @@ public sealed class McpProxyRelayTests : IDisposable
         require('readline').createInterface({ input: process.stdin }).on('line', l => console.log(JSON.stringify({ jsonrpc: '2.0', method: 'echo', params: { line: l } })));
         """;
 
-    private Process Start(string script, params string[] options)
+    private Process Start(string script, params string[] options) => Start(script, new Dictionary<string, string>(), options);
+
+    private Process Start(string script, Dictionary<string, string> env, params string[] options)
     {
         var psi = new ProcessStartInfo(Path.Combine(InterlockProcess.Root, "interlock"))
         {
@@ -30,6 +32,7 @@ public sealed class McpProxyRelayTests : IDisposable
         };
         foreach (var a in (string[])["mcp-proxy", .. options, "--", "node", "-e", script]) psi.ArgumentList.Add(a);
         psi.Environment["HOME"] = _dir;
+        foreach (var (k, v) in env) psi.Environment[k] = v;
         var p = Process.Start(psi)!;
         p.ErrorDataReceived += (_, _) => { };
         p.BeginErrorReadLine();
@@ -140,6 +143,71 @@ public sealed class McpProxyRelayTests : IDisposable
         p.StandardInput.Close();
         Assert.Equal(0, WaitExit(p));
         AssertChildGone();
+    }
+
+    [Theory]
+    [InlineData(null)]
+    [InlineData("MY_AGENT_TOKEN")]
+    public void TheUpstreamServerDoesNotSeeInterlocksVariables(string? tokenEnv)
+    {
+        // An upstream that answers any line with its whole environment.
+        const string reportsEnv = "require('readline').createInterface({ input: process.stdin }).on('line', () => console.log(JSON.stringify({ jsonrpc: '2.0', method: 'env', params: process.env })));";
+        var env = new Dictionary<string, string> { ["INTERLOCK_TOKEN"] = "tok-default-7f3a", ["INTERLOCK_ANYTHING"] = "internal-9c1e", ["MY_AGENT_TOKEN"] = "tok-custom-52e1", ["KEEP_ME"] = "kept-4d2b" };
+        using var p = Start(reportsEnv, env, tokenEnv is null ? [] : ["--token-env", tokenEnv]);
+        Send(p, """{"jsonrpc":"2.0","method":"notifications/initialized"}""");
+        var seen = ReadMessage(p).GetProperty("params");
+        var names = seen.EnumerateObject().Select(v => v.Name).ToList();
+        Assert.DoesNotContain(names, n => n.StartsWith("INTERLOCK_", StringComparison.Ordinal));
+        Assert.DoesNotContain("tok-default-7f3a", seen.GetRawText(), StringComparison.Ordinal);
+        Assert.Equal("kept-4d2b", seen.GetProperty("KEEP_ME").GetString());
+        // Only the variable --token-env names is the token; without it, MY_AGENT_TOKEN is just another variable.
+        Assert.Equal(tokenEnv is null, names.Contains("MY_AGENT_TOKEN"));
+        p.StandardInput.Close();
+        Assert.Equal(0, WaitExit(p));
+    }
+
+    private static string ResourceRequest(string id, string method, string uri) =>
+        JsonSerializer.Serialize(new { jsonrpc = "2.0", id, method, @params = new { uri } });
+
+    [Theory]
+    [InlineData("resources/read")]
+    [InlineData("resources/subscribe")]
+    public async Task ResourceReadsAreGatedLikeReadsOfTheSameThing(string method)
+    {
+        var data = Path.Combine(_dir, "data");
+        using var p = Start(EchoServer, "--data", data);
+        // A file:// URI is a read of that local path: credentials are refused with a JSON-RPC error naming the reason.
+        foreach (var (id, uri) in new[] { ("k1", $"file://{_dir}/.ssh/id_rsa"), ("k2", $"file:///{_dir.TrimStart('/')}/.aws/%63redentials") })
+        {
+            Send(p, ResourceRequest(id, method, uri));
+            var refused = ReadMessage(p);
+            Assert.Equal(id, refused.GetProperty("id").GetString());
+            Assert.Equal(-32001, refused.GetProperty("error").GetProperty("code").GetInt32());
+            var message = refused.GetProperty("error").GetProperty("message").GetString();
+            Assert.StartsWith("Interlock denied this call: ", message, StringComparison.Ordinal);
+            Assert.Contains("credentials", message, StringComparison.Ordinal);
+        }
+        // A read of a workspace file is forwarded unchanged: its echo is the next thing we see, so the refused ones never reached the server.
+        var allowed = ResourceRequest("k3", method, $"file://{_dir}/notes.txt");
+        Send(p, allowed);
+        Assert.Equal(allowed, ReadMessage(p).GetProperty("params").GetProperty("line").GetString());
+        // Any other URI is gated as Claude Code's ReadMcpResourceTool is: egress to its host, which needs approval offline.
+        Send(p, ResourceRequest("k4", method, "https://exfil.example.net/drop"));
+        var egress = ReadMessage(p);
+        Assert.Equal("k4", egress.GetProperty("id").GetString());
+        Assert.StartsWith("Interlock denied this call: requires approval", egress.GetProperty("error").GetProperty("message").GetString(), StringComparison.Ordinal);
+        // Neither a batch nor a line that is not JSON gets one past the gate.
+        Send(p, "[" + ResourceRequest("k5", method, $"file://{_dir}/notes.txt") + "]");
+        Assert.Equal(-32600, ReadMessage(p).GetProperty("error").GetProperty("code").GetInt32());
+        p.StandardInput.Close();
+        Assert.Equal(0, WaitExit(p));
+
+        await using var store = await SqliteAuditStore.OpenAsync(new SqliteAuditStoreOptions { DataDirectory = data });
+        var decisions = (await store.QueryAsync(new AuditQuery())).Where(r => r.Entry.Kind == AuditKind.Decision).ToList();
+        Assert.Equal(4, decisions.Count);
+        using var first = JsonDocument.Parse(decisions[0].Entry.Payload);
+        Assert.Equal("ReadMcpResourceTool", first.RootElement.GetProperty("action").GetProperty("tool").GetString());
+        Assert.Equal("deny", first.RootElement.GetProperty("decision").GetProperty("outcome").GetString());
     }
 
     [Fact]

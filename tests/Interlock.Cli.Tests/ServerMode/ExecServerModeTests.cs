@@ -51,6 +51,17 @@ public sealed class ExecServerModeTests(TestGateway gw) : IClassFixture<TestGate
     }
 
     [Fact]
+    public async Task The_agent_token_does_not_reach_the_command()
+    {
+        var token = await gw.PrincipalAsync("exec-" + Guid.NewGuid().ToString("N")[..6], "agent");
+        var r = Exec(token, "--", "env");
+        Assert.Equal(0, r.ExitCode);
+        Assert.Contains("HOME=", r.Stdout, StringComparison.Ordinal);
+        Assert.DoesNotContain(token, r.Stdout, StringComparison.Ordinal);
+        Assert.DoesNotContain("INTERLOCK_", r.Stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_failing_command_reports_its_exit_code()
     {
         var name = "exec-" + Guid.NewGuid().ToString("N")[..6];

@@ -28,13 +28,13 @@ public sealed class McpServerModeTests(TestGateway gw) : IClassFixture<TestGatew
         });
         """;
 
-    private Process Start(string server, string token)
+    private Process Start(string server, string token, string upstream = Upstream)
     {
         var psi = new ProcessStartInfo(Path.Combine(InterlockProcess.Root, "interlock"))
         {
             RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false, WorkingDirectory = _dir,
         };
-        foreach (var a in new[] { "mcp-proxy", "--server", server, "--server-id", "fs", "--wait", "60", "--", "node", "-e", Upstream }) psi.ArgumentList.Add(a);
+        foreach (var a in new[] { "mcp-proxy", "--server", server, "--server-id", "fs", "--wait", "60", "--", "node", "-e", upstream }) psi.ArgumentList.Add(a);
         psi.Environment["HOME"] = Path.Combine(_dir, "home");
         psi.Environment["INTERLOCK_TOKEN"] = token;
         var p = Process.Start(psi)!;
@@ -95,6 +95,23 @@ public sealed class McpServerModeTests(TestGateway gw) : IClassFixture<TestGatew
     }
 
     [Fact]
+    public async Task Resource_reads_are_decided_by_the_gateway_like_reads_of_the_same_thing()
+    {
+        var token = await gw.PrincipalAsync("mcp-" + Guid.NewGuid().ToString("N")[..6], "agent");
+        using var p = Start(gw.Url, token);
+        Send(p, $$$$"""{"jsonrpc":"2.0","id":1,"method":"resources/read","params":{"uri":"file://{{{{_dir}}}}/home/.ssh/id_rsa"}}""");
+        var denied = Read(p);
+        Assert.Equal(1, denied.GetProperty("id").GetInt32());
+        Assert.Equal(-32001, denied.GetProperty("error").GetProperty("code").GetInt32());
+        Assert.StartsWith("Interlock denied this call: ", denied.GetProperty("error").GetProperty("message").GetString(), StringComparison.Ordinal);
+        Send(p, $$$$"""{"jsonrpc":"2.0","id":2,"method":"resources/subscribe","params":{"uri":"file://{{{{_dir}}}}/home/.aws/credentials"}}""");
+        Assert.Equal(-32001, Read(p).GetProperty("error").GetProperty("code").GetInt32());
+        Send(p, $$$$"""{"jsonrpc":"2.0","id":3,"method":"resources/read","params":{"uri":"file://{{{{_dir}}}}/notes.txt"}}""");
+        Assert.Equal("upstream ran resources/read", Text(Read(p)));
+        Close(p);
+    }
+
+    [Fact]
     public async Task An_allowed_calls_answer_is_posted_to_the_gateway_as_its_result()
     {
         var name = "mcp-" + Guid.NewGuid().ToString("N")[..6];
@@ -146,6 +163,49 @@ public sealed class McpServerModeTests(TestGateway gw) : IClassFixture<TestGatew
         Assert.Equal("upstream ran tools/call write_file", Text(message));
         Assert.Equal(Enumerable.Range(1, progress.Count), progress);
         Close(p);
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task A_call_cancelled_while_waiting_for_approval_is_withdrawn_and_never_forwarded(bool progress)
+    {
+        var name = "mcp-" + Guid.NewGuid().ToString("N")[..6];
+        var token = await gw.PrincipalAsync(name, "agent");
+        var reviewer = await gw.PrincipalAsync("rev-" + Guid.NewGuid().ToString("N")[..6], "reviewer");
+        var seen = Path.Combine(_dir, "seen.log");
+        var upstream = "const fs = require('fs');\n" + Upstream.Replace("const m = JSON.parse(l);", $"fs.appendFileSync({JsonSerializer.Serialize(seen)}, l + '\\n'); const m = JSON.parse(l);", StringComparison.Ordinal);
+        using var p = Start(gw.Url, token, upstream);
+        var meta = progress ? ""","_meta":{"progressToken":"tok-c"}""" : "";
+        Send(p, $$$$"""{"jsonrpc":"2.0","id":"w","method":"tools/call","params":{"name":"write_file","arguments":{"path":"/etc/hosts","content":"x"}{{{{meta}}}}}}""");
+        if (progress) Assert.Equal("notifications/progress", Read(p).GetProperty("method").GetString());
+        var id = await gw.PendingApprovalAsync(reviewer);
+        Send(p, """{"jsonrpc":"2.0","method":"notifications/cancelled","params":{"requestId":"w","reason":"stop"}}""");
+
+        // The proxy withdraws the request; a reviewer's approval arriving after the cancel is refused.
+        var status = "pending";
+        for (var i = 0; i < 300 && status == "pending"; i++)
+        {
+            status = (await gw.CallAsync(HttpMethod.Get, $"v1/approvals/{id}", reviewer)).Body.GetProperty("status").GetString()!;
+            if (status == "pending") await Task.Delay(100);
+        }
+        Assert.Equal("withdrawn", status);
+        Assert.Equal(409, (await gw.CallAsync(HttpMethod.Post, $"v1/approvals/{id}/approve", reviewer)).Status);
+
+        // Nothing was answered for the cancelled call; the session goes on.
+        Send(p, """{"jsonrpc":"2.0","id":"ping-1","method":"ping"}""");
+        JsonElement message;
+        while ((message = Read(p)).TryGetProperty("method", out _)) { }
+        Assert.Equal("ping-1", message.GetProperty("id").GetString());
+        Close(p);
+        var lines = File.ReadAllLines(seen);
+        Assert.DoesNotContain(lines, l => l.Contains("write_file", StringComparison.Ordinal) || l.Contains("notifications/cancelled", StringComparison.Ordinal));
+
+        var auditor = await gw.PrincipalAsync("aud-" + Guid.NewGuid().ToString("N")[..6], "auditor");
+        var (_, audit) = await gw.CallAsync(HttpMethod.Get, $"v1/audit?kind=approval&agent={name}", auditor);
+        var record = Assert.Single(audit.GetProperty("records").EnumerateArray()).GetProperty("payload");
+        Assert.Equal("withdrawn", record.GetProperty("status").GetString());
+        Assert.Equal(id, record.GetProperty("approval").GetString());
     }
 
     [Fact]

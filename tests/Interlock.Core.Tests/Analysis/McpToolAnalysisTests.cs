@@ -40,6 +40,10 @@ public class McpToolAnalysisTests
     [InlineData("mcp__x__get_a", """{"script":"rm -rf /home/dev"}""", "deny")]
     [InlineData("mcp__web__search", """{"query":"how to drop a table"}""", "allow")]
     [InlineData("ReadMcpResourceTool", """{"server":"fs","uri":"file:///home/dev/.ssh/id_rsa"}""", "deny")]
+    // The server opens the decoded path: escapes and a localhost authority do not hide a credential file.
+    [InlineData("ReadMcpResourceTool", """{"server":"fs","uri":"file:///home/dev/%2Essh/id%5Frsa"}""", "deny")]
+    [InlineData("ReadMcpResourceTool", """{"server":"fs","uri":"file://localhost/home/dev/.aws/credentials"}""", "deny")]
+    [InlineData("ReadMcpResourceTool", """{"server":"fs","uri":"file:///home/dev/project/README.md?x#y"}""", "allow")]
     [InlineData("mcp__fs__read_resource", """{"uri":"file:///home/dev/project/README.md"}""", "allow")]
     // Paths under argument names Interlock does not read are still checked for credentials.
     [InlineData("mcp__x__get_a", """{"target":"/home/dev/.ssh/id_rsa"}""", "deny")]

@@ -28,6 +28,25 @@ public sealed class ApprovalWorkflowTests
     };
 
     [Fact]
+    public void Only_the_requesting_agent_withdraws_and_only_a_pending_request()
+    {
+        var at = T0.AddMinutes(1);
+        foreach (var other in new[] { Person("alice"), Person("bot", Role.Reviewer), Person("bot2", Role.Agent), Person("root", Role.Admin) })
+            Assert.Equal(ApprovalRefusal.Forbidden, ApprovalWorkflow.Withdraw(Request(), other, at).Refusal);
+        var withdrawn = ApprovalWorkflow.Withdraw(Request(), Person("bot", Role.Agent), at);
+        Assert.True(withdrawn.Ok);
+        Assert.Equal(ApprovalStatus.Withdrawn, withdrawn.Request!.Status);
+        Assert.Equal("withdrawn", withdrawn.Request.Status.WireName());
+        Assert.Equal(at, withdrawn.Request.DecidedAt);
+        // Final: no reviewer answers it afterwards, nothing uses it, it is not withdrawn twice.
+        Assert.Equal(ApprovalRefusal.Conflict, ApprovalWorkflow.Vote(withdrawn.Request, Person("alice"), true, null, at).Refusal);
+        Assert.Null(ApprovalWorkflow.Use(withdrawn.Request, "bot", "d1"));
+        Assert.Equal(ApprovalRefusal.Conflict, ApprovalWorkflow.Withdraw(withdrawn.Request, Person("bot", Role.Agent), at).Refusal);
+        Assert.Equal(ApprovalRefusal.Conflict, ApprovalWorkflow.Withdraw(Request(), Person("bot", Role.Agent), T0.AddHours(1)).Refusal);
+        Assert.True(ApprovalStatuses.TryParse("withdrawn", out var parsed) && parsed == ApprovalStatus.Withdrawn);
+    }
+
+    [Fact]
     public void One_reviewer_approves_a_single_approval_request()
     {
         var change = ApprovalWorkflow.Vote(Request(), Person("alice"), approve: true, "looks fine", T0.AddMinutes(1));

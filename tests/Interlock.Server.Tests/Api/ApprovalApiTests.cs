@@ -278,4 +278,39 @@ public sealed class ApprovalApiTests
         }
         throw new TimeoutException("no pending approval appeared");
     }
+
+    [Fact]
+    public async Task Only_the_requesting_agent_withdraws_its_pending_request_and_the_withdrawal_is_audited()
+    {
+        await using var gw = await GatewayFixture.StartAsync();
+        var t = await TeamAsync(gw);
+        var id = ApprovalId(await Evaluate(t));
+        // Reviewers, auditors and admins cannot withdraw; another agent does not even see the request.
+        foreach (var token in new[] { t.Alice, t.Auditor, gw.AdminToken })
+            Assert.Equal(403, (await gw.CallAsync(HttpMethod.Post, $"v1/approvals/{id}/withdraw", token)).Status);
+        var otherAgent = await gw.CreatePrincipalAsync("bot2", "agent");
+        Assert.Equal(404, (await gw.CallAsync(HttpMethod.Post, $"v1/approvals/{id}/withdraw", otherAgent)).Status);
+        Assert.Equal(404, (await gw.CallAsync(HttpMethod.Post, "v1/approvals/apr_nope/withdraw", t.Agent)).Status);
+        Assert.Equal("pending", (await gw.CallAsync(HttpMethod.Get, $"v1/approvals/{id}", t.Alice)).Body.GetProperty("status").GetString());
+
+        var (status, body) = await gw.CallAsync(HttpMethod.Post, $"v1/approvals/{id}/withdraw", t.Agent);
+        Assert.Equal(200, status);
+        Assert.Equal("withdrawn", body.GetProperty("status").GetString());
+        // Final: a reviewer's later answer is refused, a second withdrawal too, and the same action needs a new request.
+        Assert.Equal(409, (await gw.CallAsync(HttpMethod.Post, $"v1/approvals/{id}/approve", t.Alice, new { })).Status);
+        Assert.Equal(409, (await gw.CallAsync(HttpMethod.Post, $"v1/approvals/{id}/withdraw", t.Agent)).Status);
+        var again = await Evaluate(t);
+        Assert.Equal("require_approval", again.GetProperty("decision").GetString());
+        Assert.NotEqual(id, ApprovalId(again));
+        var listed = (await gw.CallAsync(HttpMethod.Get, "v1/approvals?status=withdrawn", t.Alice)).Body.GetProperty("approvals");
+        Assert.Equal(id, Assert.Single(listed.EnumerateArray()).GetProperty("id").GetString());
+
+        var audit = (await gw.CallAsync(HttpMethod.Get, "v1/audit?kind=approval", t.Auditor)).Body.GetProperty("records");
+        var record = Assert.Single(audit.EnumerateArray()).GetProperty("payload");
+        Assert.Equal("bot", record.GetProperty("approver").GetString());
+        Assert.False(record.GetProperty("approved").GetBoolean());
+        Assert.Equal("withdrawn by the requester", record.GetProperty("reason").GetString());
+        Assert.Equal("withdrawn", record.GetProperty("status").GetString());
+        Assert.Equal(id, record.GetProperty("approval").GetString());
+    }
 }
