@@ -305,7 +305,8 @@ public static class LoadBench
             var eq = e.IndexOf('=', StringComparison.Ordinal);
             psi.Environment[e[..eq]] = e[(eq + 1)..];
         }
-        foreach (var a in new[] { serverDll, "serve", "--listen", "http://127.0.0.1:0", "--data", dir }) psi.ArgumentList.Add(a);
+        // All clients share one agent token, so the per-agent bounds (4 in flight, 20 pending approvals) are lifted: the load is the point.
+        foreach (var a in new[] { serverDll, "serve", "--listen", "http://127.0.0.1:0", "--data", dir, "--max-in-flight", "100000", "--max-pending-approvals", "100000" }) psi.ArgumentList.Add(a);
         var child = Process.Start(psi) ?? throw new InvalidOperationException("cannot start the server");
         // Drained so a chatty server never blocks on a full pipe.
         _ = child.StandardError.ReadToEndAsync();

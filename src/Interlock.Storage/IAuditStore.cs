@@ -23,6 +23,16 @@ public interface IAuditStore : IAsyncDisposable, IDecisionRecorder
     /// <summary>Records matching <paramref name="query"/>, oldest first (newest first when <see cref="AuditQuery.Newest"/>).</summary>
     ValueTask<IReadOnlyList<AuditRecord>> QueryAsync(AuditQuery query, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// The latest decision record of action <paramref name="actionId"/> (an action decided again after approval, or
+    /// denied by a reviewer, has several: the last is what stands), or null when it has none.
+    /// </summary>
+    async ValueTask<AuditRecord?> LastDecisionAsync(string actionId, CancellationToken cancellationToken = default)
+    {
+        var found = await QueryAsync(new AuditQuery { ActionId = actionId, Kind = AuditKind.Decision, Newest = true, Limit = 1 }, cancellationToken).ConfigureAwait(false);
+        return found.Count == 0 ? null : found[0];
+    }
+
     /// <summary>The write failure that stopped the store (it then refuses every append), or null while it is healthy.</summary>
     Exception? Fault { get; }
 

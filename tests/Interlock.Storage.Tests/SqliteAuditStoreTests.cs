@@ -15,6 +15,28 @@ public sealed class SqliteAuditStoreTests
     }
 
     [Fact]
+    public async Task The_last_decision_of_an_action_is_the_newest_decision_record_for_its_id()
+    {
+        using var dir = new TempDir();
+        await using var store = await Store.Open(dir.Path);
+        IAuditStore audit = store;
+        static AuditEntry Decision(string action, string outcome) =>
+            new() { Kind = AuditKind.Decision, Agent = "bot", ActionId = action, Payload = "{\"decision\":{\"outcome\":\"" + outcome + "\"}}" };
+        await audit.AppendAsync(Decision("act-1", "require_approval"));
+        await audit.AppendAsync(Decision("act-2", "deny"));
+        await audit.AppendAsync(AuditEntry.ForResult("act-1", 0, "succeeded"));
+        var allowed = await audit.AppendAsync(Decision("act-1", "allow"));
+        await audit.AppendAsync(AuditEntry.Note("later", agent: "bot", actionId: "act-1"));
+
+        var last = await audit.LastDecisionAsync("act-1");
+        Assert.NotNull(last);
+        Assert.Equal(allowed.Sequence, last.Sequence);
+        Assert.Contains("\"allow\"", last.Entry.Payload, StringComparison.Ordinal);
+        Assert.Contains("\"deny\"", (await audit.LastDecisionAsync("act-2"))!.Entry.Payload, StringComparison.Ordinal);
+        Assert.Null(await audit.LastDecisionAsync("act-none"));
+    }
+
+    [Fact]
     public async Task Appends_are_chained_readable_and_survive_reopening()
     {
         using var dir = new TempDir();

@@ -16,17 +16,24 @@ internal static class ServeCommand
         var maxWait = new Option<string>("--max-wait") { Description = "Longest ?wait= a caller may hold a request (default 30m).", DefaultValueFactory = _ => "30m" };
         var webhook = new Option<string?>("--webhook-url") { Description = "URL that receives approval events (HMAC-signed with $INTERLOCK_WEBHOOK_SECRET)." };
         var publicUrl = new Option<string?>("--public-url") { Description = "Base URL for links in replies and webhooks (default: the listen address)." };
+        var maxPending = new Option<int>("--max-pending-approvals") { Description = "Pending approval requests one agent may have at once; past it a new one is denied (default 20).", DefaultValueFactory = _ => 20 };
+        var maxInFlight = new Option<int>("--max-in-flight") { Description = "Evaluations one agent may have in analysis at once; beyond it a call is refused with 429 (default 4).", DefaultValueFactory = _ => 4 };
         var cmd = new Command("serve", "Run the gateway: agents ask it, reviewers approve in the browser, every decision is audited.")
         {
-            listen, data, policy, ttl, maxWait, webhook, publicUrl,
+            listen, data, policy, ttl, maxWait, webhook, publicUrl, maxPending, maxInFlight,
         };
         cmd.SetAction(parse => Run(parse.GetValue(listen)!, parse.GetValue(data), parse.GetValue(policy), parse.GetValue(ttl)!, parse.GetValue(maxWait)!,
-            parse.GetValue(webhook), parse.GetValue(publicUrl)));
+            parse.GetValue(webhook), parse.GetValue(publicUrl), new Limits(parse.GetValue(maxPending), parse.GetValue(maxInFlight))));
         return cmd;
     }
 
-    private static int Run(string listen, string? data, string? policy, string ttlText, string maxWaitText, string? webhook, string? publicUrl)
+    /// <summary>The per-agent bounds given on the command line.</summary>
+    private sealed record Limits(int MaxPendingApprovals, int MaxInFlight);
+
+    private static int Run(string listen, string? data, string? policy, string ttlText, string maxWaitText, string? webhook, string? publicUrl, Limits limits)
     {
+        if (limits.MaxPendingApprovals < 1) return Fail($"--max-pending-approvals must be at least 1, got {limits.MaxPendingApprovals}");
+        if (limits.MaxInFlight < 1) return Fail($"--max-in-flight must be at least 1, got {limits.MaxInFlight}");
         var (ttl, ttlError) = Durations.Parse(ttlText);
         if (ttlError is not null) return Fail("--approval-ttl: " + ttlError);
         var (maxWait, waitError) = Durations.Parse(maxWaitText);
@@ -47,6 +54,8 @@ internal static class ServeCommand
             WebhookUrl = webhookUrl,
             WebhookSecret = secret,
             PublicUrl = publicUrl,
+            MaxPendingApprovalsPerAgent = limits.MaxPendingApprovals,
+            MaxInFlightPerAgent = limits.MaxInFlight,
         };
         GatewayHost host;
         try

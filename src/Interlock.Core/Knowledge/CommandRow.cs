@@ -52,6 +52,18 @@ public sealed record CommandRow
     /// <summary>Options (<c>|</c>-separated) whose values are targets too (<c>openssl -in FILE</c>).</summary>
     public string? TargetOptions { get; init; }
 
+    /// <summary>
+    /// Options (<c>|</c>-separated) whose value is a file the program writes (<c>sort -o FILE</c>): each is a write of
+    /// that file besides the row's own operation, so a reader with such an option is not read-only.
+    /// </summary>
+    public string? OutputOptions { get; init; }
+
+    /// <summary>
+    /// The operand at this 1-based position after the path, when given, is a file the program writes (<c>uniq IN OUT</c>),
+    /// not one it reads: it is taken out of the targets and becomes a write of that file.
+    /// </summary>
+    public int? OutputOperand { get; init; }
+
     /// <summary>Whether targets are file-system paths (resolved against cwd and HOME).</summary>
     public bool PathTargets { get; init; }
 

@@ -41,9 +41,12 @@ internal static class FileTools
         new("sed", new CommandRow("", Read, "filters text") { Targets = false, Semantics = "sed" })
             { ValueOptions = "-e --expression -f --file -l --line-length" },
         new("perl-rename rename prename", new CommandRow("", Update, "renames files") { PathTargets = true }),
-        new("split csplit", new CommandRow("", Create, "splits files into pieces") { Targets = false })
-            { ValueOptions = "-b -l -n -a -d --additional-suffix" },
-        new("patch", new CommandRow("", Update, "applies a patch to files") { Targets = false })
+        // The second operand of split is the prefix of the pieces it writes; csplit names it with -f.
+        new("split", new CommandRow("", Create, "splits files into pieces") { Targets = false, OutputOperand = 2 })
+            { ValueOptions = "-b --bytes -C --line-bytes -l --lines -n --number -a --suffix-length --additional-suffix" },
+        new("csplit", new CommandRow("", Create, "splits files into pieces") { Targets = false, OutputOptions = "-f|--prefix" })
+            { ValueOptions = "-b --suffix-format -f --prefix -n --digits" },
+        new("patch", new CommandRow("", Update, "applies a patch to files") { Targets = false, OutputOptions = "-o|--output" })
             { ValueOptions = "-p -i --input -d --directory -o --output" },
         new("tar bsdtar", new CommandRow("", Read, "archives files") { Targets = false, Semantics = "tar" })
             { ValueOptions = "-f --file -C --directory -T --files-from -X --exclude-from --exclude -I --use-compress-program -b -H --format" },
@@ -61,11 +64,27 @@ internal static class FileTools
         new("head tail",
             new CommandRow("", Read, "reads files") { PathTargets = true, Semantics = "reader" })
             { ValueOptions = "-n --lines -c --bytes --pid -s --sleep-interval --max-unchanged-stats" },
-        new("cat tac most grep egrep fgrep zgrep rg ag ack nl wc sort uniq cut paste join comm diff diff3 cmp sdiff colordiff "
-            + "base64 base32 xxd od hexdump strings jq yq xq bat batcat zcat bzcat xzcat zless md5sum sha1sum sha256sum sha512sum cksum b2sum "
-            + "iconv fold fmt pr column rev expand unexpand tr awk gawk mawk nawk look file pygmentize highlight",
+        new("cat tac most grep egrep fgrep zgrep rg ag ack nl wc cut paste join comm diff diff3 cmp colordiff "
+            + "base64 base32 od hexdump strings jq yq xq bat batcat zcat bzcat xzcat zless md5sum sha1sum sha256sum sha512sum cksum b2sum "
+            + "fold fmt pr column rev expand unexpand tr awk gawk mawk nawk look file pygmentize highlight",
             new CommandRow("", Read, "reads files") { PathTargets = true, Semantics = "reader" })
             { ValueOptions = "-e --regexp -f --file -m --max-count -A -B -C --context -g --glob -t --type -T --type-not -d --delimiter -k --key --field-separator --arg --argjson --slurpfile --rawfile --exclude --include --exclude-dir --color --colour --sort --max-depth -M --max-columns -j --threads --lines --bytes" },
+        // Readers with an option or operand naming a file they write: sort -o FILE, uniq IN OUT, xxd IN OUT, iconv -o FILE, sdiff -o FILE.
+        new("sort",
+            new CommandRow("", Read, "reads files") { PathTargets = true, Semantics = "reader", OutputOptions = "-o|--output" })
+            { ValueOptions = "-k --key -t --field-separator -o --output -S --buffer-size -T --temporary-directory --compress-program --parallel --files0-from --random-source --batch-size" },
+        new("uniq",
+            new CommandRow("", Read, "reads files") { PathTargets = true, Semantics = "reader", OutputOperand = 2 })
+            { ValueOptions = "-f --skip-fields -s --skip-chars -w --check-chars" },
+        new("xxd",
+            new CommandRow("", Read, "reads files") { PathTargets = true, Semantics = "reader", OutputOperand = 2 })
+            { ValueOptions = "-c -cols -g -groupsize -l -len -s -seek -o -offset -n -name" },
+        new("iconv",
+            new CommandRow("", Read, "reads files") { PathTargets = true, Semantics = "reader", OutputOptions = "-o|--output" })
+            { ValueOptions = "-f --from-code -t --to-code -o --output" },
+        new("sdiff",
+            new CommandRow("", Read, "reads files") { PathTargets = true, Semantics = "reader", OutputOptions = "-o|--output" })
+            { ValueOptions = "-o --output -w --width -I --ignore-matching-lines --tabsize --diff-program" },
         new("ls ll la dir vdir tree stat du df realpath readlink dirname basename namei lsattr getfacl exa eza lsd fd fdfind locate mlocate plocate",
             new CommandRow("", Read, "lists files") { PathTargets = true, ReadsContent = false })
             { ValueOptions = "-I -P -L --level -d --depth --max-depth -t --type -e --extension -E --exclude --format -c --printf --time-style --block-size -B --sort --color -w --width --hide --ignore" },

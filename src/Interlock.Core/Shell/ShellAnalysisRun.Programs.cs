@@ -256,10 +256,11 @@ internal sealed partial class ShellAnalysisRun
         draft.Irreversible = row.Irreversible;
         draft.MinTier = row.MinTier;
         foreach (var tag in row.TagList) draft.Tags.Add(tag);
+        var outputAt = row.OutputOperand is { } n && consumed + n - 1 < inv.Positionals.Count ? consumed + n - 1 : -1;
         if (row.Targets)
         {
             for (int i = consumed; i < inv.Positionals.Count; i++)
-                draft.Targets.Add(row.PathTargets ? ResolvePath(inv.Positionals[i], ctx) : inv.Positionals[i].Display);
+                if (i != outputAt) draft.Targets.Add(row.PathTargets ? ResolvePath(inv.Positionals[i], ctx) : inv.Positionals[i].Display);
         }
         if (program is "kubectl" or "oc" or "helm" && inv.OptionValue("-n|--namespace") is { } ns)
             draft.Targets.Add("namespace/" + ns.Display);
@@ -289,7 +290,25 @@ internal sealed partial class ShellAnalysisRun
             draft.Tags.Add("dry-run");
         }
         Emit(draft);
+        EmitOutputWrites(row, program, inv, outputAt, ctx);
         return output;
+    }
+
+    /// <summary>The files a row's output options or output operand name: each a write, whatever the row's own class.</summary>
+    private void EmitOutputWrites(CommandRow row, string program, Invocation inv, int outputAt, CallContext ctx)
+    {
+        var files = row.OutputOptions is null ? [] : inv.OptionValues(row.OutputOptions);
+        if (outputAt >= 0) files.Add(inv.Positionals[outputAt]);
+        foreach (var file in files)
+        {
+            // "-" is standard output, not a file.
+            if (file.Text == "-" && !file.Dynamic) continue;
+            var write = NewDraft(program, null, OperationClass.Update, "writes its output to a file", ctx);
+            write.PathTargets = true;
+            write.ReadsContent = false;
+            write.Targets.Add(ResolvePath(file, ctx));
+            Emit(write);
+        }
     }
 
     private static bool AnyPositionalMatches(Invocation inv, int from, string[] globs)

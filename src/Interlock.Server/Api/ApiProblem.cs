@@ -9,6 +9,8 @@ public sealed class ApiProblem(int status, string title, string detail, IReadOnl
     public int Status { get; } = status;
     public string Title { get; } = title;
     public string Detail { get; } = detail;
+    /// <summary>Sent as <c>Retry-After</c> when set (a 429 or 503 the caller may retry).</summary>
+    public int? RetryAfterSeconds { get; init; }
 
     public static ApiProblem BadRequest(string detail) => new(400, "Bad request", detail);
     public static ApiProblem Unauthorized(string detail) => new(401, "Unauthorized", detail);
@@ -40,6 +42,7 @@ public sealed class ApiProblem(int status, string title, string detail, IReadOnl
         response.StatusCode = Status;
         response.ContentType = "application/problem+json";
         if (Status == 401) response.Headers.WWWAuthenticate = "Bearer";
+        if (RetryAfterSeconds is { } retry) response.Headers.RetryAfter = retry.ToString(System.Globalization.CultureInfo.InvariantCulture);
         var body = new Dictionary<string, object?>
         {
             ["type"] = "about:blank",

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using Interlock.Pipeline;
 using Interlock.Actions;
 using Interlock.Audit;
 using Interlock.Identity;
@@ -69,7 +70,12 @@ public static class EvaluateEndpoints
         {
             var (request, bad) = ParseAction(doc.RootElement);
             if (request is null) return bad!;
-            var reply = await s.Pipeline.DecideAsync(request, agent, wait, c.RequestAborted).ConfigureAwait(false);
+            var (ticket, busy) = await s.Admission.EnterAsync(agent.Name, c.RequestAborted).ConfigureAwait(false);
+            if (ticket is null) return busy!;
+            DecisionReply reply;
+            // Only the analysis holds the agent's slot; waiting for a reviewer costs no work and holds none.
+            using (ticket) reply = await s.Pipeline.DecideAsync(request, agent, TimeSpan.Zero, c.RequestAborted).ConfigureAwait(false);
+            reply = await s.Pipeline.AwaitApprovalAsync(reply, request, agent, wait, c.RequestAborted).ConfigureAwait(false);
             var view = ApiViews.Decision(s, reply, request.Id);
             if (!reply.Recorded)
                 return ApiProblem.Unavailable(DecisionPipeline.AuditUnavailable, new Dictionary<string, object?> { ["decision"] = "deny", ["id"] = reply.ActionId, ["reasons"] = reply.Decision.Reasons });
@@ -102,12 +108,31 @@ public static class EvaluateEndpoints
             }
             if (steps.Count == 0) return ApiProblem.BadRequest("field 'steps' is empty; a plan has at least one action");
             if (steps.Count > MaxPlanSteps) return ApiProblem.BadRequest($"a plan has at most {MaxPlanSteps} steps; this one has {steps.Count}");
-            var reply = await s.Pipeline.DecidePlanAsync(steps, agent, session, wait, c.RequestAborted).ConfigureAwait(false);
+            var (ticket, busy) = await s.Admission.EnterAsync(agent.Name, c.RequestAborted).ConfigureAwait(false);
+            if (ticket is null) return busy!;
+            PlanReply reply;
+            // A plan's ?wait happens inside the pipeline, so a waiting plan holds its slot until it is answered.
+            using (ticket) reply = await s.Pipeline.DecidePlanAsync(steps, agent, session, wait, c.RequestAborted).ConfigureAwait(false);
             if (!reply.Recorded)
                 return ApiProblem.Unavailable(DecisionPipeline.AuditUnavailable, new Dictionary<string, object?> { ["decision"] = "deny", ["id"] = reply.PlanId });
             var d = reply.Decision;
             return ApiJson.Ok(new ApiViews.PlanView(reply.PlanId, d.Outcome.WireName(), d.Tier.WireName(), d.Reasons, d.Rules, d.PolicyHash,
                 reply.Steps.Select((r, n) => ApiViews.Decision(s, r, steps[n].Id)).ToList(), reply.Approval is { } a ? ApiViews.Link(s, a) : null));
+        }
+    }
+
+    /// <summary>The outcome a decision record carries (<c>payload.decision.outcome</c>), or null when it has none.</summary>
+    private static string? DecidedOutcome(AuditRecord record)
+    {
+        try
+        {
+            using var payload = JsonDocument.Parse(record.Entry.Payload);
+            return payload.RootElement.TryGetProperty("decision", out var d) && d.ValueKind == JsonValueKind.Object
+                && d.TryGetProperty("outcome", out var o) && o.ValueKind == JsonValueKind.String ? o.GetString() : null;
+        }
+        catch (JsonException)
+        {
+            return null;
         }
     }
 
@@ -135,12 +160,17 @@ public static class EvaluateEndpoints
             var (detail, p3) = ApiJson.OptionalString(root, "detail", 2000);
             if (p3 is not null) return p3;
 
-            var decisions = await s.Audit.QueryAsync(new AuditQuery { ActionId = id, Kind = AuditKind.Decision, Limit = 1 }, c.RequestAborted).ConfigureAwait(false);
+            var decided = await s.Audit.LastDecisionAsync(id, c.RequestAborted).ConfigureAwait(false);
             // Another agent's action is as unknown as a missing one: its existence is not ours to reveal.
-            if (decisions.Count == 0 || decisions[0].Entry.Agent != agent.Name) return ApiProblem.NotFound($"no action '{id}' of agent '{agent.Name}'");
+            if (decided is null || decided.Entry.Agent != agent.Name) return ApiProblem.NotFound($"no action '{id}' of agent '{agent.Name}'");
+            // Only an action that was let through can have run: a result for a denied or still-unapproved one would put a
+            // "succeeded" in the log for something Interlock refused.
+            var outcome = DecidedOutcome(decided);
+            if (outcome is not ("allow" or "allow_with_constraints"))
+                return ApiProblem.Conflict($"action '{id}' was decided {outcome ?? "(unreadable)"} (sequence {decided.Sequence}); a result is recorded only for an action that was allowed");
             var earlier = await s.Audit.QueryAsync(new AuditQuery { ActionId = id, Kind = AuditKind.Result, Limit = 1 }, c.RequestAborted).ConfigureAwait(false);
             if (earlier.Count > 0) return ApiProblem.Conflict($"a result for action '{id}' is already recorded (sequence {earlier[0].Sequence})");
-            var record = await s.Audit.AppendAsync(AuditEntry.ForResult(id, exitCode, exitCode == 0 ? "succeeded" : "failed", rollback, detail, agent.Name, decisions[0].Entry.Session, sha), c.RequestAborted).ConfigureAwait(false);
+            var record = await s.Audit.AppendAsync(AuditEntry.ForResult(id, exitCode, exitCode == 0 ? "succeeded" : "failed", rollback, detail, agent.Name, decided.Entry.Session, sha), c.RequestAborted).ConfigureAwait(false);
             s.Leases.Release(id);
             return ApiJson.Ok(new { action_id = id, sequence = record.Sequence, hash = record.Hash }, 201);
         }

@@ -62,11 +62,16 @@ public static class HookEndpoints
             return Reply(host.Reply(new HookReply(HookAnswer.NoOpinion, "Interlock: a tool on the agent's own state; not gated"), call));
 
         var replies = new List<DecisionReply>(call.Requests.Count);
-        foreach (var request in call.Requests)
+        var (ticket, busy) = await s.Admission.EnterAsync(agent.Name, c.RequestAborted).ConfigureAwait(false);
+        if (ticket is null) return busy!;
+        using (ticket)
         {
-            var r = await s.Pipeline.DecideAsync(request, agent, TimeSpan.Zero, c.RequestAborted).ConfigureAwait(false);
-            if (!r.Recorded) return Unrecorded(r);
-            replies.Add(r);
+            foreach (var request in call.Requests)
+            {
+                var r = await s.Pipeline.DecideAsync(request, agent, TimeSpan.Zero, c.RequestAborted).ConfigureAwait(false);
+                if (!r.Recorded) return Unrecorded(r);
+                replies.Add(r);
+            }
         }
         // Wait only when nothing is denied outright: a deny is final whatever the reviewers say about the rest.
         if (wait > TimeSpan.Zero && replies.All(r => r.Decision.Outcome != Outcome.Deny))

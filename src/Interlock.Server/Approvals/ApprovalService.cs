@@ -14,10 +14,14 @@ namespace Interlock.Server.Approvals;
 /// All state is in the stores; changes are compare-and-swap, so replicas and concurrent reviewers can't double-use
 /// or double-answer a request.
 /// </summary>
-public sealed class ApprovalService(IApprovalStore store, IAuditStore audit, ApprovalEvents events, TimeProvider time, TimeSpan ttl, TimeSpan pollInterval) : IApprovalGate
+public sealed class ApprovalService(IApprovalStore store, IAuditStore audit, ApprovalEvents events, TimeProvider time, TimeSpan ttl, TimeSpan pollInterval, int maxPendingPerAgent = 20) : IApprovalGate
 {
     public const string ApprovalRulePrefix = "approval:";
+    public const string PendingCapRule = "builtin:pending-approvals-cap";
     private const int MaxRetries = 8;
+
+    // One agent's gate at a time (per process), so concurrent asks can't pass the pending cap together or open two requests for one action.
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, SemaphoreSlim> _agentGates = new(StringComparer.Ordinal);
 
     public TimeProvider Time => time;
 
@@ -34,9 +38,18 @@ public sealed class ApprovalService(IApprovalStore store, IAuditStore audit, App
         var decisionPayload = AuditEntry.ForDecision(evaluation, actionId).Payload;
         var agent = evaluation.Facts.Request.Agent ?? "default";
         var digest = ActionDigest.Compute(evaluation.Facts);
-        for (var attempt = 0; attempt < MaxRetries; attempt++)
-            if (await TryGateOnceAsync(evaluation, agent, digest, actionId, decisionPayload, cancellationToken).ConfigureAwait(false) is { } result)
-                return result;
+        var gate = _agentGates.GetOrAdd(agent, _ => new SemaphoreSlim(1, 1));
+        await gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            for (var attempt = 0; attempt < MaxRetries; attempt++)
+                if (await TryGateOnceAsync(evaluation, agent, digest, actionId, decisionPayload, cancellationToken).ConfigureAwait(false) is { } result)
+                    return result;
+        }
+        finally
+        {
+            gate.Release();
+        }
         return new(Deny(decision, "the approval store was too busy to settle this request; try again"), null);
     }
 
@@ -61,10 +74,25 @@ public sealed class ApprovalService(IApprovalStore store, IAuditStore audit, App
             }, used.Request);
         }
         if (pending is not null) return new(decision, pending);
+        var pendingCount = await PendingCountAsync(agent, cancellationToken).ConfigureAwait(false);
+        if (pendingCount >= maxPendingPerAgent)
+        {
+            // A flood of distinct actions would bury reviewers; the agent gets a deny it can act on, and nothing opens.
+            return new(Deny(decision with { Rules = [.. decision.Rules, PendingCapRule] },
+                $"agent {agent} already has {pendingCount} pending approvals (the limit per agent is {maxPendingPerAgent}); this action is denied without a new request: wait until reviewers answer them or they expire"), null);
+        }
         var created = NewRequest(agent, evaluation.Facts.Request.Session, [new ApprovalStep(digest, Summarize(evaluation.Facts.Request), actionId)], decision, [decisionPayload], isPlan: false);
         await store.CreateAsync(created, cancellationToken).ConfigureAwait(false);
         events.Publish(new ApprovalEvent("approval.pending", created, time.GetUtcNow()));
         return new(decision, created);
+    }
+
+    /// <summary>How many of the agent's requests are pending and not yet past their expiry (the newest first; enough to compare with the cap).</summary>
+    private async Task<int> PendingCountAsync(string agent, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        var pending = await store.ListAsync(ApprovalStatus.Pending, agent, Math.Max(1, maxPendingPerAgent) * 4, cancellationToken).ConfigureAwait(false);
+        return pending.Count(r => r.ExpiresAt > now);
     }
 
     /// <summary>Opens one request covering a plan's steps that need approval, in order.</summary>

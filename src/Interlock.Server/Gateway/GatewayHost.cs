@@ -35,6 +35,7 @@ public sealed class GatewayServices
     public required TokenAuthenticator Tokens { get; init; }
     public required GatewayMetrics Metrics { get; init; }
     public required ConcurrencyLeases Leases { get; init; }
+    public required AgentAdmission Admission { get; init; }
     public TimeProvider Time => Options.Time;
 
     /// <summary>The base URL links in replies point at.</summary>
@@ -97,12 +98,8 @@ public sealed class GatewayHost : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(options);
         var policy = PolicyHolder.Load(options.PolicyPath, options.Time, options.PolicyReloadInterval, options.Log, SelfProtectionFor(options, options.Listen));
         if (policy is null) throw new GatewayStartException($"the policy {options.PolicyPath ?? PolicySource.DefaultName} does not load; the server does not start with an invalid policy");
-        if (!Directory.Exists(options.DataDirectory))
-        {
-            // Owner-only from the start: the audit log, token hashes and the signing key live here.
-            if (OperatingSystem.IsWindows()) Directory.CreateDirectory(options.DataDirectory);
-            else Directory.CreateDirectory(options.DataDirectory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
-        }
+        // Owner-only from the start: the audit log, token hashes, the admin token and the signing key live here.
+        DataDirectoryPermissions.Prepare(options.DataDirectory, options.Log);
         SqliteAuditStore audit;
         try
         {
@@ -121,10 +118,12 @@ public sealed class GatewayHost : IAsyncDisposable
         }
         var state = SqliteGatewayStore.Open(options.DataDirectory);
         var adminTokenPath = await AdminBootstrap.EnsureAdminAsync(state, options.DataDirectory, options.Time, options.AdminTokenTtl, cancellationToken).ConfigureAwait(false);
+        // Again now that the stores have opened (their -wal and -shm exist) and the token may have been written.
+        DataDirectoryPermissions.Tighten(options.DataDirectory, options.Log);
 
         var events = new ApprovalEvents();
         var metrics = new GatewayMetrics();
-        var approvals = new ApprovalService(state, audit, events, options.Time, options.ApprovalTtl, options.PollInterval);
+        var approvals = new ApprovalService(state, audit, events, options.Time, options.ApprovalTtl, options.PollInterval, options.MaxPendingApprovalsPerAgent);
         var leases = new ConcurrencyLeases(options.Time);
         var services = new GatewayServices
         {
@@ -139,6 +138,7 @@ public sealed class GatewayHost : IAsyncDisposable
             Tokens = new TokenAuthenticator(state, options.Time),
             Metrics = metrics,
             Leases = leases,
+            Admission = new AgentAdmission(options.MaxInFlightPerAgent, options.OnAdmitted),
         };
 
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ApplicationName = "Interlock.Server" });

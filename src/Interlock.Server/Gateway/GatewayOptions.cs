@@ -37,6 +37,15 @@ public sealed record GatewayOptions
     public Notifications.WebhookSettings Webhook { get; init; } = new();
     /// <summary>Public base URL for links in replies and webhooks; defaults to the bound address.</summary>
     public string? PublicUrl { get; init; }
+    /// <summary>
+    /// How many approval requests one agent may have pending at once; past it a new <c>require_approval</c> action is
+    /// denied (joining a pending request for the same action is not a new one).
+    /// </summary>
+    public int MaxPendingApprovalsPerAgent { get; init; } = 20;
+    /// <summary>How many evaluations (evaluate, plan or hook calls) one agent may have in analysis at once; beyond it the call is refused with 429.</summary>
+    public int MaxInFlightPerAgent { get; init; } = 4;
+    /// <summary>Test seam: awaited after an agent's call is admitted and before it is analyzed; null in production.</summary>
+    public Func<string, CancellationToken, Task>? OnAdmitted { get; init; }
     /// <summary>Where the server writes its log lines.</summary>
     public TextWriter Log { get; init; } = Console.Error;
 }

@@ -49,7 +49,8 @@ public sealed class ServeCommandTests
     {
         var data = Path.Combine(Path.GetTempPath(), "interlock-serve-" + Guid.NewGuid().ToString("N"));
         var port = FreePort();
-        using var process = Start(data, port);
+        // Eight workers share one agent token: its in-flight bound is raised to match, so none is refused with 429.
+        using var process = Start(data, port, "--max-in-flight", "8");
         using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}/") };
         var acknowledged = new List<string>();
         try
@@ -126,6 +127,8 @@ public sealed class ServeCommandTests
     [Theory]
     [InlineData("--approval-ttl", "soon", "--approval-ttl: 'soon' is not a duration")]
     [InlineData("--webhook-url", "ftp://x", "--webhook-url: 'ftp://x' is not an http(s) URL")]
+    [InlineData("--max-pending-approvals", "0", "--max-pending-approvals must be at least 1, got 0")]
+    [InlineData("--max-in-flight", "0", "--max-in-flight must be at least 1, got 0")]
     public void Bad_flags_are_named(string flag, string value, string expected)
     {
         var r = InterlockProcess.Run(["serve", "--data", Path.Combine(Path.GetTempPath(), "interlock-unused"), flag, value], timeoutMs: 60_000);
