@@ -7,11 +7,11 @@ internal static class HookPayloadShapes
 {
     public const string Workspace = "/home/dev/project";
 
-    public static string Claude(string tool, JsonObject input, string evt = "PreToolUse") => new JsonObject
+    public static string Claude(string tool, JsonObject input, string evt = "PreToolUse", string? cwd = null) => new JsonObject
     {
         ["session_id"] = "abc123",
         ["transcript_path"] = "/home/dev/.claude/projects/p/abc123.jsonl",
-        ["cwd"] = Workspace,
+        ["cwd"] = cwd ?? Workspace,
         ["permission_mode"] = "default",
         ["hook_event_name"] = evt,
         ["tool_name"] = tool,

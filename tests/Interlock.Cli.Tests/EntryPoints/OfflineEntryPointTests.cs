@@ -1,0 +1,114 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Microsoft.Data.Sqlite;
+using static Interlock.Cli.Tests.Hooks.HookPayloads;
+
+namespace Interlock.Cli.Tests.EntryPoints;
+
+/// <summary>
+/// The offline entry points decide one set of actions the same way and record every decision, in one hash-chained log
+/// that <c>interlock audit verify</c> accepts (before this, offline hooks recorded nothing and exec used its own ids).
+/// </summary>
+public sealed class OfflineEntryPointTests : IDisposable
+{
+    private readonly string _root = Directory.CreateTempSubdirectory("il-entry-").FullName;
+    private string State => Path.Combine(_root, "state");
+    private string Work => Path.Combine(_root, "work");
+
+    public void Dispose()
+    {
+        try { Directory.Delete(_root, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+    }
+
+    private Dictionary<string, string> Env => new() { ["XDG_STATE_HOME"] = State };
+
+    /// <summary>The shared set: a read, a workspace write, an approval-needing change, a NEVER action, a self-protection violation.</summary>
+    public static TheoryData<string, string, string> Actions() => new()
+    {
+        { "read", "cat README.md", "allow" },
+        { "workspace write", "echo hi > notes.txt", "allow" },
+        { "approval", "git push origin main", "require_approval" },
+        { "never", "rm -rf ~", "deny" },
+        { "self-protection", "echo '{}' > .claude/settings.json", "deny" },
+    };
+
+    private static string HookAnswer(string decision) => decision switch { "allow" => "allow", "require_approval" => "ask", _ => "deny" };
+
+    private static int ExecExit(string decision) => decision switch { "allow" => 0, "require_approval" => 125, _ => 126 };
+
+    [Theory]
+    [MemberData(nameof(Actions))]
+    public void HookAndExecDecideTheSameAndRecordIt(string what, string command, string expected)
+    {
+        Directory.CreateDirectory(Work);
+        File.WriteAllText(Path.Combine(Work, "README.md"), "hello\n");
+        var hook = InterlockProcess.Run(["hook", "claude-code"], Claude("Bash", new JsonObject { ["command"] = command }, cwd: Work), home: _root, env: Env);
+        Assert.Equal(0, hook.ExitCode);
+        Assert.Equal(HookAnswer(expected), ClaudeDecision(ParseReply(hook.Stdout)).Decision);
+
+        var exec = InterlockProcess.Run(["exec", "--no-record", "--cwd", Work, "-c", command], home: _root, env: Env);
+        Assert.True(ExecExit(expected) == exec.ExitCode, $"{what}: exec exit {exec.ExitCode}: {exec.Stderr}");
+
+        // Both decisions are in the one local log, under act_ ids, with the outcome the entry point acted on.
+        var decisions = Decisions();
+        Assert.Equal(2, decisions.Count);
+        Assert.All(decisions, d => Assert.Matches("^act_[0-9a-f]{24}$", d.ActionId));
+        Assert.All(decisions, d => Assert.Equal(expected, d.Outcome));
+        Assert.NotEqual(decisions[0].ActionId, decisions[1].ActionId);
+
+        var verify = InterlockProcess.Run(["audit", "verify", "--data", Path.Combine(State, "interlock")], home: _root);
+        Assert.True(verify.ExitCode == 0, verify.Stdout + verify.Stderr);
+    }
+
+    [Fact]
+    public void AMalformedPayloadIsDeniedAndRecorded()
+    {
+        var hook = InterlockProcess.Run(["hook", "claude-code"], """{"hook_event_name":"PreToolUse","tool_name":"Bash","tool_input":{"command":"ls"},"cwd":"relative"}""", home: _root, env: Env);
+        Assert.Equal("deny", ClaudeDecision(ParseReply(hook.Stdout)).Decision);
+        var exec = InterlockProcess.Run(["exec", "--no-record", "-c", "ls\0x"], home: _root, env: Env);
+        Assert.Equal(126, exec.ExitCode);
+    }
+
+    [Fact]
+    public async Task ConcurrentHookProcessesShareOneChainWithoutForks()
+    {
+        Directory.CreateDirectory(Work);
+        var runs = Enumerable.Range(0, 6).Select(i => Task.Run(() =>
+            InterlockProcess.Run(["hook", "claude-code"], Claude("Bash", new JsonObject { ["command"] = $"echo {i}" }, cwd: Work), home: _root, env: Env))).ToArray();
+        var results = await Task.WhenAll(runs);
+        Assert.All(results, r => Assert.Equal("allow", ClaudeDecision(ParseReply(r.Stdout)).Decision));
+        Assert.Equal(6, Decisions().Count);
+        var verify = InterlockProcess.Run(["audit", "verify", "--data", Path.Combine(State, "interlock")], home: _root);
+        Assert.True(verify.ExitCode == 0, verify.Stdout + verify.Stderr);
+    }
+
+    [Fact]
+    public void AnUnwritableLogDeniesTheHook()
+    {
+        Directory.CreateDirectory(State);
+        File.WriteAllText(Path.Combine(State, "interlock"), "not a directory");
+        var hook = InterlockProcess.Run(["hook", "claude-code"], Claude("Bash", new JsonObject { ["command"] = "ls" }, cwd: "/tmp"), home: _root, env: Env);
+        var (decision, why) = ClaudeDecision(ParseReply(hook.Stdout));
+        Assert.Equal("deny", decision);
+        Assert.Contains("audit", why, StringComparison.Ordinal);
+    }
+
+    private sealed record Recorded(string ActionId, string Outcome);
+
+    private List<Recorded> Decisions()
+    {
+        var db = Path.Combine(State, "interlock", "audit.db");
+        using var conn = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = db, Mode = SqliteOpenMode.ReadOnly, Pooling = false }.ToString());
+        conn.Open();
+        using var cmd = conn.CreateCommand();
+        cmd.CommandText = "SELECT action_id, payload FROM audit_records WHERE kind = 'decision' ORDER BY seq";
+        using var reader = cmd.ExecuteReader();
+        var list = new List<Recorded>();
+        while (reader.Read())
+        {
+            using var payload = JsonDocument.Parse(reader.GetString(1));
+            list.Add(new Recorded(reader.GetString(0), payload.RootElement.GetProperty("decision").GetProperty("outcome").GetString()!));
+        }
+        return list;
+    }
+}
