@@ -106,7 +106,7 @@ public sealed class SqliteAuditStore : IAuditStore
             _insertCheckpoint.Parameters.Add(new SqliteParameter { ParameterName = p });
 
         _loop = Task.Run(WriterLoop);
-        _walLoop = Task.Run(WalCheckpointLoop);
+        _walLoop = options.SharedWriters ? Task.CompletedTask : Task.Run(WalCheckpointLoop);
         _timer = options.Time.CreateTimer(_ => _queue.Writer.TryWrite(new Pending(null, checkpoint: false)), null, options.CheckpointInterval, options.CheckpointInterval);
     }
 
@@ -138,7 +138,9 @@ public sealed class SqliteAuditStore : IAuditStore
             Exec(writer, "PRAGMA busy_timeout=5000");
             // No checkpoint inside a commit: copying the WAL back into the database (and its fsync) would stall the
             // appends waiting behind it; a background connection checkpoints instead (see WalCheckpointLoop).
-            Exec(writer, "PRAGMA wal_autocheckpoint=0");
+            // Shared writers are mostly one-shot processes with no background loop: SQLite's own checkpoint on commit
+            // (every 1000 WAL pages) keeps the WAL bounded for them.
+            if (!options.SharedWriters) Exec(writer, "PRAGMA wal_autocheckpoint=0");
             // Durability is the point of this store: refuse to run without WAL and synchronous=FULL (2).
             if (Text(writer, "PRAGMA journal_mode") != "wal" || Scalar(writer, "PRAGMA synchronous") != 2)
                 throw new InvalidOperationException("the audit database could not be put in WAL mode with synchronous=FULL");
@@ -445,13 +447,15 @@ public sealed class SqliteAuditStore : IAuditStore
         await _walLoop.ConfigureAwait(false);
         _stopping.Dispose();
         await _timer.DisposeAsync().ConfigureAwait(false);
-        // A clean shutdown leaves the head covered by a checkpoint.
-        if (_fault is null && CurrentHead.Sequence > _signer.LastSequence) _queue.Writer.TryWrite(new Pending(null, checkpoint: true));
+        // A clean shutdown leaves the head covered by a checkpoint. A shared writer (a hook, one decision per process)
+        // does not: a signature and a WAL truncation per call would double its cost, and its next append past the
+        // checkpoint interval signs one (records after the last checkpoint verify by the chain alone).
+        if (!_options.SharedWriters && _fault is null && CurrentHead.Sequence > _signer.LastSequence) _queue.Writer.TryWrite(new Pending(null, checkpoint: true));
         _queue.Writer.TryComplete();
         await _loop.ConfigureAwait(false);
         try
         {
-            Exec(_writer, "PRAGMA wal_checkpoint(TRUNCATE)");
+            if (!_options.SharedWriters) Exec(_writer, "PRAGMA wal_checkpoint(TRUNCATE)");
         }
         catch (SqliteException)
         {

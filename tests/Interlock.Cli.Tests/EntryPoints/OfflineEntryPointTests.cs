@@ -61,12 +61,16 @@ public sealed class OfflineEntryPointTests : IDisposable
     }
 
     [Fact]
-    public void AMalformedPayloadIsDeniedAndRecorded()
+    public void MalformedInputIsNeverAllowed()
     {
+        // A payload that is not an action is a deny in the host's format; shell text that does not parse is decided
+        // (not understood: approval) and recorded, and does not run.
         var hook = InterlockProcess.Run(["hook", "claude-code"], """{"hook_event_name":"PreToolUse","tool_name":"Bash","tool_input":{"command":"ls"},"cwd":"relative"}""", home: _root, env: Env);
         Assert.Equal("deny", ClaudeDecision(ParseReply(hook.Stdout)).Decision);
-        var exec = InterlockProcess.Run(["exec", "--no-record", "-c", "ls\0x"], home: _root, env: Env);
-        Assert.Equal(126, exec.ExitCode);
+        Directory.CreateDirectory(Work);
+        var exec = InterlockProcess.Run(["exec", "--no-record", "--cwd", Work, "-c", "echo 'unterminated > x"], home: _root, env: Env);
+        Assert.Equal(125, exec.ExitCode);
+        Assert.Equal("require_approval", Assert.Single(Decisions()).Outcome);
     }
 
     [Fact]

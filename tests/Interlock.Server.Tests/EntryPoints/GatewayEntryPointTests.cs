@@ -1,0 +1,72 @@
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Interlock.Tests.Shared;
+
+namespace Interlock.Server.Tests.EntryPoints;
+
+/// <summary>
+/// The gateway's two ways in (the evaluate API and the hook endpoint) decide one set of actions alike, each decision is
+/// in the audit log under an act_ id, and the log verifies. The set is the offline entry points' set (Cli tests).
+/// </summary>
+public sealed class GatewayEntryPointTests
+{
+    public static TheoryData<string, string, string> Actions() => new()
+    {
+        { "read", "cat README.md", "allow" },
+        { "workspace write", "echo hi > notes.txt", "allow" },
+        { "approval", "git push origin main", "require_approval" },
+        { "never", "rm -rf ~", "deny" },
+        { "self-protection", "echo '{}' > .claude/settings.json", "deny" },
+        { "gateway admin endpoint", "curl -s -X POST http://127.0.0.1:7070/v1/principals -d '{}'", "deny" },
+        { "gateway data", "cat ~/.local/share/interlock/admin.token", "deny" },
+    };
+
+    // Against a gateway a pending approval is the gateway's to answer: the hook denies, naming the approval to mention.
+    private static string HookAnswer(string decision) => decision == "allow" ? "allow" : "deny";
+
+    [Theory]
+    [MemberData(nameof(Actions))]
+    public async Task EvaluateAndHookDecideTheSameAndRecordIt(string what, string command, string expected)
+    {
+        await using var gw = await GatewayFixture.StartAsync();
+        var name = "agent-" + Guid.NewGuid().ToString("N")[..6];
+        var agent = await gw.CreatePrincipalAsync(name, "agent");
+
+        var (status, evaluated) = await gw.CallAsync(HttpMethod.Post, "v1/evaluate", agent, new { command, cwd = HookPayloadShapes.Workspace, home = "/home/dev" });
+        Assert.Equal(200, status);
+        Assert.True(expected == evaluated.GetProperty("decision").GetString(), $"{what}: {evaluated}");
+
+        using var request = new HttpRequestMessage(HttpMethod.Post, "v1/hooks/claude-code")
+        {
+            Content = new StringContent(HookPayloadShapes.Claude("Bash", new JsonObject { ["command"] = command }), Encoding.UTF8, "application/json"),
+        };
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", agent);
+        request.Headers.Add("X-Interlock-Home", "/home/dev");
+        using var response = await gw.Http.SendAsync(request);
+        var hook = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
+        var output = hook.GetProperty("hookSpecificOutput");
+        Assert.Equal(HookAnswer(expected), output.GetProperty("permissionDecision").GetString());
+        if (expected == "require_approval") Assert.Contains("waiting for a reviewer's approval", output.GetProperty("permissionDecisionReason").GetString(), StringComparison.Ordinal);
+
+        var auditor = await gw.CreatePrincipalAsync("aud-" + Guid.NewGuid().ToString("N")[..6], "auditor");
+        var (_, audit) = await gw.CallAsync(HttpMethod.Get, $"v1/audit?kind=decision&agent={name}", auditor);
+        var records = audit.GetProperty("records").EnumerateArray().ToList();
+        Assert.Equal(2, records.Count);
+        Assert.All(records, r => Assert.Matches("^act_[0-9a-f]{24}$", r.GetProperty("action_id").GetString()));
+        Assert.All(records, r => Assert.Equal(expected, r.GetProperty("payload").GetProperty("decision").GetProperty("outcome").GetString()));
+        var (_, verify) = await gw.CallAsync(HttpMethod.Get, "v1/audit/verify", auditor);
+        Assert.True(verify.GetProperty("ok").GetBoolean(), verify.ToString());
+    }
+
+    [Fact]
+    public async Task AMalformedActionIsRefusedWithTheFieldNamed()
+    {
+        await using var gw = await GatewayFixture.StartAsync();
+        var agent = await gw.CreatePrincipalAsync("bad", "agent");
+        var (status, body) = await gw.CallAsync(HttpMethod.Post, "v1/evaluate", agent, new { command = 42 });
+        Assert.Equal(400, status);
+        Assert.Contains("command", body.ToString(), StringComparison.Ordinal);
+    }
+}
