@@ -205,7 +205,7 @@ internal static class ExecCommand
                     Title = s.Script,
                     Environment = new Dictionary<string, string> { ["SHELL"] = "/bin/bash", ["TERM"] = Environment.GetEnvironmentVariable("TERM") ?? "dumb" },
                 };
-                recorder = new AsciicastWriter(new StreamWriter(file, new UTF8Encoding(false)), header, SecretRedactor.FromProcessEnvironment(), time);
+                recorder = new AsciicastWriter(new StreamWriter(file, new UTF8Encoding(false)), header, SecretRedactor.FromEnvironment(ProcessEnvironment()), time);
             }
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
             {
@@ -252,6 +252,15 @@ internal static class ExecCommand
             stderr.WriteLine($"interlock: warning: the result could not be recorded in the audit log ({ex.Message})");
         }
         return result.ExitCode;
+    }
+
+    /// <summary>This process's environment, for the recording's redactor.</summary>
+    private static List<KeyValuePair<string, string>> ProcessEnvironment()
+    {
+        var env = new List<KeyValuePair<string, string>>();
+        foreach (System.Collections.DictionaryEntry e in Environment.GetEnvironmentVariables())
+            if (e.Key is string k && e.Value is string v) env.Add(new(k, v));
+        return env;
     }
 
     /// <summary>The stricter of the policy's <c>max_runtime_sec</c> and <c>--timeout</c>.</summary>

@@ -33,10 +33,11 @@ public sealed class ActionEvaluator
     private readonly SelfProtection _self;
     private readonly string[] _policyFiles;
 
-    public ActionEvaluator(PolicyStack policy, ActionAnalyzer? analyzer = null, ConstraintLimiter? limiter = null, SelfProtection? selfProtection = null)
+    // time: the host's clock for the analysis time budget (ignored when an analyzer is given).
+    public ActionEvaluator(PolicyStack policy, ActionAnalyzer? analyzer = null, ConstraintLimiter? limiter = null, SelfProtection? selfProtection = null, TimeProvider? time = null)
     {
         Policy = policy;
-        _analyzer = analyzer ?? new ActionAnalyzer();
+        _analyzer = analyzer ?? new ActionAnalyzer(new Shell.ShellCommandAnalyzer(time: time));
         _limiter = limiter;
         _self = selfProtection ?? SelfProtection.Default;
         _policyFiles = [.. policy.Layers.Select(l => l.FileName).Where(f => f.StartsWith('/'))];

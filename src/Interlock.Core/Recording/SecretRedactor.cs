@@ -48,15 +48,6 @@ public sealed partial class SecretRedactor
         return new SecretRedactor(environment.Where(kv => CredentialPaths.IsSecretName(kv.Key)));
     }
 
-    /// <summary>The current process's environment.</summary>
-    public static SecretRedactor FromProcessEnvironment()
-    {
-        var env = new List<KeyValuePair<string, string>>();
-        foreach (System.Collections.DictionaryEntry e in Environment.GetEnvironmentVariables())
-            if (e.Key is string k && e.Value is string v) env.Add(new(k, v));
-        return FromEnvironment(env);
-    }
-
     /// <summary>How many environment values this redactor hides.</summary>
     public int SecretValueCount => _values.Length;
 

@@ -61,7 +61,7 @@ internal sealed partial class ShellAnalysisRun
         _knowledge = analyzer.Knowledge;
         Workspace = workspace;
         Home = home;
-        _started = analyzer.Time.GetTimestamp();
+        _started = analyzer.Time?.GetTimestamp() ?? 0;
         _expander = new WordExpander(RunSubstitution, OnExpansionLimit);
     }
 
@@ -221,7 +221,7 @@ internal sealed partial class ShellAnalysisRun
             AddGap("budget", $"more than {limits.MaxOperations} operations (operation budget)");
             _stopped = true;
         }
-        else if ((_commands & 15) == 0 && _analyzer.Time.GetElapsedTime(_started) > limits.TimeBudget)
+        else if ((_commands & 15) == 0 && _analyzer.Time is { } clock && clock.GetElapsedTime(_started) > limits.TimeBudget)
         {
             AddGap("budget", $"analysis took longer than the time budget of {limits.TimeBudget.TotalMilliseconds:0} ms");
             _stopped = true;

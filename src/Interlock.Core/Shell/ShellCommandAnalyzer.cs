@@ -38,16 +38,18 @@ public sealed record ShellAnalysis(IReadOnlyList<Operation> Operations, IReadOnl
 /// </summary>
 public sealed class ShellCommandAnalyzer
 {
+    // time: the clock the time budget is measured with; without one only the deterministic budgets (size, depth,
+    // commands, operations) apply. Hosts pass their clock; tests usually do not, so no result depends on load.
     public ShellCommandAnalyzer(CommandKnowledge? knowledge = null, ShellAnalyzerLimits? limits = null, TimeProvider? time = null)
     {
         Knowledge = knowledge ?? CommandKnowledge.Default;
         Limits = limits ?? ShellAnalyzerLimits.Default;
-        Time = time ?? TimeProvider.System;
+        Time = time;
     }
 
     internal CommandKnowledge Knowledge { get; }
     internal ShellAnalyzerLimits Limits { get; }
-    internal TimeProvider Time { get; }
+    internal TimeProvider? Time { get; }
 
     /// <summary>Analyzes <paramref name="command"/> run in <paramref name="cwd"/> (the workspace) by a user whose home is <paramref name="home"/>. Never throws.</summary>
     public ShellAnalysis Analyze(string command, string cwd, string home)

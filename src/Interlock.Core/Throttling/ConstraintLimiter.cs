@@ -16,7 +16,7 @@ public sealed class ConstraintLimiter
     private readonly Dictionary<string, Window> _windows = new(StringComparer.Ordinal);
     private readonly Lock _lock = new();
 
-    public ConstraintLimiter(TimeProvider? time = null) => _time = time ?? TimeProvider.System;
+    public ConstraintLimiter(TimeProvider time) => _time = time ?? throw new ArgumentNullException(nameof(time));
 
     private sealed class Window
     {

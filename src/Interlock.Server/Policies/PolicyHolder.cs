@@ -20,6 +20,7 @@ public sealed class PolicyHolder : IDisposable
     private readonly Lock _reloadLock = new();
     private volatile ActionEvaluator _evaluator;
     private SelfProtection _self;
+    private readonly TimeProvider _time;
     private string _sourceFingerprint;
     private string? _lastError;
 
@@ -28,8 +29,9 @@ public sealed class PolicyHolder : IDisposable
         _path = path;
         _log = log;
         _self = self;
+        _time = time;
         _limiter = new ConstraintLimiter(time);
-        _evaluator = new ActionEvaluator(policy, limiter: _limiter, selfProtection: self);
+        _evaluator = new ActionEvaluator(policy, limiter: _limiter, selfProtection: self, time: _time);
         _sourceFingerprint = fingerprint;
         if (path is not null) _timer = time.CreateTimer(_ => Reload(), null, interval, interval);
     }
@@ -48,7 +50,7 @@ public sealed class PolicyHolder : IDisposable
         lock (_reloadLock)
         {
             _self = self;
-            _evaluator = new ActionEvaluator(_evaluator.Policy, limiter: _limiter, selfProtection: self);
+            _evaluator = new ActionEvaluator(_evaluator.Policy, limiter: _limiter, selfProtection: self, time: _time);
         }
     }
 
@@ -82,7 +84,7 @@ public sealed class PolicyHolder : IDisposable
             }
             Volatile.Write(ref _lastError, null);
             if (policy.Hash == Hash) return false;
-            _evaluator = new ActionEvaluator(policy, limiter: _limiter, selfProtection: _self);
+            _evaluator = new ActionEvaluator(policy, limiter: _limiter, selfProtection: _self, time: _time);
             _log.WriteLine($"interlock: policy reloaded from {_path}: {policy.Hash}");
             return true;
         }

@@ -150,7 +150,7 @@ public sealed class AnalyzerRobustnessTests
     // Debug builds on a shared two-core machine run several times slower than the production budget assumes; the ladder is
     // after growth that is super-linear (seconds at tens of kilobytes), not constant factors, so its budget has ten times the slack.
     private static readonly ShellCommandAnalyzer LadderAnalyzer =
-        new(limits: ShellAnalyzerLimits.Default with { TimeBudget = ShellAnalyzerLimits.Default.TimeBudget * 10 });
+        new(limits: ShellAnalyzerLimits.Default with { TimeBudget = ShellAnalyzerLimits.Default.TimeBudget * 10 }, time: TimeProvider.System);
 
     [Fact]
     public void SizeLadderStaysWithinTimeBudget()
