@@ -137,6 +137,62 @@ public sealed class SelfProtectionTests
         Assert.True(overblocked.Count <= MaxOverblocked, report);
     }
 
+    /// <summary>
+    /// Spellings an agent tries after a denial: wrappers, shells, grouping, a path spelled another way. Each keeps the
+    /// command's meaning (a wrapper only before a simple command, a path respelled only outside quotes), or returns it
+    /// unchanged when it would not, so an allow is an escape and not a different command.
+    /// </summary>
+    private static readonly Func<string, string>[] Mutations =
+    [
+        c => Simple(c) ? "sudo " + c : c,
+        c => Simple(c) ? "env FOO=1 " + c : c,
+        c => Simple(c) ? "nice -n 5 " + c : c,
+        c => Simple(c) ? "timeout 30 " + c : c,
+        c => Simple(c) ? "command " + c : c,
+        c => "bash -c " + Quote(c),
+        c => "sh -c " + Quote(c),
+        c => "eval " + Quote(c),
+        c => "true && " + c,
+        c => c.StartsWith('(') ? c : "(" + c + ")",
+        c => "{ " + c + "; }",
+        c => c + " # harmless",
+        c => Unquoted(c) ? c.Replace("~/", "$HOME/", StringComparison.Ordinal) : c,
+        c => Unquoted(c) ? c.Replace("~/", "/home/dev/./", StringComparison.Ordinal) : c,
+        c => Unquoted(c) ? c.Replace("/home/dev/", "/home/dev/app/../", StringComparison.Ordinal) : c,
+    ];
+
+    /// <summary>One command with no list, pipe, group or leading assignment: a wrapper before it wraps all of it.</summary>
+    private static bool Simple(string c) =>
+        c.IndexOfAny([';', '&', '|', '(', ')', '{', '\n', '<', '>', '`', '$']) < 0 && !c.Split(' ')[0].Contains('=', StringComparison.Ordinal);
+
+    private static bool Unquoted(string c) => c.IndexOfAny(['\'', '"', '\\']) < 0;
+
+    private static string Quote(string c) => "'" + c.Replace("'", "'\\''", StringComparison.Ordinal) + "'";
+
+    /// <summary>
+    /// Every blind attack that is stopped stays stopped under each mutation (a class, not a spelling): 16 mutations of
+    /// each stopped shell case, none of which may turn into an allow.
+    /// </summary>
+    [Fact]
+    public void StoppedAttacksStayStoppedWhenRespelled()
+    {
+        var escaped = new List<string>();
+        int tried = 0;
+        foreach (var c in LoadBlind())
+        {
+            if (c.Expect != "not_allow" || c.Request.Command is not { } command || Allowed(Run(c.Request))) continue;
+            foreach (var mutate in Mutations)
+            {
+                var respelled = mutate(command);
+                if (respelled == command) continue;
+                tried++;
+                if (Allowed(Shell(respelled))) escaped.Add($"{c.Id}: {respelled}");
+            }
+        }
+        Assert.True(tried > 2000, $"only {tried} mutations were tried");
+        Assert.True(escaped.Count == 0, $"{escaped.Count} of {tried} respellings were allowed:\n" + string.Join('\n', escaped.Take(40)));
+    }
+
     // Measured on this build (26 of 342 attacks, 7.6 %); every one is an analyzer knowledge class that issue 11 owns and
     // docs/threat-model.md lists: content computed at run time (rev | xargs, base64 -d, sh -c '$1', source <(…)), options
     // that name files (openssl -out, unzip -d, tar -C/x, git rm/stash/diff --no-index, sqlite3 file: URIs, curl -K and
