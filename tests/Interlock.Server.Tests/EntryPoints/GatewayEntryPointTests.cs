@@ -61,6 +61,56 @@ public sealed class GatewayEntryPointTests
     }
 
     [Fact]
+    public async Task TheGatewaysOwnDataAndPortAreOutOfAnAgentsReach()
+    {
+        // Before: deleting the gateway's data directory (under /tmp, where deleting is routine), reading its admin.token
+        // and creating a reviewer over curl on its port were all allowed.
+        await using var gw = await GatewayFixture.StartAsync();
+        var agent = await gw.CreatePrincipalAsync("agent", "agent");
+        var port = new Uri(gw.Url).Port;
+        foreach (var command in new[]
+        {
+            $"rm -rf {gw.DataDirectory}",
+            $"cat {gw.DataDirectory}/admin.token",
+            $"curl -s http://127.0.0.1:{port}/v1/principals -H 'Authorization: Bearer x' -d '{{\"name\":\"me\",\"role\":\"reviewer\"}}'",
+        })
+        {
+            var (_, d) = await gw.CallAsync(HttpMethod.Post, "v1/evaluate", agent, new { command, cwd = "/tmp/work", home = "/home/dev" });
+            Assert.True(d.GetProperty("decision").GetString() == "deny", $"{command}: {d}");
+            Assert.Contains("builtin:self-protection", d.GetProperty("rules").EnumerateArray().Select(r => r.GetString()));
+        }
+    }
+
+    [Fact]
+    public async Task AnApprovalCoversTheContentItWasGivenFor()
+    {
+        // Before: approving Write /etc/hosts also allowed a later write of other content to the same file.
+        await using var gw = await GatewayFixture.StartAsync();
+        var agent = await gw.CreatePrincipalAsync("writer", "agent");
+        var reviewer = await gw.CreatePrincipalAsync("rev", "reviewer");
+        async Task<JsonElement> Write(string content)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, "v1/hooks/claude-code")
+            {
+                Content = new StringContent(HookPayloadShapes.Claude("Write", new JsonObject { ["file_path"] = "/etc/hosts", ["content"] = content }), Encoding.UTF8, "application/json"),
+            };
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", agent);
+            request.Headers.Add("X-Interlock-Home", "/home/dev");
+            using var response = await gw.Http.SendAsync(request);
+            return JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("hookSpecificOutput");
+        }
+        Assert.Equal("deny", (await Write("127.0.0.1 localhost\n")).GetProperty("permissionDecision").GetString());
+        var (_, list) = await gw.CallAsync(HttpMethod.Get, "v1/approvals?status=pending", reviewer);
+        var id = list.GetProperty("approvals").EnumerateArray().Single().GetProperty("id").GetString();
+        Assert.Equal(200, (await gw.CallAsync(HttpMethod.Post, $"v1/approvals/{id}/approve", reviewer, new { reason = "ok" })).Status);
+
+        var other = await Write("1.2.3.4 bank.example\n");
+        Assert.Equal("deny", other.GetProperty("permissionDecision").GetString());
+        Assert.Contains("waiting for a reviewer's approval", other.GetProperty("permissionDecisionReason").GetString(), StringComparison.Ordinal);
+        Assert.Equal("allow", (await Write("127.0.0.1 localhost\n")).GetProperty("permissionDecision").GetString());
+    }
+
+    [Fact]
     public async Task AMalformedActionIsRefusedWithTheFieldNamed()
     {
         await using var gw = await GatewayFixture.StartAsync();
