@@ -22,15 +22,7 @@ public sealed class OfflineEntryPointTests : IDisposable
 
     private Dictionary<string, string> Env => new() { ["XDG_STATE_HOME"] = State };
 
-    /// <summary>The shared set: a read, a workspace write, an approval-needing change, a NEVER action, a self-protection violation.</summary>
-    public static TheoryData<string, string, string> Actions() => new()
-    {
-        { "read", "cat README.md", "allow" },
-        { "workspace write", "echo hi > notes.txt", "allow" },
-        { "approval", "git push origin main", "require_approval" },
-        { "never", "rm -rf ~", "deny" },
-        { "self-protection", "echo '{}' > .claude/settings.json", "deny" },
-    };
+    public static TheoryData<string, string, string> Actions() => Interlock.Tests.Shared.EntryPointActions.Data();
 
     private static string HookAnswer(string decision) => decision switch { "allow" => "allow", "require_approval" => "ask", _ => "deny" };
 

@@ -12,16 +12,9 @@ namespace Interlock.Server.Tests.EntryPoints;
 /// </summary>
 public sealed class GatewayEntryPointTests
 {
-    public static TheoryData<string, string, string> Actions() => new()
-    {
-        { "read", "cat README.md", "allow" },
-        { "workspace write", "echo hi > notes.txt", "allow" },
-        { "approval", "git push origin main", "require_approval" },
-        { "never", "rm -rf ~", "deny" },
-        { "self-protection", "echo '{}' > .claude/settings.json", "deny" },
-        { "gateway admin endpoint", "curl -s -X POST http://127.0.0.1:7070/v1/principals -d '{}'", "deny" },
-        { "gateway data", "cat ~/.local/share/interlock/admin.token", "deny" },
-    };
+    public static TheoryData<string, string, string> Actions() => EntryPointActions.Data(
+        ("gateway admin endpoint", "curl -s -X POST http://127.0.0.1:7070/v1/principals -d '{}'", "deny"),
+        ("gateway data", "cat ~/.local/share/interlock/admin.token", "deny"));
 
     // Against a gateway a pending approval is the gateway's to answer: the hook denies, naming the approval to mention.
     private static string HookAnswer(string decision) => decision == "allow" ? "allow" : "deny";
