@@ -44,10 +44,14 @@ internal sealed class McpServerGate(McpGate gate, Uri server, string token, int 
             JsonElement reply;
             // Ask once without waiting, so the wait can be tied to its approval (named in progress, withdrawn on cancel),
             // then wait on it: the server finds the same pending approval by the action's digest rather than opening another.
-            reply = await EvaluateAsync(body, 0, cancellationToken).ConfigureAwait(false);
+            // This first call is not cancelled with the call: the gateway may already have opened the approval when the
+            // client cancels, and only its reply names it, so the proxy waits for that name and then withdraws it
+            // (cancelled mid-flight, the request was left pending for a reviewer to approve). The client's timeout bounds it.
+            reply = await EvaluateAsync(body, 0, CancellationToken.None).ConfigureAwait(false);
             if (waitSeconds > 0 && Decision(reply) == "require_approval" && ApprovalId(reply) is { } approvalId)
             {
                 pending?.Invoke(approvalId);
+                cancellationToken.ThrowIfCancellationRequested();
                 if (progress is null || Approval(reply) is not { } named) reply = await EvaluateAsync(body, waitSeconds, cancellationToken).ConfigureAwait(false);
                 else
                 {

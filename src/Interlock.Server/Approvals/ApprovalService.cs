@@ -74,17 +74,22 @@ public sealed class ApprovalService(IApprovalStore store, IAuditStore audit, App
             }, used.Request);
         }
         if (pending is not null) return new(decision, pending);
-        var pendingCount = await PendingCountAsync(agent, cancellationToken).ConfigureAwait(false);
-        if (pendingCount >= maxPendingPerAgent)
-        {
-            // A flood of distinct actions would bury reviewers; the agent gets a deny it can act on, and nothing opens.
-            return new(Deny(decision with { Rules = [.. decision.Rules, PendingCapRule] },
-                $"agent {agent} already has {pendingCount} pending approvals (the limit per agent is {maxPendingPerAgent}); this action is denied without a new request: wait until reviewers answer them or they expire"), null);
-        }
+        // A flood of distinct actions would bury reviewers; the agent gets a deny it can act on, and nothing opens.
+        if (await PendingCapAsync(decision, agent, cancellationToken).ConfigureAwait(false) is { } capped) return new(capped, null);
         var created = NewRequest(agent, evaluation.Facts.Request.Session, [new ApprovalStep(digest, Summarize(evaluation.Facts.Request), actionId)], decision, [decisionPayload], isPlan: false);
         await store.CreateAsync(created, cancellationToken).ConfigureAwait(false);
         events.Publish(new ApprovalEvent("approval.pending", created, time.GetUtcNow()));
         return new(decision, created);
+    }
+
+    /// <summary><paramref name="decision"/> denied when the agent already has its cap of pending requests; null while it may open one.</summary>
+    public async Task<Decision?> PendingCapAsync(Decision decision, string agent, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(decision);
+        var pendingCount = await PendingCountAsync(agent, cancellationToken).ConfigureAwait(false);
+        if (pendingCount < maxPendingPerAgent) return null;
+        return Deny(decision with { Rules = [.. decision.Rules, PendingCapRule] },
+            $"agent {agent} already has {pendingCount} pending approvals (the limit per agent is {maxPendingPerAgent}); this action is denied without a new request: wait until reviewers answer them or they expire");
     }
 
     /// <summary>How many of the agent's requests are pending and not yet past their expiry (the newest first; enough to compare with the cap).</summary>

@@ -119,6 +119,9 @@ public sealed class DecisionPipeline
 
         var combined = Combine(replies);
         ApprovalRequest? approval = null;
+        // A plan opens one request: it counts against the agent's cap of pending approvals like a single action.
+        if (combined.Outcome == Outcome.RequireApproval && await _approvals.PendingCapAsync(combined, agent.Name, cancellationToken).ConfigureAwait(false) is { } capped)
+            combined = capped;
         if (combined.Outcome == Outcome.RequireApproval)
         {
             approval = await _approvals.OpenPlanAsync(agent.Name, session, evaluations, combined, cancellationToken).ConfigureAwait(false);

@@ -91,7 +91,7 @@ public sealed class ExecServerModeTests(TestGateway gw) : IClassFixture<TestGate
         var token = await gw.PrincipalAsync(name, "agent");
         var reviewer = await gw.PrincipalAsync("rev-" + Guid.NewGuid().ToString("N")[..6], "reviewer");
         var run = Task.Run(() => Exec(token, "--wait", "60", "-c", "touch MARKER; git push origin main"));
-        var id = await gw.PendingApprovalAsync(reviewer);
+        var id = await gw.PendingApprovalAsync(reviewer, token);
         Assert.Equal(200, (await gw.CallAsync(HttpMethod.Post, $"v1/approvals/{id}/approve", reviewer)).Status);
         var r = await run;
         // git push fails here (no repository), but it ran: the marker exists and the exit code is git's.
@@ -108,7 +108,7 @@ public sealed class ExecServerModeTests(TestGateway gw) : IClassFixture<TestGate
         var reviewer = await gw.PrincipalAsync("rev-" + Guid.NewGuid().ToString("N")[..6], "reviewer");
         var r = Exec(token, "--wait", "1", "-c", "touch MARKER; git push origin main");
         Assert.Equal(125, r.ExitCode);
-        var id = await gw.PendingApprovalAsync(reviewer);
+        var id = await gw.PendingApprovalAsync(reviewer, token);
         Assert.Contains($"interlock: not run: approval {id} is pending at {gw.Url}/approvals/{id}", r.Stderr, StringComparison.Ordinal);
         Assert.False(File.Exists(Path.Combine(_box.Work, "MARKER")));
         Assert.Equal(200, (await gw.CallAsync(HttpMethod.Post, $"v1/approvals/{id}/deny", reviewer, new { reason = "cleanup" })).Status);

@@ -77,7 +77,7 @@ public sealed class HookServerModeTests(TestGateway gw) : IClassFixture<TestGate
         var reviewer = await gw.PrincipalAsync("rev-" + Guid.NewGuid().ToString("N")[..6], "reviewer");
         var payload = Claude("Write", new() { ["file_path"] = "/etc/hosts", ["content"] = "127.0.0.1 cli-approved" });
         var run = Task.Run(() => Cli("claude-code", payload, gw.Url, token, "--wait", "60"));
-        var id = await gw.PendingApprovalAsync(reviewer);
+        var id = await gw.PendingApprovalAsync(reviewer, token);
         Assert.Equal(200, (await gw.CallAsync(HttpMethod.Post, $"v1/approvals/{id}/approve", reviewer)).Status);
         var (d, why) = ClaudeDecision(ParseReply(Line(await run)));
         Assert.Equal("allow", d);
@@ -91,7 +91,7 @@ public sealed class HookServerModeTests(TestGateway gw) : IClassFixture<TestGate
         var reviewer = await gw.PrincipalAsync("rev-" + Guid.NewGuid().ToString("N")[..6], "reviewer");
         var payload = Gemini("write_file", new() { ["file_path"] = "/etc/hosts", ["content"] = "shim-approved" });
         var run = Task.Run(() => ShimRun("gemini", payload, gw.Url, token, wait: 60));
-        var id = await gw.PendingApprovalAsync(reviewer);
+        var id = await gw.PendingApprovalAsync(reviewer, token);
         Assert.Equal(200, (await gw.CallAsync(HttpMethod.Post, $"v1/approvals/{id}/approve", reviewer)).Status);
         var (d, _) = GeminiDecision(ParseReply(Line(await run)));
         Assert.Equal("allow", d);
@@ -108,13 +108,13 @@ public sealed class HookServerModeTests(TestGateway gw) : IClassFixture<TestGate
 
         var (p, why) = CursorDecision(ParseReply(Line(Cli("cursor", payload, gw.Url, token, "--wait", "1"))));
         Assert.Equal("deny", p);
-        var id = await gw.PendingApprovalAsync(reviewer);
+        var id = await gw.PendingApprovalAsync(reviewer, token);
         Assert.StartsWith($"waiting for a reviewer's approval; not approved yet (approval {id} at {gw.Url}/approvals/{id}). Tell the user to approve it there, then retry. {offline.Message}", why, StringComparison.Ordinal);
         Assert.Equal(200, (await gw.CallAsync(HttpMethod.Post, $"v1/approvals/{id}/deny", reviewer, new { reason = "cleanup" })).Status);
 
         var (sp, swhy) = CursorDecision(ParseReply(Line(ShimRun("cursor", payload, gw.Url, token, wait: 1))));
         Assert.Equal("deny", sp);
-        var id2 = await gw.PendingApprovalAsync(reviewer);
+        var id2 = await gw.PendingApprovalAsync(reviewer, token);
         Assert.NotEqual(id, id2);
         Assert.StartsWith($"waiting for a reviewer's approval; not approved yet (approval {id2} at {gw.Url}/approvals/{id2}).", swhy, StringComparison.Ordinal);
         Assert.Equal(200, (await gw.CallAsync(HttpMethod.Post, $"v1/approvals/{id2}/deny", reviewer, new { reason = "cleanup" })).Status);

@@ -146,7 +146,7 @@ public sealed class McpServerModeTests(TestGateway gw) : IClassFixture<TestGatew
         Assert.Equal("notifications/progress", first.GetProperty("method").GetString());
         Assert.Equal("tok-1", first.GetProperty("params").GetProperty("progressToken").GetString());
         Assert.Equal(1, first.GetProperty("params").GetProperty("progress").GetInt32());
-        var id = await gw.PendingApprovalAsync(reviewer);
+        var id = await gw.PendingApprovalAsync(reviewer, token);
         Assert.Equal($"Interlock: waiting up to 60 s for a reviewer's approval (approval {id} at {gw.Url}/approvals/{id})", first.GetProperty("params").GetProperty("message").GetString());
 
         // The waiting call does not block the session: a ping goes through meanwhile.
@@ -179,7 +179,7 @@ public sealed class McpServerModeTests(TestGateway gw) : IClassFixture<TestGatew
         var meta = progress ? ""","_meta":{"progressToken":"tok-c"}""" : "";
         Send(p, $$$$"""{"jsonrpc":"2.0","id":"w","method":"tools/call","params":{"name":"write_file","arguments":{"path":"/etc/hosts","content":"x"}{{{{meta}}}}}}""");
         if (progress) Assert.Equal("notifications/progress", Read(p).GetProperty("method").GetString());
-        var id = await gw.PendingApprovalAsync(reviewer);
+        var id = await gw.PendingApprovalAsync(reviewer, token);
         Send(p, """{"jsonrpc":"2.0","method":"notifications/cancelled","params":{"requestId":"w","reason":"stop"}}""");
 
         // The proxy withdraws the request; a reviewer's approval arriving after the cancel is refused.
@@ -227,7 +227,7 @@ public sealed class McpServerModeTests(TestGateway gw) : IClassFixture<TestGatew
         var refused = Read(p);
         Assert.Equal(7, refused.GetProperty("id").GetInt32());
         Assert.True(IsError(refused));
-        var id = await gw.PendingApprovalAsync(reviewer);
+        var id = await gw.PendingApprovalAsync(reviewer, token);
         Assert.StartsWith($"Interlock denied this call: waiting for a reviewer's approval; not approved yet (approval {id} at {gw.Url}/approvals/{id}).", Text(refused), StringComparison.Ordinal);
         Assert.Equal(200, (await gw.CallAsync(HttpMethod.Post, $"v1/approvals/{id}/deny", reviewer, new { reason = "cleanup" })).Status);
         Close(p);

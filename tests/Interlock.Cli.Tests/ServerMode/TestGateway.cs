@@ -34,8 +34,12 @@ public sealed class TestGateway : IAsyncLifetime
     {
         var (status, body) = await CallAsync(HttpMethod.Post, "v1/principals", _admin, new { name, role });
         Assert.True(status == 201 || status == 200, $"creating {name}: {status} {body}");
-        return body.GetProperty("token").GetString()!;
+        var token = body.GetProperty("token").GetString()!;
+        _names[token] = name;
+        return token;
     }
+
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, string> _names = new(StringComparer.Ordinal);
 
     public async Task<(int Status, JsonElement Body)> CallAsync(HttpMethod method, string path, string token, object? body = null)
     {
@@ -48,12 +52,17 @@ public sealed class TestGateway : IAsyncLifetime
     }
 
     /// <summary>The id of the first pending approval, polling until one appears.</summary>
-    public async Task<string> PendingApprovalAsync(string reviewer)
+    /// <summary>
+    /// The id of the pending approval requested by the agent holding <paramref name="agentToken"/>: the gateway is shared
+    /// by a class's tests, and another test's request may still be pending (taking the first one raced them).
+    /// </summary>
+    public async Task<string> PendingApprovalAsync(string reviewer, string agentToken)
     {
+        var agent = _names[agentToken];
         for (var i = 0; i < 600; i++)
         {
-            var (_, list) = await CallAsync(HttpMethod.Get, "v1/approvals?status=pending", reviewer);
-            var first = list.GetProperty("approvals").EnumerateArray().FirstOrDefault();
+            var (_, list) = await CallAsync(HttpMethod.Get, "v1/approvals?status=pending&limit=200", reviewer);
+            var first = list.GetProperty("approvals").EnumerateArray().FirstOrDefault(a => a.GetProperty("agent").GetString() == agent);
             if (first.ValueKind == JsonValueKind.Object) return first.GetProperty("id").GetString()!;
             await Task.Delay(100);
         }

@@ -47,6 +47,13 @@ public sealed class AbuseTests
         // The cap is per agent.
         Assert.Equal("require_approval", Outcome((await gw.CallAsync(HttpMethod.Post, "v1/evaluate", other, Delete(20))).Body));
 
+        // A plan opens one request too, so it is refused at the cap like a single action.
+        var (_, plan) = await gw.CallAsync(HttpMethod.Post, "v1/plans", bot, new { steps = new[] { Delete(21) } });
+        Assert.Equal("deny", Outcome(plan));
+        Assert.Contains(plan.GetProperty("rules").EnumerateArray(), r => r.GetString() == "builtin:pending-approvals-cap");
+        // Still 20 of bot's and the one of other-bot: the plan opened none.
+        Assert.Equal(21, (await gw.CallAsync(HttpMethod.Get, "v1/approvals?status=pending&limit=100", alice)).Body.GetProperty("approvals").GetArrayLength());
+
         // Once a reviewer answers one, the agent may open another.
         Assert.Equal(200, (await gw.CallAsync(HttpMethod.Post, $"v1/approvals/{first}/deny", alice, new { reason = "no" })).Status);
         Assert.Equal("require_approval", Outcome((await gw.CallAsync(HttpMethod.Post, "v1/evaluate", bot, Delete(20))).Body));
