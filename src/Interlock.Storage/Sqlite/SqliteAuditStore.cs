@@ -133,9 +133,10 @@ public sealed class SqliteAuditStore : IAuditStore
         try
         {
             await writer.OpenAsync(cancellationToken).ConfigureAwait(false);
+            // The busy timeout first: another process creating the same log holds its lock while it switches to WAL.
+            Exec(writer, "PRAGMA busy_timeout=5000");
             Exec(writer, "PRAGMA journal_mode=WAL");
             Exec(writer, "PRAGMA synchronous=FULL");
-            Exec(writer, "PRAGMA busy_timeout=5000");
             // No checkpoint inside a commit: copying the WAL back into the database (and its fsync) would stall the
             // appends waiting behind it; a background connection checkpoints instead (see WalCheckpointLoop).
             // Shared writers are mostly one-shot processes with no background loop: SQLite's own checkpoint on commit
@@ -227,18 +228,45 @@ public sealed class SqliteAuditStore : IAuditStore
     {
         var priv = Path.Combine(dir, PrivateKeyFile);
         var pub = Path.Combine(dir, PublicKeyFile);
-        if (File.Exists(priv))
+        if (!File.Exists(priv))
         {
-            var key = ECDsa.Create();
+            if (!create) throw new AuditTamperedException(null, $"the audit log has records but its signing key {priv} is missing");
+            using var created = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+            // Several processes may open a new log at once (hooks of parallel tool calls): each writes its key aside and
+            // renames it into place; the first rename wins and every process then signs with that one key.
+            PublishDurably(priv, created.ExportPkcs8PrivateKeyPem(), UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        }
+        var key = ECDsa.Create();
+        try
+        {
             key.ImportFromPem(File.ReadAllText(priv));
-            if (!File.Exists(pub)) WriteDurably(pub, key.ExportSubjectPublicKeyInfoPem(), UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead);
+            if (!File.Exists(pub)) PublishDurably(pub, key.ExportSubjectPublicKeyInfoPem(), UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead);
             return key;
         }
-        if (!create) throw new AuditTamperedException(null, $"the audit log has records but its signing key {priv} is missing");
-        var created = ECDsa.Create(ECCurve.NamedCurves.nistP256);
-        WriteDurably(priv, created.ExportPkcs8PrivateKeyPem(), UnixFileMode.UserRead | UnixFileMode.UserWrite);
-        WriteDurably(pub, created.ExportSubjectPublicKeyInfoPem(), UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead);
-        return created;
+        catch
+        {
+            key.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Writes <paramref name="text"/> to a new file beside <paramref name="path"/>, fsyncs it and renames it there unless another writer already did.</summary>
+    private static void PublishDurably(string path, string text, UnixFileMode mode)
+    {
+        var temp = $"{path}.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp";
+        try
+        {
+            WriteDurably(temp, text, mode);
+            File.Move(temp, path, overwrite: false);
+        }
+        catch (IOException) when (File.Exists(path))
+        {
+            // Another process published first: its file is complete (it was renamed into place after its fsync).
+        }
+        finally
+        {
+            if (File.Exists(temp)) File.Delete(temp);
+        }
     }
 
     private static void WriteDurably(string path, string text, UnixFileMode mode)
