@@ -111,5 +111,11 @@ public sealed class GatewayEntryPointTests
         var (status, body) = await gw.CallAsync(HttpMethod.Post, "v1/evaluate", agent, new { command = 42 });
         Assert.Equal(400, status);
         Assert.Contains("command", body.ToString(), StringComparison.Ordinal);
+        var (both, why) = await gw.CallAsync(HttpMethod.Post, "v1/evaluate", agent, new { tool = "Write", path = "/etc/hosts", content = "x", content_sha256 = new string('a', 64) });
+        Assert.Equal(400, both);
+        Assert.Contains("not both", why.ToString(), StringComparison.Ordinal);
+        var (ok, decided) = await gw.CallAsync(HttpMethod.Post, "v1/evaluate", agent, new { tool = "Write", path = "/etc/hosts", content = "x" });
+        Assert.Equal(200, ok);
+        Assert.Equal("require_approval", decided.GetProperty("decision").GetString());
     }
 }
