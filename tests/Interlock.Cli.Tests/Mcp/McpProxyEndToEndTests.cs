@@ -122,6 +122,8 @@ public sealed class McpProxyEndToEndTests(McpProxyRun run) : IClassFixture<McpPr
         var results = records.Where(r => r.Entry.Kind == AuditKind.Result).ToList();
         // Six calls, six decisions, each followed by exactly one result: nothing is left unaudited.
         Assert.Equal(6, decisions.Count);
+        // The one action-id scheme of every entry point (the proxy once wrote its own mcp-<time>-<random> ids).
+        Assert.All(decisions, d => Assert.Matches("^act_[0-9a-f]{24}$", d.Entry.ActionId));
         Assert.All(decisions, d => Assert.Single(results, r => r.Entry.ActionId == d.Entry.ActionId && r.Sequence > d.Sequence));
         Assert.Equal(6, results.Count);
 
