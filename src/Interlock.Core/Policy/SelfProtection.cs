@@ -93,8 +93,9 @@ public sealed class SelfProtection
         {
             if (op.PathTargets)
             {
-                foreach (var target in op.Targets)
-                    if (Describe(op, target, home, policyFiles) is { } why)
+                bool toLast = op.Tags.Contains("move-to-last");
+                for (int i = 0; i < op.Targets.Count; i++)
+                    if (Describe(op, op.Targets[i], home, policyFiles, destination: toLast && i == op.Targets.Count - 1) is { } why)
                         (hits ??= []).Add($"self-protection: {op.Program}{(op.Verb is null ? "" : " " + op.Verb)} {why}; agents may not weaken the gate that checks them");
             }
             foreach (var url in op.Urls)
@@ -104,12 +105,15 @@ public sealed class SelfProtection
         return hits;
     }
 
-    private string? Describe(Operation op, string target, string home, IReadOnlyList<string> policyFiles)
+    private string? Describe(Operation op, string target, string home, IReadOnlyList<string> policyFiles, bool destination)
     {
         // A link to a file is a way to change it later (`ln -s ~/.claude/settings.json x; echo {} > x`), not a read.
         bool reads = op.Class is OperationClass.Read or OperationClass.CredentialRead or OperationClass.Exec or OperationClass.Egress && !op.Tags.Contains("link-source");
-        // Anything but creating it done to a directory that holds the gate's files (rm, mv, chmod, rsync --delete …) takes them along.
-        bool removes = op.Class != OperationClass.Create;
+        // What takes a directory that holds the gate's files along: deleting it, moving it away (not moving something
+        // into it: `mv notes.txt ~/`), or changing it recursively (`chmod -R 777 ~`).
+        bool removes = op.Class is OperationClass.Delete or OperationClass.Destroy
+            || (!destination && (op.Tags.Contains("move") || op.Tags.Contains("move-to-last")))
+            || (op.Class != OperationClass.Create && op.Tags.Contains("recursive"));
         foreach (var secret in SecretRoots(home))
         {
             var relation = Relate(target, secret);
@@ -124,7 +128,8 @@ public sealed class SelfProtection
             if (relation == PathRelation.Ancestor && removes) return $"would remove {target}, which holds Interlock's own files ({root})";
         }
         if (HostSetting(target) is { } what) return $"would change {target}, {what}";
-        if (removes && HostSettingDirectory(target) is { } dir) return $"would remove {target}, the agent settings directory {dir}";
+        if (op.Class != OperationClass.Create && HostSettingDirectory(target) is { } dir)
+            return destination ? $"would move files into {target}, the agent settings directory {dir}" : $"would change or remove {target}, the agent settings directory {dir}";
         return null;
     }
 

@@ -59,6 +59,8 @@ internal sealed partial class ShellAnalysisRun
         if (c.Inv.HasAnyFlag("-r|-R|--recursive")) op.Tags.Add("recursive");
         var dest = c.Inv.OptionValue("-t|--target-directory");
         var last = dest is { } d ? ResolvePath(d, c.Ctx) : op.Targets.Count > 1 ? op.Targets[^1] : null;
+        // Which targets leave their place: all of them with -t, all but the last (the destination) otherwise.
+        op.Tags.Add(dest is null && op.Targets.Count > 1 ? "move-to-last" : "move");
         if (last is "/dev/null")
         {
             // Moving into /dev/null deletes the sources.
