@@ -36,6 +36,9 @@ public sealed record SqliteAuditStoreOptions
 public sealed class SqliteAuditStore : IAuditStore
 {
     public const string DatabaseFile = "audit.db";
+
+    /// <summary>SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE (sqlite3.h).</summary>
+    private const int NoCheckpointOnClose = 1010;
     public const string PrivateKeyFile = "audit-signing-key.pem";
     public const string PublicKeyFile = "audit-signing-key.pub.pem";
 
@@ -142,6 +145,11 @@ public sealed class SqliteAuditStore : IAuditStore
             // Shared writers are mostly one-shot processes with no background loop: SQLite's own checkpoint on commit
             // (every 1000 WAL pages) keeps the WAL bounded for them.
             if (!options.SharedWriters) Exec(writer, "PRAGMA wal_autocheckpoint=0");
+            // A shared writer is usually a process that appends once and exits: closing the last connection would copy
+            // the WAL into the database and fsync both every time (SQLite's checkpoint on close). The WAL stays; commits
+            // checkpoint it past 1000 pages.
+            else if (SQLitePCL.raw.sqlite3_db_config(writer.Handle, NoCheckpointOnClose, 1, out _) != SQLitePCL.raw.SQLITE_OK)
+                throw new InvalidOperationException("the audit database refused SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE");
             // Durability is the point of this store: refuse to run without WAL and synchronous=FULL (2).
             if (Text(writer, "PRAGMA journal_mode") != "wal" || Scalar(writer, "PRAGMA synchronous") != 2)
                 throw new InvalidOperationException("the audit database could not be put in WAL mode with synchronous=FULL");
