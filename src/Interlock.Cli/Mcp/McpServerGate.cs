@@ -58,7 +58,10 @@ internal sealed class McpServerGate(McpGate gate, Uri server, string token, int 
                     await progress($"Interlock: waiting up to {waitSeconds} s for a reviewer's approval ({named})").ConfigureAwait(false);
                     var waiting = EvaluateAsync(body, waitSeconds, cancellationToken);
                     var started = DateTime.UtcNow;
-                    while (await Task.WhenAny(waiting, Task.Delay(ProgressInterval, cancellationToken)).ConfigureAwait(false) != waiting)
+                    // A cancelled delay completes at once: without the check this loop wrote progress as fast as it could until
+                    // the client's pipe filled, and then blocked there, so the cancelled call was never settled.
+                    while (await Task.WhenAny(waiting, Task.Delay(ProgressInterval, cancellationToken)).ConfigureAwait(false) != waiting
+                        && !cancellationToken.IsCancellationRequested)
                         await progress(string.Create(CultureInfo.InvariantCulture, $"Interlock: still waiting for a reviewer's approval ({named}), {(int)(DateTime.UtcNow - started).TotalSeconds} s")).ConfigureAwait(false);
                     reply = await waiting.ConfigureAwait(false);
                 }

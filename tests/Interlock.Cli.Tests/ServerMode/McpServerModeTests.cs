@@ -38,10 +38,16 @@ public sealed class McpServerModeTests(TestGateway gw) : IClassFixture<TestGatew
         psi.Environment["HOME"] = Path.Combine(_dir, "home");
         psi.Environment["INTERLOCK_TOKEN"] = token;
         var p = Process.Start(psi)!;
-        p.ErrorDataReceived += (_, _) => { };
+        var lines = _stderr.GetOrAdd(p.Id, _ => new());
+        p.ErrorDataReceived += (_, e) => { if (e.Data is { } l) lines.Enqueue(l); };
         p.BeginErrorReadLine();
         return p;
     }
+
+    /// <summary>What a proxy wrote to stderr so far (its log of refusals, cancels and withdrawals), for failure messages.</summary>
+    private string Stderr(Process p) => _stderr.TryGetValue(p.Id, out var lines) ? string.Join('\n', lines) : "";
+
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<int, System.Collections.Concurrent.ConcurrentQueue<string>> _stderr = new();
 
     private static JsonElement Read(Process p) => McpLines.Read(p, 60_000);
 
@@ -189,7 +195,7 @@ public sealed class McpServerModeTests(TestGateway gw) : IClassFixture<TestGatew
             status = (await gw.CallAsync(HttpMethod.Get, $"v1/approvals/{id}", reviewer)).Body.GetProperty("status").GetString()!;
             if (status == "pending") await Task.Delay(100);
         }
-        Assert.Equal("withdrawn", status);
+        Assert.True(status == "withdrawn", $"approval {id} is {status}; proxy stderr:\n{Stderr(p)}");
         Assert.Equal(409, (await gw.CallAsync(HttpMethod.Post, $"v1/approvals/{id}/approve", reviewer)).Status);
 
         // Nothing was answered for the cancelled call; the session goes on.
