@@ -121,7 +121,7 @@ internal static class McpToolAnalysis
                 urls.Add(raw);
                 continue;
             }
-            var target = raw.StartsWith("file://", StringComparison.OrdinalIgnoreCase) ? FileUriPath(raw) : raw;
+            var target = raw.StartsWith("file://", StringComparison.OrdinalIgnoreCase) ? Knowledge.Hosts.FileUriPath(raw) : raw;
             var resolved = PathResolver.Resolve(target, cwd, home);
             ops.Add(new Operation { Program = tool, Verb = bare, Class = effective, Targets = [resolved], PathTargets = true, Reason = $"{reason} {resolved}" });
             if (effective != OperationClass.Delete && CredentialPaths.Describe(resolved, home) is { } why)
@@ -176,23 +176,6 @@ internal static class McpToolAnalysis
     }
 
     /// <summary>
-    /// The local path a <c>file://</c> URI names, as the server opening it sees it: the authority (empty or
-    /// <c>localhost</c>) dropped and percent escapes decoded (<c>file:///home/x/%2Essh/id_rsa</c> is <c>~/.ssh/id_rsa</c>);
-    /// a query or fragment is not part of the path.
-    /// </summary>
-    private static string FileUriPath(string uri)
-    {
-        var rest = uri[7..];
-        // Not a URI authority but a home path some servers accept (file://~/notes): keep it one.
-        if (rest.StartsWith("~/", StringComparison.Ordinal)) return Uri.UnescapeDataString(rest);
-        var slash = rest.IndexOf('/', StringComparison.Ordinal);
-        rest = slash < 0 ? "/" : rest[slash..];
-        var end = rest.IndexOfAny(['?', '#']);
-        if (end >= 0) rest = rest[..end];
-        return Uri.UnescapeDataString(rest);
-    }
-
-    /// <summary>
     /// Strings that look like absolute or home paths, anywhere in the arguments except under the top-level names
     /// <see cref="Collect"/> already reads. Bounded in depth; the JSON reader bounds it too.
     /// </summary>
@@ -204,7 +187,7 @@ internal static class McpToolAnalysis
             case JsonValueKind.String:
                 var s = e.GetString()!;
                 if (s.StartsWith('/') || s.StartsWith("~/", StringComparison.Ordinal)) yield return s;
-                else if (s.StartsWith("file://", StringComparison.OrdinalIgnoreCase)) yield return FileUriPath(s);
+                else if (s.StartsWith("file://", StringComparison.OrdinalIgnoreCase)) yield return Knowledge.Hosts.FileUriPath(s);
                 break;
             case JsonValueKind.Object:
                 foreach (var p in e.EnumerateObject())

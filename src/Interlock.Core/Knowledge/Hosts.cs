@@ -27,18 +27,29 @@ internal static class Hosts
         return parts.Length == 4 && Array.TrueForAll(parts, p => p.Length is > 0 and <= 3 && p.All(char.IsAsciiDigit));
     }
 
-    /// <summary>The host of a URL or host spec (<c>https://api.x.com/v1</c>, <c>user@host:path</c>), lower-cased.</summary>
-    public static string Of(string target)
+    /// <summary>
+    /// A URL or host spec split at its authority: the scheme (<c>http</c> when none is written), the authority without
+    /// user info (<c>host[:port]</c>), and what follows it (path, query, fragment). The authority ends at the first '/',
+    /// '?' or '#'; only an '@' inside it separates user info (<c>http://evil.example#@localhost/</c> goes to evil.example).
+    /// </summary>
+    private static (string Scheme, string Authority, string Tail) Split(string target)
     {
         var t = target;
         int scheme = t.IndexOf("://", StringComparison.Ordinal);
+        var name = scheme >= 0 ? t[..scheme].ToLowerInvariant() : "http";
         if (scheme >= 0) t = t[(scheme + 3)..];
-        // The authority ends at the first '/', '?' or '#'; only an '@' inside it separates user info
-        // (`http://evil.example#@localhost/` goes to evil.example).
         int authorityEnd = t.IndexOfAny(['/', '?', '#']);
+        var rest = authorityEnd >= 0 ? t[authorityEnd..] : "";
         if (authorityEnd >= 0) t = t[..authorityEnd];
         int at = t.LastIndexOf('@');
         if (at >= 0) t = t[(at + 1)..];
+        return (name, t, rest);
+    }
+
+    /// <summary>The host of a URL or host spec (<c>https://api.x.com/v1</c>, <c>user@host:path</c>), lower-cased.</summary>
+    public static string Of(string target)
+    {
+        var t = Split(target).Authority;
         if (t.StartsWith('[')) { int close = t.IndexOf(']', StringComparison.Ordinal); return close > 0 ? t[..(close + 1)] : t; }
         int colon = t.LastIndexOf(':');
         if (colon >= 0) t = t[..colon];
@@ -48,35 +59,37 @@ internal static class Hosts
     /// <summary>The port a URL or <c>host:port</c> names, the scheme's default (http 80, https 443) when none is written; null when unknown.</summary>
     public static int? PortOf(string target)
     {
-        var t = target;
-        int scheme = t.IndexOf("://", StringComparison.Ordinal);
-        var name = scheme >= 0 ? t[..scheme].ToLowerInvariant() : "http";
-        if (scheme >= 0) t = t[(scheme + 3)..];
-        int authorityEnd = t.IndexOfAny(['/', '?', '#']);
-        if (authorityEnd >= 0) t = t[..authorityEnd];
-        int at = t.LastIndexOf('@');
-        if (at >= 0) t = t[(at + 1)..];
+        var (scheme, t, _) = Split(target);
         int close = t.LastIndexOf(']');
         int colon = t.LastIndexOf(':');
         if (colon > close)
-        {
-            var digits = t[(colon + 1)..];
-            return int.TryParse(digits, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var port) && port is > 0 and < 65536 ? port : null;
-        }
-        return name switch { "http" or "ws" => 80, "https" or "wss" => 443, _ => null };
+            return int.TryParse(t.AsSpan(colon + 1), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var port) && port is > 0 and < 65536 ? port : null;
+        return scheme switch { "http" or "ws" => 80, "https" or "wss" => 443, _ => null };
     }
 
     /// <summary>The path of a URL (without query or fragment), <c>""</c> when it has none.</summary>
     public static string PathOf(string target)
     {
-        var t = target;
-        int scheme = t.IndexOf("://", StringComparison.Ordinal);
-        if (scheme >= 0) t = t[(scheme + 3)..];
-        int slash = t.IndexOf('/', StringComparison.Ordinal);
-        int other = t.IndexOfAny(['?', '#']);
-        if (slash < 0 || (other >= 0 && other < slash)) return "";
-        t = t[slash..];
-        int end = t.IndexOfAny(['?', '#']);
-        return end >= 0 ? t[..end] : t;
+        var rest = Split(target).Tail;
+        if (!rest.StartsWith('/')) return "";
+        int end = rest.IndexOfAny(['?', '#']);
+        return end >= 0 ? rest[..end] : rest;
+    }
+
+    /// <summary>
+    /// The local path a <c>file://</c> URI names, as the program opening it sees it: the authority (empty or
+    /// <c>localhost</c>) dropped and percent escapes decoded (<c>file:///home/x/%2Essh/id_rsa</c> is <c>~/.ssh/id_rsa</c>);
+    /// a query or fragment is not part of the path.
+    /// </summary>
+    public static string FileUriPath(string uri)
+    {
+        var rest = uri[7..];
+        // Not a URI authority but a home path some programs accept (file://~/notes): keep it one.
+        if (rest.StartsWith("~/", StringComparison.Ordinal)) return Uri.UnescapeDataString(rest);
+        var slash = rest.IndexOf('/', StringComparison.Ordinal);
+        rest = slash < 0 ? "/" : rest[slash..];
+        var end = rest.IndexOfAny(['?', '#']);
+        if (end >= 0) rest = rest[..end];
+        return Uri.UnescapeDataString(rest);
     }
 }

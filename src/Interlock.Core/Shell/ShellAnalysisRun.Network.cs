@@ -68,7 +68,7 @@ internal sealed partial class ShellAnalysisRun
             var read = NewDraft("curl", "file", OperationClass.Read, "reads a local file through a file:// URL", c.Ctx);
             read.PathTargets = true;
             read.ReadsContent = true;
-            read.Targets.Add(PathResolver.Normalize("/" + url[7..].TrimStart('/')));
+            read.Targets.Add(ResolvePath(ShellArg.Static(Hosts.FileUriPath(url)), c.Ctx));
             Emit(read);
         }
         var method = inv.OptionValue("-X|--request")?.Text.ToUpperInvariant();
@@ -145,10 +145,10 @@ internal sealed partial class ShellAnalysisRun
         var ops = c.Inv.Positionals.Select(p => p.Text).ToList();
         int urlIndex = ops.Count > 1 && ops[0].All(char.IsAsciiLetterUpper) ? 1 : 0;
         var method = urlIndex == 1 ? ops[0] : null;
-        var host = ops.Count > urlIndex ? Hosts.Of(ops[urlIndex]) : "";
         // httpie reads `:7070/path` as localhost.
-        List<string>? urls = ops.Count > urlIndex ? [ops[urlIndex].StartsWith(':') ? "localhost" + ops[urlIndex] : ops[urlIndex]] : null;
-        if (ops.Count > urlIndex && ops[urlIndex].StartsWith(':')) host = "localhost";
+        var url = ops.Count > urlIndex ? (ops[urlIndex].StartsWith(':') ? "localhost" + ops[urlIndex] : ops[urlIndex]) : null;
+        var host = url is null ? "" : Hosts.Of(url);
+        List<string>? urls = url is null ? null : [url];
         op.Urls = urls;
         var items = ops.Skip(urlIndex + 1).ToList();
         bool data = items.Exists(i => i.Contains('=', StringComparison.Ordinal) || i.Contains('@', StringComparison.Ordinal));

@@ -36,11 +36,11 @@ public sealed record SqliteAuditStoreOptions
 public sealed class SqliteAuditStore : IAuditStore
 {
     public const string DatabaseFile = "audit.db";
+    public const string PrivateKeyFile = "audit-signing-key.pem";
+    public const string PublicKeyFile = "audit-signing-key.pub.pem";
 
     /// <summary>SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE (sqlite3.h).</summary>
     private const int NoCheckpointOnClose = 1010;
-    public const string PrivateKeyFile = "audit-signing-key.pem";
-    public const string PublicKeyFile = "audit-signing-key.pub.pem";
 
     private const string Columns = "seq, id, ts, kind, agent, session, action_id, payload, prev_hash, hash";
 
