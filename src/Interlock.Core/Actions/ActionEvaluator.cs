@@ -40,7 +40,7 @@ public sealed class ActionEvaluator
         _analyzer = analyzer ?? new ActionAnalyzer(new Shell.ShellCommandAnalyzer(time: time));
         _limiter = limiter;
         _self = selfProtection ?? SelfProtection.Default;
-        _policyFiles = [.. policy.Layers.Select(l => l.FileName).Where(f => f.StartsWith('/'))];
+        _policyFiles = [.. policy.Layers.Select(l => l.FileName).Where(f => f.StartsWith('/')).Select(Shell.PathResolver.Normalize)];
     }
 
     public PolicyStack Policy { get; }

@@ -83,19 +83,21 @@ public sealed class SelfProtection
     private static string[] Absolute(IReadOnlyList<string> paths) =>
         [.. paths.Where(p => p.StartsWith('/')).Select(PathResolver.Normalize).Where(p => p != "/").Distinct(StringComparer.Ordinal)];
 
-    /// <summary>Why the analyzed action would weaken or bypass the gate, or null; <paramref name="policyFiles"/> are the deciding policy's files.</summary>
+    /// <summary>Why the analyzed action would weaken or bypass the gate, or null; <paramref name="policyFiles"/> are the deciding policy's files (absolute, normalized).</summary>
     public List<string>? Violations(ActionFacts facts, IReadOnlyList<string> policyFiles)
     {
         ArgumentNullException.ThrowIfNull(facts);
         List<string>? hits = null;
-        var home = string.IsNullOrEmpty(facts.Request.Home) ? "/root" : PathResolver.Normalize(facts.Request.Home);
+        string[]? secrets = null;
         foreach (var op in facts.Operations)
         {
             if (op.PathTargets)
             {
+                // The home-relative roots are built once per decision, and only for one that touches paths.
+                secrets ??= SecretRoots(string.IsNullOrEmpty(facts.Request.Home) ? "/root" : PathResolver.Normalize(facts.Request.Home));
                 bool toLast = op.Tags.Contains("move-to-last");
                 for (int i = 0; i < op.Targets.Count; i++)
-                    if (Describe(op, op.Targets[i], home, policyFiles, destination: toLast && i == op.Targets.Count - 1) is { } why)
+                    if (Describe(op, op.Targets[i], secrets, policyFiles, destination: toLast && i == op.Targets.Count - 1) is { } why)
                         (hits ??= []).Add($"self-protection: {op.Program}{(op.Verb is null ? "" : " " + op.Verb)} {why}; agents may not weaken the gate that checks them");
             }
             foreach (var url in op.Urls)
@@ -105,7 +107,7 @@ public sealed class SelfProtection
         return hits;
     }
 
-    private string? Describe(Operation op, string target, string home, IReadOnlyList<string> policyFiles, bool destination)
+    private string? Describe(Operation op, string target, string[] secrets, IReadOnlyList<string> policyFiles, bool destination)
     {
         // A link to a file is a way to change it later (`ln -s ~/.claude/settings.json x; echo {} > x`), not a read.
         bool reads = op.Class is OperationClass.Read or OperationClass.CredentialRead or OperationClass.Exec or OperationClass.Egress && !op.Tags.Contains("link-source");
@@ -114,18 +116,21 @@ public sealed class SelfProtection
         bool removes = op.Class is OperationClass.Delete or OperationClass.Destroy
             || (!destination && (op.Tags.Contains("move") || op.Tags.Contains("move-to-last")))
             || (op.Class != OperationClass.Create && op.Tags.Contains("recursive"));
-        foreach (var secret in SecretRoots(home))
+        foreach (var secret in secrets)
         {
             var relation = Relate(target, secret);
             if (relation == PathRelation.Inside) return reads ? $"reads {target} in Interlock's data ({secret}: tokens, keys, audit)" : $"would change {target} in Interlock's data ({secret})";
             if (relation == PathRelation.Ancestor && removes) return $"would remove {target}, which holds Interlock's data ({secret})";
         }
         if (reads) return null;
-        foreach (var root in ProtectedRoots(policyFiles))
+        foreach (var roots in (ReadOnlySpan<IReadOnlyList<string>>)[_protected, policyFiles])
         {
-            var relation = Relate(target, root);
-            if (relation == PathRelation.Inside) return $"would change {target}, Interlock's own files ({root})";
-            if (relation == PathRelation.Ancestor && removes) return $"would remove {target}, which holds Interlock's own files ({root})";
+            foreach (var root in roots)
+            {
+                var relation = Relate(target, root);
+                if (relation == PathRelation.Inside) return $"would change {target}, Interlock's own files ({root})";
+                if (relation == PathRelation.Ancestor && removes) return $"would remove {target}, which holds Interlock's own files ({root})";
+            }
         }
         if (HostSetting(target) is { } what) return $"would change {target}, {what}";
         if (op.Class != OperationClass.Create && HostSettingDirectory(target) is { } dir)
@@ -133,20 +138,8 @@ public sealed class SelfProtection
         return null;
     }
 
-    private IEnumerable<string> SecretRoots(string home)
-    {
-        yield return home + "/.interlock";
-        yield return home + "/.local/share/interlock";
-        yield return home + "/.local/state/interlock";
-        foreach (var s in _secret) yield return s;
-    }
-
-    private IEnumerable<string> ProtectedRoots(IReadOnlyList<string> policyFiles)
-    {
-        foreach (var p in _protected) yield return p;
-        foreach (var f in policyFiles)
-            if (f.StartsWith('/')) yield return PathResolver.Normalize(f);
-    }
+    private string[] SecretRoots(string home) =>
+        [home + "/.interlock", home + "/.local/share/interlock", home + "/.local/state/interlock", .. _secret];
 
     private enum PathRelation { None, Inside, Ancestor }
 
