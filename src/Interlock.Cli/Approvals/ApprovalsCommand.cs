@@ -22,7 +22,7 @@ internal static class ApprovalsCommand
 
     private static (Option<string?> Server, Option<string> TokenEnv) Connection() =>
         (new Option<string?>("--server") { Description = "Gateway URL (default $INTERLOCK_SERVER)." },
-         new Option<string>("--token-env") { Description = "Environment variable holding the token (default INTERLOCK_TOKEN).", DefaultValueFactory = _ => "INTERLOCK_TOKEN" });
+         new Option<string>("--token-env") { Description = "Environment variable holding the token (default INTERLOCK_TOKEN).", DefaultValueFactory = _ => ChildEnvironment.DefaultTokenEnv });
 
     private static Command List()
     {

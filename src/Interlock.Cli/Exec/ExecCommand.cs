@@ -55,7 +55,7 @@ internal static class ExecCommand
         var grace = new Option<double>("--kill-grace") { Description = "Seconds between SIGTERM and SIGKILL when a limit is hit.", DefaultValueFactory = _ => 5 };
         var shellText = new Option<string?>("-c") { Description = "Shell text to run (so interlock can stand in as an agent's shell: SHELL='interlock exec' … -c STRING)." };
         var server = new Option<string?>("--server") { Description = "Ask the Interlock gateway at this URL: it decides (waiting for a reviewer when approval is needed), audits, and receives the result." };
-        var tokenEnv = new Option<string>("--token-env") { Description = "Environment variable holding the agent token for --server.", DefaultValueFactory = _ => "INTERLOCK_TOKEN" };
+        var tokenEnv = new Option<string>("--token-env") { Description = "Environment variable holding the agent token for --server.", DefaultValueFactory = _ => ChildEnvironment.DefaultTokenEnv };
         var wait = new Option<int>("--wait") { Description = "With --server: seconds to wait for a reviewer's approval.", DefaultValueFactory = _ => 300 };
         var command = new Argument<string[]>("command") { Description = "The command, after '--'. One argument is shell text; several are quoted and joined.", Arity = ArgumentArity.ZeroOrMore };
 

@@ -14,7 +14,7 @@ namespace Interlock.Cli.Hooks;
 /// </summary>
 internal static class HookClient
 {
-    public const string DefaultTokenEnv = "INTERLOCK_TOKEN";
+    public const string DefaultTokenEnv = ChildEnvironment.DefaultTokenEnv;
 
     /// <summary>Below the hook timeouts <c>interlock init --server</c> writes (60 s), so the host never times out first.</summary>
     public const int DefaultWaitSeconds = 50;

@@ -18,20 +18,17 @@ internal sealed class LocalGate : IAsyncDisposable
 {
     private readonly IAuditStore? _store;
 
-    private LocalGate(ActionPipeline pipeline, IAuditStore? store, string? failure, string dataDirectory)
+    private LocalGate(ActionPipeline pipeline, IAuditStore? store, string? failure)
     {
         Pipeline = pipeline;
         _store = store;
         Failure = failure;
-        DataDirectory = dataDirectory;
     }
 
     public ActionPipeline Pipeline { get; }
 
     /// <summary>Why nothing can be recorded (the audit log did not open), or null.</summary>
     public string? Failure { get; }
-
-    public string DataDirectory { get; }
 
     /// <summary>The self-protection of a local entry point: its policy, the installation, and both data directories.</summary>
     public static SelfProtection Protection(string? policyPath, string? offlineData = null, string? serverUrl = null) => new(new SelfProtectionOptions
@@ -61,7 +58,7 @@ internal sealed class LocalGate : IAsyncDisposable
         }
         var recorder = store is not null ? store : (IDecisionRecorder)new Unavailable(failure!);
         var pipeline = new ActionPipeline(new ActionPipelineOptions { Evaluator = () => evaluator, Recorder = recorder });
-        return new LocalGate(pipeline, store, failure, dataDirectory);
+        return new LocalGate(pipeline, store, failure);
     }
 
     /// <summary>Appends a result or note; false when it could not be recorded.</summary>

@@ -34,7 +34,7 @@ internal static class McpProxyCommand
         var agent = new Option<string?>("--agent") { Description = "Agent identity the policy's scopes apply to. Default: mcp." };
         var serverId = new Option<string?>("--server-id") { Description = "Server name in tool ids (mcp__NAME__tool) that policies and scopes match. Default: upstream." };
         var server = new Option<string?>("--server") { Description = "Ask the Interlock gateway at this URL for each tools/call (it waits for reviewers and audits); token from --token-env." };
-        var tokenEnv = new Option<string>("--token-env") { Description = "Environment variable holding the agent token for --server.", DefaultValueFactory = _ => "INTERLOCK_TOKEN" };
+        var tokenEnv = new Option<string>("--token-env") { Description = "Environment variable holding the agent token for --server.", DefaultValueFactory = _ => ChildEnvironment.DefaultTokenEnv };
         var wait = new Option<int>("--wait") { Description = "With --server: seconds a tools/call may wait for a reviewer's approval (progress notifications are sent meanwhile when the client asks for them).", DefaultValueFactory = _ => 50 };
         var upstreamUrl = new Option<string?>("--upstream") { Description = "Relay to this Streamable HTTP MCP endpoint (e.g. http://127.0.0.1:3000/mcp) instead of a command after '--'." };
         var data = new Option<string?>("--data") { Description = "Data directory whose audit.db records every tools/call and its outcome (offline mode). Default: $XDG_STATE_HOME/interlock or ~/.local/state/interlock." };

@@ -30,9 +30,6 @@ public sealed class ActionPipeline(ActionPipelineOptions options)
     public const string AuditUnavailable = "the audit log could not record this decision, and nothing is decided without a record";
     public const string FaultRule = "builtin:fault";
 
-    /// <summary>The evaluator serving now.</summary>
-    public ActionEvaluator Evaluator => options.Evaluator();
-
     /// <summary>Decides one action under <paramref name="actionId"/> (a new id when null), gates and records it.</summary>
     public async Task<DecisionReply> DecideAsync(ActionRequest request, string? actionId, CancellationToken cancellationToken)
     {
