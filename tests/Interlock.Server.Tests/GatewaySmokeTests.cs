@@ -18,6 +18,6 @@ public sealed class GatewaySmokeTests
         Assert.Equal(200, auditStatus);
         var record = audit.GetProperty("records").EnumerateArray().Single(r => r.GetProperty("action_id").GetString() == id);
         Assert.Equal("bot", record.GetProperty("agent").GetString());
-        Assert.Equal("deny", record.GetProperty("payload").GetProperty("decision").GetProperty("outcome").GetString());
+        Assert.Equal("deny", record.GetProperty("payload").GetProperty("decision").GetString());
     }
 }

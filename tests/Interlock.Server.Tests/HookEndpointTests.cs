@@ -56,10 +56,10 @@ public sealed class HookEndpointTests
 
         var records = (await DecisionRecords(gw, "cc")).EnumerateArray().ToList();
         var bash = records.Single(r => r.GetProperty("payload").GetProperty("action").TryGetProperty("command", out var c) && c.GetString() == "git status");
-        Assert.Equal("allow", bash.GetProperty("payload").GetProperty("decision").GetProperty("outcome").GetString());
+        Assert.Equal("allow", bash.GetProperty("payload").GetProperty("decision").GetString());
         Assert.Equal("abc123", bash.GetProperty("session").GetString());
         var read = records.Single(r => r.GetProperty("payload").GetProperty("action").TryGetProperty("path", out var p) && p.GetString() == "/home/dev/.aws/credentials");
-        Assert.Equal("deny", read.GetProperty("payload").GetProperty("decision").GetProperty("outcome").GetString());
+        Assert.Equal("deny", read.GetProperty("payload").GetProperty("decision").GetString());
     }
 
     [Fact]
@@ -99,7 +99,7 @@ public sealed class HookEndpointTests
         Assert.Contains("self-protection", why, StringComparison.Ordinal);
         Assert.Contains("builtin:self-protection", why, StringComparison.Ordinal);
         var record = (await DecisionRecords(gw, "tamper")).EnumerateArray().Single();
-        Assert.Equal("deny", record.GetProperty("payload").GetProperty("decision").GetProperty("outcome").GetString());
+        Assert.Equal("deny", record.GetProperty("payload").GetProperty("decision").GetString());
         // A tamper denial opens no approval.
         var reviewer = await gw.CreatePrincipalAsync("rev", "reviewer");
         var (_, list) = await gw.CallAsync(HttpMethod.Get, "v1/approvals", reviewer);

@@ -20,13 +20,15 @@ internal static class CheckCommand
         var explain = new Option<bool>("--explain") { Description = "Show the facts, every rule and whether it matched, and the policy hash." };
         var agent = new Option<string?>("--agent") { Description = "The agent identity proposing the action (its scopes apply). Default: the policy's default agent." };
         var batch = new Option<string?>("--batch") { Description = "Evaluate a JSON Lines file of actions ('-' for standard input); one JSON line out per line in." };
+        var data = new Option<string?>("--data") { Description = "Directory of the local audit log the decisions are recorded in. Default: ~/.local/state/interlock (as hook, exec and mcp-proxy)." };
+        var noRecord = new Option<bool>("--no-audit") { Description = "Do not record the decisions in the local audit log (for trying a policy; nothing runs under check either way)." };
         var command = new Argument<string[]>("command") { Description = "The command, after '--'. One argument is shell text; several are quoted and joined.", Arity = ArgumentArity.ZeroOrMore };
 
         var cmd = new Command("check", "Decide whether an action may run: allow (exit 0), deny (2) or require_approval (3); 1 for usage or internal errors.")
         {
-            policy, cwd, json, explain, agent, batch, command,
+            policy, cwd, json, explain, agent, batch, data, noRecord, command,
         };
-        cmd.SetAction(parse =>
+        cmd.SetAction(async (parse, cancellationToken) =>
         {
             var stdout = Console.Out;
             var stderr = Console.Error;
@@ -41,6 +43,7 @@ internal static class CheckCommand
                 stderr.WriteLine($"interlock: --cwd must be an absolute path, got '{workdir}'");
                 return 1;
             }
+            var dataDirectory = Path.GetFullPath(parse.GetValue(data) ?? Local.UserPaths.OfflineData());
             if (parse.GetValue(batch) is { } batchPath)
             {
                 if (parse.GetValue(command) is { Length: > 0 })
@@ -48,7 +51,8 @@ internal static class CheckCommand
                     stderr.WriteLine("interlock: give either --batch or a command, not both");
                     return 1;
                 }
-                return RunBatch(batchPath, evaluator, workdir, home, parse.GetValue(explain), stdout, stderr);
+                await using var batchGate = await OpenAsync(evaluator, dataDirectory, parse.GetValue(noRecord), cancellationToken).ConfigureAwait(false);
+                return await RunBatchAsync(batchPath, batchGate, evaluator, workdir, home, parse.GetValue(explain), stdout, stderr, cancellationToken).ConfigureAwait(false);
             }
             var words = parse.GetValue(command) ?? [];
             if (words.Length == 0)
@@ -57,24 +61,31 @@ internal static class CheckCommand
                 return 1;
             }
             var text = words.Length == 1 ? words[0] : Interlock.Shell.ShellQuoting.Join(words);
-            var evaluation = evaluator.Evaluate(new ActionRequest { Command = text, Cwd = workdir, Home = home, Agent = parse.GetValue(agent) });
-            evaluation.Lease?.Dispose(); // nothing runs under check
-            var rules = parse.GetValue(explain) ? compiled.Explain(evaluation.Facts, evaluation.Risk) : null;
+            await using var gate = await OpenAsync(evaluator, dataDirectory, parse.GetValue(noRecord), cancellationToken).ConfigureAwait(false);
+            var reply = await gate.Pipeline.DecideAsync(new ActionRequest { Command = text, Cwd = workdir, Home = home, Agent = parse.GetValue(agent) }, null, cancellationToken).ConfigureAwait(false);
+            reply.Evaluation?.Lease?.Dispose(); // nothing runs under check
+            var rules = parse.GetValue(explain) && reply.Evaluation is { } ev ? compiled.Explain(ev.Facts, ev.Risk) : null;
             if (parse.GetValue(json))
             {
-                stdout.WriteLine(DecisionOutput.Json(null, evaluation, full: true, rules));
+                stdout.WriteLine(DecisionOutput.Json(reply, full: true, rules));
             }
             else
             {
-                DecisionOutput.WriteText(stdout, evaluation, rules is not null);
+                DecisionOutput.WriteText(stdout, reply, rules is not null);
                 if (rules is not null) DecisionOutput.WriteExplainRules(stdout, rules);
             }
-            return DecisionOutput.ExitCode(evaluation.Decision.Outcome);
+            return DecisionOutput.ExitCode(reply.Decision.Outcome);
         });
         return cmd;
     }
 
-    private static int RunBatch(string path, ActionEvaluator evaluator, string cwd, string home, bool explain, TextWriter stdout, TextWriter stderr)
+    /// <summary>The local pipeline: recording to the user's audit log, or (with --no-record) to nothing.</summary>
+    private static async Task<Local.LocalGate> OpenAsync(ActionEvaluator evaluator, string dataDirectory, bool noRecord, CancellationToken cancellationToken) =>
+        noRecord
+            ? Local.LocalGate.Unrecorded(evaluator)
+            : await Local.LocalGate.OpenAsync(evaluator, dataDirectory, TimeProvider.System, cancellationToken).ConfigureAwait(false);
+
+    private static async Task<int> RunBatchAsync(string path, Local.LocalGate gate, ActionEvaluator evaluator, string cwd, string home, bool explain, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken)
     {
         Stream input;
         try
@@ -100,25 +111,28 @@ internal static class CheckCommand
                 var text = line.Text;
                 if (string.IsNullOrWhiteSpace(text)) continue;
                 JsonElement? id = null;
+                ActionRequest? request;
+                string? error;
                 try
                 {
                     using var doc = JsonDocument.Parse(text, new JsonDocumentOptions { MaxDepth = 32 });
                     if (doc.RootElement.ValueKind == JsonValueKind.Object && doc.RootElement.TryGetProperty("id", out var idEl)) id = idEl.Clone();
-                    var (request, error) = ActionJson.Parse(doc.RootElement, cwd, home);
-                    if (request is null)
-                    {
-                        stdout.WriteLine(DecisionOutput.ErrorJson(id, $"line {lineNumber}: {error}"));
-                        continue;
-                    }
-                    var evaluation = evaluator.Evaluate(request);
-                    evaluation.Lease?.Dispose(); // nothing runs under check: concurrency slots end with the decision
-                    var rules = explain ? evaluator.Policy.Explain(evaluation.Facts, evaluation.Risk) : null;
-                    stdout.WriteLine(DecisionOutput.Json(id, evaluation, full: explain, rules));
+                    (request, error) = ActionJson.Parse(doc.RootElement, cwd, home);
                 }
                 catch (JsonException ex)
                 {
                     stdout.WriteLine(DecisionOutput.ErrorJson(id, $"line {lineNumber}: not valid JSON: {ex.Message}"));
+                    continue;
                 }
+                if (request is null)
+                {
+                    stdout.WriteLine(DecisionOutput.ErrorJson(id, $"line {lineNumber}: {error}"));
+                    continue;
+                }
+                var reply = await gate.Pipeline.DecideAsync(request, null, cancellationToken).ConfigureAwait(false);
+                reply.Evaluation?.Lease?.Dispose(); // nothing runs under check: concurrency slots end with the decision
+                var rules = explain && reply.Evaluation is { } ev ? evaluator.Policy.Explain(ev.Facts, ev.Risk) : null;
+                stdout.WriteLine(DecisionOutput.Json(reply, full: explain, rules, request.Id));
             }
         }
         return 0;

@@ -1,6 +1,7 @@
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using Interlock.Actions;
+using Interlock.Pipeline;
 using Interlock.Policy;
 using Interlock.Risk;
 
@@ -20,10 +21,18 @@ internal static class DecisionOutput
     };
 
     /// <summary>The decision for a person; every line goes through <see cref="TerminalText"/> (reasons and facts quote the agent's command).</summary>
-    public static void WriteText(TextWriter w, Evaluation e, bool explain)
+    public static void WriteText(TextWriter w, DecisionReply reply, bool explain)
     {
+        ArgumentNullException.ThrowIfNull(reply);
         var t = new TerminalText();
-        WriteText(s => w.WriteLine(t.Show(s)), e, explain);
+        if (reply.Evaluation is { } e) WriteText(s => w.WriteLine(t.Show(s)), e, explain);
+        else
+        {
+            // A fault: no evaluation to show, only the deny and why.
+            w.WriteLine(t.Show($"{reply.Decision.Outcome.WireName()}  (tier: {reply.Decision.Tier.WireName()})"));
+            foreach (var r in reply.Decision.Reasons) w.WriteLine(t.Show($"  - {r}"));
+        }
+        if (!reply.Recorded) w.WriteLine("  (not recorded: the local audit log could not be written)");
         t.WriteWarning(w, "  ");
     }
 
@@ -69,98 +78,45 @@ internal static class DecisionOutput
         t.WriteWarning(w, "  ");
     }
 
-    /// <summary>One JSON object per evaluation; <paramref name="full"/> adds facts and blast radius.</summary>
-    public static string Json(JsonElement? id, Evaluation e, bool full, IReadOnlyList<RuleExplanation>? explanation = null)
+    /// <summary>
+    /// The <see cref="DecisionDocument"/> of <paramref name="reply"/>; <paramref name="full"/> adds the analysis
+    /// (operations and gaps), and <paramref name="explanation"/> every rule and whether it matched.
+    /// </summary>
+    public static string Json(DecisionReply reply, bool full, IReadOnlyList<RuleExplanation>? explanation = null, string? requestId = null)
     {
+        ArgumentNullException.ThrowIfNull(reply);
+        var document = DecisionDocument.Of(reply, requestId: requestId) with { Facts = full ? reply.Evaluation?.Facts : null };
+        if (explanation is null) return document.ToJson();
         using var buffer = new MemoryStream();
         using (var w = new Utf8JsonWriter(buffer, JsonOptions))
         {
-            var d = e.Decision;
             w.WriteStartObject();
-            if (id is { } idValue) { w.WritePropertyName("id"); idValue.WriteTo(w); }
-            w.WriteString("decision", d.Outcome.WireName());
-            w.WriteString("tier", d.Tier.WireName());
-            w.WriteStartArray("reasons");
-            foreach (var r in d.Reasons) w.WriteStringValue(r);
-            w.WriteEndArray();
-            w.WriteStartArray("rules");
-            foreach (var r in d.Rules) w.WriteStringValue(r);
-            w.WriteEndArray();
-            if (d.Constraints is { } c)
+            DecisionDocumentJson.WriteProperties(w, document);
+            w.WriteStartArray("explanation");
+            foreach (var r in explanation)
             {
-                w.WriteStartObject("constraints");
-                if (c.MaxConcurrent is { } mc) w.WriteNumber("max_concurrent", mc);
-                if (c.RateLimit is not null) w.WriteString("rate_limit", c.RateLimit);
-                if (c.MaxRuntimeSec is { } rt) w.WriteNumber("max_runtime_sec", rt);
-                if (c.ApprovalsRequired is { } ar) w.WriteNumber("approvals_required", ar);
+                w.WriteStartObject();
+                w.WriteString("rule", r.RuleId);
+                w.WriteBoolean("matched", r.Matched);
+                w.WriteString("detail", r.Detail);
                 w.WriteEndObject();
             }
-            if (full)
-            {
-                w.WriteString("policy_hash", d.PolicyHash);
-                w.WriteStartObject("blast_radius");
-                w.WriteString("level", e.Risk.BlastRadius.Level.ToString().ToLowerInvariant());
-                w.WriteString("scope", e.Risk.BlastRadius.Scope);
-                w.WriteBoolean("reversible", e.Risk.BlastRadius.Reversible);
-                w.WriteBoolean("shared_state", e.Risk.BlastRadius.SharedState);
-                w.WriteEndObject();
-                w.WriteStartArray("operations");
-                foreach (var op in e.Facts.Operations)
-                {
-                    w.WriteStartObject();
-                    w.WriteString("program", op.Program);
-                    if (op.Verb is not null) w.WriteString("verb", op.Verb);
-                    w.WriteString("class", op.Class.WireName());
-                    w.WriteStartArray("targets");
-                    foreach (var t in op.Targets) w.WriteStringValue(Interlock.Shell.ShellArg.DisplayText(t));
-                    w.WriteEndArray();
-                    w.WriteString("environment", op.Environment.ToString().ToLowerInvariant());
-                    w.WriteBoolean("reversible", op.Reversible);
-                    w.WriteBoolean("shared_state", op.SharedState);
-                    w.WriteStartArray("tags");
-                    foreach (var t in op.Tags.Order(StringComparer.Ordinal)) w.WriteStringValue(t);
-                    w.WriteEndArray();
-                    w.WriteString("reason", op.Reason);
-                    w.WriteString("text", op.Text);
-                    w.WriteEndObject();
-                }
-                w.WriteEndArray();
-                w.WriteStartArray("gaps");
-                foreach (var g in e.Facts.Gaps)
-                {
-                    w.WriteStartObject();
-                    w.WriteString("kind", g.Kind);
-                    w.WriteString("detail", g.Detail);
-                    w.WriteEndObject();
-                }
-                w.WriteEndArray();
-                if (explanation is not null)
-                {
-                    w.WriteStartArray("explanation");
-                    foreach (var r in explanation)
-                    {
-                        w.WriteStartObject();
-                        w.WriteString("rule", r.RuleId);
-                        w.WriteBoolean("matched", r.Matched);
-                        w.WriteString("detail", r.Detail);
-                        w.WriteEndObject();
-                    }
-                    w.WriteEndArray();
-                }
-            }
+            w.WriteEndArray();
             w.WriteEndObject();
         }
         return System.Text.Encoding.UTF8.GetString(buffer.ToArray());
     }
 
+    /// <summary>A batch line that was not decided: its correlation id (as <c>request_id</c>, like a decision's) and what was wrong.</summary>
     public static string ErrorJson(JsonElement? id, string error)
     {
         using var buffer = new MemoryStream();
         using (var w = new Utf8JsonWriter(buffer, JsonOptions))
         {
             w.WriteStartObject();
-            w.WritePropertyName("id");
-            if (id is { } idValue) idValue.WriteTo(w); else w.WriteNullValue();
+            if (id is { ValueKind: JsonValueKind.String } text) w.WriteString("request_id", text.GetString());
+            else if (id is { ValueKind: JsonValueKind.Number } number) w.WriteString("request_id", number.GetRawText());
+            else w.WriteNull("request_id");
             w.WriteString("error", error);
             w.WriteEndObject();
         }

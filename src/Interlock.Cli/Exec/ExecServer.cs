@@ -2,6 +2,8 @@ using System.Globalization;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Interlock.Actions;
+using Interlock.Pipeline;
 using Interlock.Recording;
 using Interlock.Server.Api;
 
@@ -52,28 +54,28 @@ internal static class ExecServer
             return ExecCommand.Denied;
         }
 
-        if (reply.ValueKind != JsonValueKind.Object || !reply.TryGetProperty("decision", out var d) || d.ValueKind != JsonValueKind.String
-            || !reply.TryGetProperty("id", out var idEl) || idEl.ValueKind != JsonValueKind.String || idEl.GetString() is not { Length: > 0 } actionId)
+        // The reply is the decision document; without one (and its action id) nothing runs.
+        if (DecisionDocumentJson.Read(reply) is not { Id.Length: > 0 } document)
         {
             stderr.WriteLine("interlock: denied: the Interlock server's reply has no decision and action id; nothing runs");
             return ExecCommand.Denied;
         }
-        var reasons = Reasons(reply);
-        switch (d.GetString())
+        var actionId = document.Id;
+        var reasons = Reasons(document.Decision);
+        switch (document.Decision.Outcome)
         {
-            case "allow" or "allow_with_constraints":
+            case Outcome.Allow or Outcome.AllowWithConstraints:
                 break;
-            case "require_approval":
+            case Outcome.RequireApproval:
                 TerminalText.WriteLine(stderr, "interlock: approval required: " + reasons);
-                if (reply.TryGetProperty("approval", out var a) && a.ValueKind == JsonValueKind.Object)
-                    TerminalText.WriteLine(stderr, $"interlock: not run: approval {Str(a, "id")} is {Str(a, "status")} at {Str(a, "url")} (waited {waitSeconds} s; run again once it is approved)");
+                if (document.Approval is { } a)
+                    TerminalText.WriteLine(stderr, $"interlock: not run: approval {a.Id} is {a.Status} at {a.Url ?? "?"} (waited {waitSeconds} s; run again once it is approved)");
                 return ExecCommand.ApprovalRequired;
             default:
                 TerminalText.WriteLine(stderr, "interlock: denied: " + reasons);
                 return ExecCommand.Denied;
         }
-        int? maxRuntime = reply.TryGetProperty("constraints", out var c) && c.ValueKind == JsonValueKind.Object
-            && c.TryGetProperty("max_runtime_sec", out var m) && m.TryGetInt32(out var sec) ? sec : null;
+        int? maxRuntime = document.Decision.Constraints?.MaxRuntimeSec;
         return await ExecCommand.RunAllowed(s, new ServerResults(http, stderr), maxRuntime, actionId, time.GetUtcNow(), stdout, stderrStream, stderr, time).ConfigureAwait(false);
     }
 
@@ -99,15 +101,9 @@ internal static class ExecServer
         }
     }
 
-    private static string Str(JsonElement o, string name) => o.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString()! : "?";
-
-    private static string Reasons(JsonElement reply)
+    private static string Reasons(Decision decision)
     {
-        var reasons = reply.TryGetProperty("reasons", out var r) && r.ValueKind == JsonValueKind.Array
-            ? string.Join("; ", r.EnumerateArray().Where(x => x.ValueKind == JsonValueKind.String).Select(x => x.GetString())) : "";
-        var rules = reply.TryGetProperty("rules", out var u) && u.ValueKind == JsonValueKind.Array
-            ? string.Join(", ", u.EnumerateArray().Where(x => x.ValueKind == JsonValueKind.String).Select(x => x.GetString())) : "";
-        if (reasons.Length == 0) reasons = "(no reason given)";
-        return rules.Length > 0 ? string.Create(CultureInfo.InvariantCulture, $"{reasons} [rules: {rules}]") : reasons;
+        var reasons = decision.Reasons.Count > 0 ? string.Join("; ", decision.Reasons) : "(no reason given)";
+        return decision.Rules.Count > 0 ? string.Create(CultureInfo.InvariantCulture, $"{reasons} [rules: {string.Join(", ", decision.Rules)}]") : reasons;
     }
 }

@@ -61,12 +61,22 @@ internal sealed class LocalGate : IAsyncDisposable
         return new LocalGate(pipeline, store, failure);
     }
 
+    /// <summary>The pipeline without a log, for <c>check --no-record</c>: decisions that authorize nothing.</summary>
+    public static LocalGate Unrecorded(ActionEvaluator evaluator) =>
+        new(new ActionPipeline(new ActionPipelineOptions { Evaluator = () => evaluator, Recorder = Discard.Instance }), null, null);
+
     /// <summary>Appends a result or note; false when it could not be recorded.</summary>
     public Task<bool> RecordAsync(AuditEntry entry, CancellationToken cancellationToken) => Pipeline.RecordAsync(entry, cancellationToken);
 
     public async ValueTask DisposeAsync()
     {
         if (_store is not null) await _store.DisposeAsync().ConfigureAwait(false);
+    }
+
+    private sealed class Discard : IDecisionRecorder
+    {
+        public static Discard Instance { get; } = new();
+        public Task RecordAsync(AuditEntry entry, CancellationToken cancellationToken) => Task.CompletedTask;
     }
 
     private sealed class Unavailable(string why) : IDecisionRecorder

@@ -5,19 +5,19 @@ using System.Security.Cryptography;
 using System.Text.Json;
 using Interlock.Actions;
 using Interlock.Audit;
-using Interlock.Storage;
-using Interlock.Storage.Sqlite;
+using Interlock.Pipeline;
 
 namespace Interlock.Cli.Mcp;
 
 /// <summary>
-/// The audit trail of the proxy's <c>tools/call</c>s. Offline: a decision record before each call is forwarded or
-/// refused and a result record when it is settled (answered, refused, or never answered), in the local audit store.
-/// With <c>--server</c> the gateway records decisions; this posts the upstream's answers to it as results.
+/// The decisions and audit trail of the proxy's <c>tools/call</c>s. Offline: each call goes through the local pipeline
+/// (<see cref="Local.LocalGate"/>: decided, recorded before it is forwarded or refused), and a result record follows when
+/// it is settled (answered, refused, or never answered). With <c>--server</c> the gateway decides and records; this
+/// posts the upstream's answers to it as results.
 /// </summary>
 internal sealed class McpCallAudit : IAsyncDisposable
 {
-    private readonly IAuditStore? _store;
+    private readonly Local.LocalGate? _local;
     private readonly HttpClient? _server;
     private readonly TextWriter _log;
     private readonly TimeProvider _time;
@@ -28,40 +28,50 @@ internal sealed class McpCallAudit : IAsyncDisposable
 
     private sealed record Call(string ActionId, string Tool, string? Agent);
 
-    private McpCallAudit(IAuditStore? store, string? failure, HttpClient? server, TextWriter log, TimeProvider time)
+    private McpCallAudit(Local.LocalGate? local, HttpClient? server, TextWriter log, TimeProvider time)
     {
-        _store = store;
-        Failure = failure;
+        _local = local;
         _server = server;
         _log = log;
         _time = time;
     }
 
-    /// <summary>Why no call can be audited (the store could not be opened); every <c>tools/call</c> is then refused.</summary>
-    public string? Failure { get; }
-
-    /// <summary>Opens the local audit store once for the proxy run; never throws (a failure is <see cref="Failure"/>).</summary>
-    public static async Task<McpCallAudit> OpenAsync(string dataDirectory, TextWriter log, TimeProvider time)
+    /// <summary>Opens the local pipeline and audit log once for the proxy run; never throws (a log that cannot be written makes every decision a deny).</summary>
+    public static async Task<McpCallAudit> OpenAsync(ActionEvaluator evaluator, string dataDirectory, TextWriter log, TimeProvider time)
     {
-        try
-        {
-            var store = await SqliteAuditStore.OpenAsync(new SqliteAuditStoreOptions { DataDirectory = dataDirectory, Time = time, SharedWriters = true }).ConfigureAwait(false);
-            return new McpCallAudit(store, null, null, log, time);
-        }
-        catch (Exception ex) when (ex is not OutOfMemoryException)
-        {
-            var why = $"the audit store at {dataDirectory} cannot be opened ({ex.GetType().Name}: {ex.Message}); no tools/call runs unaudited";
-            await log.WriteLineAsync("interlock mcp-proxy: " + why).ConfigureAwait(false);
-            return new McpCallAudit(null, why, null, log, time);
-        }
+        var local = await Local.LocalGate.OpenAsync(evaluator, dataDirectory, time, CancellationToken.None).ConfigureAwait(false);
+        if (local.Failure is { } why) await log.WriteLineAsync($"interlock mcp-proxy: {why}; no tools/call runs unaudited").ConfigureAwait(false);
+        return new McpCallAudit(local, null, log, time);
     }
 
     /// <summary>Server mode: results go to the gateway through <paramref name="server"/> (authorized as the agent).</summary>
-    public static McpCallAudit ForServer(HttpClient server, TextWriter log, TimeProvider time) => new(null, null, server, log, time);
+    public static McpCallAudit ForServer(HttpClient server, TextWriter log, TimeProvider time) => new(null, server, log, time);
 
     /// <summary>
-    /// Records the decision on one call before it is forwarded or refused. Returns the refusal to send instead when the
-    /// call was allowed but its decision could not be recorded (fail closed); otherwise <paramref name="result"/>.
+    /// Offline: decides <paramref name="request"/> in the local pipeline, which records the decision before the call is
+    /// forwarded or refused (a decision that cannot be recorded is a deny); a refused call gets its <c>not_run</c> result.
+    /// </summary>
+    public async Task<GateResult> DecideAsync(string key, string tool, ActionRequest request)
+    {
+        if (_local is null) throw new InvalidOperationException("server mode: the gateway decides (McpServerGate)");
+        var reply = await _local.Pipeline.DecideAsync(request, null, CancellationToken.None).ConfigureAwait(false);
+        // Unrecorded is a deny (the pipeline's); the refusal names why the log could not be written.
+        if (!reply.Recorded) return McpGate.Refuse("(fail closed) " + (_local.Failure ?? ActionPipeline.AuditUnavailable)) with { Document = DecisionDocument.Of(reply) };
+        var result = McpGate.Result(DecisionDocument.Of(reply), reply.Evaluation?.Lease);
+        var agent = request.Agent ?? "default";
+        if (!result.Forward)
+        {
+            if (reply.Recorded) await AppendResultAsync(AuditEntry.ForResult(reply.ActionId, null, "not_run", detail: $"tool {Name(tool)}: {result.Reason}", agent: agent)).ConfigureAwait(false);
+            return result;
+        }
+        Open(key, new Call(reply.ActionId, tool, agent));
+        return result;
+    }
+
+    /// <summary>
+    /// A call refused before it became an action (malformed params, a batch, no id) or decided by the gateway. Offline,
+    /// the refusal is noted in the trail with a <c>not_run</c> result; with <c>--server</c>, an allowed call is opened
+    /// under the gateway's action id so its answer is posted as the result.
     /// </summary>
     public async Task<GateResult> DecidedAsync(string key, string tool, GateResult result)
     {
@@ -70,33 +80,10 @@ internal sealed class McpCallAudit : IAsyncDisposable
             if (result.Forward && result.ActionId is { } remoteId) Open(key, new Call(remoteId, tool, null));
             return result;
         }
-        if (_store is null)
-        {
-            result.Lease?.Dispose();
-            return McpGate.Refuse("(fail closed) " + Failure);
-        }
+        if (result.Forward) throw new InvalidOperationException("offline, only the pipeline (DecideAsync) forwards a call");
         var actionId = Pipeline.ActionIds.New();
-        var agent = result.Evaluation?.Facts.Request.Agent ?? "default";
-        try
-        {
-            // A call refused before it became an action (malformed params) has no evaluation: a note keeps it in the trail.
-            await _store.AppendAsync(result.Evaluation is { } e
-                ? AuditEntry.ForDecision(e, actionId)
-                : AuditEntry.Note("denied tools/call: " + result.Reason, agent, null, actionId)).ConfigureAwait(false);
-            if (!result.Forward)
-            {
-                await _store.AppendAsync(AuditEntry.ForResult(actionId, null, "not_run", detail: $"tool {Name(tool)}: {result.Reason}", agent: agent)).ConfigureAwait(false);
-                return result;
-            }
-        }
-        catch (Exception ex) when (ex is not OutOfMemoryException)
-        {
-            result.Lease?.Dispose();
-            var why = $"the decision could not be recorded in the audit store ({ex.Message}); no tools/call runs unaudited";
-            await _log.WriteLineAsync("interlock mcp-proxy: " + why).ConfigureAwait(false);
-            return result.Forward ? McpGate.Refuse("(fail closed) " + why) : result;
-        }
-        Open(key, new Call(actionId, tool, agent));
+        if (await _local!.RecordAsync(AuditEntry.Note("denied tools/call: " + result.Reason, "default", null, actionId), CancellationToken.None).ConfigureAwait(false))
+            await AppendResultAsync(AuditEntry.ForResult(actionId, null, "not_run", detail: $"tool {Name(tool)}: {result.Reason}", agent: "default")).ConfigureAwait(false);
         return result;
     }
 
@@ -155,7 +142,7 @@ internal sealed class McpCallAudit : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await Task.WhenAny(Task.WhenAll(_posting.Keys), Task.Delay(TimeSpan.FromSeconds(5), _time)).ConfigureAwait(false);
-        if (_store is not null) await _store.DisposeAsync().ConfigureAwait(false);
+        if (_local is not null) await _local.DisposeAsync().ConfigureAwait(false);
     }
 
     private void Open(string key, Call call)
@@ -168,15 +155,9 @@ internal sealed class McpCallAudit : IAsyncDisposable
 
     private async Task AppendResultAsync(AuditEntry entry)
     {
-        if (_store is null) return;
-        try
-        {
-            await _store.AppendAsync(entry).ConfigureAwait(false);
-        }
-        catch (Exception ex) when (ex is not OutOfMemoryException)
-        {
-            await _log.WriteLineAsync($"interlock mcp-proxy: warning: the result of {entry.ActionId} could not be recorded in the audit store ({ex.Message})").ConfigureAwait(false);
-        }
+        if (_local is null) return;
+        if (!await _local.RecordAsync(entry, CancellationToken.None).ConfigureAwait(false))
+            await _log.WriteLineAsync($"interlock mcp-proxy: warning: the result of {entry.ActionId} could not be recorded in the audit store").ConfigureAwait(false);
     }
 
     private async Task PostAsync(string actionId, object body)

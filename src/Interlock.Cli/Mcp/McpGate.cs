@@ -1,12 +1,19 @@
 using System.Collections.Concurrent;
 using System.Text.Json;
 using Interlock.Actions;
+using Interlock.Pipeline;
 
 namespace Interlock.Cli.Mcp;
 
-/// <summary>What the proxy does with one <c>tools/call</c>: forward it, or answer it with <see cref="Reason"/>.</summary>
-// Evaluation: the local decision as audited (offline); ActionId: the gateway's id for the action (server mode).
-internal sealed record GateResult(bool Forward, string Reason, Outcome Outcome, IDisposable? Lease, Evaluation? Evaluation = null, string? ActionId = null);
+/// <summary>
+/// What the proxy does with one <c>tools/call</c>: forward it, or answer it with <see cref="Reason"/>. <see cref="Document"/>
+/// is the decision behind it (attached to a refusal); none when the call was refused before it became an action.
+/// </summary>
+internal sealed record GateResult(bool Forward, string Reason, Outcome Outcome, IDisposable? Lease, DecisionDocument? Document = null)
+{
+    /// <summary>The action id the decision was recorded under, when there is one.</summary>
+    public string? ActionId => Document is { Id.Length: > 0 } d ? d.Id : null;
+}
 
 /// <summary>
 /// Translates an MCP <c>tools/call</c> into an <see cref="ActionRequest"/> and the decision back into forward/refuse.
@@ -14,7 +21,7 @@ internal sealed record GateResult(bool Forward, string Reason, Outcome Outcome, 
 /// built-in rules (self-protection; a tool the server marks <c>destructiveHint: true</c> is sent with the risk tag
 /// <c>destructive</c>, which needs at least approval) are Decide's, on whichever side decides.
 /// </summary>
-internal sealed class McpGate(ActionEvaluator? evaluator, string serverId, string? agent, string cwd, string home)
+internal sealed class McpGate(string serverId, string? agent, string cwd, string home)
 {
     private readonly ConcurrentDictionary<string, bool> _destructive = new(StringComparer.Ordinal);
 
@@ -36,22 +43,24 @@ internal sealed class McpGate(ActionEvaluator? evaluator, string serverId, strin
 
     public bool IsDestructive(string tool) => _destructive.TryGetValue(tool, out var d) && d;
 
-    /// <summary>Decides the <c>params</c> of a <c>tools/call</c> (or, with <paramref name="method"/>, of a resource read); never throws for bad input (that is a refusal).</summary>
-    public GateResult Decide(JsonElement? parameters, string method = "tools/call")
+    /// <summary>
+    /// The call's fate under a decision, the same in both modes (the local pipeline's or the gateway's document):
+    /// forwarded when allowed, otherwise refused with the reasons and rules. A <c>require_approval</c> names the
+    /// approval request a reviewer can answer, when one was opened.
+    /// </summary>
+    public static GateResult Result(DecisionDocument document, IDisposable? lease = null)
     {
-        var (request, name, refusal) = Request(parameters, method);
-        if (request is null) return refusal!;
-        if (evaluator is null) throw new InvalidOperationException("no local policy: server mode decides with McpServerGate");
-        var e = evaluator.Evaluate(request);
-        var d = e.Decision;
-        var outcome = d.Outcome;
+        ArgumentNullException.ThrowIfNull(document);
+        var d = document.Decision;
         var rules = d.Rules.Count > 0 ? $" (rules: {string.Join(", ", d.Rules)})" : "";
-        var why = d.Reasons.Count > 0 ? string.Join("; ", d.Reasons.Distinct(StringComparer.Ordinal)) : outcome.WireName();
-        var audited = e;
-        if (outcome <= Outcome.AllowWithConstraints) return new GateResult(true, why + rules, outcome, e.Lease, audited);
-        e.Lease?.Dispose();
-        if (outcome == Outcome.RequireApproval) why = "requires approval, which the MCP proxy cannot wait for; " + why;
-        return new GateResult(false, "Interlock denied this call: " + why + rules, outcome, null, audited);
+        var why = (d.Reasons.Count > 0 ? string.Join("; ", d.Reasons.Distinct(StringComparer.Ordinal)) : d.Outcome.WireName()) + rules;
+        if (d.Outcome <= Outcome.AllowWithConstraints) return new GateResult(true, why, d.Outcome, lease, document);
+        lease?.Dispose();
+        var text = d.Outcome != Outcome.RequireApproval ? why
+            : document.Approval is { } a
+                ? $"waiting for a reviewer's approval; not approved yet (approval {a.Id}{(a.Url is null ? "" : " at " + a.Url)}). Tell the user to approve it there, then retry. {why}"
+                : "requires approval, which the MCP proxy cannot wait for; " + why;
+        return new GateResult(false, "Interlock denied this call: " + text, d.Outcome, null, document);
     }
 
     /// <summary>

@@ -309,7 +309,7 @@ internal sealed class McpProxy(McpGate gate, IMcpUpstream upstream, Stream clien
             {
                 _held.TryRemove(new KeyValuePair<string, Held>(key, call));
                 await log.WriteLineAsync($"interlock mcp-proxy: {key}: {result.Reason}").ConfigureAwait(false);
-                await SendAsync(RefusalLine(method, key, result.Reason)).ConfigureAwait(false);
+                await SendAsync(RefusalLine(method, key, result)).ConfigureAwait(false);
                 return;
             }
             _pending[key] = null;
@@ -387,21 +387,24 @@ internal sealed class McpProxy(McpGate gate, IMcpUpstream upstream, Stream clien
                 _ = task.ContinueWith(t => _deciding.TryRemove(t, out _), TaskScheduler.Default);
                 return false;
             }
+            var key = id.GetRawText();
+            JsonElement? callParams = root.TryGetProperty("params", out var p) ? p : null;
+            var name = AuditName(method, callParams);
             GateResult result;
             try
             {
-                result = gate.Decide(root.TryGetProperty("params", out var p) ? p : null, method);
+                var (request, _, refusal) = gate.Request(callParams, method);
+                result = request is null ? await audit.DecidedAsync(key, name, refusal!).ConfigureAwait(false)
+                    : await audit.DecideAsync(key, name, request).ConfigureAwait(false);
             }
             catch (Exception ex) when (ex is not OutOfMemoryException)
             {
-                result = new GateResult(false, $"Interlock denied this call (fail closed): internal error: {ex.GetType().Name}", Actions.Outcome.Deny, null);
+                result = await audit.DecidedAsync(key, name, McpGate.Refuse($"(fail closed) internal error: {ex.GetType().Name}")).ConfigureAwait(false);
             }
-            var key = id.GetRawText();
-            result = await audit.DecidedAsync(key, AuditName(method, root.TryGetProperty("params", out var tp) ? tp : null), result).ConfigureAwait(false);
             if (!result.Forward)
             {
                 await log.WriteLineAsync($"interlock mcp-proxy: {key}: {result.Reason}").ConfigureAwait(false);
-                await SendAsync(RefusalLine(method, key, result.Reason)).ConfigureAwait(false);
+                await SendAsync(RefusalLine(method, key, result)).ConfigureAwait(false);
                 return false;
             }
             _pending[key] = result.Lease;
@@ -442,8 +445,10 @@ internal sealed class McpProxy(McpGate gate, IMcpUpstream upstream, Stream clien
     /// A refused tools/call is a tool error the model can read (<c>isError</c>); a refused resource read has no such
     /// result shape, so it is a JSON-RPC error naming the reason.
     /// </summary>
-    private static string RefusalLine(string method, string key, string reason) =>
-        method == "tools/call" ? McpProxyCommand.DeniedLine(key, reason) : McpProxyCommand.ErrorLine(key, McpProxyCommand.Refused, reason);
+    /// The decision document rides along (<c>_meta</c> of the result, <c>data</c> of the error) for clients that read it.
+    private static string RefusalLine(string method, string key, GateResult result) =>
+        method == "tools/call" ? McpProxyCommand.DeniedLine(key, result.Reason, result.Document)
+        : McpProxyCommand.ErrorLine(key, McpProxyCommand.Refused, result.Reason, result.Document);
 
     /// <summary>Remembers a forwarded request so it can be failed if the server dies, and tools/list ids to learn annotations.</summary>
     private void Track(JsonElement m)

@@ -78,7 +78,7 @@ internal static class McpProxyCommand
                 // A missing token is not a start-up error: every tools/call is then refused with the reason (fail closed),
                 // while the rest of the protocol keeps working.
                 var token = Environment.GetEnvironmentVariable(parse.GetValue(tokenEnv)!) ?? "";
-                var local = new McpGate(null, id, null, Environment.CurrentDirectory, home);
+                var local = new McpGate(id, null, Environment.CurrentDirectory, home);
                 using var remote = new McpServerGate(local, uri, token, parse.GetValue(wait));
                 await using var results = McpCallAudit.ForServer(remote.Http, Console.Error, TimeProvider.System);
                 var relay = new McpProxy(local, up, Console.OpenStandardInput(), Console.OpenStandardOutput(), Console.Error, results, remote);
@@ -87,16 +87,19 @@ internal static class McpProxyCommand
             var stack = PolicySource.Load(policyPath, Console.Error);
             if (stack is null) return 1;
             var dataDirectory = Path.GetFullPath(parse.GetValue(data) ?? Local.UserPaths.OfflineData());
-            var gate = new McpGate(Local.LocalGate.Evaluator(stack, policyPath, dataDirectory), id, parse.GetValue(agent) ?? "mcp", Environment.CurrentDirectory, home);
-            // Opened once for the run; a store that cannot be opened refuses every tools/call (see McpCallAudit.Failure).
-            await using var audit = await McpCallAudit.OpenAsync(dataDirectory, Console.Error, TimeProvider.System).ConfigureAwait(false);
+            var gate = new McpGate(id, parse.GetValue(agent) ?? "mcp", Environment.CurrentDirectory, home);
+            // Opened once for the run; a log that cannot be written makes every decision a deny.
+            await using var audit = await McpCallAudit.OpenAsync(Local.LocalGate.Evaluator(stack, policyPath, dataDirectory), dataDirectory, Console.Error, TimeProvider.System).ConfigureAwait(false);
             var proxy = new McpProxy(gate, up, Console.OpenStandardInput(), Console.OpenStandardOutput(), Console.Error, audit);
             return await proxy.RunAsync().ConfigureAwait(false);
         });
         return cmd;
     }
 
-    internal static string ErrorLine(string idRaw, int code, string message) => Write(w =>
+    /// <summary>The <c>_meta</c> key (and error <c>data</c> member) under which a refusal carries its decision document.</summary>
+    internal const string DocumentKey = "interlock/decision";
+
+    internal static string ErrorLine(string idRaw, int code, string message, Pipeline.DecisionDocument? document = null) => Write(w =>
     {
         w.WriteStartObject();
         w.WriteString("jsonrpc", "2.0");
@@ -105,6 +108,13 @@ internal static class McpProxyCommand
         w.WriteStartObject("error");
         w.WriteNumber("code", code);
         w.WriteString("message", message);
+        if (document is not null)
+        {
+            w.WriteStartObject("data");
+            w.WritePropertyName(DocumentKey);
+            WriteDocument(w, document);
+            w.WriteEndObject();
+        }
         w.WriteEndObject();
         w.WriteEndObject();
     });
@@ -124,7 +134,7 @@ internal static class McpProxyCommand
         w.WriteEndObject();
     });
 
-    internal static string DeniedLine(string idRaw, string text) => Write(w =>
+    internal static string DeniedLine(string idRaw, string text, Pipeline.DecisionDocument? document = null) => Write(w =>
     {
         w.WriteStartObject();
         w.WriteString("jsonrpc", "2.0");
@@ -138,9 +148,23 @@ internal static class McpProxyCommand
         w.WriteEndObject();
         w.WriteEndArray();
         w.WriteBoolean("isError", true);
+        if (document is not null)
+        {
+            w.WriteStartObject("_meta");
+            w.WritePropertyName(DocumentKey);
+            WriteDocument(w, document);
+            w.WriteEndObject();
+        }
         w.WriteEndObject();
         w.WriteEndObject();
     });
+
+    private static void WriteDocument(Utf8JsonWriter w, Pipeline.DecisionDocument document)
+    {
+        w.WriteStartObject();
+        Pipeline.DecisionDocumentJson.WriteProperties(w, document);
+        w.WriteEndObject();
+    }
 
     private static string Write(Action<Utf8JsonWriter> body)
     {

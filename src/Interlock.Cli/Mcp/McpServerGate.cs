@@ -3,6 +3,7 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Interlock.Actions;
+using Interlock.Pipeline;
 using Interlock.Server.Approvals;
 
 namespace Interlock.Cli.Mcp;
@@ -36,7 +37,7 @@ internal sealed class McpServerGate(McpGate gate, Uri server, string token, int 
     /// <paramref name="pending"/> learns the id of the approval request the call waits on, so a cancelled call can withdraw it.
     public async Task<GateResult> DecideAsync(JsonElement? parameters, Func<string, Task>? progress, CancellationToken cancellationToken, string method = "tools/call", Action<string>? pending = null)
     {
-        var (request, name, refusal) = gate.Request(parameters, method);
+        var (request, _, refusal) = gate.Request(parameters, method);
         if (request is null) return refusal!;
         var body = Body(request);
         try
@@ -66,7 +67,7 @@ internal sealed class McpServerGate(McpGate gate, Uri server, string token, int 
                     reply = await waiting.ConfigureAwait(false);
                 }
             }
-            return Verdict(reply, name);
+            return Verdict(reply);
         }
         catch (ServerRefusal ex)
         {
@@ -84,27 +85,10 @@ internal sealed class McpServerGate(McpGate gate, Uri server, string token, int 
         }
     }
 
-    private GateResult Verdict(JsonElement reply, string name)
-    {
-        var decision = Decision(reply);
-        var reasons = Strings(reply, "reasons");
-        var rules = Strings(reply, "rules");
-        var why = (reasons.Count > 0 ? string.Join("; ", reasons) : decision ?? "no decision")
-            + (rules.Count > 0 ? $" (rules: {string.Join(", ", rules)})" : "");
-        switch (decision)
-        {
-            case "allow" or "allow_with_constraints":
-                var actionId = reply.TryGetProperty("id", out var idEl) && idEl.ValueKind == JsonValueKind.String ? idEl.GetString() : null;
-                return new GateResult(true, why, decision == "allow" ? Outcome.Allow : Outcome.AllowWithConstraints, null, null, actionId);
-            case "require_approval":
-                var pending = Approval(reply) is { } a ? a : "no approval request was opened";
-                return new GateResult(false, $"Interlock denied this call: waiting for a reviewer's approval; not approved yet ({pending}). Tell the user to approve it there, then retry. {why}", Outcome.RequireApproval, null);
-            case "deny":
-                return new GateResult(false, "Interlock denied this call: " + why, Outcome.Deny, null);
-            default:
-                return McpGate.Refuse($"(fail closed) the Interlock server's reply has no decision ('{decision}')");
-        }
-    }
+    // The gateway's reply is the decision document; anything else is no decision (fail closed).
+    private static GateResult Verdict(JsonElement reply) =>
+        DecisionDocumentJson.Read(reply) is { } document ? McpGate.Result(document)
+            : McpGate.Refuse($"(fail closed) the Interlock server's reply has no decision ('{Decision(reply)}')");
 
     private static string? Decision(JsonElement reply) =>
         reply.ValueKind == JsonValueKind.Object && reply.TryGetProperty("decision", out var d) && d.ValueKind == JsonValueKind.String ? d.GetString() : null;
@@ -135,10 +119,6 @@ internal sealed class McpServerGate(McpGate gate, Uri server, string token, int 
         reply.TryGetProperty("approval", out var a) && a.ValueKind == JsonValueKind.Object
         && a.TryGetProperty("id", out var id) && id.ValueKind == JsonValueKind.String && a.TryGetProperty("url", out var url) && url.ValueKind == JsonValueKind.String
             ? $"approval {id.GetString()} at {url.GetString()}" : null;
-
-    private static List<string> Strings(JsonElement reply, string name) =>
-        reply.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.Array
-            ? [.. v.EnumerateArray().Where(x => x.ValueKind == JsonValueKind.String).Select(x => x.GetString()!)] : [];
 
     private static Dictionary<string, object?> Body(ActionRequest r)
     {

@@ -48,17 +48,20 @@ public sealed record Constraints
     /// <summary>How long an approval request for this action stays pending before it expires (a denial).</summary>
     public int? ApprovalTimeoutSec { get; init; }
 
-    /// <summary>The constraints as a person reads them: <c>rate_limit 20/hour, max_concurrent 3</c>.</summary>
-    public string Describe()
+    /// <summary>The constraints set, by wire name, in a fixed order.</summary>
+    public IReadOnlyList<(string Name, string Value)> Entries()
     {
-        var parts = new List<string>();
-        if (RateLimit is not null) parts.Add("rate_limit " + RateLimit);
-        if (MaxConcurrent is { } mc) parts.Add("max_concurrent " + mc);
-        if (MaxRuntimeSec is { } rt) parts.Add("max_runtime_sec " + rt);
-        if (ApprovalsRequired is { } ar) parts.Add("approvals_required " + ar);
-        if (ApprovalTimeoutSec is { } at) parts.Add("approval_timeout_sec " + at);
-        return string.Join(", ", parts);
+        var parts = new List<(string, string)>();
+        if (RateLimit is not null) parts.Add(("rate_limit", RateLimit));
+        if (MaxConcurrent is { } mc) parts.Add(("max_concurrent", mc.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+        if (MaxRuntimeSec is { } rt) parts.Add(("max_runtime_sec", rt.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+        if (ApprovalsRequired is { } ar) parts.Add(("approvals_required", ar.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+        if (ApprovalTimeoutSec is { } at) parts.Add(("approval_timeout_sec", at.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+        return parts;
     }
+
+    /// <summary>The constraints as a person reads them: <c>rate_limit 20/hour, max_concurrent 3</c>.</summary>
+    public string Describe() => string.Join(", ", Entries().Select(e => e.Name + " " + e.Value));
 }
 
 /// <summary>The verdict: outcome, tier, human-readable reasons, the rules that matched, constraints and the deciding policy's hash.</summary>

@@ -2,7 +2,7 @@ using System.Buffers;
 using System.Text;
 using System.Text.Json;
 using Interlock.Actions;
-using Interlock.Risk;
+using Interlock.Pipeline;
 
 namespace Interlock.Audit;
 
@@ -50,44 +50,19 @@ public sealed record AuditEntry
     public required string Payload { get; init; }
 
     /// <summary>
-    /// A decision: the action requested (canonical form), the decision with its matched rules and policy hash, the risk
-    /// tier and blast radius, and the dry-run preview when there is one.
+    /// A decision: the action requested (canonical form) beside the <see cref="DecisionDocument"/> (decision, tier,
+    /// reasons, rules, constraints, policy hash, blast radius), and the dry-run preview when there is one.
     /// </summary>
     public static AuditEntry ForDecision(Evaluation evaluation, string actionId, string? preview = null)
     {
         ArgumentNullException.ThrowIfNull(evaluation);
         var request = evaluation.Facts.Request;
-        var decision = evaluation.Decision;
         var payload = Write(w =>
         {
             w.WriteStartObject("action");
             WriteAction(w, request);
             w.WriteEndObject();
-            w.WriteStartObject("decision");
-            w.WriteString("outcome", decision.Outcome.WireName());
-            w.WriteString("tier", decision.Tier.WireName());
-            Strings(w, "rules", decision.Rules);
-            Strings(w, "reasons", decision.Reasons);
-            if (decision.Constraints is { } c)
-            {
-                w.WriteStartObject("constraints");
-                if (c.MaxConcurrent is { } mc) w.WriteNumber("max_concurrent", mc);
-                if (c.RateLimit is { } rl) w.WriteString("rate_limit", rl);
-                if (c.MaxRuntimeSec is { } mr) w.WriteNumber("max_runtime_sec", mr);
-                if (c.ApprovalsRequired is { } ar) w.WriteNumber("approvals_required", ar);
-                if (c.ApprovalTimeoutSec is { } at) w.WriteNumber("approval_timeout_sec", at);
-                w.WriteEndObject();
-            }
-            w.WriteString("policy_hash", decision.PolicyHash);
-            w.WriteEndObject();
-            var blast = evaluation.Risk.BlastRadius;
-            w.WriteStartObject("blast_radius");
-            w.WriteString("level", blast.Level switch { BlastLevel.Low => "low", BlastLevel.Medium => "medium", BlastLevel.High => "high", _ => "critical" });
-            w.WriteString("scope", blast.Scope);
-            w.WriteBoolean("reversible", blast.Reversible);
-            w.WriteBoolean("shared_state", blast.SharedState);
-            Strings(w, "reasons", blast.Reasons);
-            w.WriteEndObject();
+            DecisionDocumentJson.WriteProperties(w, DecisionDocument.Of(evaluation, actionId));
             if (preview is not null) w.WriteString("preview", preview);
         });
         return new AuditEntry { Kind = AuditKind.Decision, Agent = request.Agent ?? "default", Session = request.Session, ActionId = actionId, Payload = payload };

@@ -12,25 +12,8 @@ namespace Interlock.Server.Api;
 /// <summary>The JSON shapes the API returns, built from the pipeline's records.</summary>
 public static class ApiViews
 {
-    public sealed record ApprovalLink(string Id, string Status, DateTimeOffset ExpiresAt, string Url, string? Reason = null);
-
-    public sealed record DecisionView(
-        string Id, string Decision, string Tier, IReadOnlyList<string> Reasons, IReadOnlyList<string> Rules, string PolicyHash,
-        ApprovalLink? Approval, Constraints? Constraints, BlastView? BlastRadius, string? RequestId);
-
-    public sealed record BlastView(string Level, string Scope, bool Reversible, bool SharedState, IReadOnlyList<string> Reasons);
-
-    private static string LevelName(BlastLevel level) => level switch
-    {
-        BlastLevel.Low => "low",
-        BlastLevel.Medium => "medium",
-        BlastLevel.High => "high",
-        BlastLevel.Critical => "critical",
-        _ => level.ToString().ToLowerInvariant(),
-    };
-
     public sealed record PlanView(string Id, string Decision, string Tier, IReadOnlyList<string> Reasons, IReadOnlyList<string> Rules, string PolicyHash,
-        IReadOnlyList<DecisionView> Steps, ApprovalLink? Approval);
+        IReadOnlyList<DecisionDocument> Steps, ApprovalLink? Approval);
 
     public sealed record VoteView(string Reviewer, bool Approved, string? Reason, DateTimeOffset At);
 
@@ -51,20 +34,9 @@ public static class ApiViews
     public static ApprovalLink Link(GatewayServices services, ApprovalRequest r) =>
         new(r.Id, r.Status.WireName(), r.ExpiresAt, ApprovalUrl(services, r.Id), r.DenyReason);
 
-    public static DecisionView Decision(GatewayServices services, DecisionReply reply, string? requestId)
-    {
-        ArgumentNullException.ThrowIfNull(reply);
-        var d = reply.Decision;
-        BlastView? blast = null;
-        if (reply.Evaluation is { } ev)
-        {
-            var b = ev.Risk.BlastRadius;
-            // A typed view, not a JsonElement built per request: same JSON, one serialization instead of three passes.
-            blast = new BlastView(LevelName(b.Level), b.Scope, b.Reversible, b.SharedState, b.Reasons);
-        }
-        return new DecisionView(reply.ActionId, d.Outcome.WireName(), d.Tier.WireName(), d.Reasons, d.Rules, d.PolicyHash,
-            reply.Approval is { } a ? Link(services, a) : null, d.Constraints, blast, requestId);
-    }
+    /// <summary>The decision document of <paramref name="reply"/>, with the reviewer page of its approval.</summary>
+    public static DecisionDocument Decision(GatewayServices services, DecisionReply reply, string? requestId) =>
+        DecisionDocument.Of(reply, reply.Approval is { } a ? Link(services, a) : null, requestId);
 
     public static ApprovalView Approval(GatewayServices services, ApprovalRequest r)
     {

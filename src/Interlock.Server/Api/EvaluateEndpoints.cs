@@ -121,20 +121,9 @@ public static class EvaluateEndpoints
         }
     }
 
-    /// <summary>The outcome a decision record carries (<c>payload.decision.outcome</c>), or null when it has none.</summary>
-    private static string? DecidedOutcome(AuditRecord record)
-    {
-        try
-        {
-            using var payload = JsonDocument.Parse(record.Entry.Payload);
-            return payload.RootElement.TryGetProperty("decision", out var d) && d.ValueKind == JsonValueKind.Object
-                && d.TryGetProperty("outcome", out var o) && o.ValueKind == JsonValueKind.String ? o.GetString() : null;
-        }
-        catch (JsonException)
-        {
-            return null;
-        }
-    }
+    /// <summary>The outcome a decision record carries (its <see cref="DecisionDocument"/>), or null when it has none.</summary>
+    private static string? DecidedOutcome(AuditRecord record) =>
+        DecisionDocumentJson.Read(record.Entry.Payload)?.Decision.Outcome.WireName();
 
     private static readonly string[] RollbackStates = ["none", "available", "done", "failed", "not_possible"];
 

@@ -1,4 +1,7 @@
 using System.Text.Json;
+using Interlock.Actions;
+using Interlock.Pipeline;
+using Interlock.Risk;
 
 namespace Interlock.Server.Web;
 
@@ -37,11 +40,13 @@ public sealed record StepFacts
             using var doc = JsonDocument.Parse(payload);
             var root = doc.RootElement;
             var action = Obj(root, "action");
-            var decision = Obj(root, "decision");
-            var blast = Obj(root, "blast_radius");
+            // The decision is the one document (a legacy record's nested decision reads the same).
+            var document = DecisionDocumentJson.Read(root);
+            var decision = document?.Decision;
+            var blast = document?.BlastRadius;
             var constraints = new List<(string, string)>();
-            if (decision is { } d && Obj(d, "constraints") is { } c)
-                foreach (var p in c.EnumerateObject()) constraints.Add((p.Name.Replace('_', ' '), p.Value.ToString()));
+            if (decision?.Constraints is { } c)
+                foreach (var (name, value) in c.Entries()) constraints.Add((name.Replace('_', ' '), value));
             return new StepFacts
             {
                 Source = Str(action, "source"),
@@ -52,17 +57,17 @@ public sealed record StepFacts
                 Topic = Str(action, "topic"),
                 RiskTags = Strs(action, "risk_tags"),
                 Arguments = action is { } a && a.TryGetProperty("arguments", out var args) ? JsonSerializer.Serialize(args, Indented) : null,
-                Outcome = Str(decision, "outcome"),
-                Tier = Str(decision, "tier"),
-                Rules = Strs(decision, "rules"),
-                Reasons = Strs(decision, "reasons"),
+                Outcome = decision?.Outcome.WireName(),
+                Tier = decision?.Tier.WireName(),
+                Rules = decision?.Rules ?? [],
+                Reasons = decision?.Reasons ?? [],
                 Constraints = constraints,
-                PolicyHash = Str(decision, "policy_hash"),
-                BlastLevel = Str(blast, "level"),
-                BlastScope = Str(blast, "scope"),
-                Reversible = Bool(blast, "reversible"),
-                SharedState = Bool(blast, "shared_state"),
-                BlastReasons = Strs(blast, "reasons"),
+                PolicyHash = decision?.PolicyHash,
+                BlastLevel = blast is null ? null : DecisionDocumentJson.LevelName(blast.Level),
+                BlastScope = blast?.Scope,
+                Reversible = blast?.Reversible,
+                SharedState = blast?.SharedState,
+                BlastReasons = blast?.Reasons ?? [],
                 Preview = Str(root, "preview"),
             };
         }
@@ -83,9 +88,6 @@ public sealed record StepFacts
 
     private static string? Str(JsonElement? e, string name) =>
         e is { ValueKind: JsonValueKind.Object } o && o.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
-
-    private static bool? Bool(JsonElement? e, string name) =>
-        e is { ValueKind: JsonValueKind.Object } o && o.TryGetProperty(name, out var v) && v.ValueKind is JsonValueKind.True or JsonValueKind.False ? v.GetBoolean() : null;
 
     private static List<string> Strs(JsonElement? e, string name) =>
         e is { ValueKind: JsonValueKind.Object } o && o.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.Array

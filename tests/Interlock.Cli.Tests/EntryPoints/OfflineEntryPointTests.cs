@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.Data.Sqlite;
@@ -28,9 +29,48 @@ public sealed class OfflineEntryPointTests : IDisposable
 
     private static int ExecExit(string decision) => decision switch { "allow" => 0, "require_approval" => 125, _ => 126 };
 
+    /// <summary>An MCP server standing in for a filesystem server; it answers every request with what it received.</summary>
+    private const string Upstream = """
+        require('readline').createInterface({ input: process.stdin }).on('line', l => {
+          const m = JSON.parse(l);
+          if (m.id === undefined) return;
+          console.log(JSON.stringify({ jsonrpc: '2.0', id: m.id, result: { content: [{ type: 'text', text: 'upstream ran ' + m.method }] } }));
+        });
+        """;
+
+    /// <summary>One <c>tools/call</c> through an offline <c>mcp-proxy</c>: forwarded, or the decision document of its refusal.</summary>
+    private (bool Forwarded, JsonElement? Document) McpCall(string tool, string arguments)
+    {
+        var psi = new ProcessStartInfo(Path.Combine(InterlockProcess.Root, "interlock"))
+        {
+            RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false, WorkingDirectory = Work,
+        };
+        foreach (var a in new[] { "mcp-proxy", "--server-id", "fs", "--", "node", "-e", Upstream }) psi.ArgumentList.Add(a);
+        psi.Environment["HOME"] = _root;
+        foreach (var (k, v) in Env) psi.Environment[k] = v;
+        using var p = Process.Start(psi)!;
+        var stderr = p.StandardError.ReadToEndAsync();
+        Mcp.McpLines.Send(p, new JsonObject
+        {
+            ["jsonrpc"] = "2.0", ["id"] = 1, ["method"] = "tools/call",
+            ["params"] = new JsonObject { ["name"] = tool, ["arguments"] = JsonNode.Parse(arguments) },
+        }.ToJsonString());
+        var reply = Mcp.McpLines.Read(p);
+        p.StandardInput.Close();
+        Assert.True(p.WaitForExit(60_000), "the proxy did not exit after its client closed");
+        var result = reply.GetProperty("result");
+        if (!result.TryGetProperty("isError", out var isError) || !isError.GetBoolean())
+        {
+            Assert.Equal("upstream ran tools/call", result.GetProperty("content")[0].GetProperty("text").GetString());
+            return (true, null);
+        }
+        Assert.True(result.TryGetProperty("_meta", out var meta), $"a refusal without its decision: {reply}; {stderr.Result}");
+        return (false, meta.GetProperty("interlock/decision").Clone());
+    }
+
     [Theory]
     [MemberData(nameof(Actions))]
-    public void HookAndExecDecideTheSameAndRecordIt(string what, string command, string expected)
+    public void EveryOfflineEntryPointDecidesTheSameAndRecordsIt(string what, string command, string expected)
     {
         Directory.CreateDirectory(Work);
         File.WriteAllText(Path.Combine(Work, "README.md"), "hello\n");
@@ -41,15 +81,39 @@ public sealed class OfflineEntryPointTests : IDisposable
         var exec = InterlockProcess.Run(["exec", "--no-record", "--cwd", Work, "-c", command], home: _root, env: Env);
         Assert.True(ExecExit(expected) == exec.ExitCode, $"{what}: exec exit {exec.ExitCode}: {exec.Stderr}");
 
-        // Both decisions are in the one local log, under act_ ids, with the outcome the entry point acted on.
+        // check prints the decision document; its id is the one the decision was recorded under.
+        var check = InterlockProcess.Run(["check", "--json", "--cwd", Work, "--", command], home: _root, env: Env);
+        Assert.True(check.ExitCode == CheckExit(expected), $"{what}: check exit {check.ExitCode}: {check.Stdout}{check.Stderr}");
+        var checkDocument = JsonDocument.Parse(check.Stdout).RootElement;
+        Assert.Equal(expected, checkDocument.GetProperty("decision").GetString());
+
+        var (mcpTool, mcpArguments) = Interlock.Tests.Shared.EntryPointActions.Mcp[what];
+        var (forwarded, mcpDocument) = McpCall(mcpTool, mcpArguments);
+        Assert.True(forwarded == (expected == "allow"), $"{what}: mcp-proxy {(forwarded ? "forwarded" : "refused")}: {mcpDocument}");
+        if (mcpDocument is { } refusal) Assert.Equal(expected, refusal.GetProperty("decision").GetString());
+
+        // Every decision is in the one local log, under act_ ids, with the outcome the entry point acted on.
         var decisions = Decisions();
-        Assert.Equal(2, decisions.Count);
+        Assert.Equal(4, decisions.Count);
         Assert.All(decisions, d => Assert.Matches("^act_[0-9a-f]{24}$", d.ActionId));
         Assert.All(decisions, d => Assert.Equal(expected, d.Outcome));
-        Assert.NotEqual(decisions[0].ActionId, decisions[1].ActionId);
+        Assert.Equal(4, decisions.Select(d => d.ActionId).Distinct().Count());
+        Assert.Equal(checkDocument.GetProperty("id").GetString(), decisions[2].ActionId);
+        if (mcpDocument is { } recorded) Assert.Equal(recorded.GetProperty("id").GetString(), decisions[3].ActionId);
 
         var verify = InterlockProcess.Run(["audit", "verify", "--data", Path.Combine(State, "interlock")], home: _root);
         Assert.True(verify.ExitCode == 0, verify.Stdout + verify.Stderr);
+    }
+
+    private static int CheckExit(string decision) => decision switch { "allow" => 0, "require_approval" => 3, _ => 2 };
+
+    [Fact]
+    public void CheckWithoutAuditRecordsNothing()
+    {
+        Directory.CreateDirectory(Work);
+        var check = InterlockProcess.Run(["check", "--no-audit", "--json", "--cwd", Work, "--", "rm -rf ~"], home: _root, env: Env);
+        Assert.Equal(2, check.ExitCode);
+        Assert.False(File.Exists(Path.Combine(State, "interlock", "audit.db")));
     }
 
     [Fact]
@@ -103,7 +167,7 @@ public sealed class OfflineEntryPointTests : IDisposable
         while (reader.Read())
         {
             using var payload = JsonDocument.Parse(reader.GetString(1));
-            list.Add(new Recorded(reader.GetString(0), payload.RootElement.GetProperty("decision").GetProperty("outcome").GetString()!));
+            list.Add(new Recorded(reader.GetString(0), payload.RootElement.GetProperty("decision").GetString()!));
         }
         return list;
     }

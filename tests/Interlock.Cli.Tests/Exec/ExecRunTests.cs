@@ -27,7 +27,7 @@ public sealed class ExecRunTests : IDisposable
         Assert.Equal(decision.Entry.ActionId, result.Entry.ActionId);
         Assert.True(decision.Sequence < result.Sequence);
         using (var d = JsonDocument.Parse(decision.Entry.Payload))
-            Assert.Equal("allow", d.RootElement.GetProperty("decision").GetProperty("outcome").GetString());
+            Assert.Equal("allow", d.RootElement.GetProperty("decision").GetString());
         using (var p = JsonDocument.Parse(result.Entry.Payload))
         {
             var root = p.RootElement;

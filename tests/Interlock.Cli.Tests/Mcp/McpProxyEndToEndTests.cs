@@ -131,7 +131,7 @@ public sealed class McpProxyEndToEndTests(McpProxyRun run) : IClassFixture<McpPr
 
         var workspace = Payload(decisions[0]);
         Assert.Equal("mcp__fs__read_text_file", workspace.GetProperty("action").GetProperty("tool").GetString());
-        Assert.Equal("allow", workspace.GetProperty("decision").GetProperty("outcome").GetString());
+        Assert.Equal("allow", workspace.GetProperty("decision").GetString());
         var read = ResultOf(decisions[0]);
         Assert.Equal("succeeded", read.GetProperty("status").GetString());
         Assert.Equal(0, read.GetProperty("exit_code").GetInt32());
@@ -140,7 +140,7 @@ public sealed class McpProxyEndToEndTests(McpProxyRun run) : IClassFixture<McpPr
 
         var credentials = Payload(decisions[1]);
         Assert.Equal("mcp__fs__read_text_file", credentials.GetProperty("action").GetProperty("tool").GetString());
-        Assert.Equal("deny", credentials.GetProperty("decision").GetProperty("outcome").GetString());
+        Assert.Equal("deny", credentials.GetProperty("decision").GetString());
         var refused = ResultOf(decisions[1]);
         Assert.Equal("not_run", refused.GetProperty("status").GetString());
         Assert.False(refused.TryGetProperty("exit_code", out _));
@@ -149,7 +149,7 @@ public sealed class McpProxyEndToEndTests(McpProxyRun run) : IClassFixture<McpPr
         // The destructiveHint floor is what the proxy did, so the decision record says require_approval, not the policy's allow.
         var write = Payload(decisions[3]);
         Assert.Equal("mcp__fs__write_file", write.GetProperty("action").GetProperty("tool").GetString());
-        Assert.Equal("require_approval", write.GetProperty("decision").GetProperty("outcome").GetString());
+        Assert.Equal("require_approval", write.GetProperty("decision").GetString());
         Assert.Equal("not_run", ResultOf(decisions[3]).GetProperty("status").GetString());
         Assert.Equal("succeeded", ResultOf(decisions[5]).GetProperty("status").GetString());
     }

@@ -74,7 +74,7 @@ public sealed class McpProxyRelayTests : IDisposable
         Assert.Equal("r1", refused.GetProperty("id").GetString());
         Assert.True(refused.GetProperty("result").GetProperty("isError").GetBoolean());
         var text = refused.GetProperty("result").GetProperty("content")[0].GetProperty("text").GetString();
-        Assert.StartsWith("Interlock denied this call: (fail closed) the audit store at " + notADirectory + " cannot be opened", text, StringComparison.Ordinal);
+        Assert.StartsWith("Interlock denied this call: (fail closed) the audit store at " + notADirectory + " cannot be written", text, StringComparison.Ordinal);
 
         Send(p, """{"jsonrpc":"2.0","id":"p1","method":"ping"}""");
         Assert.Equal("""{"jsonrpc":"2.0","id":"p1","method":"ping"}""", ReadMessage(p).GetProperty("params").GetProperty("line").GetString());
@@ -207,7 +207,7 @@ public sealed class McpProxyRelayTests : IDisposable
         Assert.Equal(4, decisions.Count);
         using var first = JsonDocument.Parse(decisions[0].Entry.Payload);
         Assert.Equal("ReadMcpResourceTool", first.RootElement.GetProperty("action").GetProperty("tool").GetString());
-        Assert.Equal("deny", first.RootElement.GetProperty("decision").GetProperty("outcome").GetString());
+        Assert.Equal("deny", first.RootElement.GetProperty("decision").GetString());
     }
 
     [Fact]

@@ -95,7 +95,7 @@ public sealed class McpServerModeTests(TestGateway gw) : IClassFixture<TestGatew
         var auditor = await gw.PrincipalAsync("aud-" + Guid.NewGuid().ToString("N")[..6], "auditor");
         var (_, audit) = await gw.CallAsync(HttpMethod.Get, $"v1/audit?kind=decision&agent={name}", auditor);
         var outcomes = audit.GetProperty("records").EnumerateArray()
-            .Select(r => (r.GetProperty("payload").GetProperty("action").GetProperty("tool").GetString(), r.GetProperty("payload").GetProperty("decision").GetProperty("outcome").GetString()))
+            .Select(r => (r.GetProperty("payload").GetProperty("action").GetProperty("tool").GetString(), r.GetProperty("payload").GetProperty("decision").GetString()))
             .ToList();
         Assert.Equal([("mcp__fs__read_text_file", "allow"), ("mcp__fs__read_text_file", "deny"), ("mcp__fs__write_file", "deny")], outcomes);
     }

@@ -288,10 +288,11 @@ public sealed class AuditChainTests : IDisposable
         var root = doc.RootElement;
         Assert.Equal("git push --force origin main", root.GetProperty("action").GetProperty("command").GetString());
         Assert.Equal("shell", root.GetProperty("action").GetProperty("source").GetString());
-        var decision = root.GetProperty("decision");
-        Assert.Equal("deny", decision.GetProperty("outcome").GetString());
-        Assert.Contains("no-force-push", decision.GetProperty("rules").EnumerateArray().Select(e => e.GetString()));
-        Assert.Equal(evaluation.Decision.PolicyHash, decision.GetProperty("policy_hash").GetString());
+        // The decision is the one decision document, beside the action.
+        Assert.Equal("deny", root.GetProperty("decision").GetString());
+        Assert.Equal("act-1", root.GetProperty("id").GetString());
+        Assert.Contains("no-force-push", root.GetProperty("rules").EnumerateArray().Select(e => e.GetString()));
+        Assert.Equal(evaluation.Decision.PolicyHash, root.GetProperty("policy_hash").GetString());
         Assert.True(root.TryGetProperty("blast_radius", out _));
         Assert.Equal("would rewrite origin/main", root.GetProperty("preview").GetString());
         // Deterministic: the same evaluation encodes to the same bytes.

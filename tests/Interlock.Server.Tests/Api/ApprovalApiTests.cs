@@ -111,7 +111,7 @@ public sealed class ApprovalApiTests
         Assert.Equal("alice", approval.GetProperty("approver").GetString());
         Assert.Equal(id, approval.GetProperty("approval").GetString());
         var outcomes = records.Where(r => r.GetProperty("kind").GetString() == "decision")
-            .Select(r => r.GetProperty("payload").GetProperty("decision").GetProperty("outcome").GetString()).ToList();
+            .Select(r => r.GetProperty("payload").GetProperty("decision").GetString()).ToList();
         Assert.Equal(["require_approval", "allow"], outcomes);
     }
 
@@ -203,7 +203,7 @@ public sealed class ApprovalApiTests
         Assert.Equal(EvaluateApiTests.NeedsApproval, item.GetProperty("steps")[0].GetProperty("summary").GetString());
         Assert.Equal("bot", item.GetProperty("agent").GetString());
         var detail = item.GetProperty("details")[0];
-        Assert.Equal("require_approval", detail.GetProperty("decision").GetProperty("outcome").GetString());
+        Assert.Equal("require_approval", detail.GetProperty("decision").GetString());
         Assert.True(detail.TryGetProperty("blast_radius", out _));
         Assert.Equal(400, (await gw.CallAsync(HttpMethod.Get, "v1/approvals?status=maybe", t.Alice)).Status);
     }

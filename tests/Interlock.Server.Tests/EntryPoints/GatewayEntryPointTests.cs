@@ -48,7 +48,7 @@ public sealed class GatewayEntryPointTests
         var records = audit.GetProperty("records").EnumerateArray().ToList();
         Assert.Equal(2, records.Count);
         Assert.All(records, r => Assert.Matches("^act_[0-9a-f]{24}$", r.GetProperty("action_id").GetString()));
-        Assert.All(records, r => Assert.Equal(expected, r.GetProperty("payload").GetProperty("decision").GetProperty("outcome").GetString()));
+        Assert.All(records, r => Assert.Equal(expected, r.GetProperty("payload").GetProperty("decision").GetString()));
         var (_, verify) = await gw.CallAsync(HttpMethod.Get, "v1/audit/verify", auditor);
         Assert.True(verify.GetProperty("ok").GetBoolean(), verify.ToString());
     }
