@@ -19,6 +19,7 @@ var root = new RootCommand("Interlock: a pre-execution safety gate for AI agents
     McpProxyCommand.Create(),
     ServeCommand.Create(),
     ApprovalsCommand.Create(),
+    Interlock.Cli.Knowledge.KnowledgeCommand.Create(),
 };
 try
 {

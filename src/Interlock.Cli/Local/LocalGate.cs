@@ -39,7 +39,7 @@ internal sealed class LocalGate : IAsyncDisposable
     });
 
     /// <summary>An evaluator for <paramref name="policy"/> with the local self-protection.</summary>
-    public static ActionEvaluator Evaluator(PolicyStack policy, string? policyPath, string? offlineData = null, ConstraintLimiter? limiter = null) =>
+    public static ActionEvaluator Evaluator(PolicyStack policy, string? policyPath, string? offlineData = null, IThrottleStore? limiter = null) =>
         new(policy, limiter: limiter, selfProtection: Protection(policyPath, offlineData), time: TimeProvider.System);
 
     /// <summary>Opens the local audit log in <paramref name="dataDirectory"/> (shared with the user's other Interlock processes).</summary>

@@ -66,7 +66,7 @@ internal static class PolicyCommand
                 foreach (var e in PolicyTestSuite.Parse(text, path).Errors) Add(LoadError(e));
                 continue;
             }
-            var result = PolicyStackLoader.Load(path, PolicySource.ReadOrNull);
+            var result = PolicyStackLoader.Load(path, PolicySource.ReadOrNull, PolicySource.PackFilesOrNull);
             if (!result.Success)
             {
                 foreach (var e in result.Errors) Add(LoadError(e));
@@ -149,7 +149,7 @@ internal static class PolicyCommand
 
     private static PolicyStack? LoadStack(string path, TextWriter output)
     {
-        var result = PolicyStackLoader.Load(path, PolicySource.ReadOrNull);
+        var result = PolicyStackLoader.Load(path, PolicySource.ReadOrNull, PolicySource.PackFilesOrNull);
         if (result.Success) return result.Stack;
         foreach (var e in result.Errors) output.WriteLine($"{e.File}:{e.Line}:{e.Column}: error: {e.Message}");
         return null;

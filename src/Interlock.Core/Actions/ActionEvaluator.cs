@@ -11,6 +11,8 @@ namespace Interlock.Actions;
 public sealed record Evaluation(ActionFacts Facts, RiskAssessment Risk, PolicyVerdict Verdict, Decision Decision)
 {
     public IDisposable? Lease { get; init; }
+    /// <summary>What the action would change, from the pipeline's previewer (Score's dry run), when there is one.</summary>
+    public string? Preview { get; init; }
 }
 
 /// <summary>
@@ -29,18 +31,19 @@ public sealed class ActionEvaluator
     public const string CallerRiskRule = "builtin:caller-risk";
 
     private readonly ActionAnalyzer _analyzer;
-    private readonly ConstraintLimiter? _limiter;
+    private readonly IThrottleStore? _limiter;
     private readonly SelfProtection _self;
     private readonly string[] _policyFiles;
 
     // time: the host's clock for the analysis time budget (ignored when an analyzer is given).
-    public ActionEvaluator(PolicyStack policy, ActionAnalyzer? analyzer = null, ConstraintLimiter? limiter = null, SelfProtection? selfProtection = null, TimeProvider? time = null)
+    public ActionEvaluator(PolicyStack policy, ActionAnalyzer? analyzer = null, IThrottleStore? limiter = null, SelfProtection? selfProtection = null, TimeProvider? time = null)
     {
         Policy = policy;
-        _analyzer = analyzer ?? new ActionAnalyzer(new Shell.ShellCommandAnalyzer(time: time));
+        _analyzer = analyzer ?? new ActionAnalyzer(new Shell.ShellCommandAnalyzer(policy.Knowledge, time: time));
         _limiter = limiter;
         _self = selfProtection ?? SelfProtection.Default;
-        _policyFiles = [.. policy.Layers.Select(l => l.FileName).Where(f => f.StartsWith('/')).Select(Shell.PathResolver.Normalize)];
+        // The policy's files and the knowledge directories it names: both decide what the agent may do.
+        _policyFiles = [.. policy.Layers.Select(l => l.FileName).Where(f => f.StartsWith('/')).Concat(PolicyStackLoader.KnowledgeDirectories(policy)).Select(Shell.PathResolver.Normalize)];
     }
 
     public PolicyStack Policy { get; }

@@ -51,10 +51,12 @@ public sealed record AuditEntry
 
     /// <summary>
     /// A decision: the action requested (canonical form) beside the <see cref="DecisionDocument"/> (decision, tier,
-    /// reasons, rules, constraints, policy hash, blast radius), and the dry-run preview when there is one.
+    /// reasons, rules, constraints, policy hash, blast radius), and the dry-run preview when there is one
+    /// (<paramref name="preview"/>, else the evaluation's).
     /// </summary>
     public static AuditEntry ForDecision(Evaluation evaluation, string actionId, string? preview = null)
     {
+        preview ??= evaluation?.Preview;
         ArgumentNullException.ThrowIfNull(evaluation);
         var request = evaluation.Facts.Request;
         var payload = Write(w =>

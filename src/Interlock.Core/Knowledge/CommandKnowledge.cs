@@ -41,6 +41,31 @@ public sealed class CommandKnowledge
 
     public IEnumerable<ProgramSpec> Programs => _programs.Values.Distinct();
 
+    /// <summary>
+    /// This knowledge with <paramref name="packs"/> laid over it, in order: a pack's program replaces what was known
+    /// under each of its names (the whole description, so a pack states a program's full grammar); new names add.
+    /// Wrappers stay built in.
+    /// </summary>
+    public CommandKnowledge With(IEnumerable<Packs.KnowledgePack> packs)
+    {
+        ArgumentNullException.ThrowIfNull(packs);
+        var map = new Dictionary<string, ProgramSpec>(_programs, StringComparer.Ordinal);
+        foreach (var pack in packs)
+            foreach (var spec in pack.Programs)
+                foreach (var name in spec.Names)
+                {
+                    if (_wrappers.ContainsKey(name)) throw new ArgumentException($"{pack.File}: '{name}' is a wrapper and cannot be described by a pack", nameof(packs));
+                    map[name] = spec;
+                }
+        return new CommandKnowledge(map.ToFrozenDictionary(StringComparer.Ordinal), _wrappers);
+    }
+
+    private CommandKnowledge(FrozenDictionary<string, ProgramSpec> programs, FrozenDictionary<string, WrapperSpec> wrappers)
+    {
+        _programs = programs;
+        _wrappers = wrappers;
+    }
+
     public bool TryGetProgram(string name, out ProgramSpec spec) => _programs.TryGetValue(name, out spec!);
 
     public bool TryGetWrapper(string name, out WrapperSpec spec) => _wrappers.TryGetValue(name, out spec!);

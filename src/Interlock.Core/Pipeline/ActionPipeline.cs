@@ -15,13 +15,16 @@ public sealed record ActionPipelineOptions
     public required Func<ActionEvaluator> Evaluator { get; init; }
     public IApprovalGate Gate { get; init; } = NoReviewerGate.Instance;
     public required IDecisionRecorder Recorder { get; init; }
+    /// <summary>The dry run for decisions that go to a human (<c>require_approval</c>); none by default.</summary>
+    public IPreviewer? Previewer { get; init; }
     /// <summary>Told of every failed record, for health and metrics.</summary>
     public Action<Exception>? OnRecordFailure { get; init; }
 }
 
 /// <summary>
 /// The whole path of one action, the same for every entry point: Normalize happened in the adapter; here Analyze, Score
-/// and Decide (<see cref="ActionEvaluator"/>, self-protection included), Gate (<see cref="IApprovalGate"/>), then Record:
+/// and Decide (<see cref="ActionEvaluator"/>, self-protection included), a dry-run preview of what a reviewer will be
+/// asked about (<see cref="IPreviewer"/>), Gate (<see cref="IApprovalGate"/>), then Record:
 /// the decision's audit record is durable before the reply is returned, and a decision that cannot be recorded is a
 /// deny. Any fault along the way is a recorded deny, never an allow.
 /// </summary>
@@ -46,6 +49,9 @@ public sealed class ActionPipeline(ActionPipelineOptions options)
         {
             return await FaultAsync(request, actionId, $"internal error while evaluating: {ex.GetType().Name}: {ex.Message}", "", cancellationToken).ConfigureAwait(false);
         }
+
+        if (options.Previewer is { } previewer && evaluation.Decision.Outcome == Outcome.RequireApproval)
+            evaluation = evaluation with { Preview = await PreviewAsync(previewer, evaluation, cancellationToken).ConfigureAwait(false) };
 
         GateResult gate;
         try
@@ -80,6 +86,19 @@ public sealed class ActionPipeline(ActionPipelineOptions options)
         {
             options.OnRecordFailure?.Invoke(ex);
             return false;
+        }
+    }
+
+    // A preview informs a reviewer; its failure is shown as such and never decides anything.
+    private static async Task<string?> PreviewAsync(IPreviewer previewer, Evaluation evaluation, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await previewer.PreviewAsync(evaluation, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException && !cancellationToken.IsCancellationRequested)
+        {
+            return $"(no preview: {ex.GetType().Name}: {ex.Message})";
         }
     }
 

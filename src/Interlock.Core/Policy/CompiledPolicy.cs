@@ -104,6 +104,9 @@ public sealed class CompiledPolicy
     /// <summary>Files this one includes (<c>include:</c>), resolved by the caller.</summary>
     public IReadOnlyList<PolicyInclude> Includes { get; init; } = [];
 
+    /// <summary>Directories of knowledge packs (<c>knowledge:</c>), relative to this file, as written.</summary>
+    public IReadOnlyList<PolicyInclude> Knowledge { get; init; } = [];
+
     /// <summary>Whether the file sets <c>default:</c> itself (an included layer without one adds no default).</summary>
     public bool HasDefault { get; init; } = true;
 

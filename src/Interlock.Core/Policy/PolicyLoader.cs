@@ -48,7 +48,7 @@ public static class PolicyLoader
         return Convert.ToHexStringLower(SHA256.HashData(bytes));
     }
 
-    private static readonly string[] TopKeys = ["version", "default", "rules", "agents", "protected", "include"];
+    private static readonly string[] TopKeys = ["version", "default", "rules", "agents", "protected", "include", "knowledge"];
     private static readonly string[] AgentKeys = ["id", "tier", "tools", "resources", "actions", "description"];
     private static readonly string[] CeilingTierNames = ["read_only", "write_autonomous", "write_with_confirmation"];
     private static readonly string[] RuleKeys = ["id", "match", "decision", "constraints", "reason"];
@@ -106,7 +106,7 @@ public static class PolicyLoader
                 return null;
             }
 
-            YamlNode? version = null, defaultNode = null, rulesNode = null, agentsNode = null, protectedNode = null, includeNode = null;
+            YamlNode? version = null, defaultNode = null, rulesNode = null, agentsNode = null, protectedNode = null, includeNode = null, knowledgeNode = null;
             foreach (var (keyNode, value) in map.Children)
             {
                 var key = KeyOf(keyNode, "at the top level");
@@ -119,6 +119,7 @@ public static class PolicyLoader
                     case "agents": agentsNode = value; break;
                     case "protected": protectedNode = value; break;
                     case "include": includeNode = value; break;
+                    case "knowledge": knowledgeNode = value; break;
                     default: UnknownKey(keyNode, key, "at the top level", TopKeys); break;
                 }
             }
@@ -168,8 +169,18 @@ public static class PolicyLoader
                 }
             }
 
-            // A file that only includes others, or only adds agents or protected resources, decides nothing by itself.
-            bool contributes = includeNode is not null || agentsNode is not null || protectedNode is not null;
+            var knowledge = new List<PolicyInclude>();
+            if (knowledgeNode is not null && ReadStringNodes(knowledgeNode, "knowledge", "at the top level") is { } knowledgeItems)
+            {
+                foreach (var (node, path) in knowledgeItems)
+                {
+                    if (path.Trim().Length == 0) Error(node, "empty knowledge path; expected a directory of knowledge packs relative to this file");
+                    else knowledge.Add(new PolicyInclude(path, (int)node.Start.Line, (int)node.Start.Column));
+                }
+            }
+
+            // A file that only includes others, or only adds agents, protected resources or knowledge, decides nothing by itself.
+            bool contributes = includeNode is not null || agentsNode is not null || protectedNode is not null || knowledgeNode is not null;
             if ((rulesNode is YamlSequenceNode { Children.Count: 0 } || rulesNode is null) && !contributes)
             {
                 if (defaultNode is null)
@@ -191,6 +202,7 @@ public static class PolicyLoader
                 Agents = agents,
                 Protected = protectedResources,
                 Includes = includes,
+                Knowledge = knowledge,
                 HasDefault = defaultNode is not null,
             };
         }

@@ -8,15 +8,20 @@ public sealed record PolicyStackLoadResult(PolicyStack? Stack, IReadOnlyList<Pol
 }
 
 /// <summary>
-/// Loads a policy file and, depth-first, the files it includes. Reading is the caller's: <c>read</c> returns a file's
-/// text, or null when it cannot be read. Include paths are relative to the including file. Cycles are errors.
+/// Loads a policy file and, depth-first, the files it includes, then the knowledge packs they name. Reading is the
+/// caller's: <c>read</c> returns a file's text, or null when it cannot be read; <c>list</c> returns the pack files
+/// (<c>*.yaml</c>, <c>*.yml</c>) of a directory in name order, or null when it cannot be listed. Include and knowledge
+/// paths are relative to the naming file. Cycles are errors, and so is any error in any pack: nothing is half-loaded.
 /// </summary>
 public static class PolicyStackLoader
 {
     /// <summary>Most files one policy may pull in through includes.</summary>
     public const int MaxFiles = 64;
 
-    public static PolicyStackLoadResult Load(string path, Func<string, string?> read)
+    /// <summary>Most pack files one policy may load.</summary>
+    public const int MaxPacks = 256;
+
+    public static PolicyStackLoadResult Load(string path, Func<string, string?> read, Func<string, IReadOnlyList<string>?>? list = null)
     {
         var layers = new List<CompiledPolicy>();
         var errors = new List<PolicyError>();
@@ -25,7 +30,45 @@ public static class PolicyStackLoader
         var text = read(path);
         if (text is null) return new(null, [new PolicyError(path, 1, 1, "cannot read the policy file")]);
         LoadInto(path, text, read, layers, errors, active, seen);
-        return errors.Count == 0 ? new(new PolicyStack(layers), []) : new(null, errors);
+        var packs = errors.Count == 0 ? LoadPacks(layers, read, list, errors) : [];
+        return errors.Count == 0 ? new(new PolicyStack(layers, packs), []) : new(null, errors);
+    }
+
+    private static List<Knowledge.Packs.KnowledgePack> LoadPacks(List<CompiledPolicy> layers, Func<string, string?> read, Func<string, IReadOnlyList<string>?>? list, List<PolicyError> errors)
+    {
+        var packs = new List<Knowledge.Packs.KnowledgePack>();
+        var loaded = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var layer in layers)
+        {
+            foreach (var dir in layer.Knowledge)
+            {
+                var target = Resolve(layer.FileName, dir.Path);
+                var files = list?.Invoke(target);
+                if (files is null)
+                {
+                    errors.Add(new PolicyError(layer.FileName, dir.Line, dir.Column, $"cannot read the knowledge directory '{dir.Path}' (resolved to {target})"));
+                    continue;
+                }
+                foreach (var file in files)
+                {
+                    if (!loaded.Add(Normalize(file))) continue;
+                    if (loaded.Count > MaxPacks)
+                    {
+                        errors.Add(new PolicyError(layer.FileName, dir.Line, dir.Column, $"more than {MaxPacks} knowledge packs"));
+                        return packs;
+                    }
+                    if (read(file) is not { } packText)
+                    {
+                        errors.Add(new PolicyError(file, 1, 1, "cannot read the knowledge pack"));
+                        continue;
+                    }
+                    var pack = Knowledge.Packs.KnowledgePackLoader.Load(packText, file);
+                    if (pack.Success) packs.Add(pack.Pack);
+                    else errors.AddRange(pack.Errors.Select(e => new PolicyError(e.File, e.Line, e.Column, e.Message)));
+                }
+            }
+        }
+        return packs;
     }
 
     private static void LoadInto(string path, string text, Func<string, string?> read, List<CompiledPolicy> layers, List<PolicyError> errors, Stack<string> active, HashSet<string> seen)
@@ -63,6 +106,13 @@ public static class PolicyStackLoader
         }
         active.Pop();
         layers.Add(policy);
+    }
+
+    /// <summary>The knowledge directories <paramref name="stack"/>'s layers name, resolved (they decide, so self-protection guards them as policy files).</summary>
+    public static IEnumerable<string> KnowledgeDirectories(PolicyStack stack)
+    {
+        ArgumentNullException.ThrowIfNull(stack);
+        return stack.Layers.Where(l => l.FileName.StartsWith('/')).SelectMany(l => l.Knowledge.Select(k => Resolve(l.FileName, k.Path)));
     }
 
     private static string Resolve(string from, string include)

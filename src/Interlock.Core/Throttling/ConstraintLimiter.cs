@@ -7,10 +7,20 @@ namespace Interlock.Throttling;
 public sealed record ThrottleResult(bool Granted, string? Reason, IDisposable? Lease);
 
 /// <summary>
+/// The throttle/counter port of Decide: takes a slot under an action's constraints (<c>rate_limit</c>,
+/// <c>max_concurrent</c>) for a key (agent and rules), or says why not. <see cref="ConstraintLimiter"/> keeps the
+/// counters in this process; a store shared by replicas implements the same port.
+/// </summary>
+public interface IThrottleStore
+{
+    ThrottleResult TryAcquire(string key, Constraints constraints);
+}
+
+/// <summary>
 /// Enforces <c>rate_limit</c> (sliding window) and <c>max_concurrent</c> for allowed-with-constraints actions,
 /// per key (agent and rules), on an injected clock. Thread-safe; state lives in this process only.
 /// </summary>
-public sealed class ConstraintLimiter
+public sealed class ConstraintLimiter : IThrottleStore
 {
     private readonly TimeProvider _time;
     private readonly Dictionary<string, Window> _windows = new(StringComparer.Ordinal);

@@ -27,7 +27,7 @@ public static class PolicySource
                 error.WriteLine($"interlock: cannot read policy '{path}': no such file");
                 return null;
             }
-            var stack = PolicyStackLoader.Load(path, ReadOrNull);
+            var stack = PolicyStackLoader.Load(path, ReadOrNull, PackFilesOrNull);
             if (stack.Success) return stack.Stack;
             return Report(stack.Errors, path, error);
         }
@@ -41,6 +41,21 @@ public static class PolicySource
         foreach (var e in errors) error.WriteLine(e.ToString());
         error.WriteLine($"interlock: policy {name} has {errors.Count} error(s); nothing was evaluated");
         return null;
+    }
+
+    /// <summary>The knowledge pack files of a directory (<c>*.yaml</c>, <c>*.yml</c>) in name order, or null when it cannot be listed.</summary>
+    public static IReadOnlyList<string>? PackFilesOrNull(string directory)
+    {
+        try
+        {
+            return [.. Directory.EnumerateFiles(directory)
+                .Where(f => f.EndsWith(".yaml", StringComparison.Ordinal) || f.EndsWith(".yml", StringComparison.Ordinal))
+                .Order(StringComparer.Ordinal)];
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
+        {
+            return null;
+        }
     }
 
     /// <summary>A file's text, or null when it cannot be read (the loader reports where it was included).</summary>

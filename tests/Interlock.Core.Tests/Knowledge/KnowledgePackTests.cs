@@ -1,0 +1,166 @@
+using Interlock.Actions;
+using Interlock.Core.Tests.TestSupport;
+using Interlock.Knowledge;
+using Interlock.Knowledge.Packs;
+using Interlock.Policy;
+
+namespace Interlock.Core.Tests.Knowledge;
+
+/// <summary>Knowledge packs: the format expresses every built-in program, errors name their place, packs change decisions only as written.</summary>
+public sealed class KnowledgePackTests
+{
+    private const string Velero = """
+        version: 1
+        programs:
+          - names: [velero]
+            value_options: [-n, --namespace, --kubeconfig]
+            rows:
+              - path: "backup get|backup describe|backup logs|schedule get|restore get"
+                class: read
+                reason: reads backups and schedules
+                targets: false
+              - path: "backup delete|schedule delete|restore delete"
+                class: delete
+                reason: deletes backups
+                shared: true
+                irreversible: true
+        tests:
+          - command: velero backup get
+            decision: allow
+          - command: velero backup delete nightly --confirm
+            decision: require_approval
+            class: delete
+          - command: velero -n prod backup delete nightly --confirm
+            decision: deny
+        """;
+
+    private static PolicyStack WithPacks(params KnowledgePack[] packs) => new(((PolicyStack)Repository.LoadPolicy("policies/default.yaml")).Layers, packs);
+
+    private static KnowledgePack Pack(string text, string file = "pack.yaml")
+    {
+        var result = KnowledgePackLoader.Load(text, file);
+        Assert.True(result.Success, string.Join("\n", result.Errors));
+        return result.Pack;
+    }
+
+    [Fact]
+    public void APackTeachesAnUnknownProgramAndItsTestsPass()
+    {
+        var pack = Pack(Velero);
+        var before = Repository.DefaultEvaluator.Evaluate(new ActionRequest { Command = "velero backup get", Cwd = Repository.Workspace, Home = Repository.Home });
+        var evaluator = new ActionEvaluator(WithPacks(pack));
+        Assert.Empty(PackTestRunner.Run([pack], evaluator));
+        // Without the pack the same read is not understood: approval.
+        Assert.NotEqual(Outcome.Allow, before.Decision.Outcome);
+    }
+
+    [Fact]
+    public void APackIsPartOfThePolicyHash()
+    {
+        var plain = WithPacks();
+        var with = WithPacks(Pack(Velero));
+        var changed = WithPacks(Pack(Velero.Replace("reads backups and schedules", "reads backups", StringComparison.Ordinal)));
+        Assert.Equal(((PolicyStack)Repository.LoadPolicy("policies/default.yaml")).Hash, plain.Hash);
+        Assert.NotEqual(plain.Hash, with.Hash);
+        Assert.NotEqual(with.Hash, changed.Hash);
+    }
+
+    [Fact]
+    public void AFailingPackTestIsReportedAtItsLine()
+    {
+        var pack = Pack(Velero.Replace("decision: require_approval", "decision: allow", StringComparison.Ordinal));
+        var failure = Assert.Single(PackTestRunner.Run([pack], new ActionEvaluator(WithPacks(pack))));
+        Assert.Equal(18, failure.Line);
+        Assert.Contains("got require_approval, expected allow", failure.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void EveryBuiltInProgramRoundTripsThroughThePackFormat()
+    {
+        // The format can say everything the built-in tables say: written and read back, the knowledge decides every
+        // labelled command exactly as the built-in tables do.
+        var text = KnowledgePackWriter.Write(CommandKnowledge.Default.Programs);
+        var pack = Pack(text, "builtin.yaml");
+        Assert.Equal(CommandKnowledge.Default.Programs.Count(), pack.Programs.Count);
+        Assert.Equal(text, KnowledgePackWriter.Write(pack.Programs));
+        var rebuilt = new ActionEvaluator(Repository.LoadPolicy("policies/default.yaml"), new ActionAnalyzer(new Interlock.Shell.ShellCommandAnalyzer(CommandKnowledge.Default.With([pack]))));
+        var differences = new List<string>();
+        foreach (var file in Directory.GetFiles(Repository.PathOf("tests/corpus"), "*.jsonl", SearchOption.AllDirectories))
+            foreach (var line in File.ReadLines(file))
+            {
+                if (string.IsNullOrWhiteSpace(line)) continue;
+                using var doc = System.Text.Json.JsonDocument.Parse(line);
+                if (!doc.RootElement.TryGetProperty("command", out var c) || c.GetString() is not { } command) continue;
+                var request = new ActionRequest { Command = command, Cwd = Repository.Workspace, Home = Repository.Home };
+                var a = Repository.DefaultEvaluator.Evaluate(request).Decision;
+                var b = rebuilt.Evaluate(request).Decision;
+                if (a.Outcome != b.Outcome || !a.Reasons.SequenceEqual(b.Reasons)) differences.Add($"{command}: {a.Outcome} vs {b.Outcome}");
+            }
+        Assert.True(differences.Count == 0, string.Join("\n", differences.Take(20)));
+    }
+
+    [Theory]
+    [InlineData("version: 1\nprograms:\n  - names: [x]\n    rows:\n      - path: a\n        class: obliterate\n        reason: r\n", 6, 16, "unknown class 'obliterate'")]
+    [InlineData("version: 1\nprograms:\n  - names: [x]\n    rows:\n      - path: a\n        class: read\n        reason: r\n        colour: red\n", 8, 9, "unknown key 'colour' in a row")]
+    [InlineData("version: 1\nprograms:\n  - names: [x]\n    rows:\n      - path: a\n        class: read\n        reason: r\n        semantics: launch-missiles\n", 8, 20, "unknown semantics handler 'launch-missiles'")]
+    [InlineData("version: 1\nprograms:\n  - names: [sudo]\n    rows: []\n", 3, 5, "'sudo' is a wrapper")]
+    [InlineData("version: 1\nprograms:\n  - names: [x]\n    rows:\n      - class: read\n        reason: r\n", 5, 9, "a row needs 'path'")]
+    [InlineData("version: 2\nprograms: []\n", 1, 10, "unsupported version '2'")]
+    [InlineData("version: 1\nprograms:\n  - names: [x]\n    rows:\n      - path: a\n        class: read\n        reason: r\n        shared: maybe\n", 8, 17, "expected true or false for 'shared'")]
+    [InlineData("version: 1\ntests:\n  - command: ls\n", 3, 5, "a test needs 'decision' or 'class'")]
+    [InlineData("version: 1\nprograms: [\n", 3, 1, "")]
+    [InlineData("version: 1\nprograms:\n  - names: [x]\n    rows:\n      - path: a\n        class: read\n        reason: r\n  - names: [x]\n    rows:\n      - path: b\n        class: read\n        reason: r\n", 8, 5, "program 'x' is described twice")]
+    public void ABadPackIsRefusedWithTheErrorAtItsPlace(string text, int line, int column, string message)
+    {
+        var result = KnowledgePackLoader.Load(text, "bad.yaml");
+        Assert.False(result.Success);
+        var error = result.Errors[0];
+        Assert.Equal(("bad.yaml", line, column), (error.File, error.Line, error.Column));
+        Assert.Contains(message, error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void APolicyNamesItsPackDirectoryAndAnErrorInAPackFailsTheWholeLoad()
+    {
+        var files = new Dictionary<string, string>(StringComparer.Ordinal)
+        {
+            ["/p/policy.yaml"] = "version: v1\ninclude: [/builtin/default.yaml]\nknowledge: [packs]\n",
+            ["/builtin/default.yaml"] = File.ReadAllText(Repository.PathOf("policies/default.yaml")),
+            ["/p/packs/velero.yaml"] = Velero,
+        };
+        IReadOnlyList<string>? List(string dir) => dir == "/p/packs" ? ["/p/packs/velero.yaml"] : null;
+        var loaded = PolicyStackLoader.Load("/p/policy.yaml", f => files.GetValueOrDefault(f), List);
+        Assert.True(loaded.Success, string.Join("\n", loaded.Errors));
+        var e = new ActionEvaluator(loaded.Stack).Evaluate(new ActionRequest { Command = "velero backup get", Cwd = Repository.Workspace, Home = Repository.Home });
+        Assert.Equal(Outcome.Allow, e.Decision.Outcome);
+
+        files["/p/packs/velero.yaml"] = Velero.Replace("class: delete", "class: remove", StringComparison.Ordinal);
+        var broken = PolicyStackLoader.Load("/p/policy.yaml", f => files.GetValueOrDefault(f), List);
+        Assert.False(broken.Success);
+        Assert.Contains(broken.Errors, x => x.File == "/p/packs/velero.yaml" && x.Message.Contains("unknown class 'remove'", StringComparison.Ordinal));
+
+        var missing = PolicyStackLoader.Load("/p/policy.yaml", f => files.GetValueOrDefault(f), _ => null);
+        Assert.Contains(missing.Errors, x => x.File == "/p/policy.yaml" && x.Line == 3 && x.Message.Contains("cannot read the knowledge directory", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void APackOverridesABuiltInProgramWhole()
+    {
+        var pack = Pack("""
+            version: 1
+            programs:
+              - names: [terraform]
+                rows:
+                  - path: "plan|validate|fmt"
+                    class: read
+                    reason: reads
+                    targets: false
+            """);
+        var knowledge = CommandKnowledge.Default.With([pack]);
+        Assert.True(knowledge.TryGetProgram("terraform", out var spec));
+        Assert.Single(spec.Rows);
+        // A verb the override does not describe is unknown again (approval), not the built-in's answer.
+        var e = new ActionEvaluator(WithPacks(pack)).Evaluate(new ActionRequest { Command = "terraform destroy -auto-approve", Cwd = Repository.Workspace, Home = Repository.Home });
+        Assert.NotEqual(Outcome.Allow, e.Decision.Outcome);
+    }
+}
