@@ -184,6 +184,7 @@ internal sealed partial class ShellAnalysisRun
 
         var words = new List<ShellArg>();
         _expander.ExpandAll(compound.Words, vars, words);
+        if (compound.Kind == CompoundKind.Conditional) AnalyzeConditionalWords(words, ctx);
 
         if (compound.Kind is CompoundKind.For or CompoundKind.Select && compound.Variable is { } variable)
         {
@@ -247,7 +248,18 @@ internal sealed partial class ShellAnalysisRun
                 var scratch = new List<ShellArg>();
                 _expander.ExpandAll(items, ctx.Vars, scratch);
             }
-            if (simple.Words.Count > 0) continue; // an environment for that command only
+            if (simple.Words.Count > 0)
+            {
+                // An environment for that command only; a PATH there decides where its program is looked up.
+                OnAssigned(assignment.Name, value, ctx);
+                if (assignment.Name == "PATH" && assignment.ArrayItems is null)
+                {
+                    ctx = ctx with { Vars = ctx.Vars.Fork() };
+                    ctx.Vars.Set("PATH", value.Dynamic ? null : value.Text);
+                }
+                continue;
+            }
+            OnAssigned(assignment.Name, value, ctx);
             if (assignment.ArrayItems is not null || value.Dynamic) ctx.Vars.Set(assignment.Name, null);
             else if (assignment.Append) ctx.Vars.Set(assignment.Name, ctx.Vars.TryGet(assignment.Name, out var old) ? old + value.Text : null);
             else ctx.Vars.Set(assignment.Name, value.Text);
@@ -340,7 +352,8 @@ internal sealed partial class ShellAnalysisRun
         if (ctx.RemoteHost is not null)
             return text.StartsWith('/') ? PathResolver.Normalize(text) : ShellArg.Unknown + "/" + text;
         var cwd = ctx.Vars.TryGet("PWD", out var pwd) ? pwd! : ShellArg.Unknown.ToString();
-        return PathResolver.Resolve(text, cwd, Home);
+        var path = PathResolver.Resolve(text, cwd, Home);
+        return _links is null ? path : FollowLinks(path, text);
     }
 
     internal OperationDraft NewDraft(string program, string? verb, OperationClass cls, string reason, CallContext ctx)
@@ -387,6 +400,7 @@ internal sealed partial class ShellAnalysisRun
             Text = Clip(draft.Text),
         };
         Operations.Add(op);
+        NoteWritesAndRuns(draft);
 
         if (draft.PathTargets && draft.ReadsContent && draft.Class is OperationClass.Read or OperationClass.Create or OperationClass.Exec or OperationClass.Egress)
         {
@@ -461,10 +475,24 @@ internal sealed partial class ShellAnalysisRun
             AddGap("variable-command", $"the command name '{name}' comes from a variable or substitution", ctx.Text);
         }
         int slash = name.LastIndexOf('/');
+        if (slash < 0 && !_functions.ContainsKey(name) && ProgramPathFor(name, ctx) is { } mapped)
+        {
+            // `hash -p /usr/bin/curl cat`, or `PATH=.:$PATH` after writing ./cat: the name runs that file.
+            if (mapped.Contains(ShellArg.Unknown, StringComparison.Ordinal)) return RunScriptFile([new ShellArg(mapped, true, false), .. args.Skip(1)], ctx);
+            name = mapped;
+            args = [ShellArg.Static(mapped), .. args.Skip(1)];
+            slash = name.LastIndexOf('/');
+        }
         if (slash >= 0)
         {
             var baseName = name[(slash + 1)..];
-            if (baseName.Length > 0 && _knowledge.Knows(baseName)) program = baseName;
+            if (baseName.Length > 0 && _knowledge.Knows(baseName) && PathNamesKnownProgram(name, baseName, ctx)) program = baseName;
+            else if (_links is not null && _links.TryGetValue(ResolvePath(ShellArg.Static(name), ctx), out var linked) && linked != name)
+            {
+                // A link this command made runs what it points at, under a name the reviewer was not shown.
+                ReportWrittenRun(name, ResolvePath(ShellArg.Static(name), ctx), ctx.Text);
+                return Dispatch([ShellArg.Static(linked), .. args.Skip(1)], ctx with { Nesting = ctx.Nesting + 1 });
+            }
             else return RunScriptFile(args, ctx);
         }
 
@@ -539,12 +567,13 @@ internal sealed partial class ShellAnalysisRun
     private bool TryBuiltin(string program, List<ShellArg> args, CallContext ctx, out StreamSource output)
     {
         output = StreamSource.None;
+        AnalyzeDeferredBuiltin(program, args, ctx);
         switch (program)
         {
             case "cd" or "pushd" or "chdir":
             {
-                var target = args.Count > 1 ? args[1] : ShellArg.Static(Home);
-                if (target.Text == "-" || target.Dynamic) ctx.Vars.Set("PWD", null);
+                var target = args.Count > 1 ? args[1] : ShellArg.Static(ctx.Vars.Home);
+                if (target.Text == "-" || target.Dynamic || ViaCdPath(target.Text, ctx)) ctx.Vars.Set("PWD", null);
                 else ctx.Vars.Set("PWD", ResolvePath(target, ctx));
                 return true;
             }
@@ -578,8 +607,12 @@ internal sealed partial class ShellAnalysisRun
                 output = new StreamSource(StreamKind.Environment);
                 return true;
             case "alias" when args.Count > 1:
-                // An alias defines a name for later command lines; its text runs only when used.
+                // An alias's text runs when its name is used: analyzed now, as the code it is.
+                AnalyzeAliases(args, ctx);
                 return true;
+            case "hash":
+                NoteHash(args);
+                return false;
             default:
                 return false;
         }
