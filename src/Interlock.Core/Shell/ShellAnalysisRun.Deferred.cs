@@ -82,13 +82,44 @@ internal sealed partial class ShellAnalysisRun
         value.Contains('/', StringComparison.Ordinal) || value.Contains(ShellArg.Unknown, StringComparison.Ordinal)
         || value.EndsWith(".sh", StringComparison.Ordinal) || value.EndsWith("rc", StringComparison.Ordinal);
 
+    /// <summary>Aliases defined by this command: name, and the text it stands for.</summary>
+    private Dictionary<string, string>? _aliases;
+
+    private readonly HashSet<string> _activeAliases = new(StringComparer.Ordinal);
+
+    private static readonly System.Buffers.SearchValues<char> ShellSpecials = System.Buffers.SearchValues.Create(";|&<>()$`\\\"'{}*?[]#~=\n");
+
     private void AnalyzeAliases(List<ShellArg> args, CallContext ctx)
     {
         for (int i = 1; i < args.Count; i++)
         {
             int eq = args[i].Text.IndexOf('=', StringComparison.Ordinal);
             if (eq <= 0) continue;
-            RunLatentCode("alias", args[i] with { Text = args[i].Text[(eq + 1)..] }, ctx);
+            var value = args[i] with { Text = args[i].Text[(eq + 1)..] };
+            (_aliases ??= new Dictionary<string, string>(StringComparer.Ordinal))[args[i].Text[..eq]] = args[i].Dynamic ? ShellArg.Unknown.ToString() : value.Text;
+            // Plain words (`alias g=git`) are analyzed where the alias is used, with that use's arguments; anything
+            // else is code in its own right, analyzed now (it may also run in a later shell that keeps the alias).
+            if (value.Dynamic || value.Text.AsSpan().IndexOfAny(ShellSpecials) >= 0) RunLatentCode("alias", value, ctx);
+        }
+    }
+
+    /// <summary>A use of an alias this command defined: its words, then the use's arguments.</summary>
+    private bool TryExpandAlias(string name, List<ShellArg> args, CallContext ctx, out StreamSource output)
+    {
+        output = StreamSource.Unknown;
+        if (_aliases is null || !_aliases.TryGetValue(name, out var value) || value.AsSpan().IndexOfAny(ShellSpecials) >= 0 && !value.Contains(ShellArg.Unknown, StringComparison.Ordinal)) return false;
+        if (!_activeAliases.Add(name)) return false; // bash does not expand an alias inside its own text
+        try
+        {
+            var words = value.Split([' ', '\t'], StringSplitOptions.RemoveEmptyEntries);
+            if (words.Length == 0) return false;
+            List<ShellArg> expanded = [.. words.Select(w => w.Contains(ShellArg.Unknown, StringComparison.Ordinal) ? new ShellArg(w, true, false) : ShellArg.Static(w)), .. args.Skip(1)];
+            output = Dispatch(expanded, ctx with { Nesting = ctx.Nesting + 1 });
+            return true;
+        }
+        finally
+        {
+            _activeAliases.Remove(name);
         }
     }
 

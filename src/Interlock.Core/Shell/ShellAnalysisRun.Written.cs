@@ -55,6 +55,12 @@ internal sealed partial class ShellAnalysisRun
             _linkSource = null;
             return;
         }
+        if (draft.Class == OperationClass.Update && (draft.Program == "patch" || draft.Program == "git" && draft.Verb is "apply" or "am"))
+        {
+            // A patch changes files it names only inside itself: somewhere under the current directory.
+            (_written ??= new HashSet<string>(StringComparer.Ordinal)).Add(CurrentDirectory() + "/" + ShellArg.Unknown);
+            return;
+        }
         if (draft.Class == OperationClass.Exec && _written is not null && !_writtenRunReported) CheckWrittenRun(draft);
     }
 
@@ -70,15 +76,7 @@ internal sealed partial class ShellAnalysisRun
         if (draft.PathTargets)
             foreach (var target in draft.Targets)
                 if (WrittenAt(target) is { } w) { hit = w; break; }
-        if (hit is null)
-        {
-            var cwd = CurrentDirectory();
-            foreach (var w in _written!)
-            {
-                if (IsDataFile(w)) continue;
-                if (PathResolver.IsUnder(w, Workspace) || PathResolver.IsUnder(w, cwd)) { hit = w; break; }
-            }
-        }
+        hit ??= WrittenProjectFile();
         if (hit is null) return;
         draft.Tags.Add("written-then-run");
         ReportWrittenRun(draft.Program, hit, draft.Text);

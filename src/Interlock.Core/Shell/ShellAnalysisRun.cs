@@ -474,6 +474,7 @@ internal sealed partial class ShellAnalysisRun
             _variableCommandReported = true;
             AddGap("variable-command", $"the command name '{name}' comes from a variable or substitution", ctx.Text);
         }
+        if (!first.Expanded && _aliases is not null && TryExpandAlias(name, args, ctx, out var aliased)) return aliased;
         int slash = name.LastIndexOf('/');
         if (slash < 0 && !_functions.ContainsKey(name) && ProgramPathFor(name, ctx) is { } mapped)
         {
@@ -518,6 +519,7 @@ internal sealed partial class ShellAnalysisRun
         }
 
         if (TryBuiltin(program, args, ctx, out var builtinOutput)) return builtinOutput;
+        AnalyzeCodeSources(program, args, ctx);
 
         if (_knowledge.TryGetWrapper(program, out var wrapper)) return Unwrap(wrapper, program, args, ctx);
 
