@@ -59,8 +59,8 @@ internal sealed partial class ShellAnalysisRun
             bool configRunner = ProjectConfigRunners.Contains(program)
                 || program is "docker" or "podman" or "nerdctl" && args.Count > 1 && args.Exists(a => a.Text is "compose" or "build" or "buildx");
             if (configRunner && WrittenProjectFile() is { } config) ReportWrittenRun(program, config, ctx.Text);
-            if (Compilers.Contains(program)) NoteCompilerOutput(args, ctx);
         }
+        if (Compilers.Contains(program)) NoteCompilerOutput(args, ctx);
         if (PackageTools.Contains(program)) CheckRemotePackages(program, args, ctx);
     }
 
@@ -86,7 +86,7 @@ internal sealed partial class ShellAnalysisRun
             if (t.StartsWith("-o", StringComparison.Ordinal) && t.Length > 2) { output = t[2..]; continue; }
             if (t == "-" || t == "/dev/stdin" || !t.StartsWith('-') && WrittenAt(ResolvePath(args[i], ctx)) is not null) fromWritten = true;
         }
-        if (fromWritten) _written!.Add(ResolvePath(ShellArg.Static(output ?? "a.out"), ctx));
+        if (fromWritten) (_written ??= new HashSet<string>(StringComparer.Ordinal)).Add(ResolvePath(ShellArg.Static(output ?? "a.out"), ctx));
     }
 
     private void CheckRemotePackages(string program, List<ShellArg> args, CallContext ctx)
