@@ -125,7 +125,12 @@ internal sealed partial class ShellAnalysisRun
             var a = args[i];
             var t = a.Text;
             int assign = t.IndexOf('=', StringComparison.Ordinal);
-            if (assign > 0 && IsVariableName(t.AsSpan(0, assign))) { i++; continue; }
+            if (assign > 0 && !t.StartsWith('-'))
+            {
+                // The child's environment: PROMPT_COMMAND, BASH_ENV, BASH_FUNC_x%% and the like are code it runs.
+                OnAssigned(t[..assign], a with { Text = t[(assign + 1)..] }, ctx);
+                if (IsVariableName(t.AsSpan(0, assign)) || t.StartsWith("BASH_FUNC_", StringComparison.Ordinal)) { i++; continue; }
+            }
             if (a.Dynamic) break;
             if (t is "-S" or "--split-string" && i + 1 < args.Count)
             {

@@ -184,6 +184,7 @@ internal sealed partial class ShellAnalysisRun
 
         var words = new List<ShellArg>();
         _expander.ExpandAll(compound.Words, vars, words);
+        if (compound.Kind == CompoundKind.Conditional) AnalyzeConditionalWords(words, ctx);
 
         if (compound.Kind is CompoundKind.For or CompoundKind.Select && compound.Variable is { } variable)
         {
@@ -246,8 +247,20 @@ internal sealed partial class ShellAnalysisRun
             {
                 var scratch = new List<ShellArg>();
                 _expander.ExpandAll(items, ctx.Vars, scratch);
+                foreach (var item in scratch) OnAssigned(assignment.Name, item, ctx); // PROMPT_COMMAND=(…), a=('x[$(cmd)]')
             }
-            if (simple.Words.Count > 0) continue; // an environment for that command only
+            if (simple.Words.Count > 0)
+            {
+                // An environment for that command only; a PATH there decides where its program is looked up.
+                OnAssigned(assignment.Name, value, ctx);
+                if (assignment.Name == "PATH" && assignment.ArrayItems is null)
+                {
+                    ctx = ctx with { Vars = ctx.Vars.Fork() };
+                    ctx.Vars.Set("PATH", value.Dynamic ? null : value.Text);
+                }
+                continue;
+            }
+            OnAssigned(assignment.Name, value, ctx);
             if (assignment.ArrayItems is not null || value.Dynamic) ctx.Vars.Set(assignment.Name, null);
             else if (assignment.Append) ctx.Vars.Set(assignment.Name, ctx.Vars.TryGet(assignment.Name, out var old) ? old + value.Text : null);
             else ctx.Vars.Set(assignment.Name, value.Text);
@@ -340,7 +353,8 @@ internal sealed partial class ShellAnalysisRun
         if (ctx.RemoteHost is not null)
             return text.StartsWith('/') ? PathResolver.Normalize(text) : ShellArg.Unknown + "/" + text;
         var cwd = ctx.Vars.TryGet("PWD", out var pwd) ? pwd! : ShellArg.Unknown.ToString();
-        return PathResolver.Resolve(text, cwd, Home);
+        var path = PathResolver.Resolve(text, cwd, Home);
+        return _links is null ? path : FollowLinks(path, text);
     }
 
     internal OperationDraft NewDraft(string program, string? verb, OperationClass cls, string reason, CallContext ctx)
@@ -387,6 +401,7 @@ internal sealed partial class ShellAnalysisRun
             Text = Clip(draft.Text),
         };
         Operations.Add(op);
+        NoteWritesAndRuns(draft);
 
         if (draft.PathTargets && draft.ReadsContent && draft.Class is OperationClass.Read or OperationClass.Create or OperationClass.Exec or OperationClass.Egress)
         {
@@ -460,11 +475,26 @@ internal sealed partial class ShellAnalysisRun
             _variableCommandReported = true;
             AddGap("variable-command", $"the command name '{name}' comes from a variable or substitution", ctx.Text);
         }
+        if (!first.Expanded && _aliases is not null && TryExpandAlias(name, args, ctx, out var aliased)) return aliased;
         int slash = name.LastIndexOf('/');
+        if (slash < 0 && !_functions.ContainsKey(name) && ProgramPathFor(name, ctx) is { } mapped)
+        {
+            // `hash -p /usr/bin/curl cat`, or `PATH=.:$PATH` after writing ./cat: the name runs that file.
+            if (mapped.Contains(ShellArg.Unknown, StringComparison.Ordinal)) return RunScriptFile([new ShellArg(mapped, true, false), .. args.Skip(1)], ctx);
+            name = mapped;
+            args = [ShellArg.Static(mapped), .. args.Skip(1)];
+            slash = name.LastIndexOf('/');
+        }
         if (slash >= 0)
         {
             var baseName = name[(slash + 1)..];
-            if (baseName.Length > 0 && _knowledge.Knows(baseName)) program = baseName;
+            if (baseName.Length > 0 && _knowledge.Knows(baseName) && PathNamesKnownProgram(name, baseName, ctx)) program = baseName;
+            else if (_links is not null && _links.TryGetValue(ResolvePath(ShellArg.Static(name), ctx), out var linked) && linked != name)
+            {
+                // A link this command made runs what it points at, under a name the reviewer was not shown.
+                ReportWrittenRun(name, ResolvePath(ShellArg.Static(name), ctx), ctx.Text);
+                return Dispatch([new ShellArg(linked, linked.Contains(ShellArg.Unknown, StringComparison.Ordinal), false), .. args.Skip(1)], ctx with { Nesting = ctx.Nesting + 1 });
+            }
             else return RunScriptFile(args, ctx);
         }
 
@@ -490,6 +520,7 @@ internal sealed partial class ShellAnalysisRun
         }
 
         if (TryBuiltin(program, args, ctx, out var builtinOutput)) return builtinOutput;
+        AnalyzeCodeSources(program, args, ctx);
 
         if (_knowledge.TryGetWrapper(program, out var wrapper)) return Unwrap(wrapper, program, args, ctx);
 
@@ -534,54 +565,5 @@ internal sealed partial class ShellAnalysisRun
         draft.PathTargets = true;
         draft.Tags.Add("local-script");
         Emit(draft);
-    }
-
-    private bool TryBuiltin(string program, List<ShellArg> args, CallContext ctx, out StreamSource output)
-    {
-        output = StreamSource.None;
-        switch (program)
-        {
-            case "cd" or "pushd" or "chdir":
-            {
-                var target = args.Count > 1 ? args[1] : ShellArg.Static(Home);
-                if (target.Text == "-" || target.Dynamic) ctx.Vars.Set("PWD", null);
-                else ctx.Vars.Set("PWD", ResolvePath(target, ctx));
-                return true;
-            }
-            case "popd":
-                ctx.Vars.Set("PWD", null);
-                return true;
-            case "export" or "declare" or "typeset" or "local" or "readonly":
-            {
-                bool any = false;
-                for (int i = 1; i < args.Count; i++)
-                {
-                    var t = args[i].Text;
-                    int eq = t.IndexOf('=', StringComparison.Ordinal);
-                    if (eq > 0 && !t.StartsWith('-')) { ctx.Vars.Set(t[..eq], args[i].Dynamic ? null : t[(eq + 1)..]); any = true; }
-                }
-                if (!any && (args.Count == 1 || args.Exists(a => a.Text == "-p")))
-                {
-                    Emit(NewDraft(program, null, OperationClass.Read, "prints the environment", ctx));
-                    output = new StreamSource(StreamKind.Environment);
-                }
-                return true;
-            }
-            case "unset":
-                for (int i = 1; i < args.Count; i++) if (!args[i].Text.StartsWith('-')) ctx.Vars.Set(args[i].Text, "");
-                return true;
-            case "read" or "mapfile" or "readarray" or "getopts":
-                for (int i = 1; i < args.Count; i++) if (!args[i].Text.StartsWith('-')) ctx.Vars.Set(args[i].Text, null);
-                return true;
-            case "set" when args.Count == 1:
-                Emit(NewDraft("set", null, OperationClass.Read, "prints the environment", ctx));
-                output = new StreamSource(StreamKind.Environment);
-                return true;
-            case "alias" when args.Count > 1:
-                // An alias defines a name for later command lines; its text runs only when used.
-                return true;
-            default:
-                return false;
-        }
     }
 }

@@ -5,6 +5,9 @@ internal sealed class VariableScope
 {
     private const string DefaultIfs = " \t\n";
 
+    /// <summary>The usual search path, so <c>PATH=.:$PATH</c> stays known and a program's lookup can be followed.</summary>
+    private const string DefaultPath = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+
     private readonly string _accountHome;
     private readonly string _cwd;
     private readonly string _user;
@@ -41,12 +44,16 @@ internal sealed class VariableScope
             "HOME" => _accountHome,
             "PWD" => _cwd,
             "IFS" => DefaultIfs,
+            "PATH" => DefaultPath,
             "SHELL" => "/bin/bash",
             "USER" => _user,
             _ => null,
         };
         return value is not null;
     }
+
+    /// <summary>Whether the command line assigned <paramref name="name"/> (to a known or an unknown value).</summary>
+    public bool IsAssigned(string name) => _assigned is not null && _assigned.ContainsKey(name);
 
     /// <summary>What <c>~</c> expands to: <c>$HOME</c>, or the account's home when HOME is unset, empty or unknown (as bash does).</summary>
     public string Home => _assigned is not null && _assigned.TryGetValue("HOME", out var home) && !string.IsNullOrEmpty(home) ? home : _accountHome;

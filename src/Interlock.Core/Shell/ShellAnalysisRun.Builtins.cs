@@ -1,0 +1,61 @@
+using Interlock.Actions;
+
+namespace Interlock.Shell;
+
+// Builtins that change the analysis's own state (directory, variables, aliases) rather than anything outside.
+internal sealed partial class ShellAnalysisRun
+{
+    private bool TryBuiltin(string program, List<ShellArg> args, CallContext ctx, out StreamSource output)
+    {
+        output = StreamSource.None;
+        AnalyzeDeferredBuiltin(program, args, ctx);
+        switch (program)
+        {
+            case "cd" or "pushd" or "chdir":
+            {
+                var target = args.Count > 1 ? args[1] : ShellArg.Static(ctx.Vars.Home);
+                if (target.Text == "-" || target.Dynamic || ViaCdPath(target.Text, ctx)) ctx.Vars.Set("PWD", null);
+                else ctx.Vars.Set("PWD", ResolvePath(target, ctx));
+                return true;
+            }
+            case "popd":
+                ctx.Vars.Set("PWD", null);
+                return true;
+            case "export" or "declare" or "typeset" or "local" or "readonly":
+            {
+                bool any = false;
+                for (int i = 1; i < args.Count; i++)
+                {
+                    var t = args[i].Text;
+                    int eq = t.IndexOf('=', StringComparison.Ordinal);
+                    if (eq > 0 && !t.StartsWith('-')) { ctx.Vars.Set(t[..eq], args[i].Dynamic ? null : t[(eq + 1)..]); any = true; }
+                }
+                if (!any && (args.Count == 1 || args.Exists(a => a.Text == "-p")))
+                {
+                    Emit(NewDraft(program, null, OperationClass.Read, "prints the environment", ctx));
+                    output = new StreamSource(StreamKind.Environment);
+                }
+                return true;
+            }
+            case "unset":
+                for (int i = 1; i < args.Count; i++) if (!args[i].Text.StartsWith('-')) ctx.Vars.Set(args[i].Text, "");
+                return true;
+            case "read" or "mapfile" or "readarray" or "getopts":
+                for (int i = 1; i < args.Count; i++) if (!args[i].Text.StartsWith('-')) ctx.Vars.Set(args[i].Text, null);
+                return true;
+            case "set" when args.Count == 1:
+                Emit(NewDraft("set", null, OperationClass.Read, "prints the environment", ctx));
+                output = new StreamSource(StreamKind.Environment);
+                return true;
+            case "alias" when args.Count > 1:
+                // An alias's text runs when its name is used: analyzed now, as the code it is.
+                AnalyzeAliases(args, ctx);
+                return true;
+            case "hash":
+                NoteHash(args);
+                return false;
+            default:
+                return false;
+        }
+    }
+}

@@ -1,0 +1,169 @@
+using System.Collections.Frozen;
+using Interlock.Actions;
+
+namespace Interlock.Shell;
+
+// Files one command writes and then runs: what runs is not what was reviewed (the reviewer saw the writer, not a program).
+internal sealed partial class ShellAnalysisRun
+{
+    /// <summary>Files this command wrote, copied, moved, linked or downloaded (normalized paths); null until the first.</summary>
+    private HashSet<string>? _written;
+
+    /// <summary>Symbolic links this command made: the link's path, and the path it points at.</summary>
+    private Dictionary<string, string>? _links;
+
+    /// <summary>The source of the <c>ln</c> being analyzed (its read comes before its create).</summary>
+    private string? _linkSource;
+
+    /// <summary><c>hash -p PATH NAME</c>: NAME runs PATH from then on.</summary>
+    private Dictionary<string, string>? _hashed;
+
+    private bool _writtenRunReported;
+
+    /// <summary>Writers that change no file's content (metadata, empty files, directories): their targets are no new code.</summary>
+    private static readonly FrozenSet<string> ContentlessWriters =
+        FrozenSet.ToFrozenSet(["mkdir", "touch", "chmod", "chown", "chgrp", "chattr", "setfacl", "rmdir", "utime", "mktemp"], StringComparer.Ordinal);
+
+    /// <summary>Written files no runner executes: notes, logs and tables (a Makefile, package.json or conftest.py is code).</summary>
+    private static readonly string[] DataExtensions = [".md", ".txt", ".log", ".csv", ".tsv", ".out", ".rst", ".diff", ".patch"];
+
+    /// <summary>Directory names whose programs are installed tools rather than files named like them (node_modules/.bin/eslint).</summary>
+    private static readonly FrozenSet<string> ToolDirectories =
+        FrozenSet.ToFrozenSet(["bin", "sbin", ".bin", "libexec"], StringComparer.Ordinal);
+
+    /// <summary>Programs a project keeps in its own tree and runs by path (<c>./gradlew</c>).</summary>
+    private static readonly FrozenSet<string> ProjectWrappers =
+        FrozenSet.ToFrozenSet(["gradlew", "mvnw", "manage.py", "sbt", "pants", "bazelisk", "rebar3", "waf"], StringComparer.Ordinal);
+
+    /// <summary>Remembers what an operation wrote, and flags an exec that runs something this command wrote.</summary>
+    private void NoteWritesAndRuns(OperationDraft draft)
+    {
+        if (draft.Tags.Contains("remote")) return;
+        if (draft.Tags.Contains("link-source"))
+        {
+            _linkSource = draft.Targets.Count == 1 ? draft.Targets[0] : null;
+            return;
+        }
+        if (draft.Class is OperationClass.Create or OperationClass.Update && draft.PathTargets && !draft.Shared && !ContentlessWriters.Contains(draft.Program))
+        {
+            _written ??= new HashSet<string>(StringComparer.Ordinal);
+            // A write whose files are not named (`git apply`, `patch`) lands somewhere under the current directory.
+            if (draft.Targets.Count == 0) _written.Add(CurrentDirectory() + "/" + ShellArg.Unknown);
+            foreach (var target in draft.Targets) _written.Add(target);
+            if (draft.Program == "ln" && _linkSource is { } source && draft.Targets.Count == 1)
+                (_links ??= new Dictionary<string, string>(StringComparer.Ordinal))[draft.Targets[0]] = source;
+            _linkSource = null;
+            return;
+        }
+        if (draft.Class == OperationClass.Update && (draft.Program == "patch" || draft.Program == "git" && draft.Verb is "apply" or "am"))
+        {
+            // A patch changes files it names only inside itself: somewhere under the current directory.
+            (_written ??= new HashSet<string>(StringComparer.Ordinal)).Add(CurrentDirectory() + "/" + ShellArg.Unknown);
+            return;
+        }
+        if (draft.Class == OperationClass.Exec && _written is not null && !_writtenRunReported) CheckWrittenRun(draft);
+    }
+
+    private string CurrentDirectory() => _current.Vars.TryGet("PWD", out var pwd) ? pwd! : ShellArg.Unknown.ToString();
+
+    /// <summary>
+    /// An exec after a write: its own file (a script, a directory run as a program) or, for runners of project code
+    /// (make, npm, pytest, go, terraform…), any code file written under the workspace or the current directory.
+    /// </summary>
+    private void CheckWrittenRun(OperationDraft draft)
+    {
+        string? hit = null;
+        if (draft.PathTargets)
+            foreach (var target in draft.Targets)
+                if (WrittenAt(target) is { } w) { hit = w; break; }
+        hit ??= WrittenProjectFile();
+        if (hit is null) return;
+        draft.Tags.Add("written-then-run");
+        ReportWrittenRun(draft.Program, hit, draft.Text);
+    }
+
+    private void ReportWrittenRun(string program, string file, string text)
+    {
+        if (_writtenRunReported) return;
+        _writtenRunReported = true;
+        AddGap("written-then-run", $"'{ShellArg.DisplayText(program)}' runs code from {ShellArg.DisplayText(file)}, which this same command wrote: what runs is not what was reviewed", text);
+    }
+
+    /// <summary>The written file <paramref name="path"/> is, or holds (a directory run as a program), or null.</summary>
+    private string? WrittenAt(string path)
+    {
+        if (_written is null) return null;
+        if (_written.Contains(path)) return path;
+        foreach (var w in _written) if (PathResolver.IsUnder(w, path)) return w;
+        return null;
+    }
+
+    private static bool IsDataFile(string path)
+    {
+        foreach (var ext in DataExtensions) if (path.EndsWith(ext, StringComparison.OrdinalIgnoreCase)) return true;
+        return false;
+    }
+
+    /// <summary>
+    /// A path through a symbolic link this command made is a path in what it points at
+    /// (<c>ln -s ~ build; rm -rf build/</c> deletes the home directory's contents).
+    /// </summary>
+    private string FollowLinks(string path, string text)
+    {
+        if (_links is null) return path;
+        foreach (var (link, target) in _links)
+        {
+            if (path == link)
+            {
+                // `rm -rf build` removes the link; `build/` and `build/.` go through it.
+                if (text.EndsWith('/') || text.EndsWith("/.", StringComparison.Ordinal)) return target;
+                continue;
+            }
+            if (PathResolver.IsUnder(path, link)) return PathResolver.Normalize(target + path[link.Length..]);
+        }
+        return path;
+    }
+
+    /// <summary>
+    /// Rewrites a program name that does not run what its name says: a name <c>hash -p</c> mapped, or a file
+    /// this command wrote in a directory of PATH. Returns null when the name means the program itself.
+    /// </summary>
+    private string? ProgramPathFor(string name, CallContext ctx)
+    {
+        if (_hashed is not null && _hashed.TryGetValue(name, out var hashed)) return hashed;
+        if (_written is null || !ctx.Vars.TryGet("PATH", out var path)) return null;
+        foreach (var entry in path!.Split(':'))
+        {
+            if (entry.Contains(ShellArg.Unknown, StringComparison.Ordinal)) continue;
+            var dir = ResolvePath(ShellArg.Static(entry.Length == 0 ? "." : entry), ctx);
+            var candidate = dir == "/" ? "/" + name : dir + "/" + name;
+            if (_written.Contains(candidate)) return candidate;
+        }
+        return null;
+    }
+
+    /// <summary>
+    /// Whether a program given by path (<c>./ls</c>, <c>/tmp/x/cat</c>) is the known program its base name says:
+    /// not when this command wrote or linked the file, and not when it sits outside any tool directory.
+    /// </summary>
+    private bool PathNamesKnownProgram(string name, string baseName, CallContext ctx)
+    {
+        var resolved = ResolvePath(ShellArg.Static(name), ctx);
+        if (WrittenAt(resolved) is not null) return false;
+        if (ProjectWrappers.Contains(baseName)) return true;
+        var dir = resolved[..Math.Max(resolved.LastIndexOf('/'), 0)];
+        var dirName = dir[(dir.LastIndexOf('/') + 1)..];
+        return ToolDirectories.Contains(dirName);
+    }
+
+    /// <summary><c>hash -p PATH NAME</c> makes NAME run PATH.</summary>
+    private void NoteHash(List<ShellArg> args)
+    {
+        for (int i = 1; i + 2 < args.Count; i++)
+        {
+            if (args[i].Text != "-p") continue;
+            (_hashed ??= new Dictionary<string, string>(StringComparer.Ordinal))[args[i + 2].Text] = args[i + 1].Dynamic ? ShellArg.Unknown.ToString() : args[i + 1].Text;
+            return;
+        }
+    }
+}
