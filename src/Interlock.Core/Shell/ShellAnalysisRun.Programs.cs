@@ -120,12 +120,13 @@ internal sealed partial class ShellAnalysisRun
     {
         int i = 1;
         var vars = ctx.Vars;
+        var env = ctx.Env;
         while (i < args.Count)
         {
             var a = args[i];
             var t = a.Text;
             int assign = t.IndexOf('=', StringComparison.Ordinal);
-            if (assign > 0 && IsVariableName(t.AsSpan(0, assign))) { i++; continue; }
+            if (assign > 0 && IsVariableName(t.AsSpan(0, assign))) { env = CommandEnvironment.With(env, t[..assign], a with { Text = t[(assign + 1)..] }); i++; continue; }
             if (a.Dynamic) break;
             if (t is "-S" or "--split-string" && i + 1 < args.Count)
             {
@@ -165,7 +166,7 @@ internal sealed partial class ShellAnalysisRun
             Emit(NewDraft("env", null, OperationClass.Read, "prints the environment", ctx));
             return new StreamSource(StreamKind.Environment);
         }
-        return Dispatch(args.GetRange(i, args.Count - i), ctx with { Vars = vars, Nesting = ctx.Nesting + 1 });
+        return Dispatch(args.GetRange(i, args.Count - i), ctx with { Vars = vars, Nesting = ctx.Nesting + 1, Env = env });
     }
 
     private static bool IsVariableName(ReadOnlySpan<char> name)

@@ -48,6 +48,9 @@ internal sealed class VariableScope
         return value is not null;
     }
 
+    /// <summary>Whether the command line assigned the variable, to a known value or not.</summary>
+    public bool IsAssigned(string name) => _assigned is not null && _assigned.ContainsKey(name);
+
     /// <summary>What <c>~</c> expands to: <c>$HOME</c>, or the account's home when HOME is unset, empty or unknown (as bash does).</summary>
     public string Home => _assigned is not null && _assigned.TryGetValue("HOME", out var home) && !string.IsNullOrEmpty(home) ? home : _accountHome;
 }
