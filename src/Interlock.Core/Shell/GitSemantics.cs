@@ -492,10 +492,11 @@ internal sealed partial class ShellAnalysisRun
     {
         var op = c.Op;
         // The flag must follow the subcommand: `git -C DIR branch …` is the global directory option.
+        // Read from the words themselves: the table takes -C for git's global option and its next word as that value.
         int start = c.Inv.PositionalIndexes[0] + 1;
-        bool force = false;
-        for (int i = start; i < c.Inv.Args.Count; i++) force |= c.Inv.Args[i].Text is "-M" or "-C" || (c.Inv.Args[i].Text is "-m" or "-c" && c.Inv.Args.Skip(start).Any(a => a.Text is "-f" or "--force"));
-        if (!force || c.Operands.Count() < 2) return null;
+        var words = c.Inv.Args.Skip(start).ToList();
+        bool force = words.Exists(a => a.Text is "-M" or "-C") || (words.Exists(a => a.Text is "-m" or "-c") && words.Exists(a => a.Text is "-f" or "--force"));
+        if (!force || words.Count(a => !a.Text.StartsWith('-')) < 2) return null;
         op.Class = OperationClass.HistoryRewrite;
         op.Irreversible = true;
         op.Reason = "renames or copies a branch over an existing one, dropping that branch's commits";
