@@ -78,17 +78,18 @@ internal static class DevelopmentTools
                 + "secret list|variable list|cache list|codespace list|extension list|ruleset list|ruleset view|attestation verify|config get|config list|alias list|help|version|--version|org list|project list|project view",
                 Read, "reads GitHub state") { Targets = false },
             new CommandRow("pr create|pr comment|pr edit|pr ready|issue create|issue comment|issue edit|gist create|gist edit|label create|label edit|run cancel",
-                Create, "opens or comments on pull requests and issues") { Targets = false },
+                Create, "opens or comments on pull requests and issues") { Targets = false, Semantics = "platform-upload" },
             new CommandRow("api", Update, "sends a write request to the GitHub API") { AnyFlag = "-X|--method|-f|-F|--field|--raw-field|--input", Targets = false, Shared = true, MinTier = WriteWithConfirmation, Semantics = "gh-api" },
             new CommandRow("pr merge|pr close|pr reopen|pr review|issue close|issue reopen|issue delete|issue transfer|issue lock|release create|release edit|release upload|repo create|repo edit|repo sync|"
                 + "workflow run|run rerun|secret set|variable set|workflow enable|workflow disable|ssh-key add|gpg-key add|config set|alias set|extension install|codespace create|codespace delete",
-                Update, "changes GitHub state others rely on") { Targets = false, Shared = true, MinTier = WriteWithConfirmation })
-        { ValueOptions = "-R --repo -b --body -t --title -B --base -H --head -l --label -a --assignee -m --milestone -X --method -f -F --field --raw-field -H --header -q --jq --json --template -L --limit -s --state -w --workflow -r --ref -n --notes --input -p --paginate --hostname" },
+                Update, "changes GitHub state others rely on") { Targets = false, Shared = true, MinTier = WriteWithConfirmation, Semantics = "platform-upload" })
+        { ValueOptions = "--body-file -R --repo -b --body -t --title -B --base -H --head -l --label -a --assignee -m --milestone -X --method -f -F --field --raw-field -H --header -q --jq --json --template -L --limit -s --state -w --workflow -r --ref -n --notes --input -p --paginate --hostname" },
         new("glab", new CommandRow("repo delete|release delete|project delete", Destroy, "deletes repositories or releases") { Targets = false, Shared = true, Irreversible = true, MinTier = Never },
             new CommandRow("mr create|mr note|issue create|issue note", Create, "opens merge requests and issues") { Targets = false },
             new CommandRow("mr merge|release create|variable set|mr close", Update, "changes GitLab state") { Targets = false, Shared = true, MinTier = WriteWithConfirmation },
+            new CommandRow("api", Update, "sends a write request to the GitLab API") { AnyFlag = "-X|--method|-f|-F|--field|--raw-field|--input", Targets = false, Shared = true, MinTier = WriteWithConfirmation, Semantics = "gh-api" },
             new CommandRow("*", Read, "reads GitLab state") { Targets = false })
-        { ValueOptions = "-R --repo -t --title -d --description -b --target-branch" },
+        { ValueOptions = "-R --repo -t --title -d --description -b --target-branch -X --method --field --raw-field --input -H --header" },
 
         // Build and test runners, compilers, linters and formatters: they run the project's own code and write its outputs.
         new("make gmake just task mage invoke nox tox bazel bazelisk buck2 pants mvn mvnw gradle gradlew sbt lein ant turbo nx lerna rush", Tasks())

@@ -92,7 +92,7 @@ internal static class FileTools
             + "alias unalias type hash which whereis whatis apropos man info help tldr whoami id groups logname hostname uname date cal uptime "
             + "nproc lscpu lsblk lsusb lspci free vmstat iostat mpstat ps pgrep pidof top htop btop atop jobs wait trap exit return break continue "
             + "seq yes expr bc dc factor tput clear reset locale getconf ulimit umask history fc disown bg fg shopt complete compgen source-highlight "
-            + "tty stty who w last lsof ss netstat ip ifconfig route arp host dig nslookup whois ping traceroute tracepath mtr sensors dmesg "
+            + "tty stty who w last lsof ss netstat ip ifconfig route arp sensors dmesg "
             + "getent printenv : cowsay figlet lolcat sl fortune nvidia-smi ncdu fzf delta diff-so-fancy glow duf dust btm procs",
             new CommandRow("", Read, "prints information") { Targets = false, Semantics = "printer" })
             { ValueOptions = "-n -u -p -t -c -d -o -s -e --since --until --unit -k --lines -I -W -w" },

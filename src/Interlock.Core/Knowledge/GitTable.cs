@@ -9,7 +9,7 @@ internal static class GitTable
     private const string Reads =
         "status|log|diff|show|blame|annotate|shortlog|describe|rev-parse|rev-list|ls-files|ls-tree|ls-remote|cat-file|grep|"
         + "whatchanged|name-rev|merge-base|count-objects|fsck|check-ignore|check-attr|for-each-ref|show-ref|show-branch|verify-commit|"
-        + "verify-tag|help|version|range-diff|cherry|var|difftool|format-patch|archive|bundle|instaweb|request-pull|citool|gui|gitk|check-ref-format";
+        + "verify-tag|help|version|range-diff|cherry|var|difftool|format-patch|archive|bundle|request-pull|citool|gui|gitk|check-ref-format";
 
     private const string LocalWrites =
         "add|commit|switch|merge|rebase|cherry-pick|revert|mv|rm|init|apply|am|notes|bisect|submodule|sparse-checkout|"
@@ -56,6 +56,16 @@ internal static class GitTable
             // -f/--force with -d deletes an unmerged branch; alone it resets a branch onto another commit, dropping its commits from it.
             new CommandRow("branch", HistoryRewrite, "force-deletes a branch, even if unmerged") { AnyFlag = "-D|-f|--force", Irreversible = true },
             new CommandRow("branch", HistoryRewrite, "force-deletes a branch, even if unmerged") { AnyFlag = "--delete", Irreversible = true },
+            // -M/-C OLD NEW rename or copy over NEW even when it exists (one operand renames the current branch).
+            new CommandRow("branch", Update, "renames or copies a branch") { AnyFlag = "-M|-C", NoFlag = "-d|-D|--delete", Targets = false, Semantics = "git-branch-force" },
+            // --force removes files even with uncommitted changes, which are then lost.
+            new CommandRow("rm", HistoryRewrite, "removes files, discarding their uncommitted changes")
+                { AnyFlag = "-f|--force", NoFlag = "--cached|-n|--dry-run", Irreversible = true, Targets = false },
+            // The staged files' contents go into history that is pushed: a credential staged is one on its way out.
+            new CommandRow("add", Update, "stages files") { PathTargets = true, Semantics = "git-add" },
+            new CommandRow("instaweb", Exec, "serves the repository over HTTP with a web server it starts")
+                { NoFlag = "--stop|--restart", Targets = false, MinTier = WriteWithConfirmation, Tags = "serves-network" },
+            new CommandRow("instaweb", Update, "stops or restarts the repository's web server") { AnyFlag = "--stop|--restart", Targets = false },
             // git refuses to delete an unmerged branch without --force: its commits stay reachable.
             new CommandRow("branch", Update, "deletes a merged branch") { AnyFlag = "-d|--delete", NoFlag = "-D|-f|--force" },
             new CommandRow("stash drop|stash clear", HistoryRewrite, "throws away stashed work") { Irreversible = true, Targets = false },

@@ -25,6 +25,10 @@ internal static class NetworkTables
         new("nc ncat netcat socat telnet ftp tftp lftp websocat",
             new CommandRow("", Egress, "opens a raw network connection that can carry any data") { Targets = false, Shared = true, Semantics = "raw-socket" })
         { ValueOptions = "-p -s -w -i -q -e -c -x -X -P -T -O -I", ShortFlagClusters = false },
+        // The name looked up goes to DNS servers: text computed into it leaves the machine.
+        new("host dig nslookup drill kdig delv whois ping ping6 traceroute traceroute6 tracepath mtr",
+            new CommandRow("", Read, "looks up names or probes hosts") { Targets = false, Semantics = "name-lookup" })
+        { ValueOptions = "-t -c -p -b -q -f -k -y -i -w -W -s -I -m -h -T -N -type -class -port -timeout", ShortFlagClusters = false },
         new("scp sftp", new CommandRow("", Create, "copies files between machines") { Targets = false, Semantics = "remote-copy" })
         { ValueOptions = "-P -i -o -F -S -c -l -J -D -b" },
         new("ssh mosh autossh",

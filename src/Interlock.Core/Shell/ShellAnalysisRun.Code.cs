@@ -92,6 +92,7 @@ internal sealed partial class ShellAnalysisRun
     {
         var op = c.Op;
         op.Suppressed = true;
+        if (ServeDirectory(c)) return StreamSource.Unknown;
         var program = op.Program;
         var args = c.Inv.Args;
         var code = new List<string>();

@@ -76,13 +76,20 @@ internal sealed partial class ShellAnalysisRun
         bool sends = data.Count > 0 || method is "POST" or "PUT" or "PATCH" or "DELETE";
         var files = new List<string>();
         bool fromStdin = false;
+        // Headers (-H @file) and variables (--variable name@file) read from files travel with the request too.
+        data.AddRange(inv.OptionValues("-H|--header").Where(h => h.Text.StartsWith('@')));
+        var variables = inv.OptionValues("--variable").Where(v => v.Text.Contains('@', StringComparison.Ordinal)).ToList();
+        data.AddRange(variables);
         foreach (var d in data)
         {
             var text = d.Text;
             int atIdx = text.IndexOf('@', StringComparison.Ordinal);
+            int ltIdx = text.IndexOf("=<", StringComparison.Ordinal);
             string? file = null;
             if (text.StartsWith('@')) file = text[1..];
             else if (atIdx > 0 && text.AsSpan(0, atIdx).IndexOfAny("=;") == atIdx - 1) file = text[(atIdx + 1)..];
+            else if (atIdx > 0 && variables.Contains(d)) file = text[(atIdx + 1)..]; // --variable name@file
+            else if (ltIdx > 0) file = text[(ltIdx + 2)..]; // -F name=<file: the field's value is the file's text
             if (inv.OptionValues("-T|--upload-file").Contains(d)) file = text;
             if (file is null) continue;
             int semi = file.IndexOf(';', StringComparison.Ordinal);
@@ -93,12 +100,19 @@ internal sealed partial class ShellAnalysisRun
         // A secret-named variable is normal in an auth header; in the URL or the body it leaves with the request.
         bool secretArgs = c.Ctx.Referenced is { } refs && refs.Any(CredentialPaths.IsSecretName) && !Hosts.IsLocal(host) && host.Length > 0
             && (data.Count > 0 || inv.OptionValue("-H|--header|-u|--user|--oauth2-bearer|--aws-sigv4") is null);
-        bool secretPayload = (fromStdin && StdinIsSecret(c.Ctx)) || files.Exists(f => CredentialIn(f) is not null) || secretArgs;
+        bool secretPayload = (fromStdin && StdinIsSecret(c.Ctx)) || files.Exists(f => CredentialIn(f) is not null) || secretArgs || ArgsCarrySecret(inv)
+            || inv.OptionValues("--variable").Any(v => v.Text.StartsWith('%') && CredentialPaths.IsSecretName(v.Text[1..]));
         if (sends || secretPayload)
         {
             op.Suppressed = true;
             EmitEgress("curl", method ?? "POST", host, method == "DELETE" ? "sends a DELETE request" : "sends data to " + (host.Length == 0 ? "a URL" : host), c.Ctx, secretPayload, files, urls);
         }
+        var body = string.Join(' ', data.Select(d => d.Text));
+        if (EmitAdminApi("curl", method ?? (data.Count > 0 ? "POST" : "GET"), urls.FirstOrDefault(), inv.OptionValue("--unix-socket|--abstract-unix-socket")?.Text, body, c.Ctx))
+            op.Suppressed = true;
+        // -K FILE: options (URLs, uploads, headers) from a file whose text is not visible here.
+        foreach (var config in inv.OptionValues("-K|--config"))
+            if (config.Text != "/dev/null") EmitUnseenOptions("curl", config, c.Ctx);
         foreach (var output in inv.OptionValues("-o|--output"))
         {
             if (output.Text == "-") continue;
@@ -127,9 +141,19 @@ internal sealed partial class ShellAnalysisRun
         {
             op.Suppressed = true;
             var files = postFile is { } pf ? new[] { ResolvePath(pf, c.Ctx) } : [];
-            bool secret = files.Any(f => CredentialIn(f) is not null) || (postFile?.Text is "-" or "/dev/stdin" && StdinIsSecret(c.Ctx));
+            bool secret = files.Any(f => CredentialIn(f) is not null) || (postFile?.Text is "-" or "/dev/stdin" && StdinIsSecret(c.Ctx)) || ArgsCarrySecret(inv);
             EmitEgress("wget", method ?? "POST", host, "sends data to " + host, c.Ctx, secret, files, urls);
         }
+        else if (ArgsCarrySecret(inv))
+        {
+            op.Suppressed = true;
+            EmitEgress("wget", "GET", host, "sends secrets in a request to " + host, c.Ctx, secretPayload: true, urls: urls);
+        }
+        if (EmitAdminApi("wget", method ?? (sends ? "POST" : "GET"), urls.FirstOrDefault(), null, inv.OptionValue("--post-data|--body-data")?.Text ?? "", c.Ctx))
+            op.Suppressed = true;
+        // -e COMMAND and --config FILE are wgetrc commands (post_file = …, header = …) not read here.
+        foreach (var command in inv.OptionValues("-e|--execute|--config"))
+            EmitUnseenOptions("wget", command, c.Ctx);
         var outDoc = inv.OptionValue("-O|--output-document");
         if (outDoc is { } od && od.Text == "-") return new StreamSource(StreamKind.Network);
         var w = NewDraft("wget", null, OperationClass.Create, "saves a download to a file", c.Ctx);
@@ -156,8 +180,14 @@ internal sealed partial class ShellAnalysisRun
         {
             op.Suppressed = true;
             var files = items.Where(i => i.Contains('@', StringComparison.Ordinal)).Select(i => ResolvePath(ShellArg.Static(i[(i.IndexOf('@', StringComparison.Ordinal) + 1)..]), c.Ctx)).ToList();
-            EmitEgress(op.Program, method ?? "POST", host, "sends data to " + host, c.Ctx, files.Exists(f => CredentialIn(f) is not null) || StdinIsSecret(c.Ctx), files, urls);
+            EmitEgress(op.Program, method ?? "POST", host, "sends data to " + host, c.Ctx, files.Exists(f => CredentialIn(f) is not null) || StdinIsSecret(c.Ctx) || ArgsCarrySecret(c.Inv), files, urls);
         }
+        else if (ArgsCarrySecret(c.Inv))
+        {
+            op.Suppressed = true;
+            EmitEgress(op.Program, "GET", host, "sends secrets in a request to " + host, c.Ctx, secretPayload: true, urls: urls);
+        }
+        if (EmitAdminApi(op.Program, method ?? (data ? "POST" : "GET"), url, null, string.Join(' ', items), c.Ctx)) op.Suppressed = true;
         return new StreamSource(StreamKind.Network);
     }
 
@@ -273,12 +303,20 @@ internal sealed partial class ShellAnalysisRun
         op.Targets.Clear();
         op.Targets.Add(endpoint);
         if (method == "GET") { op.Class = OperationClass.Read; op.MinTier = null; op.Shared = false; op.Reason = "reads the GitHub API"; }
-        else if (method == "DELETE" && Wildcard.Match("repos/*/*", endpoint) && endpoint.Count(ch => ch == '/') == 2)
+        else if (method == "DELETE" && (Wildcard.Match("repos/*/*", endpoint) && endpoint.Count(ch => ch == '/') == 2
+            || (Wildcard.Match("projects/*", endpoint) && endpoint.Count(ch => ch == '/') == 1) || (Wildcard.Match("groups/*", endpoint) && endpoint.Count(ch => ch == '/') == 1)))
         {
             op.Class = OperationClass.Destroy;
-            op.Reason = "deletes a repository";
+            op.Reason = endpoint.StartsWith("groups/", StringComparison.Ordinal) ? "deletes a group and its projects" : "deletes a repository";
             op.MinTier = Tier.Never;
         }
+        else if (method == "DELETE")
+        {
+            op.Class = OperationClass.Delete;
+            op.Reason = "deletes through the " + (op.Program == "glab" ? "GitLab" : "GitHub") + " API";
+            op.Irreversible = true;
+        }
+        if (ArgsCarrySecret(c.Inv)) { op.Tags.Add("secret-exfiltration"); op.Class = OperationClass.Egress; op.Reason = "sends secrets to the API"; }
         return null;
     }
 
@@ -418,5 +456,23 @@ internal sealed partial class ShellAnalysisRun
         if (inner.Count == 0) return null;
         c.Op.Suppressed = true;
         return Dispatch(inner, c.Ctx with { Nesting = c.Ctx.Nesting + 1 });
+    }
+
+    /// <summary>Whether a word of the command holds secrets or the environment (<c>$(cat ~/.aws/credentials)</c>, <c>$(env)</c>): they leave with it.</summary>
+    private static bool ArgsCarrySecret(Invocation inv)
+    {
+        foreach (var a in inv.Args)
+            if (a.ProcessSource is StreamKind.Secret or StreamKind.Environment) return true;
+        return false;
+    }
+
+    /// <summary>Options read from a file or given as config commands: what the request sends and where is not visible here.</summary>
+    private void EmitUnseenOptions(string program, ShellArg source, CallContext ctx)
+    {
+        var d = NewDraft(program, "config", OperationClass.Egress, $"takes its options (URLs, uploads, headers) from {source.Display}, which is not visible here", ctx);
+        d.MinTier = Tier.WriteWithConfirmation;
+        d.Shared = true;
+        d.Tags.Add("network");
+        Emit(d);
     }
 }

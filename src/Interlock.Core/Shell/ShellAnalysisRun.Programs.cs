@@ -120,6 +120,7 @@ internal sealed partial class ShellAnalysisRun
     {
         int i = 1;
         var vars = ctx.Vars;
+        var env = ctx.Env;
         while (i < args.Count)
         {
             var a = args[i];
@@ -127,9 +128,16 @@ internal sealed partial class ShellAnalysisRun
             int assign = t.IndexOf('=', StringComparison.Ordinal);
             if (assign > 0 && !t.StartsWith('-'))
             {
-                // The child's environment: PROMPT_COMMAND, BASH_ENV, BASH_FUNC_x%% and the like are code it runs.
+                // The child's environment: PROMPT_COMMAND, BASH_ENV, BASH_FUNC_x%% and the like are code it runs;
+                // GIT_SSH_COMMAND and the like are read by the program it starts (CommandEnvironment).
                 OnAssigned(t[..assign], a with { Text = t[(assign + 1)..] }, ctx);
-                if (IsVariableName(t.AsSpan(0, assign)) || t.StartsWith("BASH_FUNC_", StringComparison.Ordinal)) { i++; continue; }
+                if (IsVariableName(t.AsSpan(0, assign)))
+                {
+                    env = CommandEnvironment.With(env, t[..assign], a with { Text = t[(assign + 1)..] });
+                    i++;
+                    continue;
+                }
+                if (t.StartsWith("BASH_FUNC_", StringComparison.Ordinal)) { i++; continue; }
             }
             if (a.Dynamic) break;
             if (t is "-S" or "--split-string" && i + 1 < args.Count)
@@ -170,7 +178,7 @@ internal sealed partial class ShellAnalysisRun
             Emit(NewDraft("env", null, OperationClass.Read, "prints the environment", ctx));
             return new StreamSource(StreamKind.Environment);
         }
-        return Dispatch(args.GetRange(i, args.Count - i), ctx with { Vars = vars, Nesting = ctx.Nesting + 1 });
+        return Dispatch(args.GetRange(i, args.Count - i), ctx with { Vars = vars, Nesting = ctx.Nesting + 1, Env = env });
     }
 
     private static bool IsVariableName(ReadOnlySpan<char> name)

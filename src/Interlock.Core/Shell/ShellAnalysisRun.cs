@@ -15,7 +15,8 @@ internal readonly record struct CallContext(
     EnvironmentKind RemoteEnvironment = EnvironmentKind.Unknown,
     string? ExtraTag = null,
     IReadOnlyList<string>? Referenced = null,
-    EnvironmentKind AssignedEnvironment = EnvironmentKind.Unknown);
+    EnvironmentKind AssignedEnvironment = EnvironmentKind.Unknown,
+    CommandEnvironment? Env = null);
 
 /// <summary>An operation being assembled from a table row and refined by semantics.</summary>
 internal sealed class OperationDraft
@@ -239,10 +240,12 @@ internal sealed partial class ShellAnalysisRun
         _expander.ResetReferences();
 
         var assignedEnv = EnvironmentKind.Unknown;
+        var commandEnv = ctx.Env;
         foreach (var assignment in simple.Assignments)
         {
             var value = _expander.ExpandSingle(assignment.Value, ctx.Vars);
             if (IsEnvironmentSelector(assignment.Name)) assignedEnv = EnvironmentNames.Max(assignedEnv, EnvironmentNames.Detect(value.Text));
+            if (simple.Words.Count > 0) commandEnv = CommandEnvironment.With(commandEnv, assignment.Name, value);
             if (assignment.ArrayItems is { } items)
             {
                 var scratch = new List<ShellArg>();
@@ -271,7 +274,7 @@ internal sealed partial class ShellAnalysisRun
         var referenced = _expander.ReferencedNames.Count == 0 ? null : _expander.ReferencedNames.ToArray();
         var stdin = ApplyRedirections(simple.Redirections, ctx) ?? ctx.Stdin;
         if (args.Count == 0) return StreamSource.None;
-        return Dispatch(args, ctx with { Stdin = stdin, Referenced = referenced, AssignedEnvironment = EnvironmentNames.Max(ctx.AssignedEnvironment, assignedEnv) });
+        return Dispatch(args, ctx with { Stdin = stdin, Referenced = referenced, AssignedEnvironment = EnvironmentNames.Max(ctx.AssignedEnvironment, assignedEnv), Env = commandEnv });
     }
 
     /// <summary>Variables that pick the environment a command acts on: RAILS_ENV, NODE_ENV, AWS_PROFILE, KUBECONFIG, DATABASE_URL…</summary>

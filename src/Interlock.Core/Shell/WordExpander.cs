@@ -151,7 +151,8 @@ internal sealed class WordExpander
                     {
                         sb.Append(ShellArg.Unknown);
                         dynamic = true;
-                        if (output.Kind is StreamKind.Network or StreamKind.Decoded) source = output.Kind;
+                        // Secrets or the environment in a word leave with it (`curl -e "$(env)" …`, a DNS name).
+                        if (output.Kind is StreamKind.Network or StreamKind.Decoded or StreamKind.Secret or StreamKind.Environment) source = output.Kind;
                     }
                     break;
                 }

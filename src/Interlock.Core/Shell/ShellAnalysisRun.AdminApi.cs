@@ -1,0 +1,85 @@
+using Interlock.Actions;
+using Interlock.Knowledge;
+using Interlock.Risk;
+
+namespace Interlock.Shell;
+
+// HTTP requests to administration APIs: the method and the path say what the request does, wherever the server runs.
+internal sealed partial class ShellAnalysisRun
+{
+    /// <summary>
+    /// An HTTP request by method and path: DELETE deletes (on this machine's services too: a local Elasticsearch or
+    /// a <c>kubectl proxy</c> is a shared store); <c>_delete_by_query</c>/<c>_update_by_query</c> change every document a
+    /// query matches; the Kubernetes API (<c>/api/v1</c>, <c>/apis/</c>) changes cluster objects; the Docker socket is
+    /// root on this machine. Emits the operation and returns true when the request is one of these.
+    /// </summary>
+    private bool EmitAdminApi(string program, string method, string? url, string? socket, string body, CallContext ctx)
+    {
+        if (url is null && socket is null) return false;
+        var path = url is null ? "" : Hosts.PathOf(url.Contains("://", StringComparison.Ordinal) || url.StartsWith('/') ? url : "http://" + url);
+        var lower = path.ToLowerInvariant();
+        bool read = method is "GET" or "HEAD" or "OPTIONS";
+        OperationClass cls;
+        string reason;
+        Tier tier = Tier.WriteWithConfirmation;
+        if (socket is not null && (socket.Contains("docker", StringComparison.Ordinal) || socket.Contains("podman", StringComparison.Ordinal) || socket.Contains("containerd", StringComparison.Ordinal)))
+        {
+            if (read) return false;
+            if (method == "DELETE" || lower.Contains("/prune", StringComparison.Ordinal))
+            {
+                cls = OperationClass.Destroy;
+                reason = "deletes containers, images or volumes through the container daemon's socket";
+                tier = Tier.Never;
+            }
+            else
+            {
+                cls = OperationClass.Privilege;
+                reason = "controls the container daemon through its socket, which is root on this machine";
+            }
+        }
+        else if (lower.Contains("/_delete_by_query", StringComparison.Ordinal))
+        {
+            bool all = body.Contains("match_all", StringComparison.Ordinal);
+            cls = all ? OperationClass.Destroy : OperationClass.Delete;
+            reason = all ? "deletes every document of an index (_delete_by_query match_all)" : "deletes every document its query matches (_delete_by_query)";
+            if (all) tier = Tier.Never;
+        }
+        else if (lower.Contains("/_update_by_query", StringComparison.Ordinal) || lower.Contains("/_reindex", StringComparison.Ordinal))
+        {
+            cls = OperationClass.Update;
+            reason = "changes every document its query matches";
+        }
+        else if (!read && IsKubernetesApiPath(lower))
+        {
+            cls = method == "DELETE" ? OperationClass.Delete : OperationClass.Update;
+            reason = method == "DELETE" ? "deletes cluster objects through the Kubernetes API" : "changes cluster objects through the Kubernetes API";
+        }
+        else if (method == "DELETE")
+        {
+            // A wildcard or _all names every index, bucket or collection the server has.
+            bool every = lower.Contains('*', StringComparison.Ordinal) || lower.Contains("/_all", StringComparison.Ordinal) || lower.Contains("%2a", StringComparison.Ordinal) || lower.TrimEnd('/').Length == 0;
+            cls = every ? OperationClass.Destroy : OperationClass.Delete;
+            reason = every ? "sends a DELETE request for everything a wildcard path names" : "sends a DELETE request";
+            if (every) tier = Tier.Never;
+        }
+        else return false;
+
+        var host = socket is not null ? "unix:" + socket : url is null ? "" : Hosts.Of(url);
+        var d = NewDraft(program, method, cls, reason, ctx);
+        d.Targets.Add(host + path);
+        if (url is not null) d.Urls = [url];
+        d.Shared = true;
+        d.Irreversible = cls is OperationClass.Delete or OperationClass.Destroy;
+        d.MinTier = tier;
+        d.Environment = EnvironmentNames.Detect(host);
+        d.Tags.Add("admin-api");
+        if (cls == OperationClass.Destroy) d.Tags.Add("destructive");
+        Emit(d);
+        return true;
+    }
+
+    /// <summary>Paths only the Kubernetes API serves: <c>/apis/GROUP/…</c> and the core group's cluster objects.</summary>
+    private static bool IsKubernetesApiPath(string path) =>
+        path.StartsWith("/apis/", StringComparison.Ordinal) || path.StartsWith("/api/v1/namespaces", StringComparison.Ordinal)
+        || path.StartsWith("/api/v1/nodes", StringComparison.Ordinal) || path.StartsWith("/api/v1/persistentvolumes", StringComparison.Ordinal);
+}
