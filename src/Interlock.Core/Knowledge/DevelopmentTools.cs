@@ -91,9 +91,14 @@ internal static class DevelopmentTools
         { ValueOptions = "-R --repo -t --title -d --description -b --target-branch" },
 
         // Build and test runners, compilers, linters and formatters: they run the project's own code and write its outputs.
-        new("make gmake just task mage invoke nox tox bazel bazelisk buck2 pants mvn mvnw gradle gradlew sbt lein ant turbo nx lerna rush", Tasks())
+        // make's --eval text and -f - input are read by the make semantics (see CodeOptions and MakefileText).
+        new("make gmake", Tasks())
+        { ValueOptions = "-C -f --file --makefile --directory -j --jobs -E --eval -I --include-dir -o --old-file --assume-old -W --what-if --new-file --assume-new" },
+        new("cmake", new CommandRow("", Exec, "builds, tests or runs project code") { Targets = false, Semantics = "cmake" })
+        { ValueOptions = "-S -B -G -T -A -C -D -U -P -E --build --install --preset --target -t --config --parallel -j --prefix --component --toolchain --install-prefix" },
+        new("just task mage invoke nox tox bazel bazelisk buck2 pants mvn mvnw gradle gradlew sbt lein ant turbo nx lerna rush", Tasks())
         { ValueOptions = "-C -f --file --directory -j --jobs -p --project -P -D" },
-        new("cmake ctest ninja meson scons waf pre-commit lefthook husky "
+        new("ctest ninja meson scons waf pre-commit lefthook husky "
             + "gcc g++ cc c++ clang clang++ ld lld gold as ar ranlib nm objdump readelf strip ldd gdb lldb perf "
             + "go gofmt goimports golangci-lint staticcheck dlv rustc rustup rustfmt clippy-driver cargo-clippy "
             + "javac java jar kotlin kotlinc scala scalac clojure clj "
