@@ -106,7 +106,7 @@ internal static class DevelopmentTools
             + "ng vue svelte-kit astro remix expo react-native storybook "
             + "pytest py.test mypy pyright ruff black isort flake8 pylint pyflakes bandit coverage pydoc sphinx-build mkdocs jupyter ipython "
             + "rspec rubocop irb erb composer phpunit phpstan psalm "
-            + "swift swiftc xcodebuild pod dart flutter elixir iex erl erlc rebar3 ghc ghci cabal stack stack-build zig nim crystal julia R Rscript ocaml dune opam "
+            + "swift swiftc xcodebuild pod dart flutter elixir iex erl erlc rebar3 ghc ghci cabal stack stack-build zig nim crystal julia ocaml dune opam "
             + "shellcheck shfmt hadolint yamllint markdownlint actionlint tflint tfsec checkov trivy semgrep gitleaks trufflehog codespell cspell vale "
             + "protoc buf sqlc openapi-generator swagger-codegen graphql-codegen "
             + "hugo jekyll gatsby eleventy zola docfx doxygen pandoc asciidoctor plantuml dot mmdc "
@@ -118,7 +118,7 @@ internal static class DevelopmentTools
             + "redis-server mongod postgres initdb mysqld step mkdocs-material typedoc jsdoc",
             Builds())
         { ValueOptions = "-C -f --file --directory -j --jobs -o -c -I -L -l -D -U -x -e -m -k -p" },
-        new("python python3 python2 pypy pypy3 node nodejs deno perl ruby php lua luajit osascript tclsh wish",
+        new("python python3 python2 pypy pypy3 node nodejs deno perl ruby php lua luajit osascript tclsh wish R Rscript",
             new CommandRow("", Exec, "runs a program in an interpreter") { Targets = false, Semantics = "interpreter" })
         { ShortFlagClusters = false },
         new("bash sh zsh dash ksh mksh fish csh tcsh ash yash elvish nu pwsh powershell",

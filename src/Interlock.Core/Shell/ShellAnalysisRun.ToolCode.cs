@@ -25,6 +25,7 @@ internal sealed partial class ShellAnalysisRun
     {
         var nested = ctx with { Nesting = ctx.Nesting + 1, ExtraTag = tag, Stdin = StreamSource.None };
         foreach (var command in found.Shell) RunString(command, nested);
+        foreach (var command in found.FedShell) RunString(command, nested with { Stdin = StreamSource.Unknown });
         foreach (var (language, code) in found.Code) ScanCode(language, code, ctx);
         EmitFileAccess(program, found.Reads, found.Writes, ctx);
         if (found.Unknown is { } why) EmitUnknownCode(program, null, why, ctx);

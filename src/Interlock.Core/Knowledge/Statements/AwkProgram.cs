@@ -38,8 +38,8 @@ public static class AwkProgram
 
     private static readonly HashSet<string> HarmlessSinks = new(StringComparer.Ordinal) { "/dev/stdout", "/dev/stderr", "/dev/null", "-", "/dev/fd/1", "/dev/fd/2" };
 
-    /// <summary>Tokens read from one program; more are not read (the rest is reported as computed).</summary>
-    private const int MaxTokens = 20_000;
+    /// <summary>Tokens read from one program; more are not read (the rest is reported as computed). Backward scans per pipe or redirection keep the work within MaxTokens².</summary>
+    private const int MaxTokens = 4096;
 
     /// <param name="program">The program text.</param>
     /// <param name="assigned">Variables given on the command line (<c>-v name=value</c>, <c>name=value</c> operands).</param>
@@ -77,12 +77,12 @@ public static class AwkProgram
             }
             if (t.Text is ">" or ">>" && PrintStart(tokens, i) >= 0)
             {
-                var file = Evaluate(tokens, i + 1, ExpressionEnd(tokens, i + 1), vars);
+                var file = FileName(tokens, i + 1, vars);
                 if (file is null || !HarmlessSinks.Contains(file)) findings.Writes.Add(file);
                 continue;
             }
             if (t.Text == "<" && i > 0 && (tokens[i - 1] is { Kind: Kind.Name, Text: "getline" } || i > 1 && tokens[i - 2] is { Kind: Kind.Name, Text: "getline" }))
-                findings.Reads.Add(Evaluate(tokens, i + 1, ExpressionEnd(tokens, i + 1), vars));
+                findings.Reads.Add(FileName(tokens, i + 1, vars));
         }
         return findings;
     }
@@ -113,6 +113,16 @@ public static class AwkProgram
             if (tokens[i] is { Kind: Kind.Name, Text: "getline" } && tokens[i + 1].Kind == Kind.Name) computed.Add(tokens[i + 1].Text);
         foreach (var name in computed) values.Remove(name);
         return values;
+    }
+
+    /// <summary>A redirection's file: its value, or its leading constant with the computed rest unknown (<c>"out/" $1</c>), or null.</summary>
+    private static string? FileName(List<Token> tokens, int start, IReadOnlyDictionary<string, string> vars)
+    {
+        int end = ExpressionEnd(tokens, start);
+        if (Evaluate(tokens, start, end, vars) is { } name) return name;
+        if (start < end && tokens[start].Kind == Kind.String && tokens[start].Text.Contains('/', StringComparison.Ordinal) && !tokens[start].Text.StartsWith("/dev/", StringComparison.Ordinal))
+            return tokens[start].Text + Shell.ShellArg.Unknown;
+        return null;
     }
 
     /// <summary>The value of a concatenation of strings, known variables and parenthesized concatenations; null otherwise.</summary>

@@ -8,6 +8,8 @@ namespace Interlock.Knowledge.Statements;
 public sealed class EmbeddedCommands
 {
     public List<string> Shell { get; } = [];
+    /// <summary>Shell commands that get the tool's text on their input (<c>:w !sh</c>, <c>:%!cmd</c>): what they run from it is unknown.</summary>
+    public List<string> FedShell { get; } = [];
     public List<(string Language, string Code)> Code { get; } = [];
     public List<string> Reads { get; } = [];
     public List<string> Writes { get; } = [];
@@ -16,9 +18,10 @@ public sealed class EmbeddedCommands
     /// <summary>Work done per scan is bounded: past this many findings the rest is not read.</summary>
     private const int MaxFindings = 64;
 
-    public void AddShell(string command)
+    public void AddShell(string command, bool fed = false)
     {
-        if (Shell.Count < MaxFindings) Shell.Add(command);
+        var list = fed ? FedShell : Shell;
+        if (list.Count < MaxFindings) list.Add(command);
         else MarkUnknown("too many commands to read");
     }
 
@@ -63,6 +66,7 @@ public static class DcProgram
         for (int i = 0; i < program.Length; i++)
         {
             if (program[i] != '!') continue;
+            if (f.Unknown is not null) break;
             if (i + 1 < program.Length && program[i + 1] is '<' or '>' or '=') { i++; continue; }
             int end = program.IndexOf('\n', i);
             if (end < 0) end = program.Length;

@@ -93,10 +93,13 @@ public static class ExCommands
         {
             while (i < s.Length && s[i] is ' ' or '\t' or ':' or '|') i++;
             if (i >= s.Length || s[i] == '"') return;
+            int rangeStart = i;
             SkipRange(s, ref i);
+            bool ranged = s.AsSpan(rangeStart, i - rangeStart).Trim().Length > 0;
             while (i < s.Length && s[i] is ' ' or '\t') i++;
             if (i >= s.Length) return;
-            if (s[i] == '!') { f.AddShell(s[(i + 1)..]); return; }
+            // `:!cmd` runs a command; `:%!cmd` filters the lines through it.
+            if (s[i] == '!') { f.AddShell(s[(i + 1)..], fed: ranged); return; }
             int nameStart = i;
             while (i < s.Length && char.IsAsciiLetter(s[i])) i++;
             // py3, py3do, python3: the only command names with a digit inside.
@@ -171,7 +174,7 @@ public static class ExCommands
                 }
                 case Kind.Write:
                 {
-                    if (rest.StartsWith('!')) { f.AddShell(rest[1..]); return; }
+                    if (rest.StartsWith('!')) { f.AddShell(rest[1..], fed: true); return; }
                     int end = Bar(s, argStart, quotes: false);
                     var file = s[argStart..end].Trim().TrimStart('>').Trim();
                     if (file.Length > 0 && !file.StartsWith('+')) f.Writes.Add(file);
@@ -421,7 +424,7 @@ public static class EdScript
             case 'r' or 'e' or 'E' or 'w' or 'W':
             {
                 var arg = rest.TrimStart('q').TrimStart();
-                if (arg.StartsWith('!')) { f.AddShell(arg[1..]); return; }
+                if (arg.StartsWith('!')) { f.AddShell(arg[1..], fed: cmd is 'w' or 'W'); return; }
                 if (arg.Length == 0) return;
                 (cmd is 'w' or 'W' ? f.Writes : f.Reads).Add(arg);
                 return;

@@ -212,10 +212,10 @@ public static partial class InlineCodeScanner
     [GeneratedRegex("""open\s*\([^)]*['"][wa]\+?b?['"]|writeFileSync|appendFileSync|write_text|write_bytes|File\.write|fs\.writeFile|file_put_contents|>\s*['"]""")]
     private static partial Regex WritePattern();
 
-    [GeneratedRegex("""(?:os\.system|os\.popen|os\.exec[lv]p?e?|subprocess\.(?:run|call|check_call|check_output|Popen|getoutput|getstatusoutput)|commands\.getoutput|pty\.spawn|child_process\.(?:exec|execSync|spawn|spawnSync|execFile|execFileSync)|\bexecSync|\bspawnSync|\bexecFileSync|(?<![\w.])exec|(?<![\w.])spawn|(?<![\w.])system|shell_exec|passthru|proc_open|(?<![\w.])popen|IO\.popen|Open3\.\w+|Kernel\.system|Deno\.run|Bun\.spawn|\.system|\.popen|\.check_output|\.check_call|\.Popen|\.getoutput|\.execSync|\.spawnSync|\.execFileSync|os\.execute|(?<![\w.])system2|__import__\(\s*['"](?:os|subprocess|pty|commands|posix)['"]\s*\)\s*\.\s*\w+|require\(\s*['"](?:node:)?child_process['"]\s*\)\s*\.\s*\w+|getattr\(\s*\w+\s*,\s*['"](?:system|popen|run|call|check_output|check_call|Popen|getoutput|spawn\w*|exec\w*)['"]\s*\))\s*\(""")]
+    [GeneratedRegex("""(?:os\.system|os\.popen|os\.exec[lv]p?e?|subprocess\.(?:run|call|check_call|check_output|Popen|getoutput|getstatusoutput)|commands\.getoutput|pty\.spawn|child_process\.(?:exec|execSync|spawn|spawnSync|execFile|execFileSync)|\bexecSync|\bspawnSync|\bexecFileSync|(?<![\w.])exec|(?<![\w.])spawn|(?<![\w.])system|shell_exec|passthru|proc_open|(?<![\w.])popen|IO\.popen|Open3\.\w+|Kernel\.system|Deno\.run|Bun\.spawn|\.system|\.popen|\.check_output|\.check_call|\.Popen|\.getoutput|\.execSync|\.spawnSync|\.execFileSync|os\.execute|(?<![\w.])system2|__import__\(\s*['"](?:os|subprocess|pty|commands|posix)['"]\s*\)\s*\.\s*\w+|require\(\s*['"](?:node:)?child_process['"]\s*\)\s*\.\s*\w+|getattr\(\s*(?:\w+|__import__\(\s*['"]\w+['"]\s*\))\s*,\s*['"](?:system|popen|run|call|check_output|check_call|Popen|getoutput|spawn\w*|exec\w*)['"]\s*\))\s*\(""")]
     private static partial Regex ShellCallPattern();
 
-    [GeneratedRegex("""(?<![\w.$@%:>-])(?:system|exec|spawn)\s+(?<arg>["'`]|qw)""")]
+    [GeneratedRegex("""(?<![\w.$@%:>-])(?:system|exec|spawn)\s+(?<arg>["'`]|qw|qq|q\()""")]
     private static partial Regex ParenlessShellPattern();
 
     [GeneratedRegex(@"do\s+shell\s+script\s+""(?<cmd>(?:[^""\\]|\\.){1,2000})""")]
