@@ -92,9 +92,14 @@ internal static class DevelopmentTools
         { ValueOptions = "-R --repo -t --title -d --description -b --target-branch -X --method --field --raw-field --input -H --header" },
 
         // Build and test runners, compilers, linters and formatters: they run the project's own code and write its outputs.
-        new("make gmake just task mage invoke nox tox bazel bazelisk buck2 pants mvn mvnw gradle gradlew sbt lein ant turbo nx lerna rush", Tasks())
+        // make's --eval text and -f - input are read by the make semantics (see CodeOptions and MakefileText).
+        new("make gmake", Tasks())
+        { ValueOptions = "-C -f --file --makefile --directory -j --jobs -E --eval -I --include-dir -o --old-file --assume-old -W --what-if --new-file --assume-new" },
+        new("cmake", new CommandRow("", Exec, "builds, tests or runs project code") { Targets = false, Semantics = "cmake" })
+        { ValueOptions = "-S -B -G -T -A -C -D -U -P -E --build --install --preset --target -t --config --parallel -j --prefix --component --toolchain --install-prefix" },
+        new("just task mage invoke nox tox bazel bazelisk buck2 pants mvn mvnw gradle gradlew sbt lein ant turbo nx lerna rush", Tasks())
         { ValueOptions = "-C -f --file --directory -j --jobs -p --project -P -D" },
-        new("cmake ctest ninja meson scons waf pre-commit lefthook husky "
+        new("ctest ninja meson scons waf pre-commit lefthook husky "
             + "gcc g++ cc c++ clang clang++ ld lld gold as ar ranlib nm objdump readelf strip ldd gdb lldb perf "
             + "go gofmt goimports golangci-lint staticcheck dlv rustc rustup rustfmt clippy-driver cargo-clippy "
             + "javac java jar kotlin kotlinc scala scalac clojure clj "
@@ -102,7 +107,7 @@ internal static class DevelopmentTools
             + "ng vue svelte-kit astro remix expo react-native storybook "
             + "pytest py.test mypy pyright ruff black isort flake8 pylint pyflakes bandit coverage pydoc sphinx-build mkdocs jupyter ipython "
             + "rspec rubocop irb erb composer phpunit phpstan psalm "
-            + "swift swiftc xcodebuild pod dart flutter elixir iex erl erlc rebar3 ghc ghci cabal stack stack-build zig nim crystal julia R Rscript ocaml dune opam "
+            + "swift swiftc xcodebuild pod dart flutter elixir iex erl erlc rebar3 ghc ghci cabal stack stack-build zig nim crystal julia ocaml dune opam "
             + "shellcheck shfmt hadolint yamllint markdownlint actionlint tflint tfsec checkov trivy semgrep gitleaks trufflehog codespell cspell vale "
             + "protoc buf sqlc openapi-generator swagger-codegen graphql-codegen "
             + "hugo jekyll gatsby eleventy zola docfx doxygen pandoc asciidoctor plantuml dot mmdc "
@@ -114,7 +119,7 @@ internal static class DevelopmentTools
             + "redis-server mongod postgres initdb mysqld step mkdocs-material typedoc jsdoc",
             Builds())
         { ValueOptions = "-C -f --file --directory -j --jobs -o -c -I -L -l -D -U -x -e -m -k -p" },
-        new("python python3 python2 pypy pypy3 node nodejs deno perl ruby php lua luajit osascript tclsh wish",
+        new("python python3 python2 pypy pypy3 node nodejs deno perl ruby php lua luajit osascript tclsh wish R Rscript",
             new CommandRow("", Exec, "runs a program in an interpreter") { Targets = false, Semantics = "interpreter" })
         { ShortFlagClusters = false },
         new("bash sh zsh dash ksh mksh fish csh tcsh ash yash elvish nu pwsh powershell",

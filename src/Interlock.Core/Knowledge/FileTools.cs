@@ -66,7 +66,7 @@ internal static class FileTools
             { ValueOptions = "-n --lines -c --bytes --pid -s --sleep-interval --max-unchanged-stats" },
         new("cat tac most grep egrep fgrep zgrep rg ag ack nl wc cut paste join comm diff diff3 cmp colordiff "
             + "base64 base32 od hexdump strings jq yq xq bat batcat zcat bzcat xzcat zless md5sum sha1sum sha256sum sha512sum cksum b2sum "
-            + "fold fmt pr column rev expand unexpand tr awk gawk mawk nawk look file pygmentize highlight",
+            + "fold fmt pr column rev expand unexpand tr look file pygmentize highlight",
             new CommandRow("", Read, "reads files") { PathTargets = true, Semantics = "reader" })
             { ValueOptions = "-e --regexp -f --file -m --max-count -A -B -C --context -g --glob -t --type -T --type-not -d --delimiter -k --key --field-separator --arg --argjson --slurpfile --rawfile --exclude --include --exclude-dir --color --colour --sort --max-depth -M --max-columns -j --threads --lines --bytes" },
         // Readers with an option or operand naming a file they write: sort -o FILE, uniq IN OUT, xxd IN OUT, iconv -o FILE, sdiff -o FILE.
@@ -85,7 +85,7 @@ internal static class FileTools
         new("sdiff",
             new CommandRow("", Read, "reads files") { PathTargets = true, Semantics = "reader", OutputOptions = "-o|--output" })
             { ValueOptions = "-o --output -w --width -I --ignore-matching-lines --tabsize --diff-program" },
-        new("ls ll la dir vdir tree stat du df realpath readlink dirname basename namei lsattr getfacl exa eza lsd fd fdfind locate mlocate plocate",
+        new("ls ll la dir vdir tree stat du df realpath readlink dirname basename namei lsattr getfacl exa eza lsd locate mlocate plocate",
             new CommandRow("", Read, "lists files") { PathTargets = true, ReadsContent = false })
             { ValueOptions = "-I -P -L --level -d --depth --max-depth -t --type -e --extension -E --exclude --format -c --printf --time-style --block-size -B --sort --color -w --width --hide --ignore" },
         new("echo printf true false test [ [[ sleep cd pushd popd dirs pwd export unset set declare typeset local readonly let shift read "

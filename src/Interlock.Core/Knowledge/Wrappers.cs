@@ -44,6 +44,9 @@ public sealed record WrapperSpec(string NamesText, WrapperKind Kind, string Valu
 
     /// <summary>Options whose value is itself a command string (<c>flock -c</c>, <c>su -c</c>, <c>sudo -s</c> with args).</summary>
     public string? CommandStringOptions { get; init; }
+
+    /// <summary>Flags that make a <see cref="WrapperKind.JoinedShell"/> wrapper run its arguments directly, not through a shell (<c>watch -x</c>).</summary>
+    public string? DirectExecOptions { get; init; }
 }
 
 /// <summary>The wrappers Interlock sees through.</summary>
@@ -58,27 +61,53 @@ public static class Wrappers
         new("run0 pkexec", WrapperKind.Prefix, "-u --user") { Privileged = true },
         new("env", WrapperKind.Env, "-u --unset -C --chdir -S --split-string"),
         new("command", WrapperKind.Prefix) { LookupOptions = "-v -V" },
-        new("builtin exec nohup setsid stdbuf unbuffer caffeinate time chronic", WrapperKind.Prefix, "-o -e -i -a -f --output --format"),
+        // Value options per wrapper: a flag taken for a value option would hide the command behind it (`setsid -f rm …`).
+        new("builtin nohup setsid unbuffer chronic catchsegv eatmydata dumb-init tini ccache sccache distcc linux32 linux64", WrapperKind.Prefix),
+        new("exec", WrapperKind.Prefix, "-a"),
+        new("stdbuf", WrapperKind.Prefix, "-i -o -e --input --output --error"),
+        new("caffeinate", WrapperKind.Prefix, "-t -w"),
+        new("time", WrapperKind.Prefix, "-f --format -o --output"),
         new("nice", WrapperKind.Prefix, "-n --adjustment"),
         new("ionice", WrapperKind.Prefix, "-c --class -n --classdata -p --pid -P --pgid -u --uid"),
         new("chrt taskset", WrapperKind.PrefixAfterOperands, "", Operands: 1),
         new("timeout", WrapperKind.PrefixAfterOperands, "-s --signal -k --kill-after", Operands: 1),
         new("flock", WrapperKind.PrefixAfterOperands, "-w --timeout -E --conflict-exit-code", Operands: 1) { CommandStringOptions = "-c --command" },
         new("chroot", WrapperKind.PrefixAfterOperands, "--userspec --groups", Operands: 1) { Privileged = true },
-        new("strace ltrace", WrapperKind.Prefix, "-e -o -p -s -E -u"),
+        new("strace ltrace", WrapperKind.Prefix, "-e -o -p -s -E -u -P -S -a -b -I -O -X -U -n"),
         new("busybox toybox", WrapperKind.Prefix),
-        new("npx pnpx bunx", WrapperKind.Prefix, "-p --package --node-options"),
-        new("entr", WrapperKind.Prefix),
-        new("arch firejail proxychains proxychains4 torsocks catchsegv setpriv chpst unshare valgrind", WrapperKind.Prefix, "--log-file -f --tool"),
+        new("npx pnpx bunx", WrapperKind.Prefix, "-p --package --node-options") { CommandStringOptions = "-c --call" },
+        new("entr", WrapperKind.Prefix) { CommandStringOptions = "-s" },
+        new("arch", WrapperKind.Prefix, "-arch"),
+        new("firejail valgrind", WrapperKind.Prefix),
+        new("proxychains proxychains4", WrapperKind.Prefix, "-f"),
+        new("torsocks", WrapperKind.Prefix, "-u --user -p --pass -a --address -P --port"),
+        new("setpriv", WrapperKind.Prefix, "--reuid --regid --ruid --rgid --euid --egid --groups --inh-caps --ambient-caps --bounding-set --securebits --pdeathsig --selinux-label --apparmor-profile --landlock-access --landlock-rule"),
+        new("chpst", WrapperKind.Prefix, "-u -U -b -e -/ -n -l -L -m -d -o -p -f -c -r -t"),
+        new("unshare", WrapperKind.Prefix, "-S --setuid -G --setgid -w --wd -R --root --propagation --setgroups --map-user --map-group --map-users --map-groups"),
+        new("fakeroot", WrapperKind.Prefix, "-l --lib --faked -s -i -b"),
+        new("xvfb-run", WrapperKind.Prefix, "-n --server-num -s --server-args -f --auth-file -e --error-file -p --xauth-protocol -w --wait"),
+        new("numactl", WrapperKind.Prefix, "-C --physcpubind -N --cpunodebind -m --membind -p --preferred -i --interleave"),
+        new("prlimit", WrapperKind.Prefix, "-p --pid -o --output"),
+        new("cgexec", WrapperKind.Prefix, "-g"),
+        new("trickle", WrapperKind.Prefix, "-d -u -w -t -l -n"),
+        new("rlwrap", WrapperKind.Prefix, "-b -C -D -e -f -g -H -l -m -M -O -p -P -q -S -t -w -z"),
+        new("sshpass", WrapperKind.Prefix, "-p -f -d -P"),
+        new("systemd-cat", WrapperKind.Prefix, "-t --identifier -p --priority --stderr-priority --level-prefix"),
+        new("mpirun mpiexec", WrapperKind.Prefix, "-n -np -c -H --host --hostfile --machinefile -x --map-by --bind-to"),
+        new("setarch faketime", WrapperKind.PrefixAfterOperands, "", Operands: 1),
+        new("gosu su-exec s6-setuidgid", WrapperKind.PrefixAfterOperands, "", Operands: 1) { Privileged = true },
+        new("sg", WrapperKind.PrefixAfterOperands, "", Operands: 1) { CommandStringOptions = "-c" },
         new("nsenter", WrapperKind.Prefix, "-t --target -S --setuid -G --setgid") { Privileged = true },
         new("runuser", WrapperKind.Prefix, "-u --user -g --group -G --supp-group -s --shell") { Privileged = true, CommandStringOptions = "-c --command" },
         new("systemd-run", WrapperKind.Prefix, "-p --property -M --machine -E --setenv --description --unit --slice -H --host") { Privileged = true },
-        new("script", WrapperKind.Prefix, "-t --timing -T -I -O -B -E") { CommandStringOptions = "-c --command" },
-        new("watchexec", WrapperKind.Prefix, "-w --watch -e --exts -i --ignore -d --debounce -s --signal -f --filter --shell"),
-        new("watch", WrapperKind.JoinedShell, "-n --interval -d --differences"),
+        new("script", WrapperKind.Prefix, "-T --log-timing -I --log-in -O --log-out -B --log-io -E --echo -m --logging-format") { CommandStringOptions = "-c --command" },
+        // watchexec runs its arguments through a shell, like watch.
+        new("watchexec", WrapperKind.JoinedShell, "-w --watch -e --exts -i --ignore -d --debounce -s --signal -f --filter --shell -E --env --stop-signal --stop-timeout --delay-run --poll -W --watch-non-recursive -F --filter-file -j --filter-prog --project-origin --workdir --on-busy-update --emit-events-to --log-file"),
+        new("watch", WrapperKind.JoinedShell, "-n --interval -q --equexit") { DirectExecOptions = "-x --exec" },
         new("eval", WrapperKind.JoinedShell),
-        new("hyperfine", WrapperKind.EachArgumentShell, "-w --warmup -r --runs -m --min-runs -M --max-runs -p --prepare -c --cleanup -s --setup --export-json --export-markdown --export-csv -n --command-name -P --parameter-scan -L --parameter-list -S --shell"),
+        new("hyperfine", WrapperKind.EachArgumentShell, "-w --warmup -r --runs -m --min-runs -M --max-runs -p --prepare -c --cleanup -s --setup --export-json --export-markdown --export-csv -n --command-name -P --parameter-scan -L --parameter-list -S --shell --conclude --output --sort --time-unit --style -N")
+            { CommandStringOptions = "-p --prepare -c --cleanup -s --setup --conclude" },
         new("xargs", WrapperKind.Xargs, "-I -i -L -l -n --max-args -P --max-procs -d --delimiter -E -e -s --max-chars -a --arg-file --process-slot-var"),
-        new("parallel", WrapperKind.Xargs, "-j --jobs -S --sshlogin --joblog -I --delay --timeout --results"),
+        new("parallel", WrapperKind.Xargs, "-j --jobs -S --sshlogin --joblog -I --delay --timeout --results -N -n --max-args -L --max-lines -E -C --colsep --basefile --workdir --wd --env --tmpdir --tagstring --memfree --load --retries --sshloginfile --slf --rpl --shebang-wrap --arg-sep --arg-file-sep -d --delimiter"),
     ];
 }

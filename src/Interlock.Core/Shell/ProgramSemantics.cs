@@ -73,6 +73,9 @@ internal static class ProgramSemantics
             ["terminal-multiplexer"] = (r, c) => r.TerminalMultiplexer(c),
             ["grpc"] = (r, c) => r.Grpc(c),
             ["spark"] = (r, c) => r.Spark(c),
+            ["awk"] = (r, c) => r.Awk(c),
+            ["fd"] = (r, c) => r.Fd(c),
+            ["cmake"] = (r, c) => r.Cmake(c),
         }.ToFrozenDictionary(StringComparer.Ordinal);
 
     /// <summary>The names rows may use; tests check every row's name is here.</summary>

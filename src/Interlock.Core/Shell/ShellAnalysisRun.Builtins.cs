@@ -28,7 +28,12 @@ internal sealed partial class ShellAnalysisRun
                 {
                     var t = args[i].Text;
                     int eq = t.IndexOf('=', StringComparison.Ordinal);
-                    if (eq > 0 && !t.StartsWith('-')) { ctx.Vars.Set(t[..eq], args[i].Dynamic ? null : t[(eq + 1)..]); any = true; }
+                    if (eq > 0 && !t.StartsWith('-'))
+                    {
+                        ctx.Vars.Set(t[..eq], args[i].Dynamic ? null : t[(eq + 1)..]);
+                        CodeInEnvironment(t[..eq], new ShellArg(t[(eq + 1)..], args[i].Dynamic, false), ctx);
+                        any = true;
+                    }
                 }
                 if (!any && (args.Count == 1 || args.Exists(a => a.Text == "-p")))
                 {

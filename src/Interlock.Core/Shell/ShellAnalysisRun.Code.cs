@@ -131,16 +131,26 @@ internal sealed partial class ShellAnalysisRun
                 i = args.Count;
                 break;
             }
-            if (program is "perl" or "ruby" && t[1] != '-')
+            if (program is "perl" or "ruby" && t[1] != '-' && t.Length > 2)
             {
-                // Bundled switches: -pe, -ne, -lane, -pi -e, -i.bak
-                if (t.Contains('i', StringComparison.Ordinal)) inPlace = true;
-                if (t.EndsWith('e') || t.EndsWith('E'))
+                // Bundled switches, read letter by letter: -pe, -lane, -pi.bak -e, -MFile::Path=rmtree (the rest of the word is the module).
+                bool next = false;
+                for (int k = 1; k < t.Length; k++)
                 {
-                    if (i + 1 < args.Count) code.Add(args[i + 1].Text);
-                    i += 2;
-                    continue;
+                    char ch = t[k];
+                    if (ch is 'e' or 'E')
+                    {
+                        if (k == t.Length - 1) next = true;
+                        else code.Add(t[(k + 1)..]);
+                        break;
+                    }
+                    if (ch == 'i') { inPlace = true; break; }
+                    if (ch is 'M' or 'm' or 'I' or 'x' or 'C' or 'd' or 'D' or 'V' or 'r' or 'W' or 'X') break;
+                    if (ch is 'l' or '0') while (k + 1 < t.Length && char.IsAsciiDigit(t[k + 1])) k++;
                 }
+                if (next && i + 1 < args.Count) code.Add(args[i + 1].Text);
+                i += next ? 2 : 1;
+                continue;
             }
             i += t is "-W" or "-X" or "-r" or "--require" or "--import" or "--loader" or "--experimental-loader" or "-I" or "-M" or "--input-type" or "-d" or "-f" && (t != "-f" || program == "php") ? 2 : 1;
             if (t == "-f" && program == "php") { i--; break; }

@@ -15,6 +15,9 @@ internal sealed partial class ShellAnalysisRun
             case WrapperKind.JoinedShell:
                 i = SkipOptions(wrapper, args, 1);
                 if (i >= args.Count) return StreamSource.None;
+                // `watch -x cmd args`: the arguments are the command itself, not text for a shell.
+                if (wrapper.DirectExecOptions is { } direct && args.Skip(1).Take(i - 1).Any(a => IsFlagPresent(direct, a.Text)))
+                    return Dispatch(args.GetRange(i, args.Count - i), ctx with { Nesting = ctx.Nesting + 1 });
                 if (args.Skip(i).FirstOrDefault(a => a.ProcessSource is StreamKind.Network or StreamKind.Decoded) is { Text: not null } foreign)
                 {
                     EmitForeignCode(name, foreign.ProcessSource, ctx);
@@ -30,11 +33,9 @@ internal sealed partial class ShellAnalysisRun
                 }
                 return RunString(string.Join(' ', args.Skip(i).Select(a => a.Text)), ctx with { Nesting = ctx.Nesting + 1 });
             case WrapperKind.Xargs:
-                return UnwrapXargs(wrapper, name, args, ctx);
+                return name == "parallel" ? UnwrapParallel(wrapper, args, ctx) : UnwrapXargs(wrapper, name, args, ctx);
             case WrapperKind.EachArgumentShell:
-                for (i = SkipOptions(wrapper, args, 1); i < args.Count; i++)
-                    RunString(args[i].Text, ctx with { Nesting = ctx.Nesting + 1 });
-                return StreamSource.Unknown;
+                return UnwrapEachArgument(wrapper, args, ctx);
         }
 
         // su's operand is a user, not a command; only -c runs something.
@@ -129,10 +130,12 @@ internal sealed partial class ShellAnalysisRun
             if (assign > 0 && !t.StartsWith('-'))
             {
                 // The child's environment: PROMPT_COMMAND, BASH_ENV, BASH_FUNC_x%% and the like are code it runs;
-                // GIT_SSH_COMMAND and the like are read by the program it starts (CommandEnvironment).
+                // GIT_SSH_COMMAND and the like are read by the program it starts (CommandEnvironment); PAGER,
+                // LD_PRELOAD and the like by whatever it runs (CodeInEnvironment).
                 OnAssigned(t[..assign], a with { Text = t[(assign + 1)..] }, ctx);
                 if (IsVariableName(t.AsSpan(0, assign)))
                 {
+                    CodeInEnvironment(t[..assign], new ShellArg(t[(assign + 1)..], a.Dynamic, false), ctx);
                     env = CommandEnvironment.With(env, t[..assign], a with { Text = t[(assign + 1)..] });
                     i++;
                     continue;
@@ -291,6 +294,7 @@ internal sealed partial class ShellAnalysisRun
         var output = StreamSource.Unknown;
         if (row.Semantics is not null)
             output = ProgramSemantics.Apply(row.Semantics, this, inv, draft, ctx, consumed) ?? StreamSource.Unknown;
+        CodeOptionValues(program, inv, draft, ctx);
         if (program == "git") ApplyGitOutside(draft);
         if (draft.Class != OperationClass.Read && inv.HasAnyFlag("--dry-run|--dryrun|--dry-run=client|--dry-run=server|--dry-run=true") && !inv.HasAnyFlag("--dry-run=none|--dry-run=false"))
         {

@@ -128,6 +128,7 @@ internal sealed partial class ShellAnalysisRun
     internal StreamSource? Sed(SemanticsCall c)
     {
         var op = c.Op;
+        SedScripts(c);
         bool scriptInOption = c.Inv.OptionValue("-e|--expression|-f|--file") is not null;
         var files = c.Inv.Positionals.Skip(scriptInOption ? 0 : 1).ToList();
         bool inPlace = c.Inv.Options.Exists(o => o.Name.StartsWith("-i", StringComparison.Ordinal) || o.Name.StartsWith("--in-place", StringComparison.Ordinal)
@@ -474,14 +475,8 @@ internal sealed partial class ShellAnalysisRun
             op.Reason = "shows files";
             op.ReadsContent = true;
         }
-        var commands = c.Inv.OptionValues("-c|--cmd").Select(v => v.Text)
-            .Concat(c.Inv.Positionals.Where(p => p.Text.StartsWith('+')).Select(p => p.Text[1..]));
         op.Targets.RemoveAll(t => t[(t.LastIndexOf('/') + 1)..].StartsWith('+'));
-        foreach (var cmd in commands)
-        {
-            var text = cmd.TrimStart(':');
-            if (text.StartsWith('!')) RunString(text[1..], c.Ctx with { Nesting = c.Ctx.Nesting + 1, ExtraTag = "editor-command" });
-        }
+        EditorCode(c);
         return null;
     }
 
@@ -524,6 +519,7 @@ internal sealed partial class ShellAnalysisRun
     internal StreamSource? BuildTargets(SemanticsCall c)
     {
         var op = c.Op;
+        if (op.Program is "make" or "gmake") MakeCode(c);
         if (op.Program is "make" or "gmake" && c.Inv.HasAnyFlag("-n|--dry-run|--just-print|--recon")) return null;
         // dbt names its environment with --target; other arguments (a --state directory called prod-artifacts) do not.
         if (op.Program == "dbt" && c.Inv.OptionValue("--target|-t") is { } target) op.Environment = EnvironmentNames.Detect(target.Text);

@@ -244,6 +244,7 @@ internal sealed partial class ShellAnalysisRun
         foreach (var assignment in simple.Assignments)
         {
             var value = _expander.ExpandSingle(assignment.Value, ctx.Vars);
+            CodeInEnvironment(assignment.Name, value, ctx);
             if (IsEnvironmentSelector(assignment.Name)) assignedEnv = EnvironmentNames.Max(assignedEnv, EnvironmentNames.Detect(value.Text));
             if (simple.Words.Count > 0) commandEnv = CommandEnvironment.With(commandEnv, assignment.Name, value);
             if (assignment.ArrayItems is { } items)

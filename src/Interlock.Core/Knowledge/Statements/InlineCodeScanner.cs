@@ -39,9 +39,10 @@ public static partial class InlineCodeScanner
     private static readonly SearchValues<string> DeleteNeedles = SearchValues.Create(["rm", "remove", "unlink", "File.delete", "send2trash", "truncate", "Bun.file"], StringComparison.Ordinal);
     private static readonly SearchValues<string> WriteNeedles = SearchValues.Create(["open", "write", "append", "file_put_contents", ">"], StringComparison.Ordinal);
     private static readonly SearchValues<string> ShellCallNeedles = SearchValues.Create(
-        ["exec", "spawn", "system", "popen", "Popen", "subprocess", "getoutput", "passthru", "proc_open", "Open3", "Deno.run", "check_output", "check_call"], StringComparison.Ordinal);
+        ["exec", "spawn", "system", "popen", "Popen", "subprocess", "getoutput", "passthru", "proc_open", "Open3", "Deno.run", "check_output", "check_call", "__import__", "child_process", "getattr"], StringComparison.Ordinal);
+    private static readonly SearchValues<string> ParenlessShellNeedles = SearchValues.Create(["system", "exec", "spawn"], StringComparison.Ordinal);
     private static readonly SearchValues<string> EnvironmentNeedles = SearchValues.Create(["environ", "getenv", "process.env", "ENV", "Deno.env"], StringComparison.Ordinal);
-    private static readonly SearchValues<string> BacktickExecNeedles = SearchValues.Create(["`", "%x{", "qx{"], StringComparison.Ordinal);
+    private static readonly SearchValues<string> BacktickExecNeedles = SearchValues.Create(["`", "%x", "qx"], StringComparison.Ordinal);
     private static readonly SearchValues<string> AppleScriptNeedles = SearchValues.Create(["shell"], StringComparison.Ordinal);
     private static readonly SearchValues<string> SdkDestroyNeedles = SearchValues.Create(["delete", "drop", "terminate", "flush"], StringComparison.Ordinal);
     private static readonly SearchValues<string> HomeNeedles = SearchValues.Create(["homedir", "Path.home", "expanduser", "HOME", "Dir.home", "UserHomeDir"], StringComparison.Ordinal);
@@ -55,7 +56,7 @@ public static partial class InlineCodeScanner
     internal static IEnumerable<(Regex Pattern, SearchValues<string> Needles)> Prefiltered =>
     [
         (RecursiveDeletePattern(), RecursiveDeleteNeedles), (DeletePattern(), DeleteNeedles), (WritePattern(), WriteNeedles),
-        (ShellCallPattern(), ShellCallNeedles), (EnvironmentPattern(), EnvironmentNeedles), (BacktickExecPattern(), BacktickExecNeedles),
+        (ShellCallPattern(), ShellCallNeedles), (ParenlessShellPattern(), ParenlessShellNeedles), (EnvironmentPattern(), EnvironmentNeedles), (BacktickExecPattern(), BacktickExecNeedles),
         (AppleScriptShellPattern(), AppleScriptNeedles), (SdkDestroyPattern(), SdkDestroyNeedles), (HomePattern(), HomeNeedles),
         (NetworkPattern(), NetworkNeedles), (SecretEnvAccessPattern(), SecretEnvNeedles), (ObfuscatedPattern(), ObfuscatedNeedles),
     ];
@@ -91,11 +92,23 @@ public static partial class InlineCodeScanner
                     end++;
                 }
                 if (end == limit && depth > 0 && limit < code.Length) { dynamicShell = true; continue; }
-                var argText = code.AsSpan(start, end - start);
-                var parts = StringLiterals(argText);
-                if (parts.Count == 0) dynamicShell = true;
-                // List form (["rm", "-rf", "/x"]) joins into one command; a single string is the command.
-                else shell.Add(argText.TrimStart().StartsWith('[') ? Shell.ShellQuoting.Join(parts) : parts[0]);
+                // A single string is a command line; a list (["rm", "-rf", x]) or several words is an argument vector.
+                var command = CallArguments.Command(code.AsSpan(start, end - start), out bool computed);
+                dynamicShell |= computed;
+                if (command is not null) shell.Add(command);
+            }
+        }
+        if (code.AsSpan().ContainsAny(ParenlessShellNeedles))
+        {
+            // Perl and Ruby call without parentheses: system "cmd", exec qw(rm -rf), glob("~").
+            var calls = 0;
+            foreach (Match m in ParenlessShellPattern().Matches(code))
+            {
+                if (++calls > MaxShellCalls) { dynamicShell = true; break; }
+                int start = m.Groups["arg"].Index;
+                var command = CallArguments.Command(code.AsSpan(start, Math.Min(code.Length - start, MaxCallText)), out bool computed);
+                dynamicShell |= computed;
+                if (command is not null) shell.Add(command);
             }
         }
         if (code.AsSpan().ContainsAny(BacktickExecNeedles))
@@ -199,13 +212,16 @@ public static partial class InlineCodeScanner
     [GeneratedRegex("""open\s*\([^)]*['"][wa]\+?b?['"]|writeFileSync|appendFileSync|write_text|write_bytes|File\.write|fs\.writeFile|file_put_contents|>\s*['"]""")]
     private static partial Regex WritePattern();
 
-    [GeneratedRegex("""(?:os\.system|os\.popen|os\.exec[lv]p?e?|subprocess\.(?:run|call|check_call|check_output|Popen|getoutput|getstatusoutput)|commands\.getoutput|pty\.spawn|child_process\.(?:exec|execSync|spawn|spawnSync|execFile|execFileSync)|\bexecSync|\bspawnSync|\bexecFileSync|(?<![\w.])exec|(?<![\w.])spawn|(?<![\w.])system|shell_exec|passthru|proc_open|(?<![\w.])popen|IO\.popen|Open3\.\w+|Kernel\.system|Deno\.run|Bun\.spawn|\.system|\.popen|\.check_output|\.check_call|\.Popen|\.getoutput|\.execSync|\.spawnSync|\.execFileSync)\s*\(""")]
+    [GeneratedRegex("""(?:os\.system|os\.popen|os\.exec[lv]p?e?|subprocess\.(?:run|call|check_call|check_output|Popen|getoutput|getstatusoutput)|commands\.getoutput|pty\.spawn|child_process\.(?:exec|execSync|spawn|spawnSync|execFile|execFileSync)|\bexecSync|\bspawnSync|\bexecFileSync|(?<![\w.])exec|(?<![\w.])spawn|(?<![\w.])system|shell_exec|passthru|proc_open|(?<![\w.])popen|IO\.popen|Open3\.\w+|Kernel\.system|Deno\.run|Bun\.spawn|\.system|\.popen|\.check_output|\.check_call|\.Popen|\.getoutput|\.execSync|\.spawnSync|\.execFileSync|os\.execute|(?<![\w.])system2|__import__\(\s*['"](?:os|subprocess|pty|commands|posix)['"]\s*\)\s*\.\s*\w+|require\(\s*['"](?:node:)?child_process['"]\s*\)\s*\.\s*\w+|getattr\(\s*(?:\w+|__import__\(\s*['"]\w+['"]\s*\))\s*,\s*['"](?:system|popen|run|call|check_output|check_call|Popen|getoutput|spawn\w*|exec\w*)['"]\s*\))\s*\(""")]
     private static partial Regex ShellCallPattern();
+
+    [GeneratedRegex("""(?<![\w.$@%:>-])(?:system|exec|spawn)\s+(?<arg>["'`]|qw|qq|q\()""")]
+    private static partial Regex ParenlessShellPattern();
 
     [GeneratedRegex(@"do\s+shell\s+script\s+""(?<cmd>(?:[^""\\]|\\.){1,2000})""")]
     private static partial Regex AppleScriptShellPattern();
 
-    [GeneratedRegex("""`(?<cmd>[^`]{1,2000})`|%x\{(?<cmd>[^}]{1,2000})\}|qx\{(?<cmd>[^}]{1,2000})\}""")]
+    [GeneratedRegex("""`(?<cmd>[^`]{1,2000})`|%x\{(?<cmd>[^}]{1,2000})\}|qx\{(?<cmd>[^}]{1,2000})\}|%x\((?<cmd>[^)]{1,2000})\)|qx\((?<cmd>[^)]{1,2000})\)|%x\[(?<cmd>[^\]]{1,2000})\]|qx\[(?<cmd>[^\]]{1,2000})\]|%x!(?<cmd>[^!]{1,2000})!|qx/(?<cmd>[^/]{1,2000})/|qx'(?<cmd>[^']{1,2000})'""")]
     private static partial Regex BacktickExecPattern();
 
     [GeneratedRegex("""\b(?:delete_repo|delete_bucket|delete_objects?|delete_table|delete_dataset|delete_collection|delete_index|delete_stack|delete_cluster|delete_db_instance|delete_model|drop_database|drop_table|drop_collection|dropDatabase|terminate_instances|deleteBucket|deleteObjects|deleteRepo|deleteIndex)\s*\(|\.objects\.all\(\)\.delete\(|\.flushall\(|\.flushdb\(|\.drop_all\(""")]

@@ -1,0 +1,64 @@
+using System.Collections.Frozen;
+
+namespace Interlock.Knowledge;
+
+/// <summary>What an environment variable that carries code holds.</summary>
+public enum EnvironmentCode
+{
+    /// <summary>A command line some program runs (<c>PAGER</c>, <c>MANPAGER</c>, <c>EDITOR</c>).</summary>
+    Command,
+    /// <summary>less's input preprocessor: a command line after <c>|</c> or <c>||</c>, <c>%s</c> standing for the file.</summary>
+    LessPipe,
+    /// <summary>Libraries loaded into every program started (<c>LD_PRELOAD</c>): code nobody can see here.</summary>
+    Library,
+    /// <summary>A file whose contents run or decide what runs (<c>BASH_ENV</c>, <c>RIPGREP_CONFIG_PATH</c>).</summary>
+    ShellStartup,
+    /// <summary>Extra interpreter switches (<c>PERL5OPT</c>, <c>NODE_OPTIONS</c>): loading modules runs their code.</summary>
+    InterpreterOptions,
+    /// <summary>Ex commands vim runs at start-up (<c>VIMINIT</c>, <c>EXINIT</c>).</summary>
+    VimCommands,
+    /// <summary>Options for a tool that may name programs it runs (<c>TAR_OPTIONS</c>, <c>MAKEFLAGS</c>).</summary>
+    ToolOptions,
+}
+
+/// <summary>Environment variables whose value is code some program runs.</summary>
+public static class CodeEnvironment
+{
+    private static readonly FrozenDictionary<string, EnvironmentCode> Variables = new Dictionary<string, EnvironmentCode>(StringComparer.Ordinal)
+    {
+        ["PAGER"] = EnvironmentCode.Command, ["MANPAGER"] = EnvironmentCode.Command, ["SYSTEMD_PAGER"] = EnvironmentCode.Command,
+        ["PSQL_PAGER"] = EnvironmentCode.Command, ["BAT_PAGER"] = EnvironmentCode.Command, ["DELTA_PAGER"] = EnvironmentCode.Command,
+        ["EDITOR"] = EnvironmentCode.Command, ["VISUAL"] = EnvironmentCode.Command, ["SUDO_EDITOR"] = EnvironmentCode.Command,
+        ["SYSTEMD_EDITOR"] = EnvironmentCode.Command, ["FCEDIT"] = EnvironmentCode.Command, ["BROWSER"] = EnvironmentCode.Command,
+        ["SSH_ASKPASS"] = EnvironmentCode.Command, ["SUDO_ASKPASS"] = EnvironmentCode.Command, ["RSYNC_RSH"] = EnvironmentCode.Command,
+        ["RSYNC_CONNECT_PROG"] = EnvironmentCode.Command, ["CVS_RSH"] = EnvironmentCode.Command, ["PROMPT_COMMAND"] = EnvironmentCode.Command,
+        ["LESSOPEN"] = EnvironmentCode.LessPipe, ["LESSCLOSE"] = EnvironmentCode.LessPipe,
+        ["LD_PRELOAD"] = EnvironmentCode.Library, ["LD_AUDIT"] = EnvironmentCode.Library, ["DYLD_INSERT_LIBRARIES"] = EnvironmentCode.Library,
+        ["GCONV_PATH"] = EnvironmentCode.Library,
+        ["BASH_ENV"] = EnvironmentCode.ShellStartup, ["RIPGREP_CONFIG_PATH"] = EnvironmentCode.ShellStartup,
+        ["PERL5OPT"] = EnvironmentCode.InterpreterOptions, ["RUBYOPT"] = EnvironmentCode.InterpreterOptions, ["NODE_OPTIONS"] = EnvironmentCode.InterpreterOptions,
+        ["JAVA_TOOL_OPTIONS"] = EnvironmentCode.InterpreterOptions, ["_JAVA_OPTIONS"] = EnvironmentCode.InterpreterOptions,
+        ["JDK_JAVA_OPTIONS"] = EnvironmentCode.InterpreterOptions,
+        ["VIMINIT"] = EnvironmentCode.VimCommands, ["EXINIT"] = EnvironmentCode.VimCommands,
+        ["TAR_OPTIONS"] = EnvironmentCode.ToolOptions, ["MAKEFLAGS"] = EnvironmentCode.ToolOptions, ["GNUMAKEFLAGS"] = EnvironmentCode.ToolOptions,
+    }.ToFrozenDictionary(StringComparer.Ordinal);
+
+    public static bool TryGet(string name, out EnvironmentCode code) => Variables.TryGetValue(name, out code);
+
+    /// <summary>Interpreter switches that load code (<c>-M</c>, <c>-r</c>, <c>--require</c>, <c>-javaagent</c>) or run it (<c>-e</c>).</summary>
+    public static bool LoadsCode(string options) =>
+        options.Split([' ', '\t'], StringSplitOptions.RemoveEmptyEntries).Any(w =>
+            w.StartsWith("-M", StringComparison.Ordinal) || w.StartsWith("-m", StringComparison.Ordinal) || w.StartsWith("-d", StringComparison.Ordinal)
+            || w.StartsWith("-r", StringComparison.Ordinal) || w.StartsWith("-I", StringComparison.Ordinal) || w.StartsWith("-e", StringComparison.Ordinal)
+            || w.StartsWith("--require", StringComparison.Ordinal) || w.StartsWith("--import", StringComparison.Ordinal) || w.StartsWith("--loader", StringComparison.Ordinal)
+            || w.StartsWith("--experimental-loader", StringComparison.Ordinal) || w.StartsWith("-javaagent", StringComparison.Ordinal)
+            || w.StartsWith("-agentlib", StringComparison.Ordinal) || w.StartsWith("-agentpath", StringComparison.Ordinal) || w.StartsWith("-XX:OnOutOfMemoryError", StringComparison.Ordinal)
+            || w.StartsWith("--eval", StringComparison.Ordinal) || w.StartsWith("-p", StringComparison.Ordinal) || w.StartsWith("--inspect", StringComparison.Ordinal));
+
+    /// <summary>Tool options that name programs or code to run (<c>--to-command</c>, <c>--use-compress-program</c>, <c>--eval</c>, <c>--pre</c>).</summary>
+    public static bool NamesPrograms(string options) =>
+        options.Contains("command", StringComparison.Ordinal) || options.Contains("program", StringComparison.Ordinal)
+        || options.Contains("exec", StringComparison.Ordinal) || options.Contains("script", StringComparison.Ordinal) || options.Contains("eval", StringComparison.Ordinal)
+        || options.Contains("-I", StringComparison.Ordinal) || options.Contains("-F", StringComparison.Ordinal) || options.Contains("-E", StringComparison.Ordinal)
+        || options.Contains("SHELL", StringComparison.Ordinal) || options.Contains("--pre", StringComparison.Ordinal);
+}
