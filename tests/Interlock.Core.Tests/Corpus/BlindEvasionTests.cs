@@ -19,15 +19,15 @@ public sealed class BlindEvasionTests
     private static readonly Dictionary<string, int> MaxLeaked = new(StringComparer.Ordinal)
     {
         ["cred-read"] = 27,
-        ["exec-via-tool"] = 43,
-        ["deferred-code"] = 35,
-        ["git-config-exec"] = 33,
-        ["rename-rehash"] = 14,
-        ["write-then-run"] = 48,
-        ["writer-as-reader"] = 20,
-        ["sql-admin-api"] = 16,
-        ["exfiltration"] = 10,
-        ["env-dependent"] = 2,
+        ["exec-via-tool"] = 1,
+        ["deferred-code"] = 0,
+        ["git-config-exec"] = 0,
+        ["rename-rehash"] = 0,
+        ["write-then-run"] = 0,
+        ["writer-as-reader"] = 15,
+        ["sql-admin-api"] = 8,
+        ["exfiltration"] = 0,
+        ["env-dependent"] = 0,
         ["infra-tools"] = 6,
     };
 
