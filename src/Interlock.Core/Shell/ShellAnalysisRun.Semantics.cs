@@ -883,7 +883,8 @@ internal sealed partial class ShellAnalysisRun
         var op = c.Op;
         var inv = c.Inv;
         var statements = new List<string>();
-        statements.AddRange(inv.OptionValues("-c|--command|-e|--execute|-q|--query|-cmd|--sql").Select(v => v.Text));
+        statements.AddRange(inv.OptionValues("-c|--command|-e|--execute|-q|--query|-cmd|--sql|--init-command|-execute").Select(v => v.Text));
+        if (SqlClientOptions(c)) return null;
         string? localDatabase = null;
         if (op.Program is "sqlite3" or "sqlite" or "duckdb")
         {
@@ -947,7 +948,11 @@ internal sealed partial class ShellAnalysisRun
                 else if (f.Class != OperationClass.Read) s.MinTier = Tier.WriteWithConfirmation;
                 if (f.Class == OperationClass.Destroy) s.Tags.Add("destructive");
                 Emit(s);
-                if (f.ShellCommand is { } shell) RunString(shell, c.Ctx with { Nesting = c.Ctx.Nesting + 1, RemoteHost = "database-server", RemoteEnvironment = op.Environment });
+                if (f.ShellCommand is { } shell)
+                {
+                    RunString(shell, f.ClientSide ? c.Ctx with { Nesting = c.Ctx.Nesting + 1, Stdin = StreamSource.Unknown }
+                        : c.Ctx with { Nesting = c.Ctx.Nesting + 1, RemoteHost = "database-server", RemoteEnvironment = op.Environment });
+                }
             }
         }
         return StreamSource.Unknown;
