@@ -9,7 +9,8 @@ public sealed class CommandKnowledge
     public static CommandKnowledge Default { get; } = new(
         [.. FileTools.Programs, .. GitTable.Programs, .. ContainerTables.Programs, .. InfrastructureTables.Programs,
          .. CloudTables.Programs, .. DatabaseTables.Programs, .. SystemTables.Programs, .. NetworkTables.Programs,
-         .. DevelopmentTools.Programs, .. PlatformTables.Programs, .. StorageTables.Programs],
+         .. DevelopmentTools.Programs, .. PlatformTables.Programs, .. StorageTables.Programs,
+         .. CiRunnerTables.Programs],
         Wrappers.All);
 
     private readonly FrozenDictionary<string, ProgramSpec> _programs;

@@ -69,6 +69,10 @@ internal static class ProgramSemantics
             ["terminal-multiplexer"] = (r, c) => r.TerminalMultiplexer(c),
             ["grpc"] = (r, c) => r.Grpc(c),
             ["spark"] = (r, c) => r.Spark(c),
+            ["container-mass"] = (r, c) => ShellAnalysisRun.ContainerMass(c),
+            ["java-jar"] = (r, c) => r.JavaJar(c),
+            ["ansible"] = (r, c) => r.Ansible(c),
+            ["mktemp"] = (r, c) => r.Mktemp(c),
         }.ToFrozenDictionary(StringComparer.Ordinal);
 
     /// <summary>The names rows may use; tests check every row's name is here.</summary>
