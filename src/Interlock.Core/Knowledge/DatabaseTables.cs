@@ -19,9 +19,9 @@ internal static class DatabaseTables
             DetectEnvironment = true,
         },
         new("sqlite3 sqlite duckdb", new CommandRow("", Read, "opens a SQLite database") { Targets = false, Semantics = "sql" })
-        { ValueOptions = "-cmd -separator -nullvalue -init", ShortFlagClusters = false },
+        { ValueOptions = "-cmd -separator -nullvalue -init -c -s", ShortFlagClusters = false },
         new("cockroach clickhouse-client trino presto sqlcmd snowsql usql", new CommandRow("", Read, "opens a SQL session") { Targets = false, Shared = true, Semantics = "sql" })
-        { ValueOptions = "--host --port --user --database -d --url -e --execute -q --query -Q -S -U -P --server --catalog --schema -a --accountname -u --username -f --file", DetectEnvironment = true },
+        { ValueOptions = "--host --port --user --database -d --url -e --execute -q --query -Q -S -U -P --server --catalog --schema -a --accountname -u --username -f --file -c --command --sql", DetectEnvironment = true },
         new("bq",
             new CommandRow("ls|show|head|version|help|wait|get-iam-policy", Read, "reads BigQuery metadata or rows") { Shared = true },
             new CommandRow("query", Read, "runs a BigQuery query") { Targets = false, Shared = true, Semantics = "sql-positional" },

@@ -87,6 +87,12 @@ internal static class StorageTables
             Changes("*"))
         { ValueOptions = "-r --repo --repository -p --password-file --keep-last --keep-daily --keep-weekly --keep-monthly --tag --host --path", DetectEnvironment = true },
 
+        new("rabbitmq-diagnostics", Reads("*|")) { ValueOptions = "-n --node -q --timeout -t", DetectEnvironment = true },
+        new("rabbitmq-plugins rabbitmq-upgrade rabbitmq-queues rabbitmq-streams",
+            Reads("list|directories|is_enabled|check_if_node_is_quorum_critical|check_if_node_is_mirror_sync_critical|help|version|status|quorum_status|stream_status"),
+            Destroys("delete_member|shrink|forget_cluster_node|delete_replica", "removes queue replicas or cluster members"),
+            Changes("*"))
+        { ValueOptions = "-n --node -q --timeout -t --vhost -p", DetectEnvironment = true },
         // Kubernetes backups: get/describe/logs read; deleting backups, schedules or locations loses the ability to restore.
         new("velero",
             Reads("** get|** describe|** logs|version|completion|help|get *|describe *|debug|client config get|plugin get"),

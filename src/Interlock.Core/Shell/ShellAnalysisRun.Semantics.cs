@@ -901,7 +901,11 @@ internal sealed partial class ShellAnalysisRun
         var op = c.Op;
         var inv = c.Inv;
         var statements = new List<string>();
-        statements.AddRange(inv.OptionValues("-c|--command|-e|--execute|-q|--query|-cmd|--sql|--init-command|-execute").Select(v => v.Text));
+        statements.AddRange(inv.OptionValues("-c|--command|-e|--execute|-q|--query|-Q|-cmd|--sql|--init-command|-execute").Select(v => v.Text));
+        if (op.Program is "duckdb") statements.AddRange(inv.OptionValues("-s").Select(v => v.Text));
+        // A positional that reads as a statement (`usql URL 'DROP TABLE t'`) is one, whatever option table says.
+        if (op.Program is not ("sqlite3" or "sqlite" or "duckdb"))
+            statements.AddRange(inv.Positionals.Where(p => SqlStatementAnalyzer.LooksLikeStatement(p.Text)).Select(p => p.Text));
         if (SqlClientOptions(c)) return null;
         string? localDatabase = null;
         if (op.Program is "sqlite3" or "sqlite" or "duckdb")

@@ -129,6 +129,13 @@ public static class SqlStatementAnalyzer
 
     private static bool IsStatementVerb(string word) => StatementVerbs.Contains(word);
 
+    /// <summary>Whether an argument reads as SQL (<c>DROP TABLE t</c>): several words, the first a statement verb or SELECT.</summary>
+    public static bool LooksLikeStatement(string text)
+    {
+        var first = FirstWord(text);
+        return first.Length > 0 && text.AsSpan().Trim().IndexOfAny(" \t\n") > 0 && (IsStatementVerb(first) || first.Equals("SELECT", StringComparison.OrdinalIgnoreCase));
+    }
+
     private static string FirstWord(string text)
     {
         var t = text.AsSpan().TrimStart();
