@@ -10,10 +10,10 @@ public sealed class KnowledgeCommandTests : IDisposable
         try { Directory.Delete(_dir, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
     }
 
-    private const string Nats = """
+    private const string Jetsam = """
         version: 1
         programs:
-          - names: [nats]
+          - names: [jetsam]
             value_options: [-s, --server, --context]
             rows:
               - path: "stream ls|stream info|kv ls|kv get|server check"
@@ -25,9 +25,9 @@ public sealed class KnowledgeCommandTests : IDisposable
                 reason: deletes messages
                 shared: true
         tests:
-          - command: nats stream ls
+          - command: jetsam stream ls
             decision: allow
-          - command: nats stream purge ORDERS -f
+          - command: jetsam stream purge ORDERS -f
             decision: require_approval
             class: delete
         """;
@@ -43,20 +43,20 @@ public sealed class KnowledgeCommandTests : IDisposable
     [Fact]
     public void LintPassesAGoodPackAndNamesTheLineOfABadOne()
     {
-        Write("packs/nats.yaml", Nats);
+        Write("packs/jetsam.yaml", Jetsam);
         var ok = InterlockProcess.Run(["knowledge", "lint", Path.Combine(_dir, "packs")]);
         Assert.True(ok.ExitCode == 0, ok.Stdout + ok.Stderr);
         Assert.Contains("1 program(s), 2 test(s): ok", ok.Stdout, StringComparison.Ordinal);
 
-        var bad = Write("bad/nats.yaml", Nats.Replace("class: delete", "class: obliterate", StringComparison.Ordinal));
+        var bad = Write("bad/jetsam.yaml", Jetsam.Replace("class: delete", "class: obliterate", StringComparison.Ordinal));
         var failed = InterlockProcess.Run(["knowledge", "lint", bad]);
         Assert.Equal(1, failed.ExitCode);
         Assert.Contains($"{bad}:11:16: unknown class 'obliterate'", failed.Stdout, StringComparison.Ordinal);
 
-        var wrong = Write("wrong/nats.yaml", Nats.Replace("decision: require_approval", "decision: allow", StringComparison.Ordinal));
+        var wrong = Write("wrong/jetsam.yaml", Jetsam.Replace("decision: require_approval", "decision: allow", StringComparison.Ordinal));
         var failing = InterlockProcess.Run(["knowledge", "lint", wrong]);
         Assert.Equal(1, failing.ExitCode);
-        Assert.Contains("'nats stream purge ORDERS -f' got require_approval, expected allow", failing.Stdout, StringComparison.Ordinal);
+        Assert.Contains("'jetsam stream purge ORDERS -f' got require_approval, expected allow", failing.Stdout, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -76,13 +76,13 @@ public sealed class KnowledgeCommandTests : IDisposable
     [Fact]
     public void APolicysKnowledgeDirectoryDecidesAndIsProtected()
     {
-        Write("policy/packs/nats.yaml", Nats);
+        Write("policy/packs/jetsam.yaml", Jetsam);
         var policy = Write("policy/policy.yaml", $"version: v1\ninclude: [{Path.Combine(InterlockProcess.Root, "policies/default.yaml")}]\nknowledge: [packs]\n");
-        var before = InterlockProcess.Run(["check", "--no-audit", "--cwd", "/home/dev/project", "--", "nats stream ls"]);
+        var before = InterlockProcess.Run(["check", "--no-audit", "--cwd", "/home/dev/project", "--", "jetsam stream ls"]);
         Assert.Equal(3, before.ExitCode);
-        var after = InterlockProcess.Run(["check", "--no-audit", "--policy", policy, "--cwd", "/home/dev/project", "--", "nats stream ls"]);
+        var after = InterlockProcess.Run(["check", "--no-audit", "--policy", policy, "--cwd", "/home/dev/project", "--", "jetsam stream ls"]);
         Assert.True(after.ExitCode == 0, after.Stdout + after.Stderr);
-        Assert.Contains("nats", InterlockProcess.Run(["knowledge", "list", "--policy", policy]).Stdout, StringComparison.Ordinal);
+        Assert.Contains("jetsam", InterlockProcess.Run(["knowledge", "list", "--policy", policy]).Stdout, StringComparison.Ordinal);
 
         // The agent may not teach the gate: adding or changing a pack is a change of the policy.
         var tamper = InterlockProcess.Run(["check", "--no-audit", "--json", "--policy", policy, "--cwd", "/home/dev/project", "--",

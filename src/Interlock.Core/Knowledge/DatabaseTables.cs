@@ -19,9 +19,9 @@ internal static class DatabaseTables
             DetectEnvironment = true,
         },
         new("sqlite3 sqlite duckdb", new CommandRow("", Read, "opens a SQLite database") { Targets = false, Semantics = "sql" })
-        { ValueOptions = "-cmd -separator -nullvalue -init", ShortFlagClusters = false },
+        { ValueOptions = "-cmd -separator -nullvalue -init -c -s", ShortFlagClusters = false },
         new("cockroach clickhouse-client trino presto sqlcmd snowsql usql", new CommandRow("", Read, "opens a SQL session") { Targets = false, Shared = true, Semantics = "sql" })
-        { ValueOptions = "--host --port --user --database -d --url -e --execute -q --query -Q -S -U -P --server --catalog --schema -a --accountname -u --username -f --file", DetectEnvironment = true },
+        { ValueOptions = "--host --port --user --database -d --url -e --execute -q --query -Q -S -U -P --server --catalog --schema -a --accountname -u --username -f --file -c --command --sql", DetectEnvironment = true },
         new("bq",
             new CommandRow("ls|show|head|version|help|wait|get-iam-policy", Read, "reads BigQuery metadata or rows") { Shared = true },
             new CommandRow("query", Read, "runs a BigQuery query") { Targets = false, Shared = true, Semantics = "sql-positional" },
@@ -29,10 +29,12 @@ internal static class DatabaseTables
             new CommandRow("*", Update, "changes BigQuery datasets or tables") { Shared = true, MinTier = WriteWithConfirmation })
         { ValueOptions = "--project_id --dataset_id --location --format --max_rows -n --destination_table --parameter", DetectEnvironment = true },
         new("influx",
+            // InfluxDB 1.x's client takes InfluxQL: -execute 'DROP DATABASE x'.
+            new CommandRow("", Read, "runs InfluxQL") { AnyFlag = "-execute|--execute", Targets = false, Shared = true, Semantics = "sql" },
             new CommandRow("query|bucket list|org list|ping|version|config list|auth list", Read, "reads InfluxDB") { Shared = true },
             new CommandRow("delete|bucket delete|org delete", Destroy, "deletes InfluxDB data") { Shared = true, Irreversible = true, MinTier = Never },
             new CommandRow("*", Update, "writes InfluxDB data or settings") { Shared = true, MinTier = WriteWithConfirmation })
-        { ValueOptions = "--host -t --token -o --org -b --bucket --start --stop --predicate", DetectEnvironment = true },
+        { ValueOptions = "--host -t --token -o --org -b --bucket --start --stop --predicate -execute --execute -database -host -port -username -password -format", DetectEnvironment = true, ShortFlagClusters = false },
         new("dbt",
             new CommandRow("compile|ls|list|parse|debug|deps|docs generate|docs serve|show|test|clean|init|source freshness|retry --help", Read, "compiles, lists or tests dbt models") { Targets = false },
             new CommandRow("run|build|seed|snapshot|retry|clone", Update, "builds dbt models in the target warehouse") { Targets = false, Semantics = "build-targets" },

@@ -89,7 +89,7 @@ internal static class DevelopmentTools
             new CommandRow("mr merge|release create|variable set|mr close", Update, "changes GitLab state") { Targets = false, Shared = true, MinTier = WriteWithConfirmation },
             new CommandRow("api", Update, "sends a write request to the GitLab API") { AnyFlag = "-X|--method|-f|-F|--field|--raw-field|--input", Targets = false, Shared = true, MinTier = WriteWithConfirmation, Semantics = "gh-api" },
             new CommandRow("*", Read, "reads GitLab state") { Targets = false })
-        { ValueOptions = "-R --repo -t --title -d --description -b --target-branch -X --method --field --raw-field --input -H --header" },
+        { ValueOptions = "-R --repo -t --title -d --description -b --target-branch -X --method -f -F --field --raw-field -H --header --input --hostname" },
 
         // Build and test runners, compilers, linters and formatters: they run the project's own code and write its outputs.
         // make's --eval text and -f - input are read by the make semantics (see CodeOptions and MakefileText).
@@ -102,7 +102,7 @@ internal static class DevelopmentTools
         new("ctest ninja meson scons waf pre-commit lefthook husky "
             + "gcc g++ cc c++ clang clang++ ld lld gold as ar ranlib nm objdump readelf strip ldd gdb lldb perf "
             + "go gofmt goimports golangci-lint staticcheck dlv rustc rustup rustfmt clippy-driver cargo-clippy "
-            + "javac java jar kotlin kotlinc scala scalac clojure clj "
+            + "javac jar kotlin kotlinc scala scalac clojure clj "
             + "tsc tsx ts-node eslint prettier biome oxlint jest vitest mocha ava karma cypress playwright webpack rollup vite esbuild parcel swc babel next nuxt "
             + "ng vue svelte-kit astro remix expo react-native storybook "
             + "pytest py.test mypy pyright ruff black isort flake8 pylint pyflakes bandit coverage pydoc sphinx-build mkdocs jupyter ipython "
@@ -112,13 +112,16 @@ internal static class DevelopmentTools
             + "protoc buf sqlc openapi-generator swagger-codegen graphql-codegen "
             + "hugo jekyll gatsby eleventy zola docfx doxygen pandoc asciidoctor plantuml dot mmdc "
             + "nvm fnm volta pyenv rbenv sdk jenv goenv nodenv "
-            + "act kind minikube k3d kustomize kubeconform kubeval kubectx kubens k9s stern "
+            + "act kustomize kubeconform kubeval kubectx kubens k9s stern "
             + "create-next-app create-react-app create-vite create-t3-app create-expo-app create-remix create-svelte nuxi sv degit tiged giget "
             + "wandb great_expectations gx godot Unity unity-editor markdownlint-cli2 markdown-link-check lychee msbuild xmllint sqlfluff commitlint torchrun tensorboard accelerate deepspeed "
             + "ffmpeg ffprobe convert magick identify sox optipng pngquant svgo lazygit tig grype syft osv-scanner promtool amtool logcli "
             + "redis-server mongod postgres initdb mysqld step mkdocs-material typedoc jsdoc",
             Builds())
         { ValueOptions = "-C -f --file --directory -j --jobs -o -c -I -L -l -D -U -x -e -m -k -p" },
+        // A CLI shipped as a jar (java -jar jenkins-cli.jar …) is analyzed by its own table.
+        new("java", new CommandRow("", Exec, "builds, tests or runs project code") { Targets = false, Semantics = "java-jar" })
+        { ValueOptions = "-jar -cp -classpath --class-path -p --module-path -m --module", ShortFlagClusters = false },
         new("python python3 python2 pypy pypy3 node nodejs deno perl ruby php lua luajit osascript tclsh wish R Rscript",
             new CommandRow("", Exec, "runs a program in an interpreter") { Targets = false, Semantics = "interpreter" })
         { ShortFlagClusters = false },

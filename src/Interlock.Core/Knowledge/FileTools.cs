@@ -35,7 +35,7 @@ internal static class FileTools
             { ValueOptions = "--reference --from" },
         new("chattr setfacl", new CommandRow("", Update, "changes file attributes") { PathTargets = true, Semantics = "chmod" })
             { ValueOptions = "-m -x -M -X" },
-        new("touch mkdir mkfifo mknod mktemp", new CommandRow("", Create, "creates files or directories") { PathTargets = true })
+        new("touch mkdir mkfifo mknod", new CommandRow("", Create, "creates files or directories") { PathTargets = true })
             { ValueOptions = "-m --mode -d --date -r --reference -t -p --tmpdir --suffix" },
         new("tee", new CommandRow("", Update, "writes its input to files") { PathTargets = true, ReadsContent = false }),
         new("sed", new CommandRow("", Read, "filters text") { Targets = false, Semantics = "sed" })
@@ -65,10 +65,17 @@ internal static class FileTools
             new CommandRow("", Read, "reads files") { PathTargets = true, Semantics = "reader" })
             { ValueOptions = "-n --lines -c --bytes --pid -s --sleep-interval --max-unchanged-stats" },
         new("cat tac most grep egrep fgrep zgrep rg ag ack nl wc cut paste join comm diff diff3 cmp colordiff "
-            + "base64 base32 od hexdump strings jq yq xq bat batcat zcat bzcat xzcat zless md5sum sha1sum sha256sum sha512sum cksum b2sum "
+            + "base64 base32 od hexdump strings jq yq xq bat batcat zcat bzcat xzcat zless "
             + "fold fmt pr column rev expand unexpand tr look file pygmentize highlight",
             new CommandRow("", Read, "reads files") { PathTargets = true, Semantics = "reader" })
             { ValueOptions = "-e --regexp -f --file -m --max-count -A -B -C --context -g --glob -t --type -T --type-not -d --delimiter -k --key --field-separator --arg --argjson --slurpfile --rawfile --exclude --include --exclude-dir --color --colour --sort --max-depth -M --max-columns -j --threads --lines --bytes" },
+        // Checksums print digests, not contents: a digest of a key file does not disclose the key.
+        new("md5sum sha1sum sha224sum sha256sum sha384sum sha512sum shasum cksum b2sum",
+            new CommandRow("", Read, "computes checksums of files") { PathTargets = true, ReadsContent = false })
+            { ValueOptions = "-a --algorithm -l --length" },
+        // mktemp prints the name of the file it creates, so "$(mktemp)" is a path under the temporary directory.
+        new("mktemp", new CommandRow("", Create, "creates a temporary file or directory") { Targets = false, PathTargets = true, Semantics = "mktemp" })
+            { ValueOptions = "-p --tmpdir --suffix" },
         // Readers with an option or operand naming a file they write: sort -o FILE, uniq IN OUT, xxd IN OUT, iconv -o FILE, sdiff -o FILE.
         new("sort",
             new CommandRow("", Read, "reads files") { PathTargets = true, Semantics = "reader", OutputOptions = "-o|--output" })

@@ -14,11 +14,11 @@ internal static class InfrastructureTables
                 Read, "reads or plans infrastructure") { Targets = false },
             new CommandRow("output", CredentialRead, "prints a secret output value")
                 { AnyArg = "*password*|*secret*|*token*|*_key|*private*|*credential*", Tags = "secret" },
-            new CommandRow("destroy|run-all destroy|run destroy", Destroy, "destroys every resource the configuration manages")
+            new CommandRow("destroy|run-all destroy|run destroy|destroy-all|run * destroy|run * * destroy", Destroy, "destroys every resource the configuration manages")
                 { Targets = false, Shared = true, Irreversible = true, MinTier = Never, Tags = "infrastructure destructive" },
             new CommandRow("apply|run-all apply|run apply", Destroy, "destroys every resource the configuration manages")
                 { AnyFlag = "-destroy|--destroy", Targets = false, Shared = true, Irreversible = true, MinTier = Never, Tags = "infrastructure destructive" },
-            new CommandRow("apply|run-all apply|run apply|import|refresh|taint|untaint|state mv|state replace-provider|force-unlock|workspace new|workspace select",
+            new CommandRow("apply|run-all apply|run apply|apply-all|run * apply|import|refresh|taint|untaint|state mv|state replace-provider|force-unlock|workspace new|workspace select",
                 Update, "changes real infrastructure") { Targets = false, Shared = true, MinTier = WriteWithConfirmation, Tags = "infrastructure" },
             new CommandRow("state rm|state push|workspace delete", Destroy, "drops resources from state or overwrites it")
                 { Shared = true, Irreversible = true, MinTier = Never, Tags = "infrastructure destructive" })

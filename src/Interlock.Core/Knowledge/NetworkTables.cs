@@ -54,7 +54,12 @@ internal static class NetworkTables
         { ValueOptions = "-address -namespace -format -field -mount -version -versions -ca-cert", ShortFlagClusters = false, DetectEnvironment = true },
         new("op", new CommandRow("run", Exec, "runs a command with secrets in its environment") { Targets = false, Semantics = "dashdash-command" },
             new CommandRow("read|item get|document get|inject", CredentialRead, "reads secrets from 1Password") { Tags = "secret" },
-            new CommandRow("*", Read, "reads 1Password metadata") { Targets = false })
+            new CommandRow("** delete|** remove|** rm|** purge", Destroy, "deletes 1Password items, vaults, users or documents")
+                { Targets = false, Shared = true, Irreversible = true, MinTier = Never, Tags = "destructive" },
+            // --archive moves an item to the archive, where it can be restored.
+            new CommandRow("item delete|document delete", Delete, "archives 1Password items") { AnyFlag = "--archive", Targets = false, Shared = true, MinTier = WriteWithConfirmation },
+            new CommandRow("** list|** ls|** get|whoami|signin|signout|account list|account get|--version|help|completion|update|plugin list|plugin inspect", Read, "reads 1Password metadata") { Targets = false },
+            new CommandRow("*", Update, "changes 1Password items, vaults or users") { Targets = false, Shared = true, MinTier = WriteWithConfirmation })
         { ValueOptions = "--vault --account --fields --format -o --out-file" },
         new("security", new CommandRow("find-generic-password|find-internet-password|dump-keychain|export", CredentialRead, "reads the keychain") { Tags = "secret" },
             new CommandRow("*", Read, "reads keychain metadata") { Targets = false })

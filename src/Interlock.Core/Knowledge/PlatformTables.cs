@@ -64,8 +64,8 @@ internal static class PlatformTables
             new CommandRow("", Update, "runs a playbook against remote hosts") { Targets = false, Shared = true, MinTier = WriteWithConfirmation })
         { ValueOptions = "-i --inventory -l --limit -e --extra-vars -t --tags --skip-tags -u --user -f --forks --vault-password-file -k", DetectEnvironment = true, ShortFlagClusters = false },
         new("ansible",
-            new CommandRow("", Exec, "runs a module on remote hosts") { Targets = false, Shared = true, MinTier = WriteWithConfirmation })
-        { ValueOptions = "-i --inventory -m --module-name -a --args -l --limit -u --user -f --forks -e --extra-vars", DetectEnvironment = true, ShortFlagClusters = false },
+            new CommandRow("", Exec, "runs a module on remote hosts") { Targets = false, Shared = true, MinTier = WriteWithConfirmation, Semantics = "ansible" })
+        { ValueOptions = "-i --inventory -m --module-name -a --args -l --limit -u --user -f --forks -e --extra-vars -B --background -P --poll --become-user --become-method -c --connection -T --timeout --vault-password-file --vault-id", DetectEnvironment = true, ShortFlagClusters = false },
         new("ansible-lint ansible-inventory ansible-galaxy ansible-doc ansible-config", new CommandRow("", Read, "lints or inspects Ansible content") { Targets = false }),
         new("ansible-vault",
             new CommandRow("view|decrypt", CredentialRead, "decrypts vaulted secrets") { Tags = "secret" },

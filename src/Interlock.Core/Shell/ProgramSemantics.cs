@@ -76,6 +76,10 @@ internal static class ProgramSemantics
             ["awk"] = (r, c) => r.Awk(c),
             ["fd"] = (r, c) => r.Fd(c),
             ["cmake"] = (r, c) => r.Cmake(c),
+            ["container-mass"] = (r, c) => ShellAnalysisRun.ContainerMass(c),
+            ["java-jar"] = (r, c) => r.JavaJar(c),
+            ["ansible"] = (r, c) => r.Ansible(c),
+            ["mktemp"] = (r, c) => r.Mktemp(c),
         }.ToFrozenDictionary(StringComparer.Ordinal);
 
     /// <summary>The names rows may use; tests check every row's name is here.</summary>

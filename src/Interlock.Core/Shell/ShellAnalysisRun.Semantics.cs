@@ -408,31 +408,49 @@ internal sealed partial class ShellAnalysisRun
                 return new StreamSource(StreamKind.Secret);
             }
             var words = c.Inv.Args.Where(a => !(program == "echo" && a.Text is "-n" or "-e" or "-E" or "-ne" or "-en")).Select(a => a.Text).ToList();
-            var text = program == "printf" && words.Count > 0 ? FormatPrintf(words[0], words.Skip(1).ToList()) : string.Join(' ', words);
-            if (program == "printf" || c.Inv.HasAnyFlag("-e")) text = UnescapePrintf(text);
+            var text = program == "printf" && words.Count > 0 ? FormatPrintf(words[0], words.Skip(1).ToList())
+                : c.Inv.HasAnyFlag("-e") ? UnescapePrintf(string.Join(' ', words)) : string.Join(' ', words);
             return new StreamSource(StreamKind.Literal, text + "\n");
         }
         if (program is "ls" or "dir") return StreamSource.Unknown;
         return StreamSource.Unknown;
     }
 
-    /// <summary>printf's format applied once: each <c>%s</c>, <c>%d</c>, <c>%b</c>, <c>%c</c> takes the next argument.</summary>
+    /// <summary>
+    /// printf's output: each <c>%s</c>, <c>%d</c>, <c>%b</c>, <c>%c</c> takes the next argument, and the format is
+    /// reused while arguments remain (<c>printf '%s\n' a b</c> prints two lines). Escapes are decoded in the format and
+    /// in <c>%b</c> arguments, not in <c>%s</c> ones.
+    /// </summary>
     private static string FormatPrintf(string format, List<string> args)
     {
         var sb = new System.Text.StringBuilder();
         int next = 0;
-        for (int i = 0; i < format.Length; i++)
+        do
         {
-            if (format[i] == '%' && i + 1 < format.Length)
+            int before = next;
+            var literal = new System.Text.StringBuilder();
+            for (int i = 0; i < format.Length; i++)
             {
-                char f = format[++i];
-                if (f == '%') { sb.Append('%'); continue; }
-                while (i < format.Length && (char.IsAsciiDigit(format[i]) || format[i] is '-' or '.')) i++;
-                if (i < format.Length) sb.Append(next < args.Count ? args[next++] : "");
-                continue;
+                if (format[i] == '%' && i + 1 < format.Length)
+                {
+                    char f = format[++i];
+                    if (f == '%') { literal.Append('%'); continue; }
+                    while (i < format.Length && (char.IsAsciiDigit(format[i]) || format[i] is '-' or '.')) i++;
+                    sb.Append(UnescapePrintf(literal.ToString()));
+                    literal.Clear();
+                    if (i < format.Length)
+                    {
+                        var arg = next < args.Count ? args[next++] : "";
+                        sb.Append(format[i] == 'b' ? UnescapePrintf(arg) : arg);
+                    }
+                    continue;
+                }
+                literal.Append(format[i]);
             }
-            sb.Append(format[i]);
+            sb.Append(UnescapePrintf(literal.ToString()));
+            if (next == before) break;
         }
+        while (next < args.Count && sb.Length < 65536);
         return sb.ToString();
     }
 
@@ -734,7 +752,12 @@ internal sealed partial class ShellAnalysisRun
         var op = c.Op;
         var inv = c.Inv;
         var statements = new List<string>();
-        statements.AddRange(inv.OptionValues("-c|--command|-e|--execute|-q|--query|-cmd|--sql").Select(v => v.Text));
+        statements.AddRange(inv.OptionValues("-c|--command|-e|--execute|-q|--query|-Q|-cmd|--sql|--init-command|-execute").Select(v => v.Text));
+        if (op.Program is "duckdb") statements.AddRange(inv.OptionValues("-s").Select(v => v.Text));
+        // A positional that reads as a statement (`usql URL 'DROP TABLE t'`) is one, whatever option table says.
+        if (op.Program is not ("sqlite3" or "sqlite" or "duckdb"))
+            statements.AddRange(inv.Positionals.Where(p => SqlStatementAnalyzer.LooksLikeStatement(p.Text)).Select(p => p.Text));
+        if (SqlClientOptions(c)) return null;
         string? localDatabase = null;
         if (op.Program is "sqlite3" or "sqlite" or "duckdb")
         {
@@ -798,7 +821,11 @@ internal sealed partial class ShellAnalysisRun
                 else if (f.Class != OperationClass.Read) s.MinTier = Tier.WriteWithConfirmation;
                 if (f.Class == OperationClass.Destroy) s.Tags.Add("destructive");
                 Emit(s);
-                if (f.ShellCommand is { } shell) RunString(shell, c.Ctx with { Nesting = c.Ctx.Nesting + 1, RemoteHost = "database-server", RemoteEnvironment = op.Environment });
+                if (f.ShellCommand is { } shell)
+                {
+                    RunString(shell, f.ClientSide ? c.Ctx with { Nesting = c.Ctx.Nesting + 1, Stdin = StreamSource.Unknown }
+                        : c.Ctx with { Nesting = c.Ctx.Nesting + 1, RemoteHost = "database-server", RemoteEnvironment = op.Environment });
+                }
             }
         }
         return StreamSource.Unknown;

@@ -9,10 +9,10 @@ namespace Interlock.Core.Tests.Knowledge;
 /// <summary>Knowledge packs: the format expresses every built-in program, errors name their place, packs change decisions only as written.</summary>
 public sealed class KnowledgePackTests
 {
-    private const string Velero = """
+    private const string Flotsam = """
         version: 1
         programs:
-          - names: [velero]
+          - names: [flotsam]
             value_options: [-n, --namespace, --kubeconfig]
             rows:
               - path: "backup get|backup describe|backup logs|schedule get|restore get"
@@ -25,12 +25,12 @@ public sealed class KnowledgePackTests
                 shared: true
                 irreversible: true
         tests:
-          - command: velero backup get
+          - command: flotsam backup get
             decision: allow
-          - command: velero backup delete nightly --confirm
+          - command: flotsam backup delete nightly --confirm
             decision: require_approval
             class: delete
-          - command: velero -n prod backup delete nightly --confirm
+          - command: flotsam -n prod backup delete nightly --confirm
             decision: deny
         """;
 
@@ -46,8 +46,8 @@ public sealed class KnowledgePackTests
     [Fact]
     public void APackTeachesAnUnknownProgramAndItsTestsPass()
     {
-        var pack = Pack(Velero);
-        var before = Repository.DefaultEvaluator.Evaluate(new ActionRequest { Command = "velero backup get", Cwd = Repository.Workspace, Home = Repository.Home });
+        var pack = Pack(Flotsam);
+        var before = Repository.DefaultEvaluator.Evaluate(new ActionRequest { Command = "flotsam backup get", Cwd = Repository.Workspace, Home = Repository.Home });
         var evaluator = new ActionEvaluator(WithPacks(pack));
         Assert.Empty(PackTestRunner.Run([pack], evaluator));
         // Without the pack the same read is not understood: approval.
@@ -58,8 +58,8 @@ public sealed class KnowledgePackTests
     public void APackIsPartOfThePolicyHash()
     {
         var plain = WithPacks();
-        var with = WithPacks(Pack(Velero));
-        var changed = WithPacks(Pack(Velero.Replace("reads backups and schedules", "reads backups", StringComparison.Ordinal)));
+        var with = WithPacks(Pack(Flotsam));
+        var changed = WithPacks(Pack(Flotsam.Replace("reads backups and schedules", "reads backups", StringComparison.Ordinal)));
         Assert.Equal(((PolicyStack)Repository.LoadPolicy("policies/default.yaml")).Hash, plain.Hash);
         Assert.NotEqual(plain.Hash, with.Hash);
         Assert.NotEqual(with.Hash, changed.Hash);
@@ -68,7 +68,7 @@ public sealed class KnowledgePackTests
     [Fact]
     public void AFailingPackTestIsReportedAtItsLine()
     {
-        var pack = Pack(Velero.Replace("decision: require_approval", "decision: allow", StringComparison.Ordinal));
+        var pack = Pack(Flotsam.Replace("decision: require_approval", "decision: allow", StringComparison.Ordinal));
         var failure = Assert.Single(PackTestRunner.Run([pack], new ActionEvaluator(WithPacks(pack))));
         Assert.Equal(18, failure.Line);
         Assert.Contains("got require_approval, expected allow", failure.Message, StringComparison.Ordinal);
@@ -126,18 +126,18 @@ public sealed class KnowledgePackTests
         {
             ["/p/policy.yaml"] = "version: v1\ninclude: [/builtin/default.yaml]\nknowledge: [packs]\n",
             ["/builtin/default.yaml"] = File.ReadAllText(Repository.PathOf("policies/default.yaml")),
-            ["/p/packs/velero.yaml"] = Velero,
+            ["/p/packs/flotsam.yaml"] = Flotsam,
         };
-        IReadOnlyList<string>? List(string dir) => dir == "/p/packs" ? ["/p/packs/velero.yaml"] : null;
+        IReadOnlyList<string>? List(string dir) => dir == "/p/packs" ? ["/p/packs/flotsam.yaml"] : null;
         var loaded = PolicyStackLoader.Load("/p/policy.yaml", f => files.GetValueOrDefault(f), List);
         Assert.True(loaded.Success, string.Join("\n", loaded.Errors));
-        var e = new ActionEvaluator(loaded.Stack).Evaluate(new ActionRequest { Command = "velero backup get", Cwd = Repository.Workspace, Home = Repository.Home });
+        var e = new ActionEvaluator(loaded.Stack).Evaluate(new ActionRequest { Command = "flotsam backup get", Cwd = Repository.Workspace, Home = Repository.Home });
         Assert.Equal(Outcome.Allow, e.Decision.Outcome);
 
-        files["/p/packs/velero.yaml"] = Velero.Replace("class: delete", "class: remove", StringComparison.Ordinal);
+        files["/p/packs/flotsam.yaml"] = Flotsam.Replace("class: delete", "class: remove", StringComparison.Ordinal);
         var broken = PolicyStackLoader.Load("/p/policy.yaml", f => files.GetValueOrDefault(f), List);
         Assert.False(broken.Success);
-        Assert.Contains(broken.Errors, x => x.File == "/p/packs/velero.yaml" && x.Message.Contains("unknown class 'remove'", StringComparison.Ordinal));
+        Assert.Contains(broken.Errors, x => x.File == "/p/packs/flotsam.yaml" && x.Message.Contains("unknown class 'remove'", StringComparison.Ordinal));
 
         var missing = PolicyStackLoader.Load("/p/policy.yaml", f => files.GetValueOrDefault(f), _ => null);
         Assert.Contains(missing.Errors, x => x.File == "/p/policy.yaml" && x.Line == 3 && x.Message.Contains("cannot read the knowledge directory", StringComparison.Ordinal));

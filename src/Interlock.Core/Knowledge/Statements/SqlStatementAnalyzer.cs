@@ -18,22 +18,149 @@ public static class SqlStatementAnalyzer
         ["pg_read_file", "pg_read_binary_file", "lo_import", "lo_export", "pg_terminate_backend", "pg_cancel_backend", "dblink", "load_file",
          "outfile", "dumpfile", "sys_exec", "sys_eval", "xp_cmdshell", "pg_reload_conf", "set_config"];
 
-    /// <summary>One finding per statement; empty input gives none.</summary>
-    public static IReadOnlyList<StatementFinding> Analyze(string sql)
+    /// <summary>
+    /// Functions whose call reaches beyond the database's rows: native code, programs, files, other servers, or SQL
+    /// given as text. Matched as calls (<c>edit(</c>), not as substrings of column names.
+    /// </summary>
+    private static readonly (string Name, OperationClass Class, string Reason)[] CallFunctions =
+    [
+        ("load_extension", OperationClass.Exec, "loads native code into the database process"),
+        ("edit", OperationClass.Exec, "opens the program named by $EDITOR"),
+        ("executable", OperationClass.Exec, "runs a script on the database server"),
+        ("writefile", OperationClass.Update, "writes a file on the database host"),
+        ("readfile", OperationClass.Update, "reads a file on the database host"),
+        ("fts3_tokenizer", OperationClass.Update, "registers a tokenizer by raw pointer"),
+        ("pg_ls_dir", OperationClass.Update, "lists a directory on the database server"),
+        ("pg_stat_file", OperationClass.Update, "reads a file's metadata on the database server"),
+        ("pg_file_write", OperationClass.Update, "writes a file on the database server"),
+        ("pg_file_unlink", OperationClass.Update, "deletes a file on the database server"),
+        ("pg_file_rename", OperationClass.Update, "renames a file on the database server"),
+        ("lo_unlink", OperationClass.Delete, "deletes a large object"),
+        ("pg_drop_replication_slot", OperationClass.Update, "drops a replication slot"),
+        ("pg_promote", OperationClass.Update, "promotes a standby server"),
+        ("pg_switch_wal", OperationClass.Update, "switches the write-ahead log"),
+        ("query_to_xml", OperationClass.Exec, "runs a query given as text"),
+        ("query_to_xml_and_xmlschema", OperationClass.Exec, "runs a query given as text"),
+        ("dblink_exec", OperationClass.Exec, "runs a statement on another server"),
+        ("url", OperationClass.Update, "reads or writes a URL from the database server"),
+        ("s3", OperationClass.Update, "reads or writes object storage from the database server"),
+        ("remote", OperationClass.Update, "queries another server"),
+        ("remotesecure", OperationClass.Update, "queries another server"),
+    ];
+
+    /// <summary>Functions that run SQL given as a string: their string literals are statements too.</summary>
+    private static readonly string[] SqlTextFunctions = ["query_to_xml", "dblink_exec", "dblink", "query_to_json", "cursor_to_xml"];
+
+    /// <summary>How deep statements nested in statements (CTE bodies, generated SQL) are followed.</summary>
+    private const int MaxDepth = 4;
+
+    /// <summary>One finding per statement (more when a statement nests others); empty input gives none.</summary>
+    public static IReadOnlyList<StatementFinding> Analyze(string sql) => Analyze(sql, 0);
+
+    private static List<StatementFinding> Analyze(string sql, int depth)
     {
         var findings = new List<StatementFinding>();
+        string? previous = null;
         foreach (var statement in Split(sql))
         {
+            if (statement.Meta is { } meta)
+            {
+                findings.AddRange(SqlClientCommands.Classify(meta, statement.Query ?? previous, depth));
+                continue;
+            }
+            previous = statement.Text;
             var f = Classify(statement);
             if (f is not null) findings.Add(f);
+            if (depth >= MaxDepth) continue;
+            // `WITH d AS (DELETE … RETURNING *) SELECT …`: a data-modifying CTE runs whatever the main statement is.
+            foreach (var body in statement.Nested)
+                findings.AddRange(Analyze(body, depth + 1).Where(n => n.Class != OperationClass.Read));
+            AddCalls(statement.Text, findings, depth);
         }
         return findings;
+    }
+
+    /// <summary>The string literals of <paramref name="sql"/> that are statements themselves, analyzed; reads left out.</summary>
+    internal static IEnumerable<StatementFinding> AnalyzeLiterals(string sql, int depth)
+    {
+        if (depth >= MaxDepth) yield break;
+        foreach (var literal in Literals(sql))
+        {
+            var first = FirstWord(literal);
+            if (first.Length == 0 || !IsStatementVerb(first)) continue;
+            foreach (var f in Analyze(literal, depth + 1))
+                if (f.Class != OperationClass.Read) yield return f;
+        }
+    }
+
+    private static void AddCalls(string text, List<StatementFinding> findings, int depth)
+    {
+        var lower = text.ToLowerInvariant();
+        foreach (var (name, cls, reason) in CallFunctions)
+        {
+            if (IsCalled(lower, name)) findings.Add(new($"{name}()", cls, $"calls {name}, which {reason}", []));
+        }
+        foreach (var name in SqlTextFunctions)
+        {
+            if (IsCalled(lower, name)) { findings.AddRange(AnalyzeLiterals(text, depth)); break; }
+        }
+    }
+
+    /// <summary>Whether <paramref name="name"/> is called in <paramref name="lower"/>: not part of a longer name, followed by <c>(</c>.</summary>
+    private static bool IsCalled(string lower, string name)
+    {
+        int from = 0;
+        while ((from = lower.IndexOf(name, from, StringComparison.Ordinal)) >= 0)
+        {
+            int after = from + name.Length;
+            bool startsWord = from == 0 || !(char.IsLetterOrDigit(lower[from - 1]) || lower[from - 1] is '_' or '$');
+            while (after < lower.Length && lower[after] is ' ' or '\t' or '\n' or '\r') after++;
+            if (startsWord && after < lower.Length && lower[after] == '(') return true;
+            from += name.Length;
+        }
+        return false;
+    }
+
+    private static readonly HashSet<string> StatementVerbs = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "DROP", "TRUNCATE", "DELETE", "UPDATE", "INSERT", "ALTER", "CREATE", "GRANT", "REVOKE", "MERGE", "REPLACE", "COPY", "CALL", "DO",
+        "EXEC", "EXECUTE", "LOAD", "SOURCE", "REASSIGN", "VACUUM", "REINDEX", "CLUSTER", "RENAME", "LOCK", "SECURITY", "COMMENT", "WITH", "SYSTEM",
+    };
+
+    private static bool IsStatementVerb(string word) => StatementVerbs.Contains(word);
+
+    /// <summary>Whether an argument reads as SQL (<c>DROP TABLE t</c>): several words, the first a statement verb or SELECT.</summary>
+    public static bool LooksLikeStatement(string text)
+    {
+        var first = FirstWord(text);
+        return first.Length > 0 && text.AsSpan().Trim().IndexOfAny(" \t\n") > 0 && (IsStatementVerb(first) || first.Equals("SELECT", StringComparison.OrdinalIgnoreCase));
+    }
+
+    private static string FirstWord(string text)
+    {
+        var t = text.AsSpan().TrimStart();
+        int end = 0;
+        while (end < t.Length && (char.IsLetter(t[end]) || t[end] == '_')) end++;
+        return t[..end].ToString();
+    }
+
+    /// <summary>The single-quoted literals of a statement, with doubled quotes undone.</summary>
+    private static IEnumerable<string> Literals(string sql)
+    {
+        int i = 0;
+        while ((i = sql.IndexOf('\'', i)) >= 0)
+        {
+            int end = i + 1;
+            while (end < sql.Length && (sql[end] != '\'' || (end + 1 < sql.Length && sql[end + 1] == '\'' && ++end > 0))) end++;
+            yield return sql[(i + 1)..Math.Min(end, sql.Length)].Replace("''", "'", StringComparison.Ordinal);
+            i = end + 1;
+        }
     }
 
     private static StatementFinding? Classify(Statement s)
     {
         var words = s.TopLevelWords;
-        if (words.Count == 0) return s.Meta is null ? null : ClassifyMeta(s.Meta);
+        if (words.Count == 0) return null;
         var verb = words[0].ToUpperInvariant();
         string Upper(int i) => i < words.Count ? words[i].ToUpperInvariant() : "";
         bool Has(string w) => words.Exists(x => x.Equals(w, StringComparison.OrdinalIgnoreCase));
@@ -106,33 +233,19 @@ public static class SqlStatementAnalyzer
                 return new($"{verb} {Upper(1)}".TrimEnd(), OperationClass.Update, "changes the schema or storage", ObjectName(words, 2));
             case "GRANT" or "REVOKE" or "REASSIGN":
                 return new(verb, OperationClass.Privilege, "changes database privileges", []);
+            case "SYSTEM" or "PAGER":
+                // mysql's client runs `system CMD` and pipes results through `pager CMD` (ClickHouse's SYSTEM … is server administration).
+                return new(verb, OperationClass.Exec, "runs a shell command or server administration", [], ShellCommand: RestAfterFirstWord(s.Text), ClientSide: true);
+            case "TEE":
+                return new(verb, OperationClass.Update, "writes the session to a file", []);
+            case "EDIT":
+                return new(verb, OperationClass.Exec, "opens an editor and runs what it returns", []);
             case "CALL" or "DO" or "EXEC" or "EXECUTE" or "LOAD" or "SOURCE":
                 return new(verb, OperationClass.Exec, "runs server-side code whose effect is unknown", []);
             default:
                 if (ReadVerbs.Contains(verb)) return new(verb, OperationClass.Read, "session or transaction control", []);
                 return new(verb, OperationClass.Update, $"runs an unrecognized statement '{verb}'", []);
         }
-    }
-
-    private static StatementFinding? ClassifyMeta(string meta)
-    {
-        // psql backslash commands: \d, \l, \dt … read; \! runs a shell; \i/\ir run a file; \copy moves data.
-        if (meta.StartsWith("\\!", StringComparison.Ordinal))
-            return new("\\!", OperationClass.Exec, "runs a shell command", [], ShellCommand: meta[2..].Trim());
-        // sqlite3 dot commands
-        if (meta.StartsWith(".shell ", StringComparison.Ordinal) || meta.StartsWith(".system ", StringComparison.Ordinal))
-            return new(".shell", OperationClass.Exec, "runs a shell command", [], ShellCommand: meta[(meta.IndexOf(' ', StringComparison.Ordinal) + 1)..].Trim());
-        if (meta.StartsWith(".restore", StringComparison.Ordinal))
-            return new(".restore", OperationClass.Destroy, "replaces the database with a backup", [], Critical: true);
-        if (meta.StartsWith(".import", StringComparison.Ordinal) || meta.StartsWith(".output", StringComparison.Ordinal) || meta.StartsWith(".once", StringComparison.Ordinal) || meta.StartsWith(".save", StringComparison.Ordinal) || meta.StartsWith(".backup", StringComparison.Ordinal))
-            return new(meta.Split(' ')[0], OperationClass.Update, "writes rows or files", []);
-        if (meta.StartsWith("\\i", StringComparison.Ordinal) || meta.StartsWith("\\include", StringComparison.Ordinal))
-            return new("\\i", OperationClass.Exec, "runs a SQL file whose statements are unknown", []);
-        if (meta.StartsWith("\\copy", StringComparison.Ordinal))
-            return meta.Contains(" from ", StringComparison.OrdinalIgnoreCase)
-                ? new("\\copy from", OperationClass.Update, "loads rows into a table", [])
-                : new("\\copy to", OperationClass.Read, "exports rows", []);
-        return new(meta.Split(' ')[0], OperationClass.Read, "reads database metadata", []);
     }
 
     private static List<string> ObjectName(List<string> words, int from)
@@ -143,15 +256,46 @@ public static class SqlStatementAnalyzer
         return i < words.Count ? [words[i].Trim('"', '`', ',', '(')] : [];
     }
 
-    private sealed record Statement(string Text, List<string> TopLevelWords, string? Meta, string? LastString);
+    private static string RestAfterFirstWord(string text)
+    {
+        var t = text.Trim();
+        int space = t.AsSpan().IndexOfAny(" \t\n");
+        return space < 0 ? "" : t[(space + 1)..].Trim();
+    }
+
+    /// <summary>
+    /// One statement: its top-level words, or a client command (<see cref="Meta"/>) with the query it ends (<see cref="Query"/>);
+    /// <see cref="Nested"/> holds parenthesized bodies that are statements of their own (<c>(DELETE … RETURNING *)</c>).
+    /// </summary>
+    private sealed record Statement(string Text, List<string> TopLevelWords, string? Meta, string? LastString, List<string> Nested, string? Query = null);
+
+    private static readonly HashSet<string> NestedVerbs = new(StringComparer.OrdinalIgnoreCase) { "INSERT", "UPDATE", "DELETE", "MERGE", "WITH" };
 
     private static List<Statement> Split(string sql)
     {
         var result = new List<Statement>();
         var words = new List<string>();
-        int start = 0, depth = 0, i = 0;
+        var nested = new List<string>();
+        // Open parentheses: where each opened, and whether a data-modifying verb starts it.
+        var opens = new List<(int At, bool Statement)>();
+        bool justOpened = false;
+        int start = 0, i = 0;
         string? lastString = null;
-        string? meta = null;
+        string? previous = null;
+
+        void EndStatement(int end)
+        {
+            if (words.Count > 0)
+            {
+                previous = sql[start..end];
+                result.Add(new Statement(previous, words, null, lastString, nested));
+            }
+            words = [];
+            nested = [];
+            opens.Clear();
+            lastString = null;
+        }
+
         while (i < sql.Length)
         {
             char c = sql[i];
@@ -163,22 +307,26 @@ public static class SqlStatementAnalyzer
                 i = end < 0 ? sql.Length : end + 2;
                 continue;
             }
-            if ((c == '\\' || (c == '.' && (i == 0 || sql[i - 1] == '\n'))) && words.Count == 0 && depth == 0)
+            // psql reads a backslash command anywhere outside quotes (`SELECT … \gexec`); it ends the query before it.
+            // sqlite3 reads a dot command at the start of a line.
+            if (c == '\\' || (c == '.' && words.Count == 0 && AtLineStart(sql, i)))
             {
+                if (c == '\\' && i + 1 < sql.Length && sql[i + 1] == '\\') { i += 2; continue; }
+                EndStatement(i);
                 int end = SkipTo(sql, i, '\n');
-                meta = sql[i..end].Trim();
-                result.Add(new Statement(meta, [], meta, null));
-                meta = null;
+                var meta = sql[i..end].Trim();
+                result.Add(new Statement(meta, [], meta, null, [], previous));
                 i = end;
                 start = i;
                 continue;
             }
             if (c is '\'' or '"' or '`')
             {
+                justOpened = false;
                 int end = i + 1;
                 while (end < sql.Length && (sql[end] != c || (end + 1 < sql.Length && sql[end + 1] == c && ++end > 0))) end++;
                 if (c == '\'') lastString = sql[(i + 1)..Math.Min(end, sql.Length)];
-                else if (depth == 0) words.Add(sql[i..Math.Min(end + 1, sql.Length)]);
+                else if (opens.Count == 0) words.Add(sql[i..Math.Min(end + 1, sql.Length)]);
                 i = end + 1;
                 continue;
             }
@@ -188,19 +336,29 @@ public static class SqlStatementAnalyzer
                 while (tagEnd < sql.Length && (char.IsLetterOrDigit(sql[tagEnd]) || sql[tagEnd] == '_')) tagEnd++;
                 if (tagEnd < sql.Length && sql[tagEnd] == '$')
                 {
+                    justOpened = false;
                     var tag = sql[i..(tagEnd + 1)];
                     int close = sql.IndexOf(tag, tagEnd + 1, StringComparison.Ordinal);
                     i = close < 0 ? sql.Length : close + tag.Length;
                     continue;
                 }
             }
-            if (c == '(') { depth++; i++; continue; }
-            if (c == ')') { if (depth > 0) depth--; i++; continue; }
-            if (c == ';' && depth == 0)
+            if (c == '(') { opens.Add((i, false)); justOpened = true; i++; continue; }
+            if (c == ')')
             {
-                if (words.Count > 0) result.Add(new Statement(sql[start..i], words, null, lastString));
-                words = [];
-                lastString = null;
+                justOpened = false;
+                if (opens.Count > 0)
+                {
+                    var (at, statement) = opens[^1];
+                    opens.RemoveAt(opens.Count - 1);
+                    if (statement) nested.Add(sql[(at + 1)..i]);
+                }
+                i++;
+                continue;
+            }
+            if (c == ';' && opens.Count == 0)
+            {
+                EndStatement(i);
                 i++;
                 start = i;
                 continue;
@@ -209,14 +367,23 @@ public static class SqlStatementAnalyzer
             {
                 int end = i;
                 while (end < sql.Length && (char.IsLetterOrDigit(sql[end]) || sql[end] is '_' or '.')) end++;
-                if (depth == 0) words.Add(sql[i..end]);
+                if (opens.Count == 0) words.Add(sql[i..end]);
+                else if (justOpened && NestedVerbs.Contains(sql[i..end])) opens[^1] = (opens[^1].At, true);
+                justOpened = false;
                 i = end;
                 continue;
             }
+            if (!char.IsWhiteSpace(c)) justOpened = false;
             i++;
         }
-        if (words.Count > 0) result.Add(new Statement(sql[start..], words, null, lastString));
+        if (words.Count > 0) result.Add(new Statement(sql[start..], words, null, lastString, nested));
         return result;
+    }
+
+    private static bool AtLineStart(string sql, int i)
+    {
+        while (i > 0 && sql[i - 1] is ' ' or '\t') i--;
+        return i == 0 || sql[i - 1] == '\n';
     }
 
     private static int SkipTo(string s, int from, char c)
