@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.Data.Sqlite;
@@ -29,45 +28,6 @@ public sealed class OfflineEntryPointTests : IDisposable
 
     private static int ExecExit(string decision) => decision switch { "allow" => 0, "require_approval" => 125, _ => 126 };
 
-    /// <summary>An MCP server standing in for a filesystem server; it answers every request with what it received.</summary>
-    private const string Upstream = """
-        require('readline').createInterface({ input: process.stdin }).on('line', l => {
-          const m = JSON.parse(l);
-          if (m.id === undefined) return;
-          console.log(JSON.stringify({ jsonrpc: '2.0', id: m.id, result: { content: [{ type: 'text', text: 'upstream ran ' + m.method }] } }));
-        });
-        """;
-
-    /// <summary>One <c>tools/call</c> through an offline <c>mcp-proxy</c>: forwarded, or the decision document of its refusal.</summary>
-    private (bool Forwarded, JsonElement? Document) McpCall(string tool, string arguments)
-    {
-        var psi = new ProcessStartInfo(Path.Combine(InterlockProcess.Root, "interlock"))
-        {
-            RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false, WorkingDirectory = Work,
-        };
-        foreach (var a in new[] { "mcp-proxy", "--server-id", "fs", "--", "node", "-e", Upstream }) psi.ArgumentList.Add(a);
-        psi.Environment["HOME"] = _root;
-        foreach (var (k, v) in Env) psi.Environment[k] = v;
-        using var p = Process.Start(psi)!;
-        var stderr = p.StandardError.ReadToEndAsync();
-        Mcp.McpLines.Send(p, new JsonObject
-        {
-            ["jsonrpc"] = "2.0", ["id"] = 1, ["method"] = "tools/call",
-            ["params"] = new JsonObject { ["name"] = tool, ["arguments"] = JsonNode.Parse(arguments) },
-        }.ToJsonString());
-        var reply = Mcp.McpLines.Read(p);
-        p.StandardInput.Close();
-        Assert.True(p.WaitForExit(60_000), "the proxy did not exit after its client closed");
-        var result = reply.GetProperty("result");
-        if (!result.TryGetProperty("isError", out var isError) || !isError.GetBoolean())
-        {
-            Assert.Equal("upstream ran tools/call", result.GetProperty("content")[0].GetProperty("text").GetString());
-            return (true, null);
-        }
-        Assert.True(result.TryGetProperty("_meta", out var meta), $"a refusal without its decision: {reply}; {stderr.Result}");
-        return (false, meta.GetProperty("interlock/decision").Clone());
-    }
-
     [Theory]
     [MemberData(nameof(Actions))]
     public void EveryOfflineEntryPointDecidesTheSameAndRecordsIt(string what, string command, string expected)
@@ -88,7 +48,7 @@ public sealed class OfflineEntryPointTests : IDisposable
         Assert.Equal(expected, checkDocument.GetProperty("decision").GetString());
 
         var (mcpTool, mcpArguments) = Interlock.Tests.Shared.EntryPointActions.Mcp[what];
-        var (forwarded, mcpDocument) = McpCall(mcpTool, mcpArguments);
+        var (forwarded, mcpDocument) = Mcp.McpLines.CallOnce(["--server-id", "fs"], Work, new Dictionary<string, string>(Env) { ["HOME"] = _root }, mcpTool, mcpArguments);
         Assert.True(forwarded == (expected == "allow"), $"{what}: mcp-proxy {(forwarded ? "forwarded" : "refused")}: {mcpDocument}");
         if (mcpDocument is { } refusal) Assert.Equal(expected, refusal.GetProperty("decision").GetString());
 

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Interlock.Cli.Tests.Mcp;
@@ -28,40 +27,7 @@ public sealed class ServerEntryPointTests(TestGateway gw) : IClassFixture<TestGa
 
     private static int ExecExit(string decision) => decision switch { "allow" => 0, "require_approval" => 125, _ => 126 };
 
-    private const string Upstream = """
-        require('readline').createInterface({ input: process.stdin }).on('line', l => {
-          const m = JSON.parse(l);
-          if (m.id === undefined) return;
-          console.log(JSON.stringify({ jsonrpc: '2.0', id: m.id, result: { content: [{ type: 'text', text: 'upstream ran ' + m.method }] } }));
-        });
-        """;
-
     private Dictionary<string, string> Env(string token) => new() { ["INTERLOCK_TOKEN"] = token, ["XDG_STATE_HOME"] = Path.Combine(_root, "state") };
-
-    private (bool Forwarded, JsonElement? Document) McpCall(string token, string tool, string arguments)
-    {
-        var psi = new ProcessStartInfo(Path.Combine(InterlockProcess.Root, "interlock"))
-        {
-            RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false, WorkingDirectory = Work,
-        };
-        foreach (var a in new[] { "mcp-proxy", "--server", gw.Url, "--server-id", "fs", "--wait", "0", "--", "node", "-e", Upstream }) psi.ArgumentList.Add(a);
-        psi.Environment["HOME"] = _root;
-        foreach (var (k, v) in Env(token)) psi.Environment[k] = v;
-        using var p = Process.Start(psi)!;
-        var stderr = p.StandardError.ReadToEndAsync();
-        McpLines.Send(p, new JsonObject
-        {
-            ["jsonrpc"] = "2.0", ["id"] = 1, ["method"] = "tools/call",
-            ["params"] = new JsonObject { ["name"] = tool, ["arguments"] = JsonNode.Parse(arguments) },
-        }.ToJsonString());
-        var reply = McpLines.Read(p);
-        p.StandardInput.Close();
-        Assert.True(p.WaitForExit(60_000), "the proxy did not exit after its client closed");
-        var result = reply.GetProperty("result");
-        if (!result.TryGetProperty("isError", out var isError) || !isError.GetBoolean()) return (true, null);
-        Assert.True(result.TryGetProperty("_meta", out var meta), $"a refusal without its decision: {reply}; {stderr.Result}");
-        return (false, meta.GetProperty("interlock/decision").Clone());
-    }
 
     [Theory]
     [MemberData(nameof(Actions))]
@@ -80,7 +46,7 @@ public sealed class ServerEntryPointTests(TestGateway gw) : IClassFixture<TestGa
         Assert.True(ExecExit(expected) == exec.ExitCode, $"{what}: exec --server exit {exec.ExitCode}: {exec.Stderr}");
 
         var (mcpTool, mcpArguments) = Interlock.Tests.Shared.EntryPointActions.Mcp[what];
-        var (forwarded, document) = McpCall(token, mcpTool, mcpArguments);
+        var (forwarded, document) = McpLines.CallOnce(["--server", gw.Url, "--server-id", "fs", "--wait", "0"], Work, new Dictionary<string, string>(Env(token)) { ["HOME"] = _root }, mcpTool, mcpArguments);
         Assert.True(forwarded == (expected == "allow"), $"{what}: mcp-proxy --server {(forwarded ? "forwarded" : "refused")}: {document}");
         if (document is { } refusal) Assert.Equal(expected, refusal.GetProperty("decision").GetString());
 
