@@ -64,11 +64,80 @@ internal static class FileTools
         new("head tail",
             new CommandRow("", Read, "reads files") { PathTargets = true, Semantics = "reader" })
             { ValueOptions = "-n --lines -c --bytes --pid -s --sleep-interval --max-unchanged-stats" },
-        new("cat tac most grep egrep fgrep zgrep rg ag ack nl wc cut paste join comm diff diff3 cmp colordiff "
-            + "base64 base32 od hexdump strings jq yq xq bat batcat zcat bzcat xzcat zless md5sum sha1sum sha256sum sha512sum cksum b2sum "
-            + "fold fmt pr column rev expand unexpand tr awk gawk mawk nawk look file pygmentize highlight",
+        // Each reader has its own option grammar: a letter that takes a value in one (grep -A 3) is a flag in another
+        // (cat -A), and a shared list let the flag swallow the file after it. Values of any reader option that name a
+        // credential are read too (see Reader), so a value taken wrongly can no longer hide a file.
+        new("cat zcat bzcat xzcat rev md5sum sha1sum sha256sum sha512sum b2sum cksum sum",
             new CommandRow("", Read, "reads files") { PathTargets = true, Semantics = "reader" })
-            { ValueOptions = "-e --regexp -f --file -m --max-count -A -B -C --context -g --glob -t --type -T --type-not -d --delimiter -k --key --field-separator --arg --argjson --slurpfile --rawfile --exclude --include --exclude-dir --color --colour --sort --max-depth -M --max-columns -j --threads --lines --bytes" },
+            { ValueOptions = "-a --algorithm -l --length" },
+        new("tac", new CommandRow("", Read, "reads files") { PathTargets = true, Semantics = "reader" }) { ValueOptions = "-s --separator" },
+        new("nl", new CommandRow("", Read, "reads files") { PathTargets = true, Semantics = "reader" })
+            { ValueOptions = "-b --body-numbering -d --section-delimiter -f --footer-numbering -h --header-numbering -i --line-increment "
+                + "-l --join-blank-lines -n --number-format -s --number-separator -v --starting-line-number -w --number-width" },
+        new("bat batcat", new CommandRow("", Read, "reads files") { PathTargets = true, Semantics = "reader" })
+            { ValueOptions = "-l --language -H --highlight-line -r --line-range --file-name --diff-context --tabs --wrap --terminal-width "
+                + "--color --italic-text --decorations --paging -m --map-syntax --theme --style --pager --ignored-suffix" },
+        new("most zless", new CommandRow("", Read, "reads files") { PathTargets = true, Semantics = "reader" }),
+        new("grep egrep fgrep zgrep",
+            new CommandRow("", Read, "reads files") { PathTargets = true, Semantics = "reader" })
+            { ValueOptions = "-e --regexp -f --file -m --max-count -A -B -C --after-context --before-context --context --label --exclude --include "
+                + "--exclude-dir --exclude-from -d --directories -D --devices --binary-files --color --colour --group-separator" },
+        new("rg",
+            new CommandRow("", Read, "reads files") { PathTargets = true, Semantics = "reader" })
+            { ValueOptions = "-e --regexp -f --file -m --max-count -A -B -C --after-context --before-context --context -g --glob --iglob -t --type "
+                + "-T --type-not --type-add --type-clear -j --threads -M --max-columns -d --max-depth --maxdepth --color --colors --sort --sortr "
+                + "-E --encoding --ignore-file --pre --pre-glob -r --replace --path-separator --max-filesize --dfa-size-limit --regex-size-limit "
+                + "--engine --context-separator --field-context-separator --field-match-separator --hyperlink-format" },
+        new("ag ack",
+            new CommandRow("", Read, "reads files") { PathTargets = true, Semantics = "reader" })
+            { ValueOptions = "-A -B -C --after --before --context -G --file-search-regex -m --max-count --depth --ignore --ignore-dir "
+                + "--ignore-file -p --path-to-ignore --pager --type --type-add --color-match --color-path --color-line-number --output --match" },
+        new("wc", new CommandRow("", Read, "reads files") { PathTargets = true, Semantics = "reader" }) { ValueOptions = "--files0-from" },
+        new("cut", new CommandRow("", Read, "reads files") { PathTargets = true, Semantics = "reader" })
+            { ValueOptions = "-b --bytes -c --characters -d --delimiter -f --fields --output-delimiter" },
+        new("paste", new CommandRow("", Read, "reads files") { PathTargets = true, Semantics = "reader" }) { ValueOptions = "-d --delimiters" },
+        new("join", new CommandRow("", Read, "reads files") { PathTargets = true, Semantics = "reader" })
+            { ValueOptions = "-a -e -o -t -v -1 -2 -j" },
+        new("comm", new CommandRow("", Read, "reads files") { PathTargets = true, Semantics = "reader" }) { ValueOptions = "--output-delimiter" },
+        new("diff diff3 colordiff",
+            new CommandRow("", Read, "reads files") { PathTargets = true, Semantics = "reader" })
+            { ValueOptions = "-C -U --context --unified -I --ignore-matching-lines -x --exclude -X --exclude-from -L --label -W --width --tabsize "
+                + "--from-file --to-file --line-format --old-line-format --new-line-format --unchanged-line-format --old-group-format "
+                + "--new-group-format --changed-group-format --unchanged-group-format -F --show-function-line --color --palette "
+                + "--horizon-lines -S --starting-file --diff-program" },
+        new("cmp", new CommandRow("", Read, "reads files") { PathTargets = true, Semantics = "reader" }) { ValueOptions = "-i --ignore-initial -n --bytes" },
+        new("base64 base32 basenc", new CommandRow("", Read, "reads files") { PathTargets = true, Semantics = "reader" }) { ValueOptions = "-w --wrap" },
+        new("od", new CommandRow("", Read, "reads files") { PathTargets = true, Semantics = "reader" })
+            { ValueOptions = "-A --address-radix -j --skip-bytes -N --read-bytes -S --strings -t --format -w --width --endian" },
+        new("hexdump hd", new CommandRow("", Read, "reads files") { PathTargets = true, Semantics = "reader" }) { ValueOptions = "-e -f -n -s" },
+        new("strings", new CommandRow("", Read, "reads files") { PathTargets = true, Semantics = "reader" })
+            { ValueOptions = "-n --bytes -t --radix -e --encoding -T --target --output-separator" },
+        // jq --arg NAME VALUE and --rawfile NAME FILE take two values; yq -i edits its file in place.
+        new("jq gojq jaq",
+            new CommandRow("", Read, "reads files") { PathTargets = true, Semantics = "reader" })
+            { ValueOptions = "-f --from-file --indent -L", PairOptions = "--arg --argjson --slurpfile --rawfile" },
+        new("yq xq",
+            new CommandRow("", Update, "edits files in place") { AnyFlag = "-i|--inplace|--in-place", PathTargets = true, Semantics = "reader" },
+            new CommandRow("", Read, "reads files") { PathTargets = true, Semantics = "reader" })
+            { ValueOptions = "-I --indent -o --output-format -p --input-format -s --split-exp --from-file --expression --xml-attribute-prefix --xml-content-name -L",
+              PairOptions = "--arg --argjson --slurpfile --rawfile" },
+        new("fold fmt", new CommandRow("", Read, "reads files") { PathTargets = true, Semantics = "reader" })
+            { ValueOptions = "-w --width -p --prefix -g --goal" },
+        new("pr", new CommandRow("", Read, "reads files") { PathTargets = true, Semantics = "reader" })
+            { ValueOptions = "-h --header -w --width -W --page-width -l --length -o --indent -N --first-line-number -S --sep-string" },
+        new("column", new CommandRow("", Read, "reads files") { PathTargets = true, Semantics = "reader" })
+            { ValueOptions = "-s --separator -o --output-separator -c --output-width -N --table-columns -R --table-right -H --table-hide "
+                + "-W --table-wrap -E --table-noextreme -O --table-order -l --table-columns-limit -n --table-name -r --tree -i --tree-id -p --tree-parent" },
+        new("expand unexpand", new CommandRow("", Read, "reads files") { PathTargets = true, Semantics = "reader" }) { ValueOptions = "-t --tabs" },
+        new("tr", new CommandRow("", Read, "translates characters") { PathTargets = true, Semantics = "reader" }),
+        new("awk gawk mawk nawk", new CommandRow("", Read, "reads files") { PathTargets = true, Semantics = "reader" })
+            { ValueOptions = "-F --field-separator -v --assign -f --file -i --include -l --load -E --exec -W" },
+        new("look", new CommandRow("", Read, "reads files") { PathTargets = true, Semantics = "reader" }) { ValueOptions = "-t --terminate" },
+        new("file", new CommandRow("", Read, "reads files") { PathTargets = true, Semantics = "reader" })
+            { ValueOptions = "-m --magic-file -F --separator -e --exclude -f --files-from -P --parameter" },
+        new("pygmentize highlight",
+            new CommandRow("", Read, "reads files") { PathTargets = true, Semantics = "reader", OutputOptions = "-o|--output" })
+            { ValueOptions = "-l -f -O -P -o -a -F -x -g --out-format --output -S --syntax -s --style -i --input -d --outdir" },
         // Readers with an option or operand naming a file they write: sort -o FILE, uniq IN OUT, xxd IN OUT, iconv -o FILE, sdiff -o FILE.
         new("sort",
             new CommandRow("", Read, "reads files") { PathTargets = true, Semantics = "reader", OutputOptions = "-o|--output" })

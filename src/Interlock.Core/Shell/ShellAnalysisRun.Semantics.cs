@@ -357,8 +357,23 @@ internal sealed partial class ShellAnalysisRun
             op.Targets.RemoveAt(0);
             if (program.EndsWith("awk", StringComparison.Ordinal)) ScanCode(program, code, c.Ctx);
         }
-        if (c.Inv.HasAnyFlag("-r|-R|--recursive")) op.Tags.Add("recursive");
-        if (program is "tr" or "expand" or "unexpand" or "fold" or "column" or "rev") op.Targets.Clear();
+        if (c.Inv.HasAnyFlag("-r|-R|--recursive|--directories=recurse|-d=recurse") || program is "rg" or "ag" or "ack"
+            || program is "grep" or "egrep" or "fgrep" && c.Inv.OptionValue("-d|--directories") is { Text: "recurse" })
+            op.Tags.Add("recursive");
+        // A recursive search without a path searches the current directory (rg and grep -r), unless input is piped to it.
+        if (op.Tags.Contains("recursive") && op.Targets.Count == 0 && c.Ctx.Stdin.Kind == StreamKind.None)
+            op.Targets.Add(ResolvePath(ShellArg.Static("."), c.Ctx));
+        // tr's operands are character sets; it reads only its input.
+        if (program is "tr") op.Targets.Clear();
+        ReaderOptionFiles(c);
+        if (PatternFirst.Contains(program) && c.Ctx.Stdin.Kind == StreamKind.Environment && op.Targets.Count == 0 && SecretFilter(c) is { } secret)
+        {
+            // `env | grep -i token`: picking the secrets out of the environment prints them.
+            op.Class = OperationClass.CredentialRead;
+            op.Reason = $"picks secret-named variables ({secret}) out of the environment";
+            op.Tags.Add("secret");
+            return new StreamSource(StreamKind.Secret);
+        }
         bool decoding = Decoders.Contains(program) && (c.Inv.HasAnyFlag("-d|--decode|-D|-r|--revert") || program is "gunzip" or "zcat" or "bzcat" or "xzcat");
         if (decoding) return new StreamSource(StreamKind.Decoded);
         if (op.Targets.Exists(t => CredentialIn(t, op.Tags.Contains("recursive")) is not null)) return new StreamSource(StreamKind.Secret);
