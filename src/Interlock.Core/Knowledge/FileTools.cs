@@ -35,25 +35,33 @@ internal static class FileTools
             { ValueOptions = "--reference --from" },
         new("chattr setfacl", new CommandRow("", Update, "changes file attributes") { PathTargets = true, Semantics = "chmod" })
             { ValueOptions = "-m -x -M -X" },
-        new("touch mkdir mkfifo mknod mktemp", new CommandRow("", Create, "creates files or directories") { PathTargets = true })
-            { ValueOptions = "-m --mode -d --date -r --reference -t -p --tmpdir --suffix" },
+        // mktemp -p DIR takes a value; mkdir -p is a flag, so each has its own grammar.
+        new("touch", new CommandRow("", Create, "creates files or directories") { PathTargets = true })
+            { ValueOptions = "-d --date -r --reference -t" },
+        new("mkdir mkfifo mknod", new CommandRow("", Create, "creates files or directories") { PathTargets = true })
+            { ValueOptions = "-m --mode --context" },
+        new("mktemp", new CommandRow("", Create, "creates files or directories") { PathTargets = true })
+            { ValueOptions = "-p --tmpdir --suffix" },
         new("tee", new CommandRow("", Update, "writes its input to files") { PathTargets = true, ReadsContent = false }),
         new("sed", new CommandRow("", Read, "filters text") { Targets = false, Semantics = "sed" })
             { ValueOptions = "-e --expression -f --file -l --line-length" },
         new("perl-rename rename prename", new CommandRow("", Update, "renames files") { PathTargets = true }),
         // The second operand of split is the prefix of the pieces it writes; csplit names it with -f.
-        new("split", new CommandRow("", Create, "splits files into pieces") { Targets = false, OutputOperand = 2 })
+        new("split", new CommandRow("", Read, "reads a file to split it into pieces") { PathTargets = true, OutputOperand = 2 })
             { ValueOptions = "-b --bytes -C --line-bytes -l --lines -n --number -a --suffix-length --additional-suffix" },
-        new("csplit", new CommandRow("", Create, "splits files into pieces") { Targets = false, OutputOptions = "-f|--prefix" })
+        new("csplit", new CommandRow("", Read, "reads a file to split it into pieces") { PathTargets = true, OutputOptions = "-f|--prefix", Semantics = "first-operand" })
             { ValueOptions = "-b --suffix-format -f --prefix -n --digits" },
-        new("patch", new CommandRow("", Update, "applies a patch to files") { Targets = false, OutputOptions = "-o|--output" })
-            { ValueOptions = "-p -i --input -d --directory -o --output" },
+        // patch FILE changes FILE; with -d DIR, or no FILE, it changes the files the diff names below DIR or here.
+        new("patch", new CommandRow("", Update, "applies a patch to files") { PathTargets = true, Semantics = "patch", OutputOptions = "-o|--output|-r|--reject-file" })
+            { ValueOptions = "-p --strip -i --input -d --directory -o --output -r --reject-file -B --prefix -Y --basename-prefix -z --suffix -D --ifdef -F --fuzz -V --version-control --backup-if-mismatch" },
         new("tar bsdtar", new CommandRow("", Read, "archives files") { Targets = false, Semantics = "tar" })
             { ValueOptions = "-f --file -C --directory -T --files-from -X --exclude-from --exclude -I --use-compress-program -b -H --format" },
         new("zip 7z 7za", new CommandRow("", Create, "creates archives") { PathTargets = true, Semantics = "archive" })
             { ValueOptions = "-x -i -P --password -r" },
-        new("unzip gunzip bunzip2 unxz unzstd", new CommandRow("", Create, "extracts archives") { PathTargets = true })
-            { ValueOptions = "-d -x -P" },
+        new("unzip", new CommandRow("", Create, "extracts archives") { PathTargets = true, Semantics = "unzip" })
+            { ValueOptions = "-d --exdir -x -P -O -I" },
+        new("gunzip bunzip2 unxz unzstd", new CommandRow("", Create, "extracts archives") { PathTargets = true })
+            { ValueOptions = "-S --suffix" },
         new("gzip bzip2 xz zstd lz4", new CommandRow("", Update, "compresses files in place") { PathTargets = true }),
         new("find", new CommandRow("", Read, "searches for files") { Targets = false, Semantics = "find" }) { ShortFlagClusters = false },
         new("rsync", new CommandRow("", Create, "synchronizes files") { PathTargets = true, Semantics = "rsync" })
@@ -160,11 +168,17 @@ internal static class FileTools
         new("echo printf true false test [ [[ sleep cd pushd popd dirs pwd export unset set declare typeset local readonly let shift read "
             + "alias unalias type hash which whereis whatis apropos man info help tldr whoami id groups logname hostname uname date cal uptime "
             + "nproc lscpu lsblk lsusb lspci free vmstat iostat mpstat ps pgrep pidof top htop btop atop jobs wait trap exit return break continue "
-            + "seq yes expr bc dc factor tput clear reset locale getconf ulimit umask history fc disown bg fg shopt complete compgen source-highlight "
+            + "seq yes expr bc dc factor tput clear reset locale getconf ulimit umask fc disown bg fg shopt complete compgen source-highlight "
             + "tty stty who w last lsof ss netstat ip ifconfig route arp host dig nslookup whois ping traceroute tracepath mtr sensors dmesg "
             + "getent printenv : cowsay figlet lolcat sl fortune nvidia-smi ncdu fzf delta diff-so-fancy glow duf dust btm procs",
             new CommandRow("", Read, "prints information") { Targets = false, Semantics = "printer" })
             { ValueOptions = "-n -u -p -t -c -d -o -s -e --since --until --unit -k --lines -I -W -w" },
+        // history -w/-a FILE writes the session's history into FILE; -r/-n FILE reads it in.
+        new("history",
+            new CommandRow("", Update, "writes the shell history to a file") { AnyFlag = "-w|-a", PathTargets = true, ReadsContent = false },
+            new CommandRow("", Read, "reads a file into the shell history") { AnyFlag = "-r|-n", PathTargets = true },
+            new CommandRow("", Read, "prints information") { Targets = false, Semantics = "printer" })
+            { ValueOptions = "-d" },
         new("journalctl",
             new CommandRow("", Destroy, "deletes archived system logs") { AnyFlag = "--vacuum-time|--vacuum-size|--vacuum-files", Targets = false, Shared = true, Irreversible = true, MinTier = Never, Semantics = "journal" },
             new CommandRow("", Update, "rotates or flushes the system journal") { AnyFlag = "--rotate|--flush|--sync|--relinquish-var|--setup-keys", Targets = false, Shared = true, MinTier = WriteWithConfirmation },

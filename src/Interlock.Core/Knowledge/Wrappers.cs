@@ -42,6 +42,24 @@ public sealed record WrapperSpec(string NamesText, WrapperKind Kind, string Valu
 
     internal HashSet<string> LookupOptionSet { get; private init; } = new(StringComparer.Ordinal);
 
+    /// <summary>
+    /// Options (space-separated) whose value is a file the wrapper itself writes (<c>strace -o FILE</c>, <c>time -o FILE</c>,
+    /// <c>valgrind --log-file=FILE</c>): a write besides whatever the wrapped command does.
+    /// </summary>
+    public string? OutputOptions
+    {
+        get => _outputOptions;
+        init
+        {
+            _outputOptions = value;
+            OutputOptionSet = [.. value?.Split(' ', StringSplitOptions.RemoveEmptyEntries) ?? []];
+        }
+    }
+
+    private readonly string? _outputOptions;
+
+    internal string[] OutputOptionSet { get; private init; } = [];
+
     /// <summary>Options whose value is itself a command string (<c>flock -c</c>, <c>su -c</c>, <c>sudo -s</c> with args).</summary>
     public string? CommandStringOptions { get; init; }
 }
@@ -58,18 +76,20 @@ public static class Wrappers
         new("run0 pkexec", WrapperKind.Prefix, "-u --user") { Privileged = true },
         new("env", WrapperKind.Env, "-u --unset -C --chdir -S --split-string"),
         new("command", WrapperKind.Prefix) { LookupOptions = "-v -V" },
-        new("builtin exec nohup setsid stdbuf unbuffer caffeinate time chronic", WrapperKind.Prefix, "-o -e -i -a -f --output --format"),
+        new("builtin exec nohup setsid stdbuf unbuffer caffeinate chronic", WrapperKind.Prefix, "-o -e -i -a -f --output --format"),
+        new("time", WrapperKind.Prefix, "-o --output -f --format") { OutputOptions = "-o --output" },
         new("nice", WrapperKind.Prefix, "-n --adjustment"),
         new("ionice", WrapperKind.Prefix, "-c --class -n --classdata -p --pid -P --pgid -u --uid"),
         new("chrt taskset", WrapperKind.PrefixAfterOperands, "", Operands: 1),
         new("timeout", WrapperKind.PrefixAfterOperands, "-s --signal -k --kill-after", Operands: 1),
         new("flock", WrapperKind.PrefixAfterOperands, "-w --timeout -E --conflict-exit-code", Operands: 1) { CommandStringOptions = "-c --command" },
         new("chroot", WrapperKind.PrefixAfterOperands, "--userspec --groups", Operands: 1) { Privileged = true },
-        new("strace ltrace", WrapperKind.Prefix, "-e -o -p -s -E -u"),
+        new("strace ltrace", WrapperKind.Prefix, "-e -o -p -s -E -u -a -b -I -O -P -S -X") { OutputOptions = "-o --output" },
         new("busybox toybox", WrapperKind.Prefix),
         new("npx pnpx bunx", WrapperKind.Prefix, "-p --package --node-options"),
         new("entr", WrapperKind.Prefix),
-        new("arch firejail proxychains proxychains4 torsocks catchsegv setpriv chpst unshare valgrind", WrapperKind.Prefix, "--log-file -f --tool"),
+        new("arch firejail proxychains proxychains4 torsocks catchsegv setpriv chpst unshare valgrind", WrapperKind.Prefix, "--log-file -f --tool")
+            { OutputOptions = "--log-file --xml-file --output" },
         new("nsenter", WrapperKind.Prefix, "-t --target -S --setuid -G --setgid") { Privileged = true },
         new("runuser", WrapperKind.Prefix, "-u --user -g --group -G --supp-group -s --shell") { Privileged = true, CommandStringOptions = "-c --command" },
         new("systemd-run", WrapperKind.Prefix, "-p --property -M --machine -E --setenv --description --unit --slice -H --host") { Privileged = true },
@@ -77,8 +97,9 @@ public static class Wrappers
         new("watchexec", WrapperKind.Prefix, "-w --watch -e --exts -i --ignore -d --debounce -s --signal -f --filter --shell"),
         new("watch", WrapperKind.JoinedShell, "-n --interval -d --differences"),
         new("eval", WrapperKind.JoinedShell),
-        new("hyperfine", WrapperKind.EachArgumentShell, "-w --warmup -r --runs -m --min-runs -M --max-runs -p --prepare -c --cleanup -s --setup --export-json --export-markdown --export-csv -n --command-name -P --parameter-scan -L --parameter-list -S --shell"),
+        new("hyperfine", WrapperKind.EachArgumentShell, "-w --warmup -r --runs -m --min-runs -M --max-runs -p --prepare -c --cleanup -s --setup --export-json --export-markdown --export-csv --export-asciidoc --export-orgmode -n --command-name -P --parameter-scan -L --parameter-list -S --shell")
+            { OutputOptions = "--export-json --export-markdown --export-csv --export-asciidoc --export-orgmode" },
         new("xargs", WrapperKind.Xargs, "-I -i -L -l -n --max-args -P --max-procs -d --delimiter -E -e -s --max-chars -a --arg-file --process-slot-var"),
-        new("parallel", WrapperKind.Xargs, "-j --jobs -S --sshlogin --joblog -I --delay --timeout --results"),
+        new("parallel", WrapperKind.Xargs, "-j --jobs -S --sshlogin --joblog -I --delay --timeout --results") { OutputOptions = "--joblog --results" },
     ];
 }

@@ -13,7 +13,7 @@ internal sealed partial class ShellAnalysisRun
             case WrapperKind.Env:
                 return UnwrapEnv(args, ctx);
             case WrapperKind.JoinedShell:
-                i = SkipOptions(wrapper, args, 1);
+                i = SkipOptions(wrapper, name, args, 1, ctx);
                 if (i >= args.Count) return StreamSource.None;
                 if (args.Skip(i).FirstOrDefault(a => a.ProcessSource is StreamKind.Network or StreamKind.Decoded) is { Text: not null } foreign)
                 {
@@ -32,7 +32,7 @@ internal sealed partial class ShellAnalysisRun
             case WrapperKind.Xargs:
                 return UnwrapXargs(wrapper, name, args, ctx);
             case WrapperKind.EachArgumentShell:
-                for (i = SkipOptions(wrapper, args, 1); i < args.Count; i++)
+                for (i = SkipOptions(wrapper, name, args, 1, ctx); i < args.Count; i++)
                     RunString(args[i].Text, ctx with { Nesting = ctx.Nesting + 1 });
                 return StreamSource.Unknown;
         }
@@ -65,6 +65,7 @@ internal sealed partial class ShellAnalysisRun
                     return StreamSource.Unknown;
                 }
             }
+            WrapperOutput(wrapper, name, args, i, ctx);
             i += wrapper.ValueOptions.Contains(t) ? 2 : 1;
         }
         if (isSu)
@@ -99,6 +100,26 @@ internal sealed partial class ShellAnalysisRun
         return false;
     }
 
+    /// <summary>A wrapper option at <paramref name="i"/> naming a file the wrapper writes (<c>strace -o F</c>, <c>-oF</c>, <c>--log-file=F</c>).</summary>
+    private void WrapperOutput(WrapperSpec wrapper, string name, List<ShellArg> args, int i, CallContext ctx)
+    {
+        if (wrapper.OutputOptionSet.Length == 0) return;
+        var t = args[i].Text;
+        foreach (var option in wrapper.OutputOptionSet)
+        {
+            ShellArg? file = null;
+            if (t == option) file = i + 1 < args.Count ? args[i + 1] : null;
+            else if (t.Length > option.Length && t.StartsWith(option, StringComparison.Ordinal) && (t[option.Length] == '=' || option.Length == 2))
+                file = ShellArg.Static(t[(option.Length + (t[option.Length] == '=' ? 1 : 0))..]);
+            if (file is not { } f || f.Text is "-" or "") continue;
+            var write = NewDraft(name, option, OperationClass.Update, "writes its log or report to a file", ctx);
+            write.PathTargets = true;
+            write.Targets.Add(ResolvePath(f, ctx));
+            Emit(write);
+            return;
+        }
+    }
+
     private void EmitPrivilege(string name, CallContext ctx)
     {
         var d = NewDraft(name, null, OperationClass.Privilege, $"runs with raised privileges ({name})", ctx);
@@ -106,11 +127,12 @@ internal sealed partial class ShellAnalysisRun
         Emit(d);
     }
 
-    private static int SkipOptions(WrapperSpec wrapper, List<ShellArg> args, int i)
+    private int SkipOptions(WrapperSpec wrapper, string name, List<ShellArg> args, int i, CallContext ctx)
     {
         while (i < args.Count && args[i].Text.Length > 1 && args[i].Text[0] == '-' && !args[i].Dynamic)
         {
             if (args[i].Text == "--") return i + 1;
+            WrapperOutput(wrapper, name, args, i, ctx);
             i += wrapper.ValueOptions.Contains(args[i].Text) ? 2 : 1;
         }
         return i;
@@ -185,6 +207,7 @@ internal sealed partial class ShellAnalysisRun
             if (t == "--") { i++; break; }
             if (t is "-I" or "-i" && i + 1 < args.Count) { replace = args[i + 1].Text; i += 2; continue; }
             if (t.StartsWith("-I", StringComparison.Ordinal) && t.Length > 2) { replace = t[2..]; i++; continue; }
+            WrapperOutput(wrapper, name, args, i, ctx);
             i += wrapper.ValueOptions.Contains(t) ? 2 : 1;
         }
         var inner = i < args.Count ? args.GetRange(i, args.Count - i) : [ShellArg.Static("echo")];

@@ -187,7 +187,9 @@ internal sealed partial class ShellAnalysisRun
             read.PathTargets = true;
             read.ReadsContent = true;
             read.Tags.Add("recursive");
-            foreach (var s in operands) read.Targets.Add(ResolvePath(s, c.Ctx));
+            // -C DIR: the operands after it are names inside DIR (`tar czf x.tgz -C ~ .ssh`).
+            var operandCtx = inv.OptionValue("-C|--directory") is { } cd ? WithDirectory(c.Ctx, cd) : c.Ctx;
+            foreach (var s in operands) read.Targets.Add(ResolvePath(s, operandCtx));
             Emit(read);
             if (inv.HasAnyFlag("--remove-files"))
             {
@@ -204,6 +206,14 @@ internal sealed partial class ShellAnalysisRun
             op.Class = OperationClass.Create;
             op.Reason = "extracts an archive";
             var dir = inv.OptionValue("-C|--directory");
+            if (inv.HasAnyFlag("-P|--absolute-names") || (bundled && letters.Contains('P', StringComparison.Ordinal)))
+            {
+                // Members keep their absolute paths (/home/x/.bashrc): the archive decides where it writes.
+                op.Reason = "extracts an archive's members at the absolute paths they name";
+                op.ReadsContent = false;
+                op.Targets.Add("/");
+                return null;
+            }
             op.Targets.Add(dir is { } d ? ResolvePath(d, c.Ctx) : ResolvePath(ShellArg.Static("."), c.Ctx));
             return null;
         }
