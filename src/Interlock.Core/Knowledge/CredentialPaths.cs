@@ -83,8 +83,13 @@ public static class CredentialPaths
     {
         // Called for every path an action reads: it allocates only for the answer.
         // A part only known at run time (`/proc/$PPID/environ`, `$XDG_CONFIG_HOME/gh/hosts.yml`) can be any name: as a wildcard.
-        if (path.Contains(ShellArg.Unknown)) return DescribeGlob(path.Replace(ShellArg.Unknown, '*'), home, recursive);
-        return path.AsSpan().IndexOfAny("*?[") >= 0 ? DescribeGlob(path, home, recursive) : DescribeFile(path, home, recursive);
+        if (path.Contains(ShellArg.Unknown)) path = path.Replace(ShellArg.Unknown, '*');
+        if (path.AsSpan().IndexOfAny("*?[") < 0) return DescribeFile(path, home, recursive);
+        // `**` (globstar, find's scope) is any depth: tried here as none and as one directory.
+        int deep = path.IndexOf("/**/", StringComparison.Ordinal);
+        if (deep >= 0)
+            return DescribeGlob(path, home, recursive) ?? Describe(path.Remove(deep, 3), home, recursive) ?? Describe(path.Remove(deep + 1, 1), home, recursive);
+        return DescribeGlob(path, home, recursive);
     }
 
     /// <summary><see cref="Describe"/> for one file: wildcard characters in <paramref name="path"/> are taken literally.</summary>
@@ -167,8 +172,11 @@ public static class CredentialPaths
                 return $"{written} can match {candidate[(candidate.LastIndexOf('/') + 1)..]}: {why}";
         }
         // Secrets that live in any directory: .env files and SSH keys beside the pattern.
+        // A leaf of wildcards alone (`dist/*`) says nothing about keys: only ~/.ssh and the listed stores are assumed to hold one.
+        bool bareLeaf = leaf.AsSpan().IndexOfAnyExcept("*?") < 0;
         foreach (var name in LooseSecretNames)
         {
+            if (bareLeaf && name.StartsWith("id_", StringComparison.Ordinal)) continue;
             if (!SegmentMatches(patternSegments[^1], name)) continue;
             // The directory keeps the pattern's own wildcards (`*/.env`): describing it as a file, not as a glob again,
             // is what ends the recursion.

@@ -162,9 +162,24 @@ internal static class FileTools
         new("sdiff",
             new CommandRow("", Read, "reads files") { PathTargets = true, Semantics = "reader", OutputOptions = "-o|--output" })
             { ValueOptions = "-o --output -w --width -I --ignore-matching-lines --tabsize --diff-program" },
-        new("ls ll la dir vdir tree stat du df realpath readlink dirname basename namei lsattr getfacl exa eza lsd fd fdfind locate mlocate plocate",
-            new CommandRow("", Read, "lists files") { PathTargets = true, ReadsContent = false })
-            { ValueOptions = "-I -P -L --level -d --depth --max-depth -t --type -e --extension -E --exclude --format -c --printf --time-style --block-size -B --sort --color -w --width --hide --ignore" },
+        // Listers, each with its own option grammar (ls -d is a flag, fd -d takes a depth); tree -o FILE writes its listing.
+        new("ls ll la dir vdir",
+            new CommandRow("", Read, "lists files") { PathTargets = true, ReadsContent = false, Semantics = "listing" })
+            { ValueOptions = "-I --ignore -w --width -T --tabsize --format --time-style --block-size --sort --color --hide --indicator-style --quoting-style --time" },
+        new("tree",
+            new CommandRow("", Read, "lists files") { PathTargets = true, ReadsContent = false, Semantics = "listing", OutputOptions = "-o" })
+            { ValueOptions = "-I -P -L -o --filelimit --charset --timefmt --sort --gitfile --infile", ShortFlagClusters = false },
+        new("exa eza lsd",
+            new CommandRow("", Read, "lists files") { PathTargets = true, ReadsContent = false, Semantics = "listing" })
+            { ValueOptions = "-L --level -I --ignore-glob -s --sort --color --colour --time-style -t --time --git-ignore-glob --icons --depth --blocks --size" },
+        new("fd fdfind",
+            new CommandRow("", Read, "lists files") { PathTargets = true, ReadsContent = false, Semantics = "listing" })
+            { ValueOptions = "-t --type -e --extension -E --exclude -d --max-depth --min-depth --exact-depth -j --threads -S --size --changed-within "
+                + "--changed-before -o --owner -c --color --base-directory --path-separator --search-path --ignore-file --max-results --format" },
+        new("stat du df realpath readlink dirname basename namei lsattr getfacl locate mlocate plocate",
+            new CommandRow("", Read, "lists files") { PathTargets = true, ReadsContent = false, Semantics = "listing" })
+            { ValueOptions = "-c --format --printf -d --max-depth --exclude -X --exclude-from -B --block-size -t --threshold --type -x --exclude-type "
+                + "--output --time-style --relative-to --relative-base -s --suffix --database -l --limit -n" },
         new("echo printf true false test [ [[ sleep cd pushd popd dirs pwd export unset set declare typeset local readonly let shift read "
             + "alias unalias type hash which whereis whatis apropos man info help tldr whoami id groups logname hostname uname date cal uptime "
             + "nproc lscpu lsblk lsusb lspci free vmstat iostat mpstat ps pgrep pidof top htop btop atop jobs wait trap exit return break continue "
@@ -203,8 +218,12 @@ internal static class FileTools
             new CommandRow("write|import|rename", Update, "changes user preferences") { MinTier = WriteWithConfirmation })
         { ValueOptions = "-host" },
         new("source .", new CommandRow("", Exec, "runs a script in the current shell") { PathTargets = true, Semantics = "script" }),
-        new("vim vi nvim nano emacs ed ex pico micro code code-insiders subl idea less more view",
+        new("vim vi nvim nano ed ex pico micro code code-insiders subl idea less more view",
             new CommandRow("", Update, "opens files in an editor") { PathTargets = true, ReadsContent = false, Semantics = "editor" })
             { ValueOptions = "-c --cmd -u -S -i" },
+        // Emacs runs Lisp given with --eval, -l FILE, -f FUNCTION or --script: code of a language Interlock does not read.
+        new("emacs emacsclient",
+            new CommandRow("", Update, "opens files in an editor") { PathTargets = true, ReadsContent = false, Semantics = "editor" })
+            { ValueOptions = "--eval -eval --execute -l --load -f --funcall -funcall --script -L --directory -u --user -t --tty --chdir -a --alternate-editor -s --socket-name" },
     ];
 }

@@ -38,7 +38,9 @@ internal static class StorageTables
             new CommandRow("", Update, "changes topics, offsets or ACLs") { Targets = false, Shared = true, MinTier = WriteWithConfirmation })
         { ValueOptions = "--bootstrap-server --zookeeper --topic --group --partitions --replication-factor --config --entity-type --entity-name --command-config", DetectEnvironment = true },
         new("mc s5cmd rclone b2",
-            Reads("ls|lsd|lsl|cat|stat|du|tree|find|head|diff|version|admin info|alias list|size|about|listremotes|check|config show"),
+            // rclone config show/dump and mc alias list print the remotes' keys and tokens; `config redacted` hides them.
+            new CommandRow("config show|config dump|alias list|alias ls|alias export", CredentialRead, "prints stored access keys and tokens") { Targets = false, Tags = "secret" },
+            Reads("ls|lsd|lsl|cat|stat|du|tree|find|head|diff|version|admin info|size|about|listremotes|check|config redacted|config file|config providers"),
             new CommandRow("rb|purge|rmdir|rmdirs|admin bucket remote rm|delete", Destroy, "deletes a bucket or all of its objects") { Shared = true, Irreversible = true, MinTier = Never, Tags = "destructive" },
             new CommandRow("rm|deletefile", Destroy, "deletes every object under a prefix") { AnyFlag = "--recursive|-r|--force|--versions", Shared = true, Irreversible = true, MinTier = Never },
             new CommandRow("rm|deletefile", Delete, "deletes objects") { Shared = true, Irreversible = true },

@@ -32,6 +32,7 @@ internal static class ProgramSemantics
             ["patch"] = (r, c) => r.Patch(c),
             ["unzip"] = (r, c) => r.Unzip(c),
             ["first-operand"] = (_, c) => ShellAnalysisRun.FirstOperand(c),
+            ["listing"] = (r, c) => r.Listing(c),
             ["find"] = (r, c) => r.Find(c),
             ["rsync"] = (r, c) => r.Rsync(c),
             ["reader"] = (r, c) => r.Reader(c),

@@ -220,6 +220,11 @@ internal sealed partial class ShellAnalysisRun
             inner = inner.GetRange(0, sep);
             if (inner.Count == 0) return StreamSource.None;
         }
+        else if (ctx.Stdin is { Kind: StreamKind.CredentialNames, Text: { } names })
+        {
+            // `find ~/.aws -type f | xargs cat`: the arguments are the names of credential files.
+            inputs = [new ShellArg(names, false, true)];
+        }
         else if (ctx.Stdin.Kind == StreamKind.Literal && ctx.Stdin.Text is { } text)
         {
             inputs = text.Split([' ', '\t', '\n'], StringSplitOptions.RemoveEmptyEntries).Take(64).Select(ShellArg.Static).ToList();

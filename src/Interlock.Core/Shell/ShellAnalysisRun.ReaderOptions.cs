@@ -20,6 +20,39 @@ internal sealed partial class ShellAnalysisRun
         }
     }
 
+    /// <summary>A listing's output when it names files in a credential location (<see cref="StreamKind.CredentialNames"/>), else unknown.</summary>
+    /// <param name="listed">Each pattern of listed paths, and the text the listing prints for it.</param>
+    private StreamSource ListedCredentials(IEnumerable<(string Pattern, string Printed)> listed)
+    {
+        foreach (var (p, printed) in listed)
+        {
+            bool credential = CredentialIn(p) is not null;
+            if (!credential && p.EndsWith("/**", StringComparison.Ordinal)) credential = CredentialIn(p[..^3], recursive: true) is not null;
+            if (credential) return new StreamSource(StreamKind.CredentialNames, printed);
+        }
+        return StreamSource.Unknown;
+    }
+
+    /// <summary>
+    /// <c>ls</c>, <c>fd</c>, <c>tree</c>: the names of what they list. A glob's matches print as paths; a directory's
+    /// entries print as bare names, which name the credential files where they are used inside it (<c>cd ~/.ssh; ls | xargs cat</c>,
+    /// <c>ls ~/.ssh | xargs -I{} cat ~/.ssh/{}</c>).
+    /// </summary>
+    internal StreamSource? Listing(SemanticsCall c)
+    {
+        if (c.Op.Program is "fd" or "fdfind")
+        {
+            // fd PATTERN [PATH…]: the pattern is no file; it prints every match below each path.
+            if (c.Op.Targets.Count > 0) c.Op.Targets.RemoveAt(0);
+            if (c.Op.Targets.Count == 0) c.Op.Targets.Add(ResolvePath(ShellArg.Static("."), c.Ctx));
+            var found = ListedCredentials(c.Op.Targets.Select(t => (t.TrimEnd('/') + "/**", t.TrimEnd('/') + "/**")));
+            return found.Kind == StreamKind.CredentialNames ? found : null;
+        }
+        bool dirsAsEntries = !c.Inv.HasAnyFlag("-d|--directory");
+        var listed = c.Op.Targets.Select(t => t.AsSpan().IndexOfAny("*?[") >= 0 || !dirsAsEntries ? (t, t) : (t.TrimEnd('/') + "/*", "*"));
+        return ListedCredentials(listed) is { Kind: StreamKind.CredentialNames } names ? names : null;
+    }
+
     private static readonly string[] SecretWords = ["TOKEN", "SECRET", "PASS", "KEY", "AUTH", "CRED", "PRIVATE", "SESSION", "COOKIE"];
 
     /// <summary>The pattern of a grep-like filter when it picks secret-named lines (<c>grep -i token</c>, <c>grep -E 'KEY|PASS'</c>).</summary>

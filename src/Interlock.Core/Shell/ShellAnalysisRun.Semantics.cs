@@ -294,7 +294,7 @@ internal sealed partial class ShellAnalysisRun
                 Emit(w);
             }
         }
-        return StreamSource.Unknown;
+        return ListedCredentials(scope.Select(s => (s.Text, s.Text)));
     }
 
     internal StreamSource? Rsync(SemanticsCall c)
@@ -395,7 +395,9 @@ internal sealed partial class ShellAnalysisRun
     /// <summary>A filter passes sensitive input on: secrets stay secrets after <c>base64</c> or <c>sed</c>.</summary>
     private static StreamSource? PassThrough(SemanticsCall c, bool readsStdin) =>
         readsStdin && c.Ctx.Stdin.Kind is StreamKind.Secret or StreamKind.Environment or StreamKind.Network or StreamKind.Decoded
-            ? c.Ctx.Stdin with { Text = null } : null;
+            ? c.Ctx.Stdin with { Text = null }
+            // A filtered list of credential file names (`| grep -v pub | head -1`) is still a list of them.
+            : readsStdin && c.Ctx.Stdin.Kind is StreamKind.CredentialNames ? c.Ctx.Stdin : null;
 
     internal StreamSource? Printer(SemanticsCall c)
     {
@@ -502,6 +504,7 @@ internal sealed partial class ShellAnalysisRun
         var commands = c.Inv.OptionValues("-c|--cmd").Select(v => v.Text)
             .Concat(c.Inv.Positionals.Where(p => p.Text.StartsWith('+')).Select(p => p.Text[1..]));
         op.Targets.RemoveAll(t => t[(t.LastIndexOf('/') + 1)..].StartsWith('+'));
+        if (op.Program is "emacs" or "emacsclient") EditorLisp(c);
         foreach (var cmd in commands)
         {
             var text = cmd.TrimStart(':');

@@ -79,6 +79,27 @@ internal sealed partial class ShellAnalysisRun
         return null;
     }
 
+    /// <summary>
+    /// Emacs Lisp from <c>--eval</c>, <c>-l</c>, <c>-f</c> or <c>--script</c> (or a <c>--batch</c> run) can read, write and
+    /// run anything; Interlock does not read Lisp, so it is a gap, and paths named in it are still looked at.
+    /// </summary>
+    private void EditorLisp(SemanticsCall c)
+    {
+        var lisp = c.Inv.OptionValues("--eval|-eval|--execute|-f|--funcall|-funcall");
+        var files = c.Inv.OptionValues("-l|--load|--script");
+        if (lisp.Count == 0 && files.Count == 0 && !c.Inv.HasAnyFlag("--batch|-batch|--script|-x")) return;
+        foreach (var code in lisp)
+        {
+            c.Op.Targets.Remove(ResolvePath(code, c.Ctx));
+            ScanCode(c.Op.Program, code.Text, c.Ctx);
+        }
+        AddGap("opaque-code", $"{c.Op.Program} runs Lisp code Interlock does not read", c.Ctx.Text);
+        var run = NewDraft(c.Op.Program, "lisp", OperationClass.Exec, "runs Emacs Lisp code", c.Ctx);
+        run.PathTargets = true;
+        foreach (var f in files) run.Targets.Add(ResolvePath(f, c.Ctx));
+        Emit(run);
+    }
+
     /// <summary>The context with the current directory moved to <paramref name="dir"/> (<c>patch -d</c>, <c>tar -C</c>).</summary>
     private CallContext WithDirectory(CallContext ctx, ShellArg dir)
     {
