@@ -12,9 +12,9 @@ internal sealed partial class ShellAnalysisRun
     /// </summary>
     private void ReaderOptionFiles(SemanticsCall c)
     {
-        foreach (var (_, value) in c.Inv.Options)
+        foreach (var (name, value) in c.Inv.Options)
         {
-            if (value is not { } v || v.Text.Length == 0) continue;
+            if (value is not { } v || v.Text.Length == 0 || PatternOptions.Contains(name)) continue;
             var path = ResolvePath(v, c.Ctx);
             if (CredentialIn(path) is not null && !c.Op.Targets.Contains(path)) c.Op.Targets.Add(path);
         }
@@ -52,6 +52,13 @@ internal sealed partial class ShellAnalysisRun
         var listed = c.Op.Targets.Select(t => t.AsSpan().IndexOfAny("*?[") >= 0 || !dirsAsEntries ? (t, t) : (t.TrimEnd('/') + "/*", "*"));
         return ListedCredentials(listed) is { Kind: StreamKind.CredentialNames } names ? names : null;
     }
+
+    /// <summary>Options whose value is a name pattern or a search pattern, never a file (<c>grep --exclude=.env</c>, <c>rg -g '!.env'</c>).</summary>
+    private static readonly HashSet<string> PatternOptions = new(StringComparer.Ordinal)
+    {
+        "--exclude", "--include", "--exclude-dir", "--include-dir", "-g", "--glob", "--iglob", "--ignore", "--ignore-dir", "-x", "-e", "--regexp",
+        "-t", "--type", "-T", "--type-not", "--type-add", "-G", "--file-search-regex", "--match", "-I", "--ignore-matching-lines", "--label", "-L",
+    };
 
     private static readonly string[] SecretWords = ["TOKEN", "SECRET", "PASS", "KEY", "AUTH", "CRED", "PRIVATE", "SESSION", "COOKIE"];
 
