@@ -107,8 +107,8 @@ internal static class McpToolAnalysis
             {
                 if (++seen > MaxValues) break;
                 var resolved = PathResolver.Resolve(mentioned, cwd, home);
-                // A directory of keys counts (a tool may read it all); the home directory itself is named too often to.
-                bool isHome = resolved == PathResolver.Normalize(home);
+                // A directory of keys counts (a tool may read it all); the home directory and those above it are named too often to.
+                bool isHome = PathResolver.IsUnder(PathResolver.Normalize(home), resolved);
                 if (CredentialPaths.Describe(resolved, home, recursive: !isHome) is { } why)
                     ops.Add(new Operation { Program = tool, Verb = bare, Class = OperationClass.CredentialRead, Targets = [resolved], PathTargets = true, Reason = "names credentials in its arguments: " + why });
             }

@@ -141,6 +141,18 @@ public sealed record ProgramSpec
 
     internal HashSet<string> ValueOptionSet { get; private init; } = new(StringComparer.Ordinal);
 
+    /// <summary>
+    /// Space-separated options that take two values (<c>jq --rawfile NAME FILE</c>): the second is the option's value. Read
+    /// as one-value options, the file would pass for the program's first operand and hide from the targets.
+    /// </summary>
+    public string PairOptions
+    {
+        get => string.Join(' ', PairOptionSet);
+        init => PairOptionSet = new HashSet<string>(value.Split(' ', StringSplitOptions.RemoveEmptyEntries), StringComparer.Ordinal);
+    }
+
+    internal HashSet<string> PairOptionSet { get; private init; } = new(StringComparer.Ordinal);
+
     /// <summary>Whether <c>-abc</c> is three short flags (POSIX) rather than one long option (<c>-name</c> in find, <c>-auto-approve</c> in terraform).</summary>
     public bool ShortFlagClusters { get; init; } = true;
 

@@ -1,3 +1,4 @@
+using System.Collections.Frozen;
 using Interlock.Shell;
 
 namespace Interlock.Knowledge;
@@ -15,6 +16,19 @@ public static class CredentialPaths
         ".config/gh/hosts.yml", ".terraform.d/credentials.tfrc.json", ".vault-token", ".cargo/credentials", ".cargo/credentials.toml",
         ".config/hub", ".nuget/NuGet/NuGet.Config", ".m2/settings.xml", ".gradle/gradle.properties", ".composer/auth.json",
         ".password-store/", ".local/share/keyrings/", ".config/op/", ".ssh/agent", ".bash_history", ".zsh_history", ".psql_history", ".mysql_history",
+        // Agent hosts' own sign-ins: an agent reading them takes over the account it runs under.
+        ".claude/.credentials.json", ".codex/auth.json", ".gemini/oauth_creds.json", ".gemini/google_accounts.json", ".config/github-copilot/",
+        ".cursor/auth.json",
+        // Cloud, storage and deploy tools' tokens and keys.
+        ".config/rclone/rclone.conf", ".s3cfg", ".boto", ".config/sops/age/keys.txt", ".config/age/", ".sops/", ".config/doctl/config.yaml",
+        ".local/share/com.vercel.cli/auth.json", "Library/Application Support/com.vercel.cli/auth.json", ".vercel/auth.json",
+        ".wrangler/config/", ".config/.wrangler/config/", ".config/netlify/config.json", ".netlify/config.json", ".terraformrc",
+        ".pulumi/credentials.json", ".fly/config.yml", ".config/flyctl/config.yml", ".kaggle/kaggle.json", ".huggingface/token",
+        ".cache/huggingface/token", ".databrickscfg", ".snowsql/config", ".oci/config", ".mc/config.json", ".config/containers/auth.json",
+        ".config/glab-cli/config.yml", ".config/stripe/config.toml", ".circleci/cli.yml", ".config/ngrok/ngrok.yml", ".ngrok2/ngrok.yml",
+        ".config/heroku/", ".config/configstore/firebase-tools.json", ".config/hcloud/cli.toml", ".config/linode-cli", ".config/scw/config.yaml",
+        ".ansible/vault_pass", ".vault_pass", ".ansible-vault-pass",
+        ".local/share/atuin/", ".histfile", ".node_repl_history", ".python_history", ".sqlite_history", ".rediscli_history",
     ];
 
     // Browser password and cookie stores and keychains, relative to HOME; '*' matches one path segment.
@@ -36,7 +50,29 @@ public static class CredentialPaths
         "/etc/shadow", "/etc/gshadow", "/etc/shadow-", "/etc/gshadow-", "/etc/sudoers", "/etc/sudoers.d/", "/etc/ssl/private/", "/etc/ssh/ssh_host_",
         "/var/run/secrets/", "/run/secrets/", "/root/.ssh/", "/root/.aws/", "/etc/kubernetes/admin.conf", "/etc/kubernetes/pki/", "/etc/rancher/k3s/k3s.yaml",
         "/etc/mysql/debian.cnf", "/etc/letsencrypt/live/", "/etc/letsencrypt/archive/",
+        "/var/lib/docker/containers/", "/etc/pki/tls/private/", "/etc/ipsec.secrets", "/etc/wireguard/", "/etc/NetworkManager/system-connections/",
     ];
+
+    // A recursive read of a directory that holds a credential location (~/.config holds ~/.config/gh/hosts.yml, /etc holds
+    // /etc/shadow, / holds everything) reads the credentials too. Relative to HOME, then absolute.
+    private static readonly FrozenSet<string> HomeAncestors = Ancestors(
+        HomeFiles.Concat(HomeDirectories).Concat(HomeGlobs.Select(g => g[..Math.Max(0, g.IndexOf('*', StringComparison.Ordinal))])), relative: true);
+
+    private static readonly FrozenSet<string> AbsoluteAncestors = Ancestors(AbsoluteFiles, relative: false);
+
+    private static FrozenSet<string> Ancestors(IEnumerable<string> entries, bool relative)
+    {
+        var set = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var entry in entries)
+        {
+            var e = entry.TrimEnd('/');
+            for (int slash = e.LastIndexOf('/'); slash > 0; slash = e.LastIndexOf('/', slash - 1))
+                set.Add(e[..slash]);
+            if (relative && e.Length > 0) set.Add(e);
+        }
+        if (!relative) set.Add("/");
+        return set.ToFrozenSet(StringComparer.Ordinal);
+    }
 
     private static readonly string[] SafeEnvSuffixes = [".example", ".sample", ".template", ".dist", ".defaults", ".schema", ".test.example"];
 
@@ -46,8 +82,14 @@ public static class CredentialPaths
     public static string? Describe(string path, string home, bool recursive = false)
     {
         // Called for every path an action reads: it allocates only for the answer.
-        if (path.Contains(ShellArg.Unknown)) return null;
-        return path.AsSpan().IndexOfAny("*?[") >= 0 ? DescribeGlob(path, home, recursive) : DescribeFile(path, home, recursive);
+        // A part only known at run time (`/proc/$PPID/environ`, `$XDG_CONFIG_HOME/gh/hosts.yml`) can be any name: as a wildcard.
+        if (path.Contains(ShellArg.Unknown)) path = path.Replace(ShellArg.Unknown, '*');
+        if (path.AsSpan().IndexOfAny("*?[") < 0) return DescribeFile(path, home, recursive);
+        // `**` (globstar, find's scope) is any depth: tried here as none and as one directory.
+        int deep = path.IndexOf("/**/", StringComparison.Ordinal);
+        if (deep >= 0)
+            return DescribeGlob(path, home, recursive) ?? Describe(path.Remove(deep, 3), home, recursive) ?? Describe(path.Remove(deep + 1, 1), home, recursive);
+        return DescribeGlob(path, home, recursive);
     }
 
     /// <summary><see cref="Describe"/> for one file: wildcard characters in <paramref name="path"/> are taken literally.</summary>
@@ -66,11 +108,16 @@ public static class CredentialPaths
             {
                 foreach (var dir in HomeDirectories)
                     if (rel.SequenceEqual(dir) || IsBelow(rel, dir)) return $"~/{rel} holds credentials";
+                if (HomeAncestors.GetAlternateLookup<ReadOnlySpan<char>>().Contains(rel.TrimEnd('/'))) return $"~/{rel} holds credential files";
             }
         }
-        else if (recursive && path.AsSpan().TrimEnd('/').SequenceEqual(homeRoot))
+        else if (recursive && (path.AsSpan().TrimEnd('/').SequenceEqual(homeRoot) || IsBelow(homeRoot, path.AsSpan().TrimEnd('/')) || path == "/"))
         {
-            return "the home directory holds credentials";
+            return path.AsSpan().TrimEnd('/').SequenceEqual(homeRoot) ? "the home directory holds credentials" : $"{path} holds home directories and their credentials";
+        }
+        else if (recursive && AbsoluteAncestors.GetAlternateLookup<ReadOnlySpan<char>>().Contains(path.AsSpan().TrimEnd('/')))
+        {
+            return $"{path} holds system credential files";
         }
         if (MatchesAny(path, AbsoluteFiles)) return $"{path} holds credentials";
         if (path.StartsWith("/proc/", StringComparison.Ordinal) && path.EndsWith("/environ", StringComparison.Ordinal)) return $"{path} holds a process's secrets";
@@ -100,6 +147,11 @@ public static class CredentialPaths
         if (IsPrivateKeyName(leaf.Replace("*", "private_key", StringComparison.Ordinal).Replace("?", "k", StringComparison.Ordinal)))
             return $"{written} matches private key files";
         var patternSegments = pattern.Split('/');
+        if (patternSegments.Length == 4 && patternSegments[0].Length == 0 && patternSegments[1] == "proc" && Wildcard.Match(patternSegments[3], "environ"))
+            return $"{written} can match a process's environment, which holds its secrets";
+        if (BelowCredentialDirectory(patternSegments, home) is { } below) return $"{written} is below {below}, which holds credentials";
+        if (patternSegments[0].Length > 0 && TailOfCredential(patternSegments, home) is { } tail)
+            return $"{written} can end in {tail}, which holds credentials";
         var homeRoot = home.AsSpan().TrimEnd('/');
         if (IsBelow(pattern, homeRoot))
         {
@@ -120,14 +172,59 @@ public static class CredentialPaths
                 return $"{written} can match {candidate[(candidate.LastIndexOf('/') + 1)..]}: {why}";
         }
         // Secrets that live in any directory: .env files and SSH keys beside the pattern.
+        // A leaf of wildcards alone (`dist/*`) says nothing about keys: only ~/.ssh and the listed stores are assumed to hold one.
+        bool bareLeaf = leaf.AsSpan().IndexOfAnyExcept("*?") < 0;
         foreach (var name in LooseSecretNames)
         {
+            if (bareLeaf && name.StartsWith("id_", StringComparison.Ordinal)) continue;
             if (!SegmentMatches(patternSegments[^1], name)) continue;
             // The directory keeps the pattern's own wildcards (`*/.env`): describing it as a file, not as a glob again,
             // is what ends the recursion.
             var candidate = (slash > 0 ? pattern[..slash] : "") + "/" + name;
             if (ShellGlobMatch(patternSegments, candidate) && DescribeFile(candidate, home, recursive) is { } why)
                 return $"{written} can match {name}: {why}";
+        }
+        return null;
+    }
+
+    /// <summary>
+    /// Everything below a credential directory (<c>~/.config/gcloud/legacy_credentials/*/adc.json</c>) is a credential: the
+    /// directory a glob's wildcards start in, when that is inside one.
+    /// </summary>
+    private static string? BelowCredentialDirectory(string[] segments, string home)
+    {
+        int literal = 0;
+        while (literal < segments.Length && segments[literal].AsSpan().IndexOfAny("*?") < 0) literal++;
+        if (literal == 0 || literal == segments.Length) return null;
+        var dir = string.Join('/', segments, 0, literal);
+        var homeRoot = home.TrimEnd('/');
+        if (IsBelow(dir, homeRoot))
+        {
+            var rel = dir[(homeRoot.Length + 1)..] + "/";
+            foreach (var f in HomeFiles)
+                if (f.EndsWith('/') && rel.StartsWith(f, StringComparison.Ordinal)) return "~/" + f;
+        }
+        foreach (var f in AbsoluteFiles)
+            if (f.EndsWith('/') && (dir + "/").StartsWith(f, StringComparison.Ordinal)) return f;
+        return null;
+    }
+
+    /// <summary>
+    /// A path whose start is only known at run time (<c>$XDG_CONFIG_HOME/gh/hosts.yml</c>) is a credential when its known
+    /// end is the end of a credential file. At least two known segments: one name alone (<c>config</c>) says too little.
+    /// </summary>
+    private static string? TailOfCredential(string[] segments, string home)
+    {
+        int known = segments.Length - 1;
+        if (known < 2) return null;
+        foreach (var (candidate, count) in CandidatesFor(home))
+        {
+            if (count - 1 < known) continue;
+            var parts = candidate.Split('/');
+            bool all = true;
+            for (int i = 0; i < known && all; i++)
+                all = SegmentMatches(segments[segments.Length - 1 - i], parts[parts.Length - 1 - i]);
+            if (all) return string.Join('/', parts[^known..]);
         }
         return null;
     }

@@ -61,8 +61,8 @@ internal static class DatabaseTables
         { ValueOptions = "-h --host -P --port -u --user", DetectEnvironment = true },
         new("createdb createuser pg_createcluster", new CommandRow("", Create, "creates a database") { Shared = true, MinTier = WriteWithConfirmation })
         { ValueOptions = "-h --host -p --port -U --username -O --owner -T --template -E --encoding", DetectEnvironment = true },
-        new("pg_dump pg_dumpall mysqldump mongodump", new CommandRow("", Read, "dumps a database") { Targets = false, Shared = true })
-        { ValueOptions = "-h --host -p --port -U --username -d --dbname -f --file -F --format -t --table -n --schema -u --user -P --db --out -o", DetectEnvironment = true },
+        new("pg_dump pg_dumpall mysqldump mongodump", new CommandRow("", Read, "dumps a database") { Targets = false, Shared = true, OutputOptions = "-f|--file|-r|--result-file|-o|--out" })
+        { ValueOptions = "-h --host -p --port -U --username -d --dbname -f --file -F --format -t --table -n --schema -u --user -P --db --out -o -r --result-file", DetectEnvironment = true },
         new("pg_restore mongorestore", new CommandRow("", Update, "restores a dump into a database") { Targets = false, Shared = true, MinTier = WriteWithConfirmation },
             new CommandRow("", Destroy, "drops objects before restoring them") { AnyFlag = "-c|--clean|--drop", Targets = false, Shared = true, Irreversible = true, MinTier = Never })
         { ValueOptions = "-h --host -p --port -U --username -d --dbname -f --file -F --format -n --schema -t --table --db", DetectEnvironment = true },

@@ -24,6 +24,9 @@ internal static class DevelopmentTools
                 { Targets = false, Shared = true, Irreversible = true, MinTier = Never, Tags = "publish" },
             new CommandRow("deprecate|dist-tag add|dist-tag rm|dist-tag set|owner add|owner rm|owner ls|access|team|org|token create|token revoke|profile set|hook|star|unstar",
                 Update, "changes package metadata in the registry") { Targets = false, Shared = true, MinTier = WriteWithConfirmation },
+            // The user's configuration (~/.npmrc, ~/.yarnrc): a registry or script-shell set there applies to every later install.
+            new CommandRow("config set|config delete|config rm|config edit|config fix|set", Update, "changes the package manager's user configuration")
+                { Targets = false, MinTier = WriteWithConfirmation, Tags = "persistence" },
             new CommandRow("token list|whoami|config get|config list|get|view|info|show|ls|list|ll|la|outdated|audit|explain|why|search|docs|repo|bugs|help|version|-v|--version|doctor|ping|fund|query|prefix|root|bin|licenses|sbom|pack --dry-run",
                 Read, "reads package information") { Targets = false },
             new CommandRow("install|i|ci|add|remove|rm|uninstall|un|update|up|upgrade|dedupe|prune|rebuild|link|unlink|init|create|pack|cache|run|run-script|test|t|start|stop|restart|build|"

@@ -87,8 +87,12 @@ internal static class GitTable
             new CommandRow("remote remove|remote rm|remote prune", Update, "removes a remote or its stale branches") { },
             new CommandRow("submodule deinit", Delete, "removes a submodule's working tree") { AnyFlag = "-f|--force|--all" },
 
-            // Reads and history-keeping local writes.
-            new CommandRow(Reads, Read, "reads repository state") { Targets = false },
+            // Reads and history-keeping local writes. Readers write files too: --output=FILE (log, diff, show), format-patch -o DIR.
+            new CommandRow("diff", Read, "compares files outside a repository") { AnyFlag = "--no-index", PathTargets = true, OutputOptions = "--output" },
+            new CommandRow("format-patch|archive", Read, "writes patches or an archive of repository state") { Targets = false, OutputOptions = "-o|--output-directory|--output" },
+            new CommandRow("apply|am", Update, "applies a patch to paths outside the working tree")
+                { AnyFlag = "--unsafe-paths", Targets = false, MinTier = WriteWithConfirmation },
+            new CommandRow(Reads, Read, "reads repository state") { Targets = false, OutputOptions = "--output" },
             new CommandRow("branch|tag|remote|stash|config|worktree|reflog|notes|submodule|lfs", Read, "lists repository state")
                 { Targets = false, NoFlag = "-m|-M|-c|-C|-u|-f|--force|--set-upstream-to|--unset-upstream|--edit|--add|--unset|--replace-all|--unset-all" },
             new CommandRow(LocalWrites, Update, "changes the local repository, keeping history") { Targets = false })
@@ -98,7 +102,7 @@ internal static class GitTable
                 + "--author --date --format --pretty --since --until --after --before --grep --reference --template -j --jobs --upstream "
                 + "--onto --exec --max-count --skip --abbrev --decorate-refs --committer --push-option --receive-pack --repo --recurse-submodules "
                 + "--separate-git-dir --object-format --filter --sparse-checkout --conflict --source --pathspec-from-file --reuse-message -C --reedit-message "
-                + "--fixup --squash --cleanup --trailer --word-diff --diff-filter --stat -L -G",
+                + "--fixup --squash --cleanup --trailer --word-diff --diff-filter --stat -L -G --output --output-directory --directory",
             Semantics = "git",
         },
     ];

@@ -8,17 +8,23 @@ internal static class NetworkTables
 {
     public static ProgramSpec[] Programs { get; } =
     [
-        new("curl", new CommandRow("", Read, "fetches a URL") { Targets = false, Semantics = "curl" })
+        // Besides -o (see Curl), these options name files curl writes: cookie jars, traces, headers, logs, generated code.
+        new("curl", new CommandRow("", Read, "fetches a URL")
+            { Targets = false, Semantics = "curl", OutputOptions = "-c|--cookie-jar|--trace|--trace-ascii|-D|--dump-header|--stderr|--libcurl|--etag-save|--hsts|--alt-svc|--output-dir" })
         {
             ValueOptions = "-X --request -d --data --data-raw --data-binary --data-urlencode --data-ascii -F --form --form-string -T --upload-file --json "
                 + "-H --header -o --output -u --user -A --user-agent -e --referer -b --cookie -c --cookie-jar -x --proxy -m --max-time --connect-timeout "
                 + "-w --write-out -K --config -E --cert --key --cacert --resolve --retry --retry-delay -r --range -z --time-cond --limit-rate "
-                + "--output-dir -U --proxy-user --interface --url --aws-sigv4 --oauth2-bearer -Y -y --max-filesize --create-dirs-mode --unix-socket --variable --expand-url",
+                + "--output-dir -U --proxy-user --interface --url --aws-sigv4 --oauth2-bearer -Y -y --max-filesize --create-dirs-mode --unix-socket --variable --expand-url "
+                + "--trace --trace-ascii -D --dump-header --stderr --libcurl --etag-save --etag-compare --hsts --alt-svc --trace-config",
         },
-        new("wget", new CommandRow("", Read, "downloads a URL") { Targets = false, Semantics = "wget" })
+        // -o/-a name wget's log file; --save-cookies and --warc-file name more files it writes.
+        new("wget", new CommandRow("", Read, "downloads a URL")
+            { Targets = false, Semantics = "wget", OutputOptions = "-o|--output-file|-a|--append-output|--save-cookies|--warc-file|--rejected-log" })
         {
             ValueOptions = "-O --output-document -o --output-file -a --append-output -P --directory-prefix --post-data --post-file --body-data --body-file --method "
-                + "--header -U --user-agent --user --password --http-user --http-password -t --tries -T --timeout -w --wait -e --execute -i --input-file -A -R -l --level -D --domains",
+                + "--header -U --user-agent --user --password --http-user --http-password -t --tries -T --timeout -w --wait -e --execute -i --input-file -A -R -l --level -D --domains "
+                + "--save-cookies --load-cookies --warc-file --rejected-log --config",
         },
         new("http https xh httpie", new CommandRow("", Read, "sends an HTTP request") { Targets = false, Semantics = "httpie" })
         { ValueOptions = "-a --auth -A --auth-type -o --output --session --verify --cert --cert-key --proxy --timeout" },
@@ -32,7 +38,7 @@ internal static class NetworkTables
         new("scp sftp", new CommandRow("", Create, "copies files between machines") { Targets = false, Semantics = "remote-copy" })
         { ValueOptions = "-P -i -o -F -S -c -l -J -D -b" },
         new("ssh mosh autossh",
-            new CommandRow("", Exec, "opens a shell on another machine") { Targets = false, Shared = true, Semantics = "ssh" })
+            new CommandRow("", Exec, "opens a shell on another machine") { Targets = false, Shared = true, Semantics = "ssh", OutputOptions = "-E" })
         { ValueOptions = "-i -p -l -o -F -J -L -R -D -b -c -E -e -m -O -Q -S -W -w -B -I -M", DetectEnvironment = true },
         new("ssh-keygen", new CommandRow("", Create, "manages SSH keys") { Targets = false },
             new CommandRow("", Read, "prints a key fingerprint or public key") { AnyFlag = "-l|-y|-F|-L|-B", Targets = false })
@@ -42,8 +48,8 @@ internal static class NetworkTables
         { ValueOptions = "-i -p -o" },
         new("gpg gpg2",
             new CommandRow("", CredentialRead, "exports secret keys") { AnyFlag = "--export-secret-keys|--export-secret-subkeys|--export-ssh-key", Targets = false, Tags = "secret" },
-            new CommandRow("", Read, "reads or verifies signatures") { AnyFlag = "--verify|--list-keys|-k|--list-public-keys|--fingerprint|--list-sigs|--version|--export|--recv-keys|--import|--list-secret-keys|-K", Targets = false },
-            new CommandRow("", Update, "signs, encrypts or decrypts") { Targets = false })
+            new CommandRow("", Read, "reads or verifies signatures") { AnyFlag = "--verify|--list-keys|-k|--list-public-keys|--fingerprint|--list-sigs|--version|--export|--recv-keys|--import|--list-secret-keys|-K", Targets = false, OutputOptions = "-o|--output" },
+            new CommandRow("", Update, "signs, encrypts or decrypts") { Targets = false, OutputOptions = "-o|--output" })
         { ValueOptions = "-o --output -r --recipient -u --local-user --homedir --keyserver --default-key", ShortFlagClusters = false },
         new("vault bao",
             new CommandRow("kv get|read|token lookup|print token|kv patch", CredentialRead, "reads secrets from Vault") { Shared = true, Tags = "secret" },

@@ -72,10 +72,10 @@ internal static class PlatformTables
             new CommandRow("encrypt|encrypt_string|create|rekey|edit", Update, "encrypts vaulted secrets") { PathTargets = true })
         { ValueOptions = "--vault-password-file --vault-id --output" },
         new("openssl",
-            new CommandRow("x509|s_client|verify|version|ciphers|list|dgst|sha256|md5|rand|speed|asn1parse|crl|req -noout", Read, "inspects certificates or computes digests") { Targets = false, PathTargets = true, TargetOptions = "-in" },
-            new CommandRow("enc|base64", Read, "encodes or decodes data") { Targets = false, PathTargets = true, TargetOptions = "-in", Semantics = "reader" },
+            new CommandRow("x509|s_client|verify|version|ciphers|list|dgst|sha256|md5|rand|speed|asn1parse|crl|req -noout", Read, "inspects certificates or computes digests") { Targets = false, PathTargets = true, TargetOptions = "-in", OutputOptions = "-out" },
+            new CommandRow("enc|base64", Read, "encodes or decodes data") { Targets = false, PathTargets = true, TargetOptions = "-in", Semantics = "reader", OutputOptions = "-out" },
             new CommandRow("rsa|pkey|ec|pkcs12", CredentialRead, "prints private key material") { AnyFlag = "-text|-nodes", Targets = false, Tags = "secret" },
-            new CommandRow("genrsa|genpkey|req|ecparam|pkcs12|rsa|pkey|ec|ca|x509 -req|cms|smime|kdf|passwd", Create, "creates keys or certificates") { Targets = false })
+            new CommandRow("genrsa|genpkey|req|ecparam|pkcs12|rsa|pkey|ec|ca|x509 -req|cms|smime|kdf|passwd", Create, "creates keys or certificates") { Targets = false, OutputOptions = "-out|-keyout" })
         { ValueOptions = "-in -out -inform -outform -key -passin -passout -connect -servername -CAfile -config -subj -days -newkey -keyout", ShortFlagClusters = false },
         new("cqlsh", new CommandRow("", Read, "opens a Cassandra session") { Targets = false, Shared = true, Semantics = "sql" })
         { ValueOptions = "-e --execute -f --file -u --username -p --password -k --keyspace --cqlshrc", DetectEnvironment = true },

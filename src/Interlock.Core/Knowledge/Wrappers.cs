@@ -42,6 +42,24 @@ public sealed record WrapperSpec(string NamesText, WrapperKind Kind, string Valu
 
     internal HashSet<string> LookupOptionSet { get; private init; } = new(StringComparer.Ordinal);
 
+    /// <summary>
+    /// Options (space-separated) whose value is a file the wrapper itself writes (<c>strace -o FILE</c>, <c>time -o FILE</c>,
+    /// <c>valgrind --log-file=FILE</c>): a write besides whatever the wrapped command does.
+    /// </summary>
+    public string? OutputOptions
+    {
+        get => _outputOptions;
+        init
+        {
+            _outputOptions = value;
+            OutputOptionSet = [.. value?.Split(' ', StringSplitOptions.RemoveEmptyEntries) ?? []];
+        }
+    }
+
+    private readonly string? _outputOptions;
+
+    internal string[] OutputOptionSet { get; private init; } = [];
+
     /// <summary>Options whose value is itself a command string (<c>flock -c</c>, <c>su -c</c>, <c>sudo -s</c> with args).</summary>
     public string? CommandStringOptions { get; init; }
 
@@ -66,19 +84,20 @@ public static class Wrappers
         new("exec", WrapperKind.Prefix, "-a"),
         new("stdbuf", WrapperKind.Prefix, "-i -o -e --input --output --error"),
         new("caffeinate", WrapperKind.Prefix, "-t -w"),
-        new("time", WrapperKind.Prefix, "-f --format -o --output"),
+        new("time", WrapperKind.Prefix, "-f --format -o --output") { OutputOptions = "-o --output" },
         new("nice", WrapperKind.Prefix, "-n --adjustment"),
         new("ionice", WrapperKind.Prefix, "-c --class -n --classdata -p --pid -P --pgid -u --uid"),
         new("chrt taskset", WrapperKind.PrefixAfterOperands, "", Operands: 1),
         new("timeout", WrapperKind.PrefixAfterOperands, "-s --signal -k --kill-after", Operands: 1),
         new("flock", WrapperKind.PrefixAfterOperands, "-w --timeout -E --conflict-exit-code", Operands: 1) { CommandStringOptions = "-c --command" },
         new("chroot", WrapperKind.PrefixAfterOperands, "--userspec --groups", Operands: 1) { Privileged = true },
-        new("strace ltrace", WrapperKind.Prefix, "-e -o -p -s -E -u -P -S -a -b -I -O -X -U -n"),
+        new("strace ltrace", WrapperKind.Prefix, "-e -o -p -s -E -u -P -S -a -b -I -O -X -U -n") { OutputOptions = "-o --output" },
         new("busybox toybox", WrapperKind.Prefix),
         new("npx pnpx bunx", WrapperKind.Prefix, "-p --package --node-options") { CommandStringOptions = "-c --call" },
         new("entr", WrapperKind.Prefix) { CommandStringOptions = "-s" },
         new("arch", WrapperKind.Prefix, "-arch"),
-        new("firejail valgrind", WrapperKind.Prefix),
+        new("firejail", WrapperKind.Prefix),
+        new("valgrind", WrapperKind.Prefix, "--log-file --xml-file --tool") { OutputOptions = "--log-file --xml-file" },
         new("proxychains proxychains4", WrapperKind.Prefix, "-f"),
         new("torsocks", WrapperKind.Prefix, "-u --user -p --pass -a --address -P --port"),
         new("setpriv", WrapperKind.Prefix, "--reuid --regid --ruid --rgid --euid --egid --groups --inh-caps --ambient-caps --bounding-set --securebits --pdeathsig --selinux-label --apparmor-profile --landlock-access --landlock-rule"),
@@ -106,8 +125,8 @@ public static class Wrappers
         new("watch", WrapperKind.JoinedShell, "-n --interval -q --equexit") { DirectExecOptions = "-x --exec" },
         new("eval", WrapperKind.JoinedShell),
         new("hyperfine", WrapperKind.EachArgumentShell, "-w --warmup -r --runs -m --min-runs -M --max-runs -p --prepare -c --cleanup -s --setup --export-json --export-markdown --export-csv -n --command-name -P --parameter-scan -L --parameter-list -S --shell --conclude --output --sort --time-unit --style -N")
-            { CommandStringOptions = "-p --prepare -c --cleanup -s --setup --conclude" },
+            { CommandStringOptions = "-p --prepare -c --cleanup -s --setup --conclude", OutputOptions = "--export-json --export-markdown --export-csv --export-asciidoc --export-orgmode" },
         new("xargs", WrapperKind.Xargs, "-I -i -L -l -n --max-args -P --max-procs -d --delimiter -E -e -s --max-chars -a --arg-file --process-slot-var"),
-        new("parallel", WrapperKind.Xargs, "-j --jobs -S --sshlogin --joblog -I --delay --timeout --results -N -n --max-args -L --max-lines -E -C --colsep --basefile --workdir --wd --env --tmpdir --tagstring --memfree --load --retries --sshloginfile --slf --rpl --shebang-wrap --arg-sep --arg-file-sep -d --delimiter"),
+        new("parallel", WrapperKind.Xargs, "-j --jobs -S --sshlogin --joblog -I --delay --timeout --results -N -n --max-args -L --max-lines -E -C --colsep --basefile --workdir --wd --env --tmpdir --tagstring --memfree --load --retries --sshloginfile --slf --rpl --shebang-wrap --arg-sep --arg-file-sep -d --delimiter") { OutputOptions = "--joblog --results" },
     ];
 }

@@ -53,6 +53,12 @@ internal sealed class Invocation
                     inv.Options.Add((t[..eq], ShellArg.Static(t[(eq + 1)..])));
                     continue;
                 }
+                if (spec is { PairOptionSet.Count: > 0 } && spec.PairOptionSet.Contains(t))
+                {
+                    inv.Options.Add((t, i + 2 < args.Count ? args[i + 2] : i + 1 < args.Count ? args[i + 1] : null));
+                    i += 2;
+                    continue;
+                }
                 if (valueOptions is not null)
                 {
                     // A flag right after a value option is the next option, not its value (`prune -a --volumes`).

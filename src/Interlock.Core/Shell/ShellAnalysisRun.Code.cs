@@ -169,7 +169,10 @@ internal sealed partial class ShellAnalysisRun
             else
             {
                 var files = args.Skip(i).ToList();
-                if (files.Count > 0 && program is "perl" or "ruby")
+                // Operands after inline code are its arguments (sys.argv, process.argv): a credential among them is one
+                // the code can open, and that code is not read here.
+                if (program is not ("perl" or "ruby")) files.RemoveAll(f => CredentialIn(ResolvePath(f, c.Ctx)) is null);
+                if (files.Count > 0)
                 {
                     var read = NewDraft(program, null, OperationClass.Read, "reads files", c.Ctx);
                     read.PathTargets = true;
@@ -208,6 +211,12 @@ internal sealed partial class ShellAnalysisRun
     {
         var f = InlineCodeScanner.Scan(code);
         var paths = f.Paths.Select(p => ResolvePath(ShellArg.Static(p), ctx)).ToList();
+        // `readFileSync(process.env.HOME + '/.npmrc')`: a literal joined onto the home directory.
+        foreach (var rel in f.HomeRelative)
+        {
+            var p = Home.TrimEnd('/') + "/" + rel;
+            if (CredentialIn(p) is not null && !paths.Contains(p)) paths.Add(PathResolver.Normalize(p));
+        }
         bool credential = paths.Exists(p => CredentialIn(p, f.RecursiveDelete) is not null)
             || CredentialFragments.Any(x => code.Contains(x.Item1, StringComparison.Ordinal) && code.Contains(x.Item2, StringComparison.Ordinal));
 

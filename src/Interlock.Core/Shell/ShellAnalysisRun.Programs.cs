@@ -13,7 +13,7 @@ internal sealed partial class ShellAnalysisRun
             case WrapperKind.Env:
                 return UnwrapEnv(args, ctx);
             case WrapperKind.JoinedShell:
-                i = SkipOptions(wrapper, args, 1);
+                i = SkipOptions(wrapper, name, args, 1, ctx);
                 if (i >= args.Count) return StreamSource.None;
                 // `watch -x cmd args`: the arguments are the command itself, not text for a shell.
                 if (wrapper.DirectExecOptions is { } direct && args.Skip(1).Take(i - 1).Any(a => IsFlagPresent(direct, a.Text)))
@@ -66,6 +66,7 @@ internal sealed partial class ShellAnalysisRun
                     return StreamSource.Unknown;
                 }
             }
+            WrapperOutput(wrapper, name, args, i, ctx);
             i += wrapper.ValueOptions.Contains(t) ? 2 : 1;
         }
         if (isSu)
@@ -100,6 +101,26 @@ internal sealed partial class ShellAnalysisRun
         return false;
     }
 
+    /// <summary>A wrapper option at <paramref name="i"/> naming a file the wrapper writes (<c>strace -o F</c>, <c>-oF</c>, <c>--log-file=F</c>).</summary>
+    private void WrapperOutput(WrapperSpec wrapper, string name, List<ShellArg> args, int i, CallContext ctx)
+    {
+        if (wrapper.OutputOptionSet.Length == 0) return;
+        var t = args[i].Text;
+        foreach (var option in wrapper.OutputOptionSet)
+        {
+            ShellArg? file = null;
+            if (t == option) file = i + 1 < args.Count ? args[i + 1] : null;
+            else if (t.Length > option.Length && t.StartsWith(option, StringComparison.Ordinal) && (t[option.Length] == '=' || option.Length == 2))
+                file = ShellArg.Static(t[(option.Length + (t[option.Length] == '=' ? 1 : 0))..]);
+            if (file is not { } f || f.Text is "-" or "") continue;
+            var write = NewDraft(name, option, OperationClass.Update, "writes its log or report to a file", ctx);
+            write.PathTargets = true;
+            write.Targets.Add(ResolvePath(f, ctx));
+            Emit(write);
+            return;
+        }
+    }
+
     private void EmitPrivilege(string name, CallContext ctx)
     {
         var d = NewDraft(name, null, OperationClass.Privilege, $"runs with raised privileges ({name})", ctx);
@@ -107,11 +128,12 @@ internal sealed partial class ShellAnalysisRun
         Emit(d);
     }
 
-    private static int SkipOptions(WrapperSpec wrapper, List<ShellArg> args, int i)
+    private int SkipOptions(WrapperSpec wrapper, string name, List<ShellArg> args, int i, CallContext ctx)
     {
         while (i < args.Count && args[i].Text.Length > 1 && args[i].Text[0] == '-' && !args[i].Dynamic)
         {
             if (args[i].Text == "--") return i + 1;
+            WrapperOutput(wrapper, name, args, i, ctx);
             i += wrapper.ValueOptions.Contains(args[i].Text) ? 2 : 1;
         }
         return i;
@@ -201,6 +223,7 @@ internal sealed partial class ShellAnalysisRun
             if (t == "--") { i++; break; }
             if (t is "-I" or "-i" && i + 1 < args.Count) { replace = args[i + 1].Text; i += 2; continue; }
             if (t.StartsWith("-I", StringComparison.Ordinal) && t.Length > 2) { replace = t[2..]; i++; continue; }
+            WrapperOutput(wrapper, name, args, i, ctx);
             i += wrapper.ValueOptions.Contains(t) ? 2 : 1;
         }
         var inner = i < args.Count ? args.GetRange(i, args.Count - i) : [ShellArg.Static("echo")];
@@ -212,6 +235,11 @@ internal sealed partial class ShellAnalysisRun
             inputs = inner.Skip(sep + 1).Where(a => a.Text is not (":::" or "::::")).ToList();
             inner = inner.GetRange(0, sep);
             if (inner.Count == 0) return StreamSource.None;
+        }
+        else if (ctx.Stdin is { Kind: StreamKind.CredentialNames, Text: { } names })
+        {
+            // `find ~/.aws -type f | xargs cat`: the arguments are the names of credential files.
+            inputs = [new ShellArg(names, false, true)];
         }
         else if (ctx.Stdin.Kind == StreamKind.Literal && ctx.Stdin.Text is { } text)
         {

@@ -188,7 +188,9 @@ internal sealed partial class ShellAnalysisRun
             read.PathTargets = true;
             read.ReadsContent = true;
             read.Tags.Add("recursive");
-            foreach (var s in operands) read.Targets.Add(ResolvePath(s, c.Ctx));
+            // -C DIR: the operands after it are names inside DIR (`tar czf x.tgz -C ~ .ssh`).
+            var operandCtx = inv.OptionValue("-C|--directory") is { } cd ? WithDirectory(c.Ctx, cd) : c.Ctx;
+            foreach (var s in operands) read.Targets.Add(ResolvePath(s, operandCtx));
             Emit(read);
             if (inv.HasAnyFlag("--remove-files"))
             {
@@ -205,6 +207,14 @@ internal sealed partial class ShellAnalysisRun
             op.Class = OperationClass.Create;
             op.Reason = "extracts an archive";
             var dir = inv.OptionValue("-C|--directory");
+            if (inv.HasAnyFlag("-P|--absolute-names") || (bundled && letters.Contains('P', StringComparison.Ordinal)))
+            {
+                // Members keep their absolute paths (/home/x/.bashrc): the archive decides where it writes.
+                op.Reason = "extracts an archive's members at the absolute paths they name";
+                op.ReadsContent = false;
+                op.Targets.Add("/");
+                return null;
+            }
             op.Targets.Add(dir is { } d ? ResolvePath(d, c.Ctx) : ResolvePath(ShellArg.Static("."), c.Ctx));
             return null;
         }
@@ -285,7 +295,7 @@ internal sealed partial class ShellAnalysisRun
                 Emit(w);
             }
         }
-        return StreamSource.Unknown;
+        return ListedCredentials(scope.Select(s => (s.Text, s.Text)));
     }
 
     internal StreamSource? Rsync(SemanticsCall c)
@@ -358,8 +368,23 @@ internal sealed partial class ShellAnalysisRun
             op.Targets.RemoveAt(0);
             if (program.EndsWith("awk", StringComparison.Ordinal)) ScanCode(program, code, c.Ctx);
         }
-        if (c.Inv.HasAnyFlag("-r|-R|--recursive")) op.Tags.Add("recursive");
-        if (program is "tr" or "expand" or "unexpand" or "fold" or "column" or "rev") op.Targets.Clear();
+        if (c.Inv.HasAnyFlag("-r|-R|--recursive|--directories=recurse|-d=recurse") || program is "rg" or "ag" or "ack"
+            || program is "grep" or "egrep" or "fgrep" && c.Inv.OptionValue("-d|--directories") is { Text: "recurse" })
+            op.Tags.Add("recursive");
+        // A recursive search without a path searches the current directory (rg and grep -r), unless input is piped to it.
+        if (op.Tags.Contains("recursive") && op.Targets.Count == 0 && c.Ctx.Stdin.Kind == StreamKind.None)
+            op.Targets.Add(ResolvePath(ShellArg.Static("."), c.Ctx));
+        // tr's operands are character sets; it reads only its input.
+        if (program is "tr") op.Targets.Clear();
+        ReaderOptionFiles(c);
+        if (PatternFirst.Contains(program) && c.Ctx.Stdin.Kind == StreamKind.Environment && op.Targets.Count == 0 && SecretFilter(c) is { } secret)
+        {
+            // `env | grep -i token`: picking the secrets out of the environment prints them.
+            op.Class = OperationClass.CredentialRead;
+            op.Reason = $"picks secret-named variables ({secret}) out of the environment";
+            op.Tags.Add("secret");
+            return new StreamSource(StreamKind.Secret);
+        }
         bool decoding = Decoders.Contains(program) && (c.Inv.HasAnyFlag("-d|--decode|-D|-r|--revert") || program is "gunzip" or "zcat" or "bzcat" or "xzcat");
         if (decoding) return new StreamSource(StreamKind.Decoded);
         if (op.Targets.Exists(t => CredentialIn(t, op.Tags.Contains("recursive")) is not null)) return new StreamSource(StreamKind.Secret);
@@ -371,7 +396,9 @@ internal sealed partial class ShellAnalysisRun
     /// <summary>A filter passes sensitive input on: secrets stay secrets after <c>base64</c> or <c>sed</c>.</summary>
     private static StreamSource? PassThrough(SemanticsCall c, bool readsStdin) =>
         readsStdin && c.Ctx.Stdin.Kind is StreamKind.Secret or StreamKind.Environment or StreamKind.Network or StreamKind.Decoded
-            ? c.Ctx.Stdin with { Text = null } : null;
+            ? c.Ctx.Stdin with { Text = null }
+            // A filtered list of credential file names (`| grep -v pub | head -1`) is still a list of them.
+            : readsStdin && c.Ctx.Stdin.Kind is StreamKind.CredentialNames ? c.Ctx.Stdin : null;
 
     internal StreamSource? Printer(SemanticsCall c)
     {
@@ -495,6 +522,9 @@ internal sealed partial class ShellAnalysisRun
         }
         op.Targets.RemoveAll(t => t[(t.LastIndexOf('/') + 1)..].StartsWith('+'));
         EditorCode(c);
+        // Emacs Lisp can read, write and run anything, and the scanner reads only some forms: any Lisp is opaque code
+        // (approval), and the paths it names are still checked.
+        if (op.Program is "emacs" or "emacsclient") EditorLisp(c);
         return null;
     }
 

@@ -457,7 +457,9 @@ internal sealed partial class ShellAnalysisRun
         op.ReadsContent = false;
         op.Targets.Clear();
         foreach (var r in roots) op.Targets.Add(ResolvePath(r, c.Ctx));
-        if (exec is not { Count: > 0 }) return StreamSource.Unknown;
+        // Without -x the names are printed: names of credential files feed readers downstream (`fd . ~/.aws | xargs cat`).
+        if (exec is not { Count: > 0 })
+            return ListedCredentials(op.Targets.Select(t => (t.TrimEnd('/') + "/**", t.TrimEnd('/') + "/**"))) is { Kind: StreamKind.CredentialNames } names ? names : StreamSource.Unknown;
         // What the search matches, narrowed by an extension, a glob, or a plain-word pattern.
         var pattern = positionals.Count > 0 && !positionals[0].Dynamic ? positionals[0].Text : null;
         var name = extension is not null ? "*." + extension

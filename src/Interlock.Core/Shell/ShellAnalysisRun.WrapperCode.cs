@@ -17,6 +17,7 @@ internal sealed partial class ShellAnalysisRun
             var t = a.Text;
             if (t.Length > 1 && t[0] == '-' && !a.Dynamic)
             {
+                WrapperOutput(wrapper, args[0].Text, args, i, ctx);
                 int eq = t.IndexOf('=', StringComparison.Ordinal);
                 var name = eq > 0 ? t[..eq] : t;
                 if (Array.IndexOf(commandOptions, name) >= 0)

@@ -16,6 +16,11 @@ public enum StreamKind
     Environment,
     /// <summary>Anything else.</summary>
     Unknown,
+    /// <summary>
+    /// Names of files in a credential location (<c>find ~/.aws</c>, <c>ls ~/.ssh/id_*</c>), with <see cref="StreamSource.Text"/>
+    /// the pattern they match: not secrets themselves, but a reader given them as arguments reads credentials.
+    /// </summary>
+    CredentialNames,
 }
 
 /// <summary>A command's output: its kind, and its text when <see cref="StreamKind.Literal"/>.</summary>

@@ -147,6 +147,12 @@ internal sealed class WordExpander
                         sb.Append(value);
                         if (!sub.Quoted && value.AsSpan().IndexOfAny(" \t\n") >= 0) split = true;
                     }
+                    else if (output.Kind == StreamKind.CredentialNames && output.Text is { } names && Fits(sb, names))
+                    {
+                        // `cat $(ls ~/.ssh/id_*)`: the word is one of the names the listing matches.
+                        sb.Append(names);
+                        glob = true;
+                    }
                     else
                     {
                         sb.Append(ShellArg.Unknown);

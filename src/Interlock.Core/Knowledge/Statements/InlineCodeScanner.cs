@@ -18,6 +18,11 @@ public sealed record CodeFindings
     public bool DestroysSharedResources { get; init; }
     /// <summary>Whether the code names the user's home directory (<c>os.homedir()</c>, <c>Path.home()</c>, <c>expanduser("~")</c>).</summary>
     public bool MentionsHome { get; init; }
+    /// <summary>
+    /// When the code names the home directory, the literals that can be joined onto it (<c>homedir() + '/.npmrc'</c>,
+    /// <c>path.join(homedir(), '.ssh', 'id_rsa')</c>): relative to HOME, one literal or up to three consecutive ones.
+    /// </summary>
+    public IReadOnlyList<string> HomeRelative { get; init; } = [];
     /// <summary>Whether the code runs a shell with a command that isn't a literal.</summary>
     public bool DynamicShell { get; init; }
     public bool NetworkSend { get; init; }
@@ -135,6 +140,7 @@ public static partial class InlineCodeScanner
             SecretNameMentioned = literals.Exists(CredentialPaths.IsSecretName) || Matches(SecretEnvAccessPattern(), SecretEnvNeedles, code),
             Obfuscated = Matches(ObfuscatedPattern(), ObfuscatedNeedles, code),
             MentionsHome = Matches(HomePattern(), HomeNeedles, code),
+            HomeRelative = Matches(HomePattern(), HomeNeedles, code) ? HomeRelativePaths(literals) : [],
             DestroysSharedResources = Matches(SdkDestroyPattern(), SdkDestroyNeedles, code),
         };
     }
@@ -195,6 +201,23 @@ public static partial class InlineCodeScanner
             }
         }
         return -1;
+    }
+
+    private static List<string> HomeRelativePaths(List<string> literals)
+    {
+        var found = new List<string>();
+        for (int k = 0; k < literals.Count && k < 64; k++)
+        {
+            var joined = "";
+            for (int n = 0; n < 3 && k + n < literals.Count; n++)
+            {
+                var part = literals[k + n].Trim('/');
+                if (part.Length == 0 || part.Length > 255 || part.AsSpan().IndexOfAny(" \n\t'\"") >= 0) break;
+                joined = joined.Length == 0 ? part : joined + "/" + part;
+                found.Add(joined);
+            }
+        }
+        return found;
     }
 
     private static bool LooksLikePath(string s) =>
