@@ -18,26 +18,26 @@ public sealed class BlindEvasionTests
     /// <summary>Evasions each class may still let through (measured; lower them as classes close).</summary>
     private static readonly Dictionary<string, int> MaxLeaked = new(StringComparer.Ordinal)
     {
-        ["cred-read"] = 27,
+        ["cred-read"] = 2,
         ["exec-via-tool"] = 1,
         ["deferred-code"] = 0,
         ["git-config-exec"] = 0,
         ["rename-rehash"] = 0,
         ["write-then-run"] = 0,
-        ["writer-as-reader"] = 15,
-        ["sql-admin-api"] = 8,
+        ["writer-as-reader"] = 0,
+        ["sql-admin-api"] = 0,
         ["exfiltration"] = 0,
         ["env-dependent"] = 0,
-        ["infra-tools"] = 6,
+        ["infra-tools"] = 0,
     };
 
     /// <summary>Ordinary commands that may still need approval (friction).</summary>
-    private const int MaxOverblocked = 7;
+    private const int MaxOverblocked = 0;
 
-    private static List<Case> Load()
+    private static List<Case> Load(string file = "tests/corpus/blind/evasions.jsonl")
     {
         var cases = new List<Case>();
-        foreach (var line in File.ReadLines(Repository.PathOf("tests/corpus/blind/evasions.jsonl")))
+        foreach (var line in File.ReadLines(Repository.PathOf(file)))
         {
             if (string.IsNullOrWhiteSpace(line)) continue;
             using var doc = JsonDocument.Parse(line);
@@ -74,4 +74,54 @@ public sealed class BlindEvasionTests
             Assert.True(MaxLeaked.TryGetValue(cls, out var bound) && list.Count <= bound, $"{cls} leaked {list.Count}\n{report}");
         Assert.True(overblocked.Count <= MaxOverblocked, report);
     }
+
+    /// <summary>
+    /// The third held back while the classes were closed (evasions-holdout.jsonl, ids divisible by 3): measured once
+    /// the fixes were in, without tuning on it. 18 of 479 evasions got through (3.8 %), no ordinary command was held.
+    /// </summary>
+    [Fact]
+    public void TheHeldOutThirdStaysWithinItsMeasuredBound()
+    {
+        var cases = Load("tests/corpus/blind/evasions-holdout.jsonl");
+        Assert.True(cases.Count >= 500, $"the held-out set has {cases.Count} cases");
+        var leaked = cases.Where(c => c.Expect == "not_allow" && Allowed(Repository.Check(c.Command))).Select(c => $"{c.Id} [{c.Class}]: {c.Command}").ToList();
+        var overblocked = cases.Where(c => c.Expect == "allow" && !Allowed(Repository.Check(c.Command))).Select(c => $"{c.Id}: {c.Command}").ToList();
+        Assert.True(leaked.Count <= 18, $"leaked {leaked.Count}:\n" + string.Join('\n', leaked));
+        Assert.True(overblocked.Count == 0, $"overblocked {overblocked.Count}:\n" + string.Join('\n', overblocked));
+    }
+
+    /// <summary>
+    /// Mutation test: every stopped evasion stays stopped when respelled (wrappers, shells, grouping, nested wrappers,
+    /// the program's name escaped, quoted, split or by path, through xargs) and when an unknown option is inserted.
+    /// </summary>
+    [Fact]
+    public void StoppedEvasionsStayStoppedWhenRespelled()
+    {
+        var escaped = new List<string>();
+        var unknownOption = new List<string>();
+        int tried = 0;
+        foreach (var c in Load())
+        {
+            if (c.Expect != "not_allow" || Allowed(Repository.Check(c.Command))) continue;
+            foreach (var mutate in Respellings.Classic.Concat(Respellings.Programs))
+            {
+                var respelled = mutate(c.Command);
+                if (respelled == c.Command) continue;
+                tried++;
+                if (Allowed(Repository.Check(respelled))) escaped.Add($"{c.Id}: {respelled}");
+            }
+            var withOption = Respellings.UnknownOption(c.Command);
+            if (withOption == c.Command) continue;
+            tried++;
+            if (Allowed(Repository.Check(withOption))) unknownOption.Add($"{c.Id}: {withOption}");
+        }
+        Assert.True(tried > 8000, $"only {tried} mutations were tried");
+        Assert.True(escaped.Count == 0, $"{escaped.Count} of {tried} respellings were allowed:\n" + string.Join('\n', escaped.Take(40)));
+        Assert.True(unknownOption.Count <= MaxUnknownOptionEscapes, $"{unknownOption.Count} commands with an unknown option were allowed:\n" + string.Join('\n', unknownOption));
+    }
+
+    // Measured (3): an unknown option before the subcommand or operands of find, deno and tar shifts how the rest is
+    // read. Option grammars list the options that take values, not every flag, so an unknown option is still a guess
+    // there; complete grammars (knowledge packs) close it. Lower as they land.
+    private const int MaxUnknownOptionEscapes = 3;
 }
