@@ -41,7 +41,7 @@ internal static class McpLines
         {
             RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false, WorkingDirectory = cwd,
         };
-        foreach (var a in new[] { "mcp-proxy", .. proxyArgs, "--", "node", "-e", EchoUpstream }) psi.ArgumentList.Add(a);
+        foreach (var a in (string[])["mcp-proxy", .. proxyArgs, "--", "node", "-e", EchoUpstream]) psi.ArgumentList.Add(a);
         foreach (var (k, v) in env) psi.Environment[k] = v;
         using var p = Process.Start(psi)!;
         var stderr = p.StandardError.ReadToEndAsync();
