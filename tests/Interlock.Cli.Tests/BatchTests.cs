@@ -39,7 +39,7 @@ public sealed class BatchTests
         Assert.Equal("4", lines[3].GetProperty("request_id").GetString());
         Assert.Contains("unknown field 'comand'", lines[4].GetProperty("error").GetString(), StringComparison.Ordinal);
         Assert.Contains("expected a JSON object", lines[5].GetProperty("error").GetString(), StringComparison.Ordinal);
-        Assert.Contains("needs a 'command', a 'tool' or a 'topic'", lines[6].GetProperty("error").GetString(), StringComparison.Ordinal);
+        Assert.Contains("needs a 'command', a 'tool', a 'topic' or a 'url'", lines[6].GetProperty("error").GetString(), StringComparison.Ordinal);
         Assert.Equal("deny", lines[7].GetProperty("decision").GetString());
         Assert.Equal("allow", lines[8].GetProperty("decision").GetString());
         foreach (var l in new[] { lines[0], lines[1], lines[7], lines[8] })

@@ -55,6 +55,13 @@ public sealed class ActionAnalyzer
                 gaps.AddRange(analysis.Gaps);
             }
         }
+        else if (request.Http is { } http)
+        {
+            // The same rules as the curl command that would send it: method, host and path decide.
+            var analysis = _shell.Analyze(http.AsCurl(), cwd, home);
+            ops.AddRange(analysis.Operations);
+            gaps.AddRange(analysis.Gaps);
+        }
         else if (request.Tool is { } tool)
         {
             if (request.Source == ActionSource.Mcp || tool.StartsWith("mcp__", StringComparison.Ordinal))

@@ -11,6 +11,7 @@ public static class ActionJson
     private static readonly HashSet<string> Known = new(StringComparer.Ordinal)
     {
         "id", "command", "cwd", "tool", "path", "topic", "risk_tags", "agent", "arguments", "session", "source", "home", "content", "content_sha256",
+        "method", "url", "headers", "body",
         // Corpus and test files carry their expectations alongside the action.
         "expect", "category", "note", "expected_rules",
     };
@@ -75,11 +76,15 @@ public static class ActionJson
             if (argsEl.ValueKind != JsonValueKind.Object) return (null, "field 'arguments' must be an object");
             arguments = argsEl.Clone();
         }
-        if (command is null && tool is null && topic is null) return (null, "the action needs a 'command', a 'tool' or a 'topic'");
+        var (http, httpError) = ReadHttp(obj);
+        if (httpError is not null) return (null, httpError);
+        if (http is not null && (command is not null || tool is not null || topic is not null))
+            return (null, "an HTTP action ('url') has no 'command', 'tool' or 'topic'; send them as separate actions");
+        if (command is null && tool is null && topic is null && http is null) return (null, "the action needs a 'command', a 'tool', a 'topic' or a 'url'");
         if (cwd is not null && !cwd.StartsWith('/')) return (null, $"field 'cwd' must be an absolute path, got '{cwd}'");
 
         ActionSource source;
-        if (sourceText is null) source = command is not null ? ActionSource.Shell : tool is not null ? ActionSource.File : ActionSource.Job;
+        if (sourceText is null) source = http is not null ? ActionSource.Http : command is not null ? ActionSource.Shell : tool is not null ? ActionSource.File : ActionSource.Job;
         else
         {
             // Names only: Enum.TryParse also takes numbers, blanks and comma-joined lists ("mcp,file" read as http).
@@ -89,6 +94,7 @@ public static class ActionJson
             if (named is not { } known) return (null, $"field 'source' must be one of shell, file, mcp, http, job; got '{sourceText}'");
             source = known;
         }
+        if (http is not null && source != ActionSource.Http) return (null, $"an action with a 'url' is an HTTP request; its 'source' must be http, got '{sourceText}'");
 
         return (new ActionRequest
         {
@@ -105,6 +111,51 @@ public static class ActionJson
             Arguments = arguments,
             Home = homeOverride ?? home,
             ContentHash = contentHash,
+            Http = http,
         }, null);
+    }
+
+    /// <summary>The HTTP request in <c>method</c>, <c>url</c>, <c>headers</c> and <c>body</c>, none, or what is wrong with it.</summary>
+    private static (HttpCall? Http, string? Error) ReadHttp(JsonElement obj)
+    {
+        bool has(string name) => obj.TryGetProperty(name, out var v) && v.ValueKind != JsonValueKind.Null;
+        if (!has("url"))
+            return has("method") || has("headers") || has("body") ? (null, "'method', 'headers' and 'body' belong to an HTTP action, which needs a 'url'") : (null, null);
+        var url = obj.GetProperty("url");
+        if (url.ValueKind != JsonValueKind.String) return (null, $"field 'url' must be a string, got {url.ValueKind.ToString().ToLowerInvariant()}");
+        var text = url.GetString()!;
+        if (!Uri.TryCreate(text, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https") || text.Any(char.IsControl) || text.Contains(' ', StringComparison.Ordinal))
+            return (null, $"field 'url' must be an absolute http or https URL, got '{text}'");
+        var method = "GET";
+        if (has("method"))
+        {
+            var m = obj.GetProperty("method");
+            if (m.ValueKind != JsonValueKind.String || !HttpCall.IsToken(m.GetString()!))
+                return (null, "field 'method' must be an HTTP method name (GET, POST, DELETE …)");
+            method = m.GetString()!.ToUpperInvariant();
+        }
+        var headers = new List<KeyValuePair<string, string>>();
+        if (has("headers"))
+        {
+            var h = obj.GetProperty("headers");
+            if (h.ValueKind != JsonValueKind.Object) return (null, "field 'headers' must be an object of header names to string values");
+            foreach (var p in h.EnumerateObject())
+            {
+                if (!HttpCall.IsToken(p.Name)) return (null, $"header name '{p.Name}' is not a valid HTTP header name");
+                if (p.Value.ValueKind != JsonValueKind.String) return (null, $"header '{p.Name}' must have a string value");
+                var value = p.Value.GetString()!;
+                if (value.Any(c => c is '\r' or '\n' or '\0')) return (null, $"header '{p.Name}' has a line break or NUL in its value");
+                headers.Add(new(p.Name, value));
+                if (headers.Count > HttpCall.MaxHeaders) return (null, $"an HTTP action has at most {HttpCall.MaxHeaders} headers");
+            }
+        }
+        string? body = null;
+        if (has("body"))
+        {
+            var b = obj.GetProperty("body");
+            if (b.ValueKind != JsonValueKind.String) return (null, "field 'body' must be a string (the request body as sent)");
+            body = b.GetString();
+        }
+        return (new HttpCall(method, text, headers, body), null);
     }
 }

@@ -35,4 +35,6 @@ public sealed record ActionRequest
     /// writes, the text it replaces). Part of the approval digest, so an approval never covers other content.
     /// </summary>
     public string? ContentHash { get; init; }
+    /// <summary>The HTTP request, when the action is one (<see cref="ActionSource.Http"/> with a URL).</summary>
+    public HttpCall? Http { get; init; }
 }

@@ -42,6 +42,8 @@ public static class ActionDigest
         var targets = facts.Operations.SelectMany(o => o.Targets).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
         w.Int(targets.Count);
         foreach (var t in targets) w.String(t);
+        // Only HTTP actions carry a request; other digests are unchanged by it.
+        if (r.Http is { } http) w.String(http.Canonical());
         return Convert.ToHexStringLower(SHA256.HashData(w.ToArray()));
     }
 

@@ -126,6 +126,16 @@ public sealed record AuditEntry
             w.WritePropertyName("arguments");
             args.WriteTo(w);
         }
+        if (r.Http is { } http)
+        {
+            // Header values and the body can hold credentials: the record keeps names and a hash, not the secrets.
+            w.WriteStartObject("http");
+            w.WriteString("method", http.Method);
+            w.WriteString("url", http.Url);
+            Strings(w, "header_names", http.Headers.Select(h => h.Key));
+            w.WriteString("sha256", Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(Encoding.UTF8.GetBytes(http.Canonical()))));
+            w.WriteEndObject();
+        }
     }
 
     private static void Opt(Utf8JsonWriter w, string name, string? value)

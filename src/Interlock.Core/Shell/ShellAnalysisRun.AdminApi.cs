@@ -22,19 +22,23 @@ internal sealed partial class ShellAnalysisRun
         OperationClass cls;
         string reason;
         Tier tier = Tier.WriteWithConfirmation;
-        if (socket is not null && (socket.Contains("docker", StringComparison.Ordinal) || socket.Contains("podman", StringComparison.Ordinal) || socket.Contains("containerd", StringComparison.Ordinal)))
+        // The container daemon's API, on its socket or on the TCP ports dockerd listens on (2375 plain, 2376 TLS).
+        bool daemon = socket is not null
+            ? socket.Contains("docker", StringComparison.Ordinal) || socket.Contains("podman", StringComparison.Ordinal) || socket.Contains("containerd", StringComparison.Ordinal)
+            : url is not null && Hosts.PortOf(url.Contains("://", StringComparison.Ordinal) ? url : "http://" + url) is 2375 or 2376;
+        if (daemon)
         {
             if (read) return false;
             if (method == "DELETE" || lower.Contains("/prune", StringComparison.Ordinal))
             {
                 cls = OperationClass.Destroy;
-                reason = "deletes containers, images or volumes through the container daemon's socket";
+                reason = "deletes containers, images or volumes through the container daemon's API";
                 tier = Tier.Never;
             }
             else
             {
                 cls = OperationClass.Privilege;
-                reason = "controls the container daemon through its socket, which is root on this machine";
+                reason = "controls the container daemon through its API, which is root on its machine";
             }
         }
         else if (lower.Contains("/_delete_by_query", StringComparison.Ordinal))

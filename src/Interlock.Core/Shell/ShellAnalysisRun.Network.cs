@@ -80,8 +80,11 @@ internal sealed partial class ShellAnalysisRun
         data.AddRange(inv.OptionValues("-H|--header").Where(h => h.Text.StartsWith('@')));
         var variables = inv.OptionValues("--variable").Where(v => v.Text.Contains('@', StringComparison.Ordinal)).ToList();
         data.AddRange(variables);
+        // --data-raw and --form-string send their value as written: an '@' or '<' there names no file.
+        var literal = inv.OptionValues("--data-raw|--form-string").ToList();
         foreach (var d in data)
         {
+            if (literal.Remove(d)) continue;
             var text = d.Text;
             int atIdx = text.IndexOf('@', StringComparison.Ordinal);
             int ltIdx = text.IndexOf("=<", StringComparison.Ordinal);

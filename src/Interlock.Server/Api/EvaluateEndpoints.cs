@@ -16,7 +16,7 @@ namespace Interlock.Server.Api;
 public static class EvaluateEndpoints
 {
     /// <summary>Fields an action may carry over HTTP (the agent's identity comes from its token, never from the body).</summary>
-    public static readonly string[] ActionFields = ["id", "command", "cwd", "tool", "path", "topic", "risk_tags", "arguments", "session", "source", "home", "content", "content_sha256"];
+    public static readonly string[] ActionFields = ["id", "command", "cwd", "tool", "path", "topic", "risk_tags", "arguments", "session", "source", "home", "content", "content_sha256", "method", "url", "headers", "body"];
 
     public const int MaxPlanSteps = 100;
 

@@ -62,7 +62,7 @@ public sealed class PolicyTestSuiteTests
     [InlineData("cases:\n  - name: a\n    action: { command: ls }\n    expect: allow\n    tier: sometimes\n", 5, 11, "unknown tier 'sometimes'")]
     [InlineData("cases:\n  - name: a\n    action: { command: ls }\n    expect: allow\n    expected: deny\n", 5, 5, "unknown key 'expected'")]
     [InlineData("cases:\n  - name: a\n    action: { command: ls, colour: red }\n    expect: allow\n", 3, 13, "unknown field 'colour'")]
-    [InlineData("cases:\n  - name: a\n    action: { cwd: /x }\n    expect: allow\n", 3, 13, "needs a 'command', a 'tool' or a 'topic'")]
+    [InlineData("cases:\n  - name: a\n    action: { cwd: /x }\n    expect: allow\n", 3, 13, "needs a 'command', a 'tool', a 'topic' or a 'url'")]
     [InlineData("cases:\n  - name: a\n    action: { command: [ls] }\n    expect: allow\n", 3, 13, "'command' must be a string")]
     [InlineData("cases:\n  - name: a\n    action: { command: ls, cwd: relative/dir }\n    expect: allow\n", 3, 13, "absolute path")]
     [InlineData("cases:\n  - name: a\n    action: ls\n    expect: allow\n", 3, 13, "expected a mapping for action")]

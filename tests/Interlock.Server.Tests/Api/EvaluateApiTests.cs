@@ -87,7 +87,7 @@ public sealed class EvaluateApiTests
     [InlineData("""{"command":"ls","agent":"admin"}""", "unknown field 'agent'")]
     [InlineData("""{"command":"ls","expect":"allow"}""", "unknown field 'expect'")]
     [InlineData("""{"command":42}""", "field 'command' must be a string, got number")]
-    [InlineData("""{"cwd":"/tmp"}""", "the action needs a 'command', a 'tool' or a 'topic'")]
+    [InlineData("""{"cwd":"/tmp"}""", "the action needs a 'command', a 'tool', a 'topic' or a 'url'")]
     [InlineData("""{"command":"ls","cwd":"relative/dir"}""", "field 'cwd' must be an absolute path")]
     [InlineData("""{"command":"ls","risk_tags":"prod"}""", "field 'risk_tags' must be an array of strings")]
     [InlineData("""{"tool":"x","arguments":[1]}""", "field 'arguments' must be an object")]

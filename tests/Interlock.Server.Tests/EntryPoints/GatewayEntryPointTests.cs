@@ -118,4 +118,29 @@ public sealed class GatewayEntryPointTests
         Assert.Equal(200, ok);
         Assert.Equal("require_approval", decided.GetProperty("decision").GetString());
     }
+
+    [Fact]
+    public async Task AnHttpActionIsDecidedLikeCurlAndRecordedWithoutItsSecrets()
+    {
+        await using var gw = await GatewayFixture.StartAsync();
+        var name = "fetcher-" + Guid.NewGuid().ToString("N")[..6];
+        var agent = await gw.CreatePrincipalAsync(name, "agent");
+        var (ok, read) = await gw.CallAsync(HttpMethod.Post, "v1/evaluate", agent, new { source = "http", url = "http://localhost:9200/_cat/indices" });
+        Assert.Equal(200, ok);
+        Assert.Equal("allow", read.GetProperty("decision").GetString());
+        var (_, wipe) = await gw.CallAsync(HttpMethod.Post, "v1/evaluate", agent, new
+        {
+            source = "http", method = "POST", url = "http://localhost:9200/orders/_delete_by_query",
+            headers = new Dictionary<string, string> { ["Authorization"] = "Bearer very-secret-value" }, body = """{"query":{"match_all":{}}}""",
+        });
+        Assert.Equal("deny", wipe.GetProperty("decision").GetString());
+        var auditor = await gw.CreatePrincipalAsync("aud-" + Guid.NewGuid().ToString("N")[..6], "auditor");
+        var (_, audit) = await gw.CallAsync(HttpMethod.Get, $"v1/audit?kind=decision&agent={name}", auditor);
+        var text = audit.ToString();
+        Assert.Contains("_delete_by_query", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("very-secret-value", text, StringComparison.Ordinal);
+        var (bad, problem) = await gw.CallAsync(HttpMethod.Post, "v1/evaluate", agent, new { source = "http", url = "file:///etc/passwd" });
+        Assert.Equal(400, bad);
+        Assert.Contains("absolute http or https URL", problem.ToString(), StringComparison.Ordinal);
+    }
 }
