@@ -42,6 +42,8 @@ public static class CodeOptions
     public static IReadOnlyList<CodeOption> All { get; } =
     [
         new("man", "-P --pager", CodeLanguage.Shell) { Attached = true },
+        // git difftool -x/--extcmd runs its command on each changed file pair.
+        new("git", "-x --extcmd", CodeLanguage.Shell) { Subcommands = "difftool" },
         new("zip", "-TT --unzip-command", CodeLanguage.Shell),
         new("rsync", "-e --rsh --rsync-path", CodeLanguage.Shell) { Attached = true },
         new("cpio", "--rsh-command", CodeLanguage.Shell),

@@ -20,6 +20,24 @@ internal static class Hosts
             && (address.Contains(':', StringComparison.Ordinal) || IsDottedQuad(address));
     }
 
+    /// <summary>Cloud instance metadata services by name; their credential paths hand out the instance's cloud credentials.</summary>
+    private static readonly string[] MetadataNames = ["metadata.google.internal", "metadata.goog", "metadata"];
+
+    /// <summary>
+    /// Whether <paramref name="host"/> is a cloud instance metadata service (AWS/Azure/GCP/OCI 169.254.169.254, ECS
+    /// 169.254.170.2, Alibaba 100.100.100.200, AWS IPv6 fd00:ec2::254, GCP by name), in any address spelling
+    /// <c>IPAddress</c> reads (decimal, hex, IPv4-mapped IPv6).
+    /// </summary>
+    public static bool IsMetadataService(string host)
+    {
+        var h = host.TrimEnd('.').ToLowerInvariant();
+        if (Array.IndexOf(MetadataNames, h) >= 0) return true;
+        var address = h.StartsWith('[') && h.EndsWith(']') ? h[1..^1] : h;
+        if (!System.Net.IPAddress.TryParse(address, out var ip)) return false;
+        if (ip.IsIPv4MappedToIPv6) ip = ip.MapToIPv4();
+        return ip.ToString() is "169.254.169.254" or "169.254.170.2" or "100.100.100.200" or "fd00:ec2::254";
+    }
+
     /// <summary>Four decimal parts: <c>IPAddress.TryParse</c> also takes forms such as <c>127.1</c> or <c>2130706433</c>, which curl reads differently.</summary>
     private static bool IsDottedQuad(string text)
     {

@@ -8,6 +8,20 @@ namespace Interlock.Shell;
 internal sealed partial class ShellAnalysisRun
 {
     /// <summary>Data leaving for a host: egress (local hosts are development), or exfiltration when the data is secret.</summary>
+    /// <summary>A request to a cloud metadata service reads the instance's credentials (AWS role keys, a GCP token), whatever the path says.</summary>
+    private void EmitMetadataReads(string program, List<string> urls, CallContext ctx)
+    {
+        foreach (var url in urls)
+        {
+            var host = Hosts.Of(url);
+            if (!Hosts.IsMetadataService(host)) continue;
+            var read = NewDraft(program, "metadata", OperationClass.CredentialRead, $"asks the cloud metadata service at {host}, which hands out the instance's credentials", ctx);
+            read.Targets.Add(url);
+            read.Tags.Add("secret");
+            Emit(read);
+        }
+    }
+
     private void EmitEgress(string program, string verb, string host, string reason, CallContext ctx, bool secretPayload, IEnumerable<string>? dataFiles = null, List<string>? urls = null)
     {
         var e = NewDraft(program, verb, verb == "DELETE" ? OperationClass.Delete : OperationClass.Egress, reason, ctx);
@@ -60,6 +74,7 @@ internal sealed partial class ShellAnalysisRun
         var host = urls.Count > 0 ? Hosts.Of(urls[0]) : "";
         op.Targets.AddRange(urls);
         op.Urls = urls;
+        EmitMetadataReads(op.Program, urls, c.Ctx);
         op.Tags.Add("network");
         foreach (var url in urls)
         {
@@ -135,6 +150,7 @@ internal sealed partial class ShellAnalysisRun
         var urls = inv.Positionals.Select(p => p.Text).ToList();
         var host = urls.Count > 0 ? Hosts.Of(urls[0]) : "";
         op.Targets.AddRange(urls);
+        EmitMetadataReads(op.Program, urls, c.Ctx);
         op.Urls = urls;
         op.Tags.Add("network");
         var method = inv.OptionValue("--method")?.Text.ToUpperInvariant();
@@ -177,6 +193,7 @@ internal sealed partial class ShellAnalysisRun
         var host = url is null ? "" : Hosts.Of(url);
         List<string>? urls = url is null ? null : [url];
         op.Urls = urls;
+        if (urls is not null) EmitMetadataReads(op.Program, urls, c.Ctx);
         var items = ops.Skip(urlIndex + 1).ToList();
         bool data = items.Exists(i => i.Contains('=', StringComparison.Ordinal) || i.Contains('@', StringComparison.Ordinal));
         if (data || method is "POST" or "PUT" or "PATCH" or "DELETE")

@@ -18,8 +18,8 @@ public sealed class BlindEvasionTests
     /// <summary>Evasions each class may still let through (measured; lower them as classes close).</summary>
     private static readonly Dictionary<string, int> MaxLeaked = new(StringComparer.Ordinal)
     {
-        ["cred-read"] = 2,
-        ["exec-via-tool"] = 1,
+        ["cred-read"] = 0,
+        ["exec-via-tool"] = 0,
         ["deferred-code"] = 0,
         ["git-config-exec"] = 0,
         ["rename-rehash"] = 0,
