@@ -49,13 +49,14 @@ internal sealed class McpServerGate(McpGate gate, Uri server, string token, int 
             // client cancels, and only its reply names it, so the proxy waits for that name and then withdraws it
             // (cancelled mid-flight, the request was left pending for a reviewer to approve). The client's timeout bounds it.
             reply = await EvaluateAsync(body, 0, CancellationToken.None).ConfigureAwait(false);
-            if (waitSeconds > 0 && Decision(reply) == "require_approval" && ApprovalId(reply) is { } approvalId)
+            if (waitSeconds > 0 && DecisionDocumentJson.Read(reply) is { Decision.Outcome: Outcome.RequireApproval, Approval: { } approval })
             {
-                pending?.Invoke(approvalId);
+                pending?.Invoke(approval.Id);
                 cancellationToken.ThrowIfCancellationRequested();
-                if (progress is null || Approval(reply) is not { } named) reply = await EvaluateAsync(body, waitSeconds, cancellationToken).ConfigureAwait(false);
+                if (progress is null || approval.Url is null) reply = await EvaluateAsync(body, waitSeconds, cancellationToken).ConfigureAwait(false);
                 else
                 {
+                    var named = $"approval {approval.Id} at {approval.Url}";
                     await progress($"Interlock: waiting up to {waitSeconds} s for a reviewer's approval ({named})").ConfigureAwait(false);
                     var waiting = EvaluateAsync(body, waitSeconds, cancellationToken);
                     var started = DateTime.UtcNow;
@@ -88,14 +89,7 @@ internal sealed class McpServerGate(McpGate gate, Uri server, string token, int 
     // The gateway's reply is the decision document; anything else is no decision (fail closed).
     private static GateResult Verdict(JsonElement reply) =>
         DecisionDocumentJson.Read(reply) is { } document ? McpGate.Result(document)
-            : McpGate.Refuse($"(fail closed) the Interlock server's reply has no decision ('{Decision(reply)}')");
-
-    private static string? Decision(JsonElement reply) =>
-        reply.ValueKind == JsonValueKind.Object && reply.TryGetProperty("decision", out var d) && d.ValueKind == JsonValueKind.String ? d.GetString() : null;
-
-    private static string? ApprovalId(JsonElement reply) =>
-        reply.TryGetProperty("approval", out var a) && a.ValueKind == JsonValueKind.Object && a.TryGetProperty("id", out var id) && id.ValueKind == JsonValueKind.String
-            ? id.GetString() : null;
+            : McpGate.Refuse("(fail closed) the Interlock server's reply is not a decision document");
 
     /// <summary>
     /// The client cancelled the call that waits on approval <paramref name="id"/>: withdraws the request, so no
@@ -114,11 +108,6 @@ internal sealed class McpServerGate(McpGate gate, Uri server, string token, int 
             return $"approval {id} could not be withdrawn ({ex.Message})";
         }
     }
-
-    private static string? Approval(JsonElement reply) =>
-        reply.TryGetProperty("approval", out var a) && a.ValueKind == JsonValueKind.Object
-        && a.TryGetProperty("id", out var id) && id.ValueKind == JsonValueKind.String && a.TryGetProperty("url", out var url) && url.ValueKind == JsonValueKind.String
-            ? $"approval {id.GetString()} at {url.GetString()}" : null;
 
     private static Dictionary<string, object?> Body(ActionRequest r)
     {

@@ -118,16 +118,16 @@ public static class ActionJson
     /// <summary>The HTTP request in <c>method</c>, <c>url</c>, <c>headers</c> and <c>body</c>, none, or what is wrong with it.</summary>
     private static (HttpCall? Http, string? Error) ReadHttp(JsonElement obj)
     {
-        bool has(string name) => obj.TryGetProperty(name, out var v) && v.ValueKind != JsonValueKind.Null;
-        if (!has("url"))
-            return has("method") || has("headers") || has("body") ? (null, "'method', 'headers' and 'body' belong to an HTTP action, which needs a 'url'") : (null, null);
+        bool Has(string name) => obj.TryGetProperty(name, out var v) && v.ValueKind != JsonValueKind.Null;
+        if (!Has("url"))
+            return Has("method") || Has("headers") || Has("body") ? (null, "'method', 'headers' and 'body' belong to an HTTP action, which needs a 'url'") : (null, null);
         var url = obj.GetProperty("url");
         if (url.ValueKind != JsonValueKind.String) return (null, $"field 'url' must be a string, got {url.ValueKind.ToString().ToLowerInvariant()}");
         var text = url.GetString()!;
         if (!Uri.TryCreate(text, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https") || text.Any(char.IsControl) || text.Contains(' ', StringComparison.Ordinal))
             return (null, $"field 'url' must be an absolute http or https URL, got '{text}'");
         var method = "GET";
-        if (has("method"))
+        if (Has("method"))
         {
             var m = obj.GetProperty("method");
             if (m.ValueKind != JsonValueKind.String || !HttpCall.IsToken(m.GetString()!))
@@ -135,7 +135,7 @@ public static class ActionJson
             method = m.GetString()!.ToUpperInvariant();
         }
         var headers = new List<KeyValuePair<string, string>>();
-        if (has("headers"))
+        if (Has("headers"))
         {
             var h = obj.GetProperty("headers");
             if (h.ValueKind != JsonValueKind.Object) return (null, "field 'headers' must be an object of header names to string values");
@@ -150,7 +150,7 @@ public static class ActionJson
             }
         }
         string? body = null;
-        if (has("body"))
+        if (Has("body"))
         {
             var b = obj.GetProperty("body");
             if (b.ValueKind != JsonValueKind.String) return (null, "field 'body' must be a string (the request body as sent)");

@@ -4,7 +4,6 @@ using Interlock.Actions;
 using Interlock.Approvals;
 using Interlock.Audit;
 using Interlock.Identity;
-using Interlock.Risk;
 using Interlock.Server.Gateway;
 
 namespace Interlock.Server.Api;
