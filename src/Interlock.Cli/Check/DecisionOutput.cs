@@ -114,8 +114,7 @@ internal static class DecisionOutput
         using (var w = new Utf8JsonWriter(buffer, JsonOptions))
         {
             w.WriteStartObject();
-            if (id is { ValueKind: JsonValueKind.String } text) w.WriteString("request_id", text.GetString());
-            else if (id is { ValueKind: JsonValueKind.Number } number) w.WriteString("request_id", number.GetRawText());
+            if (id is { } value && ActionJson.CorrelationId(value) is { } text) w.WriteString("request_id", text);
             else w.WriteNull("request_id");
             w.WriteString("error", error);
             w.WriteEndObject();

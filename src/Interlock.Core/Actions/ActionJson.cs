@@ -16,6 +16,14 @@ public static class ActionJson
         "expect", "category", "note", "expected_rules",
     };
 
+    /// <summary>A correlation id as it is echoed (<c>request_id</c>): a string as written, a number as its JSON text; null for anything else.</summary>
+    public static string? CorrelationId(JsonElement id) => id.ValueKind switch
+    {
+        JsonValueKind.String => id.GetString(),
+        JsonValueKind.Number => id.GetRawText(),
+        _ => null,
+    };
+
     /// <summary>The action, or an error message naming what was wrong.</summary>
     public static (ActionRequest? Request, string? Error) Parse(JsonElement obj, string defaultCwd, string? home)
     {
@@ -37,9 +45,8 @@ public static class ActionJson
         string? id = null;
         if (obj.TryGetProperty("id", out var idEl))
         {
-            if (idEl.ValueKind == JsonValueKind.Number) id = idEl.GetRawText();
-            else if (idEl.ValueKind == JsonValueKind.String) id = idEl.GetString();
-            else if (idEl.ValueKind != JsonValueKind.Null) return (null, $"field 'id' must be a string or a number, got {idEl.ValueKind.ToString().ToLowerInvariant()}");
+            id = CorrelationId(idEl);
+            if (id is null && idEl.ValueKind != JsonValueKind.Null) return (null, $"field 'id' must be a string or a number, got {idEl.ValueKind.ToString().ToLowerInvariant()}");
         }
         var command = Str("command", out var err); if (err is not null) return (null, err);
         var cwd = Str("cwd", out err); if (err is not null) return (null, err);
