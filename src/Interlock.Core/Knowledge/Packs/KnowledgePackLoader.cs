@@ -20,7 +20,7 @@ public static class KnowledgePackLoader
     private const int MaxNodes = 400_000;
 
     private static readonly string[] TopKeys = ["version", "programs", "tests"];
-    private static readonly string[] ProgramKeys = ["names", "value_options", "short_flag_clusters", "semantics", "detect_environment", "rows"];
+    private static readonly string[] ProgramKeys = ["names", "value_options", "pair_options", "short_flag_clusters", "semantics", "detect_environment", "rows"];
     private static readonly string[] RowKeys =
     [
         "path", "class", "reason", "any_flag", "no_flag", "any_arg", "targets", "target_options", "output_options", "output_operand",
@@ -90,7 +90,7 @@ public static class KnowledgePackLoader
                 Error(node, $"expected a program (a mapping with names and rows), found {Kind(node)}");
                 return null;
             }
-            string? names = null, valueOptions = null, semantics = null;
+            string? names = null, valueOptions = null, pairOptions = null, semantics = null;
             bool clusters = true, environment = false;
             var rows = new List<CommandRow>();
             YamlNode? rowsNode = null;
@@ -100,6 +100,7 @@ public static class KnowledgePackLoader
                 {
                     case "names": names = Words(value, "names", ' '); break;
                     case "value_options": valueOptions = Words(value, "value_options", ' '); break;
+                    case "pair_options": pairOptions = Words(value, "pair_options", ' '); break;
                     case "short_flag_clusters": clusters = Bool(value, "short_flag_clusters") ?? true; break;
                     case "detect_environment": environment = Bool(value, "detect_environment") ?? false; break;
                     case "semantics": semantics = Handler(value); break;
@@ -124,7 +125,7 @@ public static class KnowledgePackLoader
                 if (ReadRow(rowNode) is { } row) rows.Add(row);
             return new ProgramSpec(names, [.. rows])
             {
-                ValueOptions = valueOptions ?? "", ShortFlagClusters = clusters, Semantics = semantics, DetectEnvironment = environment,
+                ValueOptions = valueOptions ?? "", PairOptions = pairOptions ?? "", ShortFlagClusters = clusters, Semantics = semantics, DetectEnvironment = environment,
             };
         }
 
