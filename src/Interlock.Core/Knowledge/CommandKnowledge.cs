@@ -5,13 +5,8 @@ namespace Interlock.Knowledge;
 /// <summary>All command knowledge: program tables, wrappers, shells and interpreters, looked up by program name.</summary>
 public sealed class CommandKnowledge
 {
-    /// <summary>The built-in tables.</summary>
-    public static CommandKnowledge Default { get; } = new(
-        [.. FileTools.Programs, .. GitTable.Programs, .. ContainerTables.Programs, .. InfrastructureTables.Programs,
-         .. CloudTables.Programs, .. DatabaseTables.Programs, .. SystemTables.Programs, .. NetworkTables.Programs,
-         .. DevelopmentTools.Programs, .. PlatformTables.Programs, .. StorageTables.Programs,
-         .. CodeTools.Programs, .. CiRunnerTables.Programs],
-        Wrappers.All);
+    /// <summary>The built-in packs (<c>Knowledge/Builtin/*.yaml</c>, compiled in at build time) and the wrappers.</summary>
+    public static CommandKnowledge Default { get; } = new(BuiltinPacks.All().SelectMany(pack => pack.Programs), Wrappers.All);
 
     private readonly FrozenDictionary<string, ProgramSpec> _programs;
     private readonly FrozenDictionary<string, WrapperSpec> _wrappers;
