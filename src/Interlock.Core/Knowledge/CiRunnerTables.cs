@@ -27,7 +27,8 @@ internal static class CiRunnerTables
 
         new("circleci",
             Reads("config validate|config process|config pack|version|help|diagnostic|context list|context show|orb list|orb info|orb source|orb validate|orb process|"
-                + "namespace list|policy decide|policy eval|policy fetch|policy diff|project secret list|runner resource-class list|runner instance list|runner token list|completion|info *|open|follow",
+                + "namespace list|policy decide|policy eval|policy fetch|policy diff|policy status|policy logs|project secret list|project list|pipeline list|trigger list|runner resource-class list|"
+                + "runner instance list|runner token list|completion|info *|open|follow",
                 "validates configuration or reads CircleCI state"),
             Destroys("context delete|context remove-secret|project secret delete|runner resource-class delete|runner token delete|orb unlist|namespace delete",
                 "deletes contexts, secrets or runner resources"),
@@ -38,7 +39,7 @@ internal static class CiRunnerTables
         // The Jenkins CLI, usually run as `java -jar jenkins-cli.jar -s URL COMMAND`.
         new("jenkins-cli",
             Reads("who-am-i|version|help|list-jobs|list-plugins|list-changes|get-job|get-view|get-node|console|session-id|list-credentials|list-credentials-context-resolvers|"
-                + "list-credentials-providers|get-gradle|keep-build|check-version", "reads Jenkins state"),
+                + "list-credentials-providers|get-gradle|keep-build|check-version|list-views|list-nodes", "reads Jenkins state"),
             new CommandRow("get-credentials-as-xml|get-credentials-domain-as-xml", CredentialRead, "prints stored credentials") { Targets = false, Shared = true, Tags = "secret" },
             Destroys("delete-job|delete-builds|delete-node|delete-view|delete-credentials|delete-credentials-domain|clear-queue|remove-job-from-view|uninstall-plugin",
                 "deletes jobs, builds, nodes or credentials"),

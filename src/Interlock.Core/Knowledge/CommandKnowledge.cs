@@ -10,7 +10,7 @@ public sealed class CommandKnowledge
         [.. FileTools.Programs, .. GitTable.Programs, .. ContainerTables.Programs, .. InfrastructureTables.Programs,
          .. CloudTables.Programs, .. DatabaseTables.Programs, .. SystemTables.Programs, .. NetworkTables.Programs,
          .. DevelopmentTools.Programs, .. PlatformTables.Programs, .. StorageTables.Programs,
-         .. CodeTools.Programs, .. CiRunnerTables.Programs],
+         .. CodeTools.Programs, .. CiRunnerTables.Programs, .. PeerFamilyTables.Programs],
         Wrappers.All);
 
     private readonly FrozenDictionary<string, ProgramSpec> _programs;

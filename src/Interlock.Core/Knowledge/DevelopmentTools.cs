@@ -87,12 +87,32 @@ internal static class DevelopmentTools
                 + "workflow run|run rerun|secret set|variable set|workflow enable|workflow disable|ssh-key add|gpg-key add|config set|alias set|extension install|codespace create|codespace delete",
                 Update, "changes GitHub state others rely on") { Targets = false, Shared = true, MinTier = WriteWithConfirmation, Semantics = "platform-upload" })
         { ValueOptions = "--body-file -R --repo -b --body -t --title -B --base -H --head -l --label -a --assignee -m --milestone -X --method -f -F --field --raw-field -H --header -q --jq --json --template -L --limit -s --state -w --workflow -r --ref -n --notes --input -p --paginate --hostname" },
-        new("glab", new CommandRow("repo delete|release delete|project delete", Destroy, "deletes repositories or releases") { Targets = false, Shared = true, Irreversible = true, MinTier = Never },
-            new CommandRow("mr create|mr note|issue create|issue note", Create, "opens merge requests and issues") { Targets = false },
-            new CommandRow("mr merge|release create|variable set|mr close", Update, "changes GitLab state") { Targets = false, Shared = true, MinTier = WriteWithConfirmation },
+        // glab, GitLab's CLI: the same shape as gh; CI variables hold deploy secrets, so reading one is a credential read.
+        new("glab",
+            new CommandRow("repo delete|release delete|project delete|variable delete|ci delete|schedule delete|label delete|ssh-key delete|deploy-key delete|"
+                + "securefile remove|token revoke|repo transfer|cluster agent token revoke",
+                Destroy, "deletes repositories, releases, pipelines or their settings") { Targets = false, Shared = true, Irreversible = true, MinTier = Never, Tags = "destructive" },
+            new CommandRow("variable get|variable export|auth status --show-token|securefile download", CredentialRead, "prints CI variables or secure files, which hold secrets")
+                { Targets = false, Shared = true, Tags = "secret" },
+            new CommandRow("auth status", CredentialRead, "prints the GitLab token") { AnyFlag = "-t|--show-token", Targets = false, Tags = "secret" },
+            new CommandRow("repo view|repo list|repo search|repo contributors|repo clone|mr list|mr view|mr diff|mr issues|mr approvers|mr checkout|issue list|issue view|issue board view|"
+                + "ci list|ci view|ci status|ci trace|ci get|ci lint|ci config compile|job artifact|ci artifact|release list|release view|release download|label list|variable list|schedule list|"
+                + "ssh-key list|ssh-key get|deploy-key list|deploy-key get|securefile list|securefile get|token list|user events|incident list|incident view|iteration list|milestone list|milestone get|"
+                + "snippet list|cluster agent list|changelog generate|auth status|auth login|config get|alias list|check-update|help|version|--version|-v|completion|api",
+                Read, "reads GitLab state") { Targets = false },
+            new CommandRow("repo archive", Create, "downloads an archive of the repository") { Targets = false },
+            new CommandRow("mr create|mr note|issue create|issue note|snippet create|label create",
+                Create, "opens merge requests, issues or snippets") { Targets = false, Semantics = "platform-upload" },
             new CommandRow("api", Update, "sends a write request to the GitLab API") { AnyFlag = "-X|--method|-f|-F|--field|--raw-field|--input", Targets = false, Shared = true, MinTier = WriteWithConfirmation, Semantics = "gh-api" },
-            new CommandRow("*", Read, "reads GitLab state") { Targets = false })
-        { ValueOptions = "-R --repo -t --title -d --description -b --target-branch -X --method -f -F --field --raw-field -H --header --input --hostname" },
+            new CommandRow("mr merge|mr close|mr reopen|mr delete|mr approve|mr revoke|mr update|mr rebase|mr subscribe|mr unsubscribe|mr todo|issue close|issue reopen|issue delete|issue update|"
+                + "issue subscribe|issue unsubscribe|ci run|ci retry|ci cancel|ci trigger|ci run-trig|schedule create|schedule run|release create|release upload|variable set|variable update|"
+                + "repo create|repo fork|repo update|repo mirror|repo members *|ssh-key add|deploy-key add|securefile create|token create|token rotate|config set|alias set|alias delete|label edit|"
+                + "stack *|cluster agent *|incident close|incident reopen",
+                Update, "changes GitLab state others rely on") { Targets = false, Shared = true, MinTier = WriteWithConfirmation, Semantics = "platform-upload" })
+        {
+            ValueOptions = "-R --repo -g --group -t --title -d --description -b --target-branch -s --source-branch -l --label -a --assignee -m --milestone -X --method -f -F --field "
+                + "--raw-field -H --header --input --hostname -P --per-page -p --page -o --output -r --ref -n --name --branch --scope --key --value --pipeline-id",
+        },
 
         // Build and test runners, compilers, linters and formatters: they run the project's own code and write its outputs.
         // make's --eval text and -f - input are read by the make semantics (see CodeOptions and MakefileText).

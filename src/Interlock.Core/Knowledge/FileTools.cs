@@ -45,7 +45,9 @@ internal static class FileTools
             { ValueOptions = "-e --expression -f --file -l --line-length" },
         new("perl-rename rename prename", new CommandRow("", Update, "renames files") { PathTargets = true }),
         // The second operand of split is the prefix of the pieces it writes; csplit names it with -f.
-        new("split", new CommandRow("", Read, "reads a file to split it into pieces") { PathTargets = true, OutputOperand = 2 })
+        new("split", new CommandRow("", Read, "reads a file to split it into pieces") { PathTargets = true, OutputOperand = 2 },
+            // More operands are not coreutils split's grammar: another program by that name (Split's feature-flag CLI) runs.
+            new CommandRow("* * *", Exec, "runs a 'split' that is not coreutils split (more than FILE and PREFIX)") { Targets = false, MinTier = WriteWithConfirmation })
             { ValueOptions = "-b --bytes -C --line-bytes -l --lines -n --number -a --suffix-length --additional-suffix" },
         new("csplit", new CommandRow("", Read, "reads a file to split it into pieces") { PathTargets = true, OutputOptions = "-f|--prefix", Semantics = "first-operand" })
             { ValueOptions = "-b --suffix-format -f --prefix -n --digits" },

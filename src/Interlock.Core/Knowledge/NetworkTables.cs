@@ -41,9 +41,18 @@ internal static class NetworkTables
             new CommandRow("", Exec, "opens a shell on another machine") { Targets = false, Shared = true, Semantics = "ssh", OutputOptions = "-E" })
         { ValueOptions = "-i -p -l -o -F -J -L -R -D -b -c -E -e -m -O -Q -S -W -w -B -I -M", DetectEnvironment = true },
         new("ssh-keygen", new CommandRow("", Create, "manages SSH keys") { Targets = false },
-            new CommandRow("", Read, "prints a key fingerprint or public key") { AnyFlag = "-l|-y|-F|-L|-B", Targets = false })
+            new CommandRow("", Read, "prints a key fingerprint or public key") { AnyFlag = "-l|-y|-F|-L|-B", Targets = false },
+            // -R rewrites known_hosts (~/.ssh/known_hosts or the -f file): the host's pinned key is gone.
+            new CommandRow("", Update, "removes a host's keys from known_hosts") { AnyFlag = "-R", Targets = false, Irreversible = true, MinTier = WriteWithConfirmation })
         { ValueOptions = "-t -b -C -f -N -P -F -R -I -n -V -z -O -E" },
-        new("ssh-add", new CommandRow("", Read, "loads a key into the SSH agent") { Targets = false }),
+        new("ssh-add",
+            new CommandRow("", Read, "loads a key into the SSH agent") { Targets = false },
+            new CommandRow("", Read, "lists the agent's keys") { AnyFlag = "-l|-L|-T", Targets = false },
+            // The agent serves every session of the user: removing or locking its keys breaks their logins and pushes.
+            new CommandRow("", Delete, "removes keys from the SSH agent or locks it") { AnyFlag = "-d|-D|-x|-e", Targets = false, Shared = true, MinTier = WriteWithConfirmation })
+        { ValueOptions = "-t -E -s -e -S -H -h" },
+        new("ssh-keyscan", new CommandRow("", Read, "fetches hosts' public keys") { Targets = false })
+        { ValueOptions = "-f -p -T -t -O" },
         new("ssh-copy-id", new CommandRow("", Update, "installs a key on another machine") { Targets = false, Shared = true, MinTier = WriteWithConfirmation })
         { ValueOptions = "-i -p -o" },
         new("gpg gpg2",
@@ -53,11 +62,16 @@ internal static class NetworkTables
         { ValueOptions = "-o --output -r --recipient -u --local-user --homedir --keyserver --default-key", ShortFlagClusters = false },
         new("vault bao",
             new CommandRow("kv get|read|token lookup|print token|kv patch", CredentialRead, "reads secrets from Vault") { Shared = true, Tags = "secret" },
-            new CommandRow("kv list|secrets list|status|version|policy list|policy read|auth list|audit list|kv metadata get", Read, "reads Vault state"),
+            new CommandRow("kv list|secrets list|status|version|policy list|policy read|auth list|audit list|kv metadata get|list|lease lookup|token capabilities|path-help|"
+                + "plugin list|plugin info|namespace list|namespace lookup|operator raft list-peers|operator members|monitor|help", Read, "reads Vault state"),
             new CommandRow("kv destroy|kv metadata delete|kv delete|delete|secrets disable|auth disable|policy delete|lease revoke|token revoke|operator seal", Destroy, "deletes secrets or disables Vault engines")
                 { Shared = true, Irreversible = true, MinTier = Never },
             new CommandRow("*", Update, "changes Vault state") { Shared = true, MinTier = WriteWithConfirmation })
-        { ValueOptions = "-address -namespace -format -field -mount -version -versions -ca-cert", ShortFlagClusters = false, DetectEnvironment = true },
+        {
+            // Vault's flags take one or two dashes alike.
+            ValueOptions = "-address -namespace -format -field -mount -version -versions -ca-cert -ns --address --namespace --format --field --mount --ca-cert -output-curl-string",
+            ShortFlagClusters = false, DetectEnvironment = true,
+        },
         new("op", new CommandRow("run", Exec, "runs a command with secrets in its environment") { Targets = false, Semantics = "dashdash-command" },
             new CommandRow("read|item get|document get|inject", CredentialRead, "reads secrets from 1Password") { Tags = "secret" },
             new CommandRow("** delete|** remove|** rm|** purge", Destroy, "deletes 1Password items, vaults, users or documents")

@@ -33,7 +33,10 @@ internal static class PlatformTables
         { ValueOptions = "-a --app -c --config -r --region --image", DetectEnvironment = true },
         new("vercel vc netlify wrangler firebase railway render",
             new CommandRow("d1 execute", Read, "runs SQL against a D1 database") { Targets = false, Shared = true, Semantics = "sql" },
-            Reads("ls|list|inspect|logs|whoami|status|env ls|env list|domains ls|projects ls|deployments|open|help|dev|build|link|login|init|pages dev|tail|sites:list|functions:list|hosting:channel:list|kv:namespace list|d1 list|r2 bucket list"),
+            Reads("ls|list|inspect|logs|whoami|status|env ls|env list|domains ls|projects ls|deployments|deployments list|deployments status|versions list|versions view|open|help|dev|build|link|login|init|"
+                + "pages dev|tail|sites:list|functions:list|hosting:channel:list|kv:namespace list|kv namespace list|kv:key list|kv key list|d1 list|d1 info|r2 bucket list|r2 object get|queues list"),
+            new CommandRow("", Read, "prints the version or help") { AnyFlag = "-v|--version|-h|--help", Targets = false },
+            Deploys("rollback|deployments rollback|versions deploy|versions upload|deploy"),
             Secrets("env pull|env get|secret list --show|kv:key get|secrets:access|functions:config:get|functions:secrets:access|variables get"),
             Destroys("rm|remove|delete|projects rm|projects remove|sites:delete|hosting:disable|firestore:delete|database:remove|kv:namespace delete|d1 delete|r2 bucket delete|delete *"),
             // `vercel` or `netlify deploy` alone deploys.
@@ -116,7 +119,7 @@ internal static class PlatformTables
             new CommandRow("*|", Egress, "exposes a local service to the internet") { Targets = false, Shared = true, MinTier = WriteWithConfirmation }),
         new("nginx apachectl apache2ctl httpd caddy haproxy traefik",
             new CommandRow("", Read, "tests server configuration") { AnyFlag = "-t|-T|-V|-v|configtest|-version|--version|validate", Targets = false },
-            new CommandRow("validate|version|fmt|adapt|list-modules|environ|configtest", Read, "tests server configuration") { Targets = false },
+            new CommandRow("validate|version|fmt|adapt|list-modules|environ|configtest|healthcheck", Read, "tests server configuration") { Targets = false },
             new CommandRow("*|", Update, "starts, stops or reloads a web server") { Targets = false, Shared = true, MinTier = WriteWithConfirmation })
         { ValueOptions = "-c -p -g -s -f --config --adapter", ShortFlagClusters = false },
         new("certbot mkcert",

@@ -64,7 +64,7 @@ internal static class StorageTables
             // rclone config show/dump and mc alias list print the remotes' keys and tokens; `config redacted` hides them.
             new CommandRow("config show|config dump|alias list|alias ls|alias export", CredentialRead, "prints stored access keys and tokens") { Targets = false, Tags = "secret" },
             Reads("ls|lsd|lsl|lsf|lsjson|cat|stat|du|tree|find|head|diff|version|admin info|size|about|listremotes|check|cryptcheck|md5sum|sha1sum|hashsum|"
-                + "config file|config paths|config providers|config redacted|backend features|help"),
+                + "config file|config paths|config providers|config redacted|backend features|help|admin user list|admin user info|admin policy list|admin group list"),
             // sync and bisync make the destination match the source: whatever the source lacks is deleted there.
             new CommandRow("sync|bisync|dedupe|cleanup|move|moveto", Delete, "deletes files from a remote (what the source lacks, duplicates, trash or moved sources)")
                 { Shared = true, Irreversible = true, MinTier = WriteWithConfirmation },
