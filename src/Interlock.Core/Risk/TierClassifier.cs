@@ -79,7 +79,10 @@ public sealed class TierClassifier
             var loc = PathLocations.Classify(target, ws, home);
             // A match anywhere below a directory outside the workspace sweeps a whole tree.
             bool sweep = recursive || (target.Contains("/**", StringComparison.Ordinal) && loc is not (Location.WorkspaceContent or Location.WorkspaceRegenerable or Location.Temp));
-            var (t, w) = delete ? DeleteTier(loc, sweep, target)
+            // A mirror (rsync --delete) into the workspace removes files nobody named below its destination.
+            bool mirror = !delete && op.Tags.Contains("mirror")
+                && loc is Location.WorkspaceContent or Location.WorkspaceRegenerable or Location.WorkspaceRoot or Location.WorkspaceGit or Location.Temp;
+            var (t, w) = delete || mirror ? DeleteTier(loc, sweep || mirror, target)
                 : op.Class != OperationClass.Exec && IsCriticalFile(target) ? (Tier.Never, "is a file the system needs to boot or authenticate")
                 : WriteTier(loc, sweep && op.Class != OperationClass.Create, op.Class == OperationClass.Exec);
             if (worst is null || t.Rank() > worst.Value.Rank())

@@ -53,6 +53,11 @@ internal sealed partial class ShellAnalysisRun
             cls = OperationClass.Update;
             reason = "changes every document its query matches";
         }
+        else if (!read && DataServiceWrite(lower) is { } known)
+        {
+            (cls, reason) = known;
+            if (cls == OperationClass.Destroy) tier = Tier.Never;
+        }
         else if (!read && IsKubernetesApiPath(lower))
         {
             cls = method == "DELETE" ? OperationClass.Delete : OperationClass.Update;
@@ -80,6 +85,36 @@ internal sealed partial class ShellAnalysisRun
         if (cls == OperationClass.Destroy) d.Tags.Add("destructive");
         Emit(d);
         return true;
+    }
+
+    /// <summary>
+    /// Endpoints of data services' HTTP APIs that delete, close or reconfigure what they serve when written to (POST/PUT):
+    /// the path says it, not the method (Elasticsearch/OpenSearch, Prometheus's TSDB admin API, Meilisearch, Algolia).
+    /// </summary>
+    private static readonly (string Prefix, string Fragment, OperationClass Class, string Reason)[] DataServiceWrites =
+    [
+        ("/api/v1/admin/tsdb/", "/delete_series", OperationClass.Delete, "deletes time series from Prometheus's storage"),
+        ("/api/v1/admin/tsdb/", "/clean_tombstones", OperationClass.Delete, "purges deleted time series from disk for good"),
+        ("/", "/_close", OperationClass.Update, "closes indices: they stop serving reads and writes"),
+        ("/_cluster/", "/settings", OperationClass.Update, "changes cluster-wide settings"),
+        ("/", "/_settings", OperationClass.Update, "changes index settings"),
+        ("/", "/_forcemerge", OperationClass.Update, "force-merges index segments, expunging deleted documents"),
+        ("/indexes/", "/documents/delete-batch", OperationClass.Delete, "deletes documents from an index"),
+        ("/indexes/", "/documents/delete", OperationClass.Delete, "deletes the documents a filter matches"),
+        ("/1/indexes/", "/deletebyquery", OperationClass.Delete, "deletes every record its query matches"),
+        ("/1/indexes/", "/clear", OperationClass.Destroy, "deletes every record of an index"),
+    ];
+
+    private static (OperationClass, string)? DataServiceWrite(string path)
+    {
+        foreach (var (prefix, fragment, cls, reason) in DataServiceWrites)
+        {
+            if (!path.StartsWith(prefix, StringComparison.Ordinal)) continue;
+            int at = path.IndexOf(fragment, prefix.Length - 1, StringComparison.Ordinal);
+            // The fragment ends a path segment (`/_close`, not `/_closed-orders`).
+            if (at >= 0 && (at + fragment.Length == path.Length || path[at + fragment.Length] == '/')) return (cls, reason);
+        }
+        return null;
     }
 
     /// <summary>Paths only the Kubernetes API serves: <c>/apis/GROUP/…</c> and the core group's cluster objects.</summary>

@@ -333,16 +333,29 @@ internal sealed partial class ShellAnalysisRun
             foreach (var s in sources) if (!IsRemote(s)) read.Targets.Add(ResolvePath(s, c.Ctx));
             if (read.Targets.Count > 0) Emit(read);
         }
-        if (c.Inv.Options.Exists(o => o.Name.StartsWith("--delete", StringComparison.Ordinal) || o.Name is "--remove-source-files"))
+        // A dry run (-n) lists what would change and changes nothing.
+        if (c.Inv.HasAnyFlag("-n|--dry-run")) return null;
+        if (c.Inv.Options.Exists(o => o.Name.StartsWith("--del", StringComparison.Ordinal)))
         {
-            // A mirror: the destination ends up equal to the source. Extra files there are lost, so it is irreversible.
+            // A mirror: the destination ends up equal to the source. Extra files there are lost, so it is irreversible;
+            // which files is unknown, so in the workspace it weighs as a recursive delete of the destination (mirror).
             var del = NewDraft("rsync", "--delete", OperationClass.Update, "mirrors the source, deleting files at the destination that the source lacks", c.Ctx);
             del.Irreversible = true;
             del.Shared = op.Shared;
             del.Environment = op.Environment;
             del.PathTargets = op.PathTargets;
             del.Targets.AddRange(op.Targets);
+            del.Tags.Add("mirror");
             Emit(del);
+        }
+        if (c.Inv.HasAnyFlag("--remove-source-files"))
+        {
+            // The sources' files (not their directories) are removed once sent.
+            var moved = NewDraft("rsync", "--remove-source-files", OperationClass.Delete, "removes the source files after copying them", c.Ctx);
+            moved.Irreversible = true;
+            moved.PathTargets = true;
+            foreach (var s in sources) if (!IsRemote(s)) moved.Targets.Add(ResolvePath(s, c.Ctx));
+            if (moved.Targets.Count > 0) Emit(moved);
         }
         return null;
     }
