@@ -18,6 +18,10 @@ public static class Program
                 return HookLatency.Run(rest);
             case "load":
                 return LoadBench.Run(rest);
+            case "packs":
+                return PackStartup.Run(rest);
+            case "packs-child":
+                return PackStartup.Child(rest);
             case "facts":
                 return FactsDump.Run(rest);
             case "bdn":
@@ -28,6 +32,7 @@ public static class Program
                 Console.Error.WriteLine("       Interlock.Bench audit [--seconds S]");
                 Console.Error.WriteLine("       Interlock.Bench hooks [--iterations N] [--warmup N]");
                 Console.Error.WriteLine("       Interlock.Bench load [--clients 8,32,64] [--warmup S] [--seconds S] [--spawn] [--url URL --token AGENT_TOKEN]");
+                Console.Error.WriteLine("       Interlock.Bench packs [--processes N]   (built-in knowledge ready at start; user pack parse time)");
                 Console.Error.WriteLine("       Interlock.Bench facts [--policy FILE]   (the corpus's analysis and decisions, for diffing two builds)");
                 Console.Error.WriteLine("       Interlock.Bench bdn [BenchmarkDotNet args, e.g. --filter '*' --job short]");
                 return 2;

@@ -1,4 +1,3 @@
-using System.Collections.Frozen;
 using Interlock.Actions;
 using Interlock.Risk;
 
@@ -108,29 +107,48 @@ public sealed record ProgramSpec
     {
         Names = names.Split(' ', StringSplitOptions.RemoveEmptyEntries);
         Rows = rows;
-        // One entry per path alternative; most specific first (longer paths, then more conditions), then declaration order.
-        Entries = [.. rows
-            .SelectMany((row, i) => row.Alternatives.Select(segments => new PathEntry(segments, row, i)))
-            .OrderByDescending(e => e.Segments.Count(s => s != "**") * 8 + e.Row.ConditionWeight)
-            .ThenBy(e => e.Order)];
-        // Most entries start with a literal subcommand; only those naming the first positional can match.
-        _unanchored = [.. Entries.Where(e => !IsLiteral(e))];
-        _byFirst = Entries.Where(IsLiteral).Select(e => e.Segments[0]).Distinct(StringComparer.Ordinal)
-            .ToFrozenDictionary(first => first, first => (IReadOnlyList<PathEntry>)[.. Entries.Where(e => !IsLiteral(e) || e.Segments[0] == first)], StringComparer.Ordinal);
-
-        static bool IsLiteral(PathEntry e) => e.Segments.Length > 0 && e.Segments[0].AsSpan().IndexOfAny('*', '?') < 0;
     }
 
-    private readonly IReadOnlyList<PathEntry> _unanchored;
-    private readonly FrozenDictionary<string, IReadOnlyList<PathEntry>> _byFirst;
+    // Built on the first lookup of this program, not at start: a hook process runs one command of a few programs, and
+    // indexing all of them up front was most of the time a fresh process took to have its knowledge.
+    private PathIndex? _index;
+
+    private PathIndex Index => _index ?? Interlocked.CompareExchange(ref _index, new PathIndex(Rows), null) ?? _index;
 
     /// <summary>The entries that can match when the first positional is <paramref name="first"/> (null: none, or unknown), in <see cref="Entries"/> order.</summary>
-    internal IReadOnlyList<PathEntry> EntriesFor(string? first) =>
-        first is not null && _byFirst.TryGetValue(first, out var entries) ? entries : _unanchored;
+    internal IReadOnlyList<PathEntry> EntriesFor(string? first) => Index.EntriesFor(first);
+
+    internal IReadOnlyList<PathEntry> Entries => Index.Entries;
+
+    /// <summary>A program's rows as path entries, most specific first, indexed by the literal first segment they need.</summary>
+    private sealed class PathIndex
+    {
+        private readonly IReadOnlyList<PathEntry> _unanchored;
+        private readonly Dictionary<string, IReadOnlyList<PathEntry>> _byFirst;
+
+        public PathIndex(IReadOnlyList<CommandRow> rows)
+        {
+            // One entry per path alternative; most specific first (longer paths, then more conditions), then declaration order.
+            Entries = [.. rows
+                .SelectMany((row, i) => row.Alternatives.Select(segments => new PathEntry(segments, row, i)))
+                .OrderByDescending(e => e.Segments.Count(s => s != "**") * 8 + e.Row.ConditionWeight)
+                .ThenBy(e => e.Order)];
+            // Most entries start with a literal subcommand; only those naming the first positional can match.
+            _unanchored = [.. Entries.Where(e => !IsLiteral(e))];
+            _byFirst = Entries.Where(IsLiteral).Select(e => e.Segments[0]).Distinct(StringComparer.Ordinal)
+                .ToDictionary(first => first, first => (IReadOnlyList<PathEntry>)[.. Entries.Where(e => !IsLiteral(e) || e.Segments[0] == first)], StringComparer.Ordinal);
+
+            static bool IsLiteral(PathEntry e) => e.Segments.Length > 0 && e.Segments[0].AsSpan().IndexOfAny('*', '?') < 0;
+        }
+
+        public IReadOnlyList<PathEntry> Entries { get; }
+
+        public IReadOnlyList<PathEntry> EntriesFor(string? first) =>
+            first is not null && _byFirst.TryGetValue(first, out var entries) ? entries : _unanchored;
+    }
 
     public IReadOnlyList<string> Names { get; }
     public IReadOnlyList<CommandRow> Rows { get; }
-    internal IReadOnlyList<PathEntry> Entries { get; }
 
     /// <summary>Space-separated options whose value is the next argument (<c>-n prod</c>).</summary>
     public string ValueOptions
