@@ -7,6 +7,8 @@ namespace Interlock.Shell;
 // git: which repository it acts on, the programs its settings make it run, and where its pushes go.
 internal sealed partial class ShellAnalysisRun
 {
+    private static readonly string[] ProtectedBranches = ["main", "master", "trunk", "develop", "production", "prod", "release", "release/*", "release-*", "stable", "live", "gh-pages"];
+
     private string? _gitOutside;
 
     /// <summary>Remotes this command line pointed somewhere (<c>git remote add</c>, <c>remote.X.url</c>): name to URL.</summary>
