@@ -90,7 +90,7 @@ internal sealed partial class ShellAnalysisRun
         // GIT_CONFIG_PARAMETERS: what `git -c` hands its children, as shell-quoted 'key=value' words.
         if (GitVariable("GIT_CONFIG_PARAMETERS", ctx) is { } parameters)
         {
-            var parsed = ShellParser.Parse("x " + parameters.Text, _analyzer.Limits.Parser);
+            var parsed = Parse("x " + parameters.Text);
             var words = new List<ShellArg>();
             if (!parameters.Dynamic && parsed.Error is null && parsed.Script.Items.Count == 1 && parsed.Script.Items[0].Pipelines is [{ Commands: [SimpleCommand simple] }])
                 _expander.ExpandAll(simple.Words, ctx.Vars, words);

@@ -53,6 +53,7 @@ internal sealed partial class ShellParserCore
         List<Redirection>? redirs = null;
         while (!F)
         {
+            _st.Steps++;
             SkipBlanks();
             if (!TryParseRedirection(ref redirs)) break;
         }
@@ -71,6 +72,7 @@ internal sealed partial class ShellParserCore
         List<Redirection>? redirs = null;
         while (!F)
         {
+            _st.Steps++;
             SkipBlanks();
             if (AtEnd) break;
             if (TryParseRedirection(ref redirs))
@@ -198,18 +200,19 @@ internal sealed partial class ShellParserCore
     {
         var i = _pos;
         if (i >= _end || !IsNameStart(_s[i])) return false;
-        while (i < _end && IsNameChar(_s[i])) i++;
+        while (i < _end && IsNameChar(_s[i])) { i++; _st.Steps++; }
         if (i < _end && _s[i] == '[')
         {
             var depth = 0;
             var parens = 0;
             while (i < _end)
             {
+                _st.Steps++;
                 var c = _s[i];
                 if (c is '\'' or '`' or '"')
                 {
                     var q = i + 1;
-                    while (q < _end && _s[q] != c) q += _s[q] == '\\' && c != '\'' ? 2 : 1;
+                    while (q < _end && _s[q] != c) { q += _s[q] == '\\' && c != '\'' ? 2 : 1; _st.Steps++; }
                     if (q >= _end) return false;
                     i = q + 1;
                     continue;
@@ -258,6 +261,7 @@ internal sealed partial class ShellParserCore
             items = [];
             while (!F)
             {
+                _st.Steps++;
                 SkipBlanksAndNewlines();
                 if (F) break;
                 if (AtEnd)
@@ -303,7 +307,7 @@ internal sealed partial class ShellParserCore
         var p = _pos;
         int? fd = null;
         var q = p;
-        while (q < _end && IsDigit(_s[q])) q++;
+        while (q < _end && IsDigit(_s[q])) { q++; _st.Steps++; }
         if (q > p)
         {
             if (q >= _end || _s[q] is not ('<' or '>')) return false;

@@ -76,6 +76,7 @@ internal sealed partial class ShellParserCore
         var ok = IfArm(bodies);
         while (ok && !F)
         {
+            _st.Steps++;
             SkipBlanksAndNewlines();
             var r = PeekReserved();
             if (r == "elif")
@@ -176,7 +177,7 @@ internal sealed partial class ShellParserCore
         }
 
         var nameStart = _pos;
-        while (_pos < _end && IsNameChar(_s[_pos])) _pos++;
+        while (_pos < _end && IsNameChar(_s[_pos])) { _pos++; _st.Steps++; }
         if (!AtEnd && !IsMeta(_s[_pos]))
         {
             Fail("syntax error: invalid loop variable name", nameStart);
@@ -192,6 +193,7 @@ internal sealed partial class ShellParserCore
             _pos += 2;
             while (!F)
             {
+                _st.Steps++;
                 SkipBlanks();
                 if (AtEnd) break;
                 var c = _s[_pos];
@@ -237,6 +239,7 @@ internal sealed partial class ShellParserCore
         var bodies = new List<ShellScript>();
         while (!F)
         {
+            _st.Steps++;
             SkipBlanksAndNewlines();
             if (F) return null;
             if (PeekReserved() == "esac") break;
@@ -254,6 +257,7 @@ internal sealed partial class ShellParserCore
 
             while (!F)
             {
+                _st.Steps++;
                 if (AtEnd || (IsMeta(_s[_pos]) && !IsProcessSubstitutionStart()))
                 {
                     Fail("syntax error: expected a case pattern but found " + Describe());
@@ -309,6 +313,7 @@ internal sealed partial class ShellParserCore
         var regexNext = false;
         while (!F)
         {
+            _st.Steps++;
             SkipBlanksAndNewlines();
             if (F) return null;
             if (AtEnd)
@@ -400,6 +405,7 @@ internal sealed partial class ShellParserCore
         var i = from;
         while (i < _end)
         {
+            _st.Steps++;
             var c = _s[i];
             switch (c)
             {
@@ -409,6 +415,7 @@ internal sealed partial class ShellParserCore
                 case '\'':
                 {
                     var q = _s.AsSpan(i + 1, _end - i - 1).IndexOf('\'');
+                    _st.Steps += q < 0 ? _end - i : q + 1;
                     if (q < 0) return -1;
                     i += q + 2;
                     continue;
@@ -416,7 +423,7 @@ internal sealed partial class ShellParserCore
 
                 case '"':
                     i++;
-                    while (i < _end && _s[i] != '"') i += _s[i] == '\\' ? 2 : 1;
+                    while (i < _end && _s[i] != '"') { i += _s[i] == '\\' ? 2 : 1; _st.Steps++; }
                     if (i >= _end) return -1;
                     i++;
                     continue;

@@ -48,6 +48,7 @@ internal sealed partial class ShellParserCore
                 var i = _pos + 1;
                 while (i < _end)
                 {
+                    _st.Steps++;
                     if (_s[i] == '[') depth++;
                     else if (_s[i] == ']' && --depth == 0) break;
                     i++;
@@ -81,7 +82,7 @@ internal sealed partial class ShellParserCore
         if (IsNameStart(n))
         {
             var i = _pos + 1;
-            while (i < _end && IsNameChar(_s[i])) i++;
+            while (i < _end && IsNameChar(_s[i])) { i++; _st.Steps++; }
             if (!Count()) return;
             b.AddPart(new ParameterPart(_s.Substring(_pos + 1, i - _pos - 1), null, null, quoted));
             _pos = i;
@@ -104,6 +105,7 @@ internal sealed partial class ShellParserCore
     private IReadOnlyList<WordPart> SubscriptExpansions(int start, int end, bool quoted)
     {
         var span = _s.AsSpan(start, end - start);
+        _st.Steps += span.Length;
         if (span.IndexOfAny('$', '`') < 0) return [];
         var saved = _pos;
         var word = ParseArithmeticRange(start, end, quoted, out _);
@@ -176,6 +178,7 @@ internal sealed partial class ShellParserCore
         var closed = false;
         while (i < _end)
         {
+            _st.Steps++;
             var c = _s[i];
             if (c == '\\' && i + 1 < _end)
             {
@@ -265,11 +268,11 @@ internal sealed partial class ShellParserCore
             var nameStart = _pos;
             if (!AtEnd && IsNameStart(_s[_pos]))
             {
-                while (_pos < _end && IsNameChar(_s[_pos])) _pos++;
+                while (_pos < _end && IsNameChar(_s[_pos])) { _pos++; _st.Steps++; }
             }
             else if (!AtEnd && IsDigit(_s[_pos]))
             {
-                while (_pos < _end && IsDigit(_s[_pos])) _pos++;
+                while (_pos < _end && IsDigit(_s[_pos])) { _pos++; _st.Steps++; }
             }
             else if (!AtEnd && _s[_pos] is '@' or '*' or '#' or '?' or '$' or '!' or '-')
             {
@@ -289,6 +292,7 @@ internal sealed partial class ShellParserCore
                 var i = _pos;
                 while (i < _end)
                 {
+                    _st.Steps++;
                     if (_s[i] == '[') depth++;
                     else if (_s[i] == ']' && --depth == 0) break;
                     i++;
@@ -377,6 +381,7 @@ internal sealed partial class ShellParserCore
         var depth = 0;
         while (_pos < _end && !F)
         {
+            _st.Steps++;
             var c = _s[_pos];
             switch (c)
             {
@@ -438,6 +443,7 @@ internal sealed partial class ShellParserCore
             var span = _s.AsSpan(_pos, _end - _pos);
             var k = span.IndexOfAny(ParamArgSpecial);
             if (k < 0) k = span.Length;
+            _st.Steps += k;
             b.AppendLiteral(span[..k], quotedContext);
             _pos += k;
         }

@@ -17,8 +17,10 @@ internal sealed partial class ShellParserCore
             var bodyEnd = -1;
             while (_pos < _end)
             {
+                _st.Steps++;
                 var lineStart = _pos;
                 var nl = _s.AsSpan(_pos, _end - _pos).IndexOf('\n');
+                _st.Steps += nl < 0 ? _end - _pos : nl + 1;
                 var lineEnd = nl < 0 ? _end : _pos + nl;
                 var line = _s.AsSpan(lineStart, lineEnd - lineStart);
                 if (doc.StripTabs) line = line.TrimStart('\t');
@@ -55,7 +57,7 @@ internal sealed partial class ShellParserCore
                 var b = RentBuilder();
                 if (doc.StripTabs)
                 {
-                    while (_pos < _end && _s[_pos] == '\t') _pos++;
+                    while (_pos < _end && _s[_pos] == '\t') { _pos++; _st.Steps++; }
                 }
 
                 ParseDoubleQuotedInto(b, hereDoc: true, stripTabs: doc.StripTabs);

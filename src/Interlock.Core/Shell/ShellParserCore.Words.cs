@@ -29,6 +29,7 @@ internal sealed partial class ShellParserCore
         var parenDepth = 0;
         while (_pos < _end && !F)
         {
+            _st.Steps++;
             var c = _s[_pos];
             switch (c)
             {
@@ -99,6 +100,7 @@ internal sealed partial class ShellParserCore
             var span = _s.AsSpan(_pos, _end - _pos);
             var n = span.IndexOfAny(mode == WordMode.AssignValue ? AssignSpecial : NormalSpecial);
             if (n < 0) n = span.Length;
+            _st.Steps += n;
             if (n == 0)
             {
                 // ':' in an assignment value
@@ -120,6 +122,7 @@ internal sealed partial class ShellParserCore
         var i = _pos;
         while (i < _end)
         {
+            _st.Steps++;
             var c = _s[i];
             if (c == '\\') { i += 2; continue; }
             if (c == '(') depth++;
@@ -141,7 +144,7 @@ internal sealed partial class ShellParserCore
     private bool TryTilde(WordBuilder b, WordMode mode)
     {
         var i = _pos + 1;
-        while (i < _end && (IsNameChar(_s[i]) || _s[i] is '.' or '-' or '+')) i++;
+        while (i < _end && (IsNameChar(_s[i]) || _s[i] is '.' or '-' or '+')) { i++; _st.Steps++; }
         if (i < _end && !(_s[i] == '/' || IsMeta(_s[i]) || (mode == WordMode.AssignValue && _s[i] == ':'))) return false;
         if (!Count()) return true;
         b.AddPart(new TildePart(_s.Substring(_pos + 1, i - _pos - 1)));
@@ -153,6 +156,7 @@ internal sealed partial class ShellParserCore
     {
         var start = _pos;
         var close = _s.AsSpan(_pos + 1, _end - _pos - 1).IndexOf('\'');
+        _st.Steps += close < 0 ? _end - _pos : close + 1;
         if (close < 0)
         {
             Fail("unterminated single quote", start);
@@ -175,6 +179,7 @@ internal sealed partial class ShellParserCore
         if (!hereDoc) b.AppendLiteral(ReadOnlySpan<char>.Empty, quoted);
         while (_pos < _end && !F)
         {
+            _st.Steps++;
             var c = _s[_pos];
             switch (c)
             {
@@ -208,13 +213,14 @@ internal sealed partial class ShellParserCore
                 case '\n' when stripTabs:
                     b.AppendLiteral('\n', quoted);
                     _pos++;
-                    while (_pos < _end && _s[_pos] == '\t') _pos++;
+                    while (_pos < _end && _s[_pos] == '\t') { _pos++; _st.Steps++; }
                     continue;
             }
 
             var span = _s.AsSpan(_pos, _end - _pos);
             var k = span.IndexOfAny(special);
             if (k < 0) k = span.Length;
+            _st.Steps += k;
             b.AppendLiteral(span[..k], quoted);
             _pos += k;
         }
@@ -230,6 +236,7 @@ internal sealed partial class ShellParserCore
         var truncated = false;
         while (_pos < _end)
         {
+            _st.Steps++;
             var c = _s[_pos];
             if (c == '\'')
             {
@@ -308,6 +315,7 @@ internal sealed partial class ShellParserCore
         count = 0;
         while (count < max && _pos < _end)
         {
+            _st.Steps++;
             var c = _s[_pos];
             int d;
             if (c is >= '0' and <= '9') d = c - '0';

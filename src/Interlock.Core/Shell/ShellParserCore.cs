@@ -59,6 +59,7 @@ internal sealed partial class ShellParserCore
     private bool Count(int n = 1)
     {
         _st.Nodes += n;
+        _st.Steps += n;
         if (_st.Nodes <= _st.Limits.MaxNodes) return true;
         _st.Exceed("nodes", $"syntax tree exceeds the nodes budget of {_st.Limits.MaxNodes}", Map(_pos));
         return false;
@@ -67,6 +68,7 @@ internal sealed partial class ShellParserCore
     private bool Enter()
     {
         _st.Depth++;
+        _st.Steps++;
         if (_st.Depth > _st.Limits.MaxDepth || !RuntimeHelpers.TryEnsureSufficientExecutionStack())
         {
             _st.Exceed("depth", $"nesting exceeds the depth budget of {_st.Limits.MaxDepth}", Map(_pos));
@@ -104,12 +106,14 @@ internal sealed partial class ShellParserCore
     {
         while (_pos < _end)
         {
+            _st.Steps++;
             var c = _s[_pos];
             if (c is ' ' or '\t') _pos++;
             else if (c == '\\' && _pos + 1 < _end && _s[_pos + 1] == '\n') _pos += 2;
             else if (c == '#')
             {
                 var nl = _s.AsSpan(_pos, _end - _pos).IndexOf('\n');
+                _st.Steps += nl < 0 ? _end - _pos : nl + 1;
                 _pos = nl < 0 ? _end : _pos + nl;
                 return;
             }
@@ -121,6 +125,7 @@ internal sealed partial class ShellParserCore
     {
         while (!F)
         {
+            _st.Steps++;
             SkipBlanks();
             if (_pos < _end && _s[_pos] == '\n') ConsumeNewline();
             else return;
@@ -143,7 +148,7 @@ internal sealed partial class ShellParserCore
     {
         var i = _pos;
         var limit = Math.Min(_end, _pos + 9);
-        while (i < limit && !IsMeta(_s[i])) i++;
+        while (i < limit && !IsMeta(_s[i])) { i++; _st.Steps++; }
         if (i == _pos) return null;
         if (i < _end && !IsMeta(_s[i])) return null;
         var span = _s.AsSpan(_pos, i - _pos);
@@ -224,6 +229,7 @@ internal sealed partial class ShellParserCore
         var items = new List<AndOrList>();
         while (!F)
         {
+            _st.Steps++;
             SkipBlanksAndNewlines();
             if (F || AtListEnd()) break;
             var before = _pos;
@@ -260,6 +266,7 @@ internal sealed partial class ShellParserCore
         pipelines.Add(p);
         while (!F)
         {
+            _st.Steps++;
             SkipBlanks();
             AndOrOperator op;
             if (Peek() == '&' && Peek(1) == '&') op = AndOrOperator.And;
@@ -280,6 +287,7 @@ internal sealed partial class ShellParserCore
         var negated = false;
         while (!F)
         {
+            _st.Steps++;
             var r = PeekReserved();
             if (r == "!")
             {
@@ -294,6 +302,7 @@ internal sealed partial class ShellParserCore
                 SkipBlanks();
                 while (Peek() == '-' && Peek(1) == 'p' && (_pos + 2 >= _end || IsMeta(_s[_pos + 2])))
                 {
+                    _st.Steps++;
                     _pos += 2;
                     SkipBlanks();
                 }
@@ -310,6 +319,7 @@ internal sealed partial class ShellParserCore
         var commands = new List<ShellCommand>();
         while (!F)
         {
+            _st.Steps++;
             var cmd = ParseCommand();
             if (cmd is null || F) return null;
             commands.Add(cmd);
