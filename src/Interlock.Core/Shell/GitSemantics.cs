@@ -7,6 +7,8 @@ namespace Interlock.Shell;
 // git: which repository it acts on, the programs its settings make it run, and where its pushes go.
 internal sealed partial class ShellAnalysisRun
 {
+    private static readonly string[] ProtectedBranches = ["main", "master", "trunk", "develop", "production", "prod", "release", "release/*", "release-*", "stable", "live", "gh-pages"];
+
     private string? _gitOutside;
 
     /// <summary>Remotes this command line pointed somewhere (<c>git remote add</c>, <c>remote.X.url</c>): name to URL.</summary>
@@ -88,7 +90,7 @@ internal sealed partial class ShellAnalysisRun
         // GIT_CONFIG_PARAMETERS: what `git -c` hands its children, as shell-quoted 'key=value' words.
         if (GitVariable("GIT_CONFIG_PARAMETERS", ctx) is { } parameters)
         {
-            var parsed = ShellParser.Parse("x " + parameters.Text, _analyzer.Limits.Parser);
+            var parsed = Parse("x " + parameters.Text);
             var words = new List<ShellArg>();
             if (!parameters.Dynamic && parsed.Error is null && parsed.Script.Items.Count == 1 && parsed.Script.Items[0].Pipelines is [{ Commands: [SimpleCommand simple] }])
                 _expander.ExpandAll(simple.Words, ctx.Vars, words);

@@ -34,7 +34,7 @@ internal sealed partial class ShellAnalysisRun
     private void AnalyzeLatentWord(ShellArg text, CallContext ctx)
     {
         if (text.Dynamic || !HoldsSubstitution(text.Text)) return;
-        var parsed = ShellParser.Parse(": " + text.Text, _analyzer.Limits.Parser);
+        var parsed = Parse(": " + text.Text);
         if (parsed.Error is not null)
         {
             AddGap("latent-code", "a stored text holds a command substitution that does not parse: bash may still run it when it evaluates the text", ctx.Text);

@@ -50,6 +50,9 @@ internal sealed partial class ShellAnalysisRun
     private readonly HashSet<string> _activeFunctions = new(StringComparer.Ordinal);
     private int _commands;
 
+    /// <summary>Parser steps of every text this run parsed; see <see cref="Work"/>.</summary>
+    private long _parseSteps;
+
     /// <summary>How many <see cref="Dispatch"/> calls are on the stack.</summary>
     private int _depth;
     private bool _variableCommandReported;
@@ -85,6 +88,12 @@ internal sealed partial class ShellAnalysisRun
     }
 
     public List<Operation> Operations { get; } = [];
+
+    /// <summary>
+    /// Deterministic work done: parser steps of every text parsed (the action, nested strings, latent code), commands
+    /// dispatched and characters expanded. Tests bound it by the input length instead of timing the analysis.
+    /// </summary>
+    internal long Work => _parseSteps + _commands + _expander.Work;
     public List<AnalysisGap> Gaps { get; } = [];
 
     public void Run(string command)
@@ -109,7 +118,7 @@ internal sealed partial class ShellAnalysisRun
             AddGap("budget", $"command strings nest deeper than the nesting budget of {_analyzer.Limits.MaxNesting}", text);
             return StreamSource.Unknown;
         }
-        var parsed = ShellParser.Parse(text, _analyzer.Limits.Parser);
+        var parsed = Parse(text);
         if (parsed.BudgetExceeded is not null)
         {
             AddGap("budget", $"{parsed.Error} (parser {parsed.BudgetExceeded} budget)", text);
@@ -121,6 +130,14 @@ internal sealed partial class ShellAnalysisRun
             AddGap("parse-error", $"the shell text does not parse: {parsed.Error} at offset {parsed.ErrorPosition}", text);
         }
         return RunScript(parsed.Script, ctx with { Source = text });
+    }
+
+    /// <summary>Parses shell text within the parser budgets, counting the parser's work into <see cref="Work"/>.</summary>
+    internal ShellParseResult Parse(string text)
+    {
+        var parsed = ShellParser.Parse(text, _analyzer.Limits.Parser);
+        _parseSteps += parsed.Steps;
+        return parsed;
     }
 
     private StreamSource RunSubstitution(ShellScript script, VariableScope vars)

@@ -30,7 +30,11 @@ public sealed record ShellAnalyzerLimits
 }
 
 /// <summary>The operations a command line performs and what the analyzer could not understand.</summary>
-public sealed record ShellAnalysis(IReadOnlyList<Operation> Operations, IReadOnlyList<AnalysisGap> Gaps);
+public sealed record ShellAnalysis(IReadOnlyList<Operation> Operations, IReadOnlyList<AnalysisGap> Gaps)
+{
+    /// <summary>The analysis's deterministic work count (<see cref="ShellAnalysisRun.Work"/>): what tests bound instead of time.</summary>
+    internal long Work { get; init; }
+}
 
 /// <summary>
 /// Parses a shell command line and finds every command it would run, however wrapped (<c>sudo</c>, <c>bash -c</c>, <c>xargs</c>,
@@ -64,6 +68,6 @@ public sealed class ShellCommandAnalyzer
             // Fail closed: an analyzer fault is a gap, never an allow.
             run.AddGap("internal-error", $"the analyzer failed ({ex.GetType().Name}); nothing can be assumed about this command");
         }
-        return new ShellAnalysis(run.Operations, run.Gaps);
+        return new ShellAnalysis(run.Operations, run.Gaps) { Work = run.Work };
     }
 }

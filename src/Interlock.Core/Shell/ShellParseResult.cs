@@ -21,4 +21,7 @@ public sealed record ShellParseResult(ShellScript Script, string? Error, int Err
     public bool Success => Error is null && BudgetExceeded is null;
 
     public static ShellParseResult Ok(ShellScript script) => new(script, null, -1, null);
+
+    /// <summary>The parser's deterministic work count (<see cref="ShellParserState.Steps"/>): what tests bound instead of time.</summary>
+    internal long Steps { get; init; }
 }

@@ -24,9 +24,9 @@ public static class ShellParser
             var state = new ShellParserState(limits);
             var parser = new ShellParserCore(text, state, 0, text.Length);
             var script = parser.ParseProgram();
-            if (state.Budget is not null) return new ShellParseResult(ShellScript.Empty, state.Error, state.ErrorPosition, state.Budget);
-            if (state.Error is not null) return new ShellParseResult(script, state.Error, state.ErrorPosition, null);
-            return ShellParseResult.Ok(script);
+            if (state.Budget is not null) return new ShellParseResult(ShellScript.Empty, state.Error, state.ErrorPosition, state.Budget) { Steps = state.Steps };
+            if (state.Error is not null) return new ShellParseResult(script, state.Error, state.ErrorPosition, null) { Steps = state.Steps };
+            return new ShellParseResult(script, null, -1, null) { Steps = state.Steps };
         }
         catch (Exception ex)
         {
@@ -41,6 +41,12 @@ internal sealed class ShellParserState(ShellParserLimits limits)
 {
     public ShellParserLimits Limits { get; } = limits;
     public int Nodes { get; set; }
+
+    /// <summary>
+    /// Deterministic work done: characters examined by every scan and look-ahead, loop passes, nodes and nesting levels.
+    /// Tests bound it by the input length instead of timing the parser (a loaded machine makes any time limit flaky).
+    /// </summary>
+    public long Steps { get; set; }
     public int Depth { get; set; }
     public string? Error { get; private set; }
     public int ErrorPosition { get; private set; } = -1;

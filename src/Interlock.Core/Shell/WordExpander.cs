@@ -57,6 +57,9 @@ internal sealed class WordExpander
 
     public void ResetReferences() => ReferencedNames.Clear();
 
+    /// <summary>Deterministic work done: one per word expanded plus every character the expansions produced.</summary>
+    public long Work { get; private set; }
+
     /// <summary>Expands each word, appending results (a word may expand to none or several).</summary>
     public void ExpandAll(IReadOnlyList<ShellWord> words, VariableScope vars, List<ShellArg> into)
     {
@@ -66,8 +69,10 @@ internal sealed class WordExpander
     public void Expand(ShellWord word, VariableScope vars, List<ShellArg> into)
     {
         // Most words are one literal: no builder, no copy.
+        Work++;
         if (word.Parts.Count == 1 && word.Parts[0] is LiteralPart only)
         {
+            Work += only.Text.Length;
             if (only.Quoted || !HasBraceList(only.Text)) into.Add(new ShellArg(only.Text, false, !only.Quoted && IsGlob(only.Text)));
             else AddBraced(only.Text, false, IsGlob(only.Text), true, false, into);
             return;
@@ -77,6 +82,7 @@ internal sealed class WordExpander
         var source = StreamKind.None;
         AppendParts(word.Parts, vars, sb, ref dynamic, ref glob, ref split, ref braces, ref anyQuoted, ref source);
         var text = Return(sb);
+        Work += text.Length;
         bool expanded = HasExpansion(word);
 
         if (split)
@@ -104,13 +110,19 @@ internal sealed class WordExpander
     /// <summary>Expands a word to a single string (assignment values, redirection targets): no splitting or braces.</summary>
     public ShellArg ExpandSingle(ShellWord word, VariableScope vars)
     {
+        Work++;
         if (word.Parts.Count == 1 && word.Parts[0] is LiteralPart only)
+        {
+            Work += only.Text.Length;
             return new ShellArg(only.Text, false, !only.Quoted && IsGlob(only.Text));
+        }
         var sb = RentBuilder();
         bool dynamic = false, glob = false, split = false, braces = false, anyQuoted = false;
         var source = StreamKind.None;
         AppendParts(word.Parts, vars, sb, ref dynamic, ref glob, ref split, ref braces, ref anyQuoted, ref source);
-        return new ShellArg(Return(sb), dynamic, glob, source, HasExpansion(word));
+        var text = Return(sb);
+        Work += text.Length;
+        return new ShellArg(text, dynamic, glob, source, HasExpansion(word));
     }
 
     private void AppendParts(
@@ -259,7 +271,11 @@ internal sealed class WordExpander
         var words = new List<string>();
         if (!BraceExpand(text, words))
             _onLimit($"a brace expansion makes more than {MaxBraceWords} words, {MaxBraceChars} characters or {MaxBraceGroups} groups (expansion budget)");
-        foreach (var e in words) into.Add(new ShellArg(e, dynamic && e.Contains(ShellArg.Unknown), glob, Expanded: expanded));
+        foreach (var e in words)
+        {
+            Work += 1 + e.Length;
+            into.Add(new ShellArg(e, dynamic && e.Contains(ShellArg.Unknown), glob, Expanded: expanded));
+        }
     }
 
     /// <summary>

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Interlock.Shell;
 
 namespace Interlock.Core.Tests.Shell;
@@ -817,11 +816,8 @@ public class ShellParserTests
     public void DepthBombs(string open, string close)
     {
         var text = string.Concat(Enumerable.Repeat(open, 5_000)) + "x" + string.Concat(Enumerable.Repeat(close, 5_000));
-        var sw = Stopwatch.StartNew();
-        var r = ShellParser.Parse(text, new ShellParserLimits { MaxLength = 1_000_000 });
-        sw.Stop();
+        var r = ParserWork.Parse(text, new ShellParserLimits { MaxLength = 1_000_000 });
         Assert.False(r.Success);
-        Assert.True(sw.ElapsedMilliseconds < 2000, $"took {sw.ElapsedMilliseconds} ms");
     }
 
     [Fact]
@@ -863,11 +859,8 @@ public class ShellParserTests
         var sb = new System.Text.StringBuilder();
         while (sb.Length < 60_000) sb.Append(line);
         var text = sb.ToString();
-        var sw = Stopwatch.StartNew();
-        var r = ShellParser.Parse(text, new ShellParserLimits { MaxNodes = 1_000_000 });
-        sw.Stop();
+        var r = ParserWork.Parse(text, new ShellParserLimits { MaxNodes = 1_000_000 });
         Assert.True(r.Success, r.Error);
-        Assert.True(sw.ElapsedMilliseconds < 1000, $"took {sw.ElapsedMilliseconds} ms");
     }
 
     [Fact]
@@ -899,11 +892,8 @@ public class ShellParserTests
                      string.Concat(Enumerable.Repeat("$(( (", 10_000)), string.Concat(Enumerable.Repeat("\\`", 20_000)),
                  })
         {
-            var sw = Stopwatch.StartNew();
-            var r = ShellParser.Parse(text);
-            sw.Stop();
+            var r = ParserWork.Parse(text);
             Assert.NotNull(r);
-            Assert.True(sw.ElapsedMilliseconds < 2000, $"took {sw.ElapsedMilliseconds} ms on {text[..10]}");
         }
     }
 
@@ -932,13 +922,15 @@ public class ShellParserTests
     [Fact]
     public void TypicalCommandIsFast()
     {
+        // Counted, not timed (timing fails on a loaded machine; bench/ measures time): a typical command costs a few
+        // steps per character and a bounded allocation.
         const string text = "cd /repo && git status --porcelain | grep -E '^( M|\\?\\?)' | awk '{print $2}' | xargs -r rm -f -- \"$HOME/tmp\"";
-        for (var i = 0; i < 2000; i++) ShellParser.Parse(text);
-        var sw = Stopwatch.StartNew();
-        const int n = 20_000;
-        for (var i = 0; i < n; i++) ShellParser.Parse(text);
-        sw.Stop();
-        var micros = sw.Elapsed.TotalMilliseconds * 1000 / n;
-        Assert.True(micros < 200, $"{micros:F1} µs per parse");
+        ShellParser.Parse(text);
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        var r = ShellParser.Parse(text);
+        var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        Assert.True(r.Success, r.Error);
+        Assert.InRange(r.Steps, text.Length, 4L * text.Length); // measured: 289
+        Assert.InRange(allocated, 1, 100L * text.Length); // measured: 4,832 bytes for these 108 characters
     }
 }
