@@ -70,16 +70,6 @@ public static class PackStartup
     public static int Child(string[] args)
     {
         var root = args[0];
-        if (args.Length > 2 && args[2] == "detail")
-        {
-            var all = Time(() => BuiltinPacks.All());
-            var all2 = Time(() => BuiltinPacks.All());
-            var programs = BuiltinPacks.All().SelectMany(p => p.Programs).ToList();
-            var know = Time(() => new CommandKnowledge(programs, Wrappers.All));
-            var know2 = Time(() => new CommandKnowledge(programs, Wrappers.All));
-            Console.WriteLine($"All() {all:F3} again {all2:F3} knowledge {know:F3} again {know2:F3}");
-            return 0;
-        }
         var builtinFirst = args[1] == "builtin-first";
         var texts = Directory.GetFiles(Path.Combine(root, "src/Interlock.Core/Knowledge/Builtin"), "*.yaml").Select(File.ReadAllText).ToList();
         var user = UserPack(100, 10);

@@ -8,21 +8,40 @@ using YamlDotNet.RepresentationModel;
 
 namespace Interlock.Knowledge.Generator;
 
-/// <summary>One pack compiled: its file name, the C# method that builds its programs, or the errors that stop it.</summary>
+/// <summary>One pack compiled: its file name, each program's names and the C# expression that builds it, or the errors that stop it.</summary>
 public sealed class CompiledPack
 {
-    public CompiledPack(string file, string methodName, string source, IReadOnlyList<PackError> errors)
+    public CompiledPack(string file, string path, IReadOnlyList<CompiledProgram> programs, IReadOnlyList<PackError> errors)
     {
         File = file;
-        MethodName = methodName;
-        Source = source;
+        Path = path;
+        Programs = programs;
         Errors = errors;
     }
 
     public string File { get; }
-    public string MethodName { get; }
-    public string Source { get; }
+    public string Path { get; }
+    public IReadOnlyList<CompiledProgram> Programs { get; }
     public IReadOnlyList<PackError> Errors { get; }
+}
+
+/// <summary>One program of a pack: the names it answers to, where it starts, and the expression that constructs it.</summary>
+public sealed class CompiledProgram
+{
+    public CompiledProgram(IReadOnlyList<string> names, int line, int column, int index, string expression)
+    {
+        Names = names;
+        Line = line;
+        Column = column;
+        Index = index;
+        Expression = expression;
+    }
+
+    public IReadOnlyList<string> Names { get; }
+    public int Line { get; }
+    public int Column { get; }
+    public int Index { get; }
+    public string Expression { get; }
 }
 
 /// <summary>A problem in a built-in pack, at its place in the file.</summary>
@@ -81,14 +100,8 @@ public static class PackCompiler
     public static CompiledPack Compile(string file, string path, string text)
     {
         var reader = new Reader(path);
-        var method = "Pack_" + new string(Path.GetFileNameWithoutExtension(file).Select(c => char.IsLetterOrDigit(c) ? c : '_').ToArray());
-        var body = reader.Run(text);
-        var source = new StringBuilder()
-            .Append("    /// <summary>").Append(System.Security.SecurityElement.Escape(file)).Append("</summary>\n")
-            .Append("    private static global::Interlock.Knowledge.ProgramSpec[] ").Append(method).Append("() =>\n    [\n")
-            .Append(body)
-            .Append("    ];\n");
-        return new CompiledPack(file, method, source.ToString(), reader.Errors);
+        var programs = reader.Run(text);
+        return new CompiledPack(file, path, programs, reader.Errors);
     }
 
     public static string Literal(string value) => SymbolDisplay.FormatLiteral(value, quote: true);
@@ -102,8 +115,9 @@ public static class PackCompiler
 
         public IReadOnlyList<PackError> Errors => _errors;
 
-        public string Run(string text)
+        public IReadOnlyList<CompiledProgram> Run(string text)
         {
+            var programs = new List<CompiledProgram>();
             var stream = new YamlStream();
             try
             {
@@ -112,14 +126,13 @@ public static class PackCompiler
             catch (YamlException ex)
             {
                 Error(ex.Start, ex.Message);
-                return "";
+                return programs;
             }
             if (stream.Documents.Count == 0 || !(stream.Documents[0].RootNode is YamlMappingNode root))
             {
                 _errors.Add(new PackError(_path, 1, 1, 0, "expected a mapping with version and programs at the top level"));
-                return "";
+                return programs;
             }
-            var body = new StringBuilder();
             foreach (var entry in root.Children)
             {
                 var key = Key(entry.Key);
@@ -129,19 +142,20 @@ public static class PackCompiler
                 }
                 else if (key == "programs")
                 {
-                    foreach (var program in Items(entry.Value, "programs")) Program(program, body);
+                    foreach (var program in Items(entry.Value, "programs"))
+                        if (Program(program) is CompiledProgram compiled) programs.Add(compiled);
                 }
                 else if (key != "tests") Unknown(entry.Key, key, "at the top level", TopKeys);
             }
-            return body.ToString();
+            return programs;
         }
 
-        private void Program(YamlNode node, StringBuilder body)
+        private CompiledProgram? Program(YamlNode node)
         {
             if (!(node is YamlMappingNode map))
             {
                 Error(node.Start, "expected a program (a mapping with names and rows)");
-                return;
+                return null;
             }
             string? names = null;
             var init = new List<string>();
@@ -166,14 +180,16 @@ public static class PackCompiler
             if (string.IsNullOrWhiteSpace(names))
             {
                 Error(map.Start, "a program needs 'names'");
-                return;
+                return null;
             }
-            body.Append("        new global::Interlock.Knowledge.ProgramSpec(").Append(Literal(names!)).Append(",\n");
+            var body = new StringBuilder();
+            body.Append("new global::Interlock.Knowledge.ProgramSpec(").Append(Literal(names!)).Append(",\n");
             body.Append("        [\n");
             foreach (var row in rows) body.Append("            ").Append(row).Append(",\n");
             body.Append("        ])");
             if (init.Count > 0) body.Append("\n        { ").Append(string.Join(", ", init)).Append(" }");
-            body.Append(",\n");
+            var nameList = names!.Split(new[] { ' ' }, System.StringSplitOptions.RemoveEmptyEntries);
+            return new CompiledProgram(nameList, (int)map.Start.Line, (int)map.Start.Column, (int)map.Start.Index, body.ToString());
         }
 
         private string? Row(YamlNode node)

@@ -6,11 +6,17 @@ namespace Interlock.Knowledge;
 public sealed class CommandKnowledge
 {
     /// <summary>The built-in packs (<c>Knowledge/Builtin/*.yaml</c>, compiled in at build time) and the wrappers.</summary>
-    public static CommandKnowledge Default { get; } = new(BuiltinPacks.All().SelectMany(pack => pack.Programs), Wrappers.All);
+    public static CommandKnowledge Default { get; } = new(FrozenDictionary<string, ProgramSpec>.Empty, builtin: true, Index(Wrappers.All, FrozenDictionary<string, ProgramSpec>.Empty));
+
+    // Built-in programs are constructed on first lookup, once per process: a hook process decides one command, and
+    // building every program at start was most of the time it took to be ready.
+    private static readonly ProgramSpec?[] Built = new ProgramSpec?[BuiltinPacks.ProgramCount];
 
     private readonly FrozenDictionary<string, ProgramSpec> _programs;
+    private readonly bool _builtin;
     private readonly FrozenDictionary<string, WrapperSpec> _wrappers;
 
+    /// <summary>Knowledge of exactly these programs and wrappers (no built-in packs).</summary>
     public CommandKnowledge(IEnumerable<ProgramSpec> programs, IEnumerable<WrapperSpec> wrappers)
     {
         var map = new Dictionary<string, ProgramSpec>(StringComparer.Ordinal);
@@ -23,19 +29,47 @@ public sealed class CommandKnowledge
             }
         }
         _programs = map.ToFrozenDictionary(StringComparer.Ordinal);
-        var wmap = new Dictionary<string, WrapperSpec>(StringComparer.Ordinal);
+        _wrappers = Index(wrappers, _programs);
+    }
+
+    private CommandKnowledge(FrozenDictionary<string, ProgramSpec> programs, bool builtin, FrozenDictionary<string, WrapperSpec> wrappers)
+    {
+        _programs = programs;
+        _builtin = builtin;
+        _wrappers = wrappers;
+    }
+
+    private static FrozenDictionary<string, WrapperSpec> Index(IEnumerable<WrapperSpec> wrappers, FrozenDictionary<string, ProgramSpec> programs)
+    {
+        var map = new Dictionary<string, WrapperSpec>(StringComparer.Ordinal);
         foreach (var w in wrappers)
         {
             foreach (var name in w.Names)
             {
-                if (map.ContainsKey(name) || !wmap.TryAdd(name, w))
+                if (programs.ContainsKey(name) || !map.TryAdd(name, w))
                     throw new ArgumentException($"wrapper '{name}' is described twice in command knowledge", nameof(wrappers));
             }
         }
-        _wrappers = wmap.ToFrozenDictionary(StringComparer.Ordinal);
+        return map.ToFrozenDictionary(StringComparer.Ordinal);
     }
 
-    public IEnumerable<ProgramSpec> Programs => _programs.Values.Distinct();
+    /// <summary>Every program known, each once (this builds every built-in program: for listings, not for deciding).</summary>
+    public IEnumerable<ProgramSpec> Programs
+    {
+        get
+        {
+            var seen = new HashSet<ProgramSpec>(ReferenceEqualityComparer.Instance);
+            foreach (var spec in _programs.Values)
+                if (seen.Add(spec)) yield return spec;
+            if (!_builtin) yield break;
+            for (var i = 0; i < BuiltinPacks.ProgramCount; i++)
+            {
+                var spec = BuiltIn(i);
+                // A built-in program is still known when a pack replaced only some of its names.
+                if (spec.Names.Any(n => !_programs.ContainsKey(n)) && seen.Add(spec)) yield return spec;
+            }
+        }
+    }
 
     /// <summary>
     /// This knowledge with <paramref name="packs"/> laid over it, in order: a pack's program replaces what was known
@@ -53,19 +87,25 @@ public sealed class CommandKnowledge
                     if (_wrappers.ContainsKey(name)) throw new ArgumentException($"{pack.File}: '{name}' is a wrapper and cannot be described by a pack", nameof(packs));
                     map[name] = spec;
                 }
-        return new CommandKnowledge(map.ToFrozenDictionary(StringComparer.Ordinal), _wrappers);
+        return new CommandKnowledge(map.ToFrozenDictionary(StringComparer.Ordinal), _builtin, _wrappers);
     }
 
-    private CommandKnowledge(FrozenDictionary<string, ProgramSpec> programs, FrozenDictionary<string, WrapperSpec> wrappers)
+    public bool TryGetProgram(string name, out ProgramSpec spec)
     {
-        _programs = programs;
-        _wrappers = wrappers;
+        if (_programs.TryGetValue(name, out spec!)) return true;
+        if (_builtin && BuiltinPacks.IndexOf(name) is var index and >= 0)
+        {
+            spec = BuiltIn(index);
+            return true;
+        }
+        return false;
     }
-
-    public bool TryGetProgram(string name, out ProgramSpec spec) => _programs.TryGetValue(name, out spec!);
 
     public bool TryGetWrapper(string name, out WrapperSpec spec) => _wrappers.TryGetValue(name, out spec!);
 
     /// <summary>Whether the program is known at all (a table row or a wrapper).</summary>
-    public bool Knows(string name) => _programs.ContainsKey(name) || _wrappers.ContainsKey(name);
+    public bool Knows(string name) => _programs.ContainsKey(name) || _wrappers.ContainsKey(name) || _builtin && BuiltinPacks.IndexOf(name) >= 0;
+
+    private static ProgramSpec BuiltIn(int index) =>
+        Volatile.Read(ref Built[index]) ?? Interlocked.CompareExchange(ref Built[index], BuiltinPacks.Build(index), null) ?? Built[index]!;
 }

@@ -70,18 +70,7 @@ public static class PolicyLoader
                 Error(1, 1, $"policy is {text.Length} characters long; expected at most {MaxTextLength}");
                 return Fail();
             }
-            if (!Prescan()) return Fail();
-
-            var stream = new YamlStream();
-            try
-            {
-                stream.Load(new StringReader(text));
-            }
-            catch (YamlException ex)
-            {
-                Error(ex.Start, YamlPrescan.SyntaxMessage(ex));
-                return Fail();
-            }
+            if (YamlPrescan.Load(text, "policy", "policies", MaxDepth, MaxNodes, Error) is not { } stream) return Fail();
             if (stream.Documents.Count == 0 || IsNull(stream.Documents[0].RootNode))
             {
                 Error(1, 1, "empty policy; expected a mapping with version, default and rules");
@@ -95,8 +84,6 @@ public static class PolicyLoader
         /// <summary>Errors in file order (stable, so errors at one position keep the order they were found in).</summary>
         private PolicyLoadResult Fail() =>
             PolicyLoadResult.Failed(_errors.OrderBy(e => e.Line).ThenBy(e => e.Column).ToArray());
-
-        private bool Prescan() => YamlPrescan.Check(text, "policy", "policies", MaxDepth, MaxNodes, Error);
 
         private CompiledPolicy? ReadTop(YamlNode root)
         {

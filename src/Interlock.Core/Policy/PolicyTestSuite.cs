@@ -119,17 +119,7 @@ public static partial class PolicyTestSuite
                 Error(1, 1, $"test file is {text.Length} characters long; expected at most {MaxTextLength}");
                 return Done(null, []);
             }
-            if (!YamlPrescan.Check(text, "test file", "test files", PolicyLoader.MaxDepth, PolicyLoader.MaxNodes, Error)) return Done(null, []);
-            var stream = new YamlStream();
-            try
-            {
-                stream.Load(new StringReader(text));
-            }
-            catch (YamlException ex)
-            {
-                Error(ex.Start, YamlPrescan.SyntaxMessage(ex));
-                return Done(null, []);
-            }
+            if (YamlPrescan.Load(text, "test file", "test files", PolicyLoader.MaxDepth, PolicyLoader.MaxNodes, Error) is not { } stream) return Done(null, []);
             if (stream.Documents.Count != 1 || stream.Documents[0].RootNode is not YamlMappingNode root)
             {
                 var at = stream.Documents.Count > 0 ? stream.Documents[0].RootNode.Start : Mark.Empty;

@@ -1,5 +1,6 @@
 using YamlDotNet.Core;
 using YamlDotNet.Core.Events;
+using YamlDotNet.RepresentationModel;
 
 namespace Interlock.Policy;
 
@@ -9,6 +10,47 @@ namespace Interlock.Policy;
 /// </summary>
 internal static class YamlPrescan
 {
+    /// <summary>
+    /// Checks the text (<see cref="Check"/>) and, when it passes, builds the representation model from the events the
+    /// check already parsed: scanning the text once, not twice, halves the time a large pack or policy takes to load.
+    /// </summary>
+    /// <returns>The stream, or null when the text failed the check (the errors went to <paramref name="error"/>).</returns>
+    public static YamlStream? Load(string text, string noun, string plural, int maxDepth, int maxNodes, Action<Mark, string> error)
+    {
+        var events = new List<ParsingEvent>();
+        if (!Check(text, noun, plural, maxDepth, maxNodes, error, events)) return null;
+        var stream = new YamlStream();
+        try
+        {
+            stream.Load(new Replay(events));
+        }
+        catch (YamlException ex)
+        {
+            error(ex.Start, SyntaxMessage(ex));
+            return null;
+        }
+        return stream;
+    }
+
+    /// <summary>Events already parsed, handed to the representation model as a parser.</summary>
+    private sealed class Replay(List<ParsingEvent> events) : IParser
+    {
+        private int _next;
+
+        public ParsingEvent? Current { get; private set; }
+
+        public bool MoveNext()
+        {
+            if (_next >= events.Count)
+            {
+                Current = null;
+                return false;
+            }
+            Current = events[_next++];
+            return true;
+        }
+    }
+
     /// <param name="text">The YAML.</param>
     /// <param name="noun">What the file is, for messages ("policy").</param>
     /// <param name="plural">Its plural ("policies").</param>
@@ -16,7 +58,8 @@ internal static class YamlPrescan
     /// <param name="maxNodes">Most nodes.</param>
     /// <param name="error">Receives each problem with its position.</param>
     /// <returns>Whether the text may be loaded.</returns>
-    public static bool Check(string text, string noun, string plural, int maxDepth, int maxNodes, Action<Mark, string> error)
+    /// <param name="events">When given, receives every event parsed (for <see cref="Load"/>).</param>
+    public static bool Check(string text, string noun, string plural, int maxDepth, int maxNodes, Action<Mark, string> error, List<ParsingEvent>? events = null)
     {
         var parser = new Parser(new StringReader(text));
         var depth = 0;
@@ -28,6 +71,7 @@ internal static class YamlPrescan
             while (parser.MoveNext())
             {
                 var ev = parser.Current!;
+                events?.Add(ev);
                 switch (ev)
                 {
                     case DocumentStart:

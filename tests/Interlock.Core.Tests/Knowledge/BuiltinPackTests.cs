@@ -20,7 +20,7 @@ public sealed class BuiltinPackTests
         // The generator and KnowledgePackLoader are two readers of one format: on every built-in pack they must agree,
         // program by program and row by row (the writer prints every field that differs from a default).
         var files = Directory.GetFiles(BuiltinDirectory, "*.yaml").Order(StringComparer.Ordinal).ToList();
-        var compiled = BuiltinPacks.All();
+        var compiled = Compiled();
         Assert.Equal(files.Select(Path.GetFileName), compiled.Select(p => p.File));
         foreach (var (file, (name, programs)) in files.Zip(compiled))
         {
@@ -32,13 +32,33 @@ public sealed class BuiltinPackTests
     }
 
     [Fact]
-    public void EveryBuiltinProgramComesFromAPack()
+    public void EveryBuiltinProgramComesFromAPackAndAnswersToItsNames()
     {
-        var fromPacks = BuiltinPacks.All().SelectMany(p => p.Programs).SelectMany(p => p.Names).ToHashSet(StringComparer.Ordinal);
+        var fromPacks = Compiled().SelectMany(p => p.Programs).SelectMany(p => p.Names).ToHashSet(StringComparer.Ordinal);
         var known = CommandKnowledge.Default.Programs.SelectMany(p => p.Names).ToList();
         Assert.Equal(fromPacks.Count, known.Count);
         Assert.All(known, name => Assert.Contains(name, fromPacks));
+        Assert.All(known, name =>
+        {
+            Assert.True(CommandKnowledge.Default.TryGetProgram(name, out var spec), name);
+            Assert.Contains(name, spec.Names);
+            Assert.False(CommandKnowledge.Default.TryGetWrapper(name, out _), $"'{name}' is both a packed program and a wrapper");
+        });
+        Assert.False(CommandKnowledge.Default.Knows("flotsam-not-a-program"));
     }
+
+    [Fact]
+    public void ABuiltinProgramIsBuiltOnceAndSharedByItsNames()
+    {
+        Assert.True(CommandKnowledge.Default.TryGetProgram("rm", out var rm));
+        Assert.True(CommandKnowledge.Default.TryGetProgram("unlink", out var unlink));
+        Assert.Same(rm, unlink);
+        Assert.True(CommandKnowledge.Default.TryGetProgram("rm", out var again));
+        Assert.Same(rm, again);
+    }
+
+    private static List<(string File, ProgramSpec[] Programs)> Compiled() =>
+        [.. BuiltinPacks.Files.Select(f => (f.File, f.Programs.Select(BuiltinPacks.Build).ToArray()))];
 
     /// <summary>The built-in packs as the loader reads them from the repository.</summary>
     internal static IReadOnlyList<KnowledgePack> Packs() => PacksLazy.Value;
@@ -78,7 +98,8 @@ public sealed class BuiltinPackTests
         Assert.Contains("ValueOptions = \"-n --namespace\"", source, StringComparison.Ordinal);
         Assert.Contains("PairOptions = \"--label\"", source, StringComparison.Ordinal);
         Assert.Contains("OperationClass.Delete, \"deletes backups\") { Shared = true, Irreversible = true, MinTier = global::Interlock.Risk.Tier.Never, OutputOperand = 2, Tags = \"backup destructive\" }", source, StringComparison.Ordinal);
-        Assert.Contains("(\"flotsam.yaml\", Pack_flotsam())", source, StringComparison.Ordinal);
+        Assert.Contains("(\"flotsam.yaml\", [0])", source, StringComparison.Ordinal);
+        Assert.Contains("\"flotsam\" or \"fl\" => 0,", source, StringComparison.Ordinal);
     }
 
     [Theory]
@@ -102,11 +123,21 @@ public sealed class BuiltinPackTests
     }
 
     [Fact]
+    public void AProgramInTwoPacksIsABuildError()
+    {
+        const string Pack = "version: 1\nprograms:\n  - names: [flotsam]\n    rows:\n      - {path: \"\", class: read, reason: \"reads\"}\n";
+        var (_, diagnostics) = Generate(("Knowledge/Builtin/a.yaml", Pack), ("Knowledge/Builtin/b.yaml", Pack.Replace("[flotsam]", "[jetsam, flotsam]", StringComparison.Ordinal)));
+        var error = Assert.Single(diagnostics);
+        Assert.Contains("program 'flotsam' is described twice in the built-in packs (first in a.yaml)", error.GetMessage(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal);
+        Assert.EndsWith("b.yaml", error.Location.GetLineSpan().Path, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void FilesOutsideTheBuiltinDirectoryAreNotPacks()
     {
         var (source, diagnostics) = Generate(("BannedSymbols.txt", "T:System.DateTime"), ("policies/other.yaml", "not: a pack"));
         Assert.Empty(diagnostics);
-        Assert.DoesNotContain("Pack_", source, StringComparison.Ordinal);
+        Assert.Contains("ProgramCount = 0;", source, StringComparison.Ordinal);
     }
 
     private static (string Source, ImmutableArray<Diagnostic> Diagnostics) Generate(params (string Path, string Text)[] files)

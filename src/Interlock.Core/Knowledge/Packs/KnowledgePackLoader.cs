@@ -41,17 +41,7 @@ public static class KnowledgePackLoader
         public PackLoadResult Run()
         {
             if (text.Length > MaxTextLength) return Fail(1, 1, $"the pack is {text.Length} characters long; expected at most {MaxTextLength}");
-            if (!YamlPrescan.Check(text, "knowledge pack", "knowledge packs", MaxDepth, MaxNodes, Error)) return Failed();
-            var stream = new YamlStream();
-            try
-            {
-                stream.Load(new StringReader(text));
-            }
-            catch (YamlException ex)
-            {
-                Error(ex.Start, YamlPrescan.SyntaxMessage(ex));
-                return Failed();
-            }
+            if (YamlPrescan.Load(text, "knowledge pack", "knowledge packs", MaxDepth, MaxNodes, Error) is not { } stream) return Failed();
             if (stream.Documents.Count == 0 || stream.Documents[0].RootNode is not YamlMappingNode root)
                 return Fail(1, 1, "expected a mapping with version, programs and tests at the top level");
 
