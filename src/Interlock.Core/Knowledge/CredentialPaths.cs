@@ -143,37 +143,37 @@ public static class CredentialPaths
         // (`~/.ssh/[i]d_rsa` is id_rsa).
         var pattern = BracketsAsAnyCharacter(written);
         int slash = pattern.LastIndexOf('/');
-        var leaf = pattern[(slash + 1)..];
-        if (IsPrivateKeyName(leaf.Replace("*", "private_key", StringComparison.Ordinal).Replace("?", "k", StringComparison.Ordinal)))
-            return $"{written} matches private key files";
+        var leaf = pattern.AsSpan(slash + 1);
+        if (LeafIsPrivateKey(leaf)) return $"{written} matches private key files";
         var patternSegments = pattern.Split('/');
         if (patternSegments.Length == 4 && patternSegments[0].Length == 0 && patternSegments[1] == "proc" && Wildcard.Match(patternSegments[3], "environ"))
             return $"{written} can match a process's environment, which holds its secrets";
-        if (BelowCredentialDirectory(patternSegments, home) is { } below) return $"{written} is below {below}, which holds credentials";
+        if (BelowCredentialDirectory(pattern, patternSegments, home) is { } below) return $"{written} is below {below}, which holds credentials";
         if (patternSegments[0].Length > 0 && TailOfCredential(patternSegments, home) is { } tail)
             return $"{written} can end in {tail}, which holds credentials";
         var homeRoot = home.AsSpan().TrimEnd('/');
         if (IsBelow(pattern, homeRoot))
         {
-            var relPattern = pattern[(homeRoot.Length + 1)..].Split('/');
+            // The pattern's segments below the home: its own segments after the home's.
+            int offset = homeRoot.Count('/') + 1;
             for (int g = 0; g < HomeGlobSegments.Length; g++)
             {
                 var gs = HomeGlobSegments[g];
-                if (gs.Length != relPattern.Length) continue;
+                if (gs.Length != patternSegments.Length - offset) continue;
                 bool overlap = true;
                 for (int i = 0; i < gs.Length && overlap; i++)
-                    overlap = gs[i] == "*" || Wildcard.Match(relPattern[i], gs[i]);
+                    overlap = gs[i] == "*" || Wildcard.Match(patternSegments[offset + i], gs[i]);
                 if (overlap) return $"{written} can match ~/{HomeGlobs[g]}, a browser or keychain credential store";
             }
         }
-        foreach (var (candidate, segmentCount) in CandidatesFor(home))
+        foreach (var (candidate, parts) in CandidatesFor(home).For(pattern, patternSegments, out int shared))
         {
-            if (segmentCount == patternSegments.Length && ShellGlobMatch(patternSegments, candidate) && DescribeFile(candidate, home, recursive) is { } why)
+            if (SegmentsMatch(patternSegments, parts, shared) && DescribeFile(candidate, home, recursive) is { } why)
                 return $"{written} can match {candidate[(candidate.LastIndexOf('/') + 1)..]}: {why}";
         }
         // Secrets that live in any directory: .env files and SSH keys beside the pattern.
         // A leaf of wildcards alone (`dist/*`) says nothing about keys: only ~/.ssh and the listed stores are assumed to hold one.
-        bool bareLeaf = leaf.AsSpan().IndexOfAnyExcept("*?") < 0;
+        bool bareLeaf = leaf.IndexOfAnyExcept("*?") < 0;
         foreach (var name in LooseSecretNames)
         {
             if (bareLeaf && name.StartsWith("id_", StringComparison.Ordinal)) continue;
@@ -191,22 +191,58 @@ public static class CredentialPaths
     /// Everything below a credential directory (<c>~/.config/gcloud/legacy_credentials/*/adc.json</c>) is a credential: the
     /// directory a glob's wildcards start in, when that is inside one.
     /// </summary>
-    private static string? BelowCredentialDirectory(string[] segments, string home)
+    private static string? BelowCredentialDirectory(string pattern, string[] segments, string home)
     {
         int literal = 0;
         while (literal < segments.Length && segments[literal].AsSpan().IndexOfAny("*?") < 0) literal++;
         if (literal == 0 || literal == segments.Length) return null;
-        var dir = string.Join('/', segments, 0, literal);
-        var homeRoot = home.TrimEnd('/');
+        // The first `literal` segments as written: the pattern up to the slash that ends them.
+        int end = -1;
+        for (int i = 0; i < literal; i++) end = pattern.IndexOf('/', end + 1);
+        var dir = pattern.AsSpan(0, end);
+        var homeRoot = home.AsSpan().TrimEnd('/');
         if (IsBelow(dir, homeRoot))
         {
-            var rel = dir[(homeRoot.Length + 1)..] + "/";
-            foreach (var f in HomeFiles)
-                if (f.EndsWith('/') && rel.StartsWith(f, StringComparison.Ordinal)) return "~/" + f;
+            var rel = dir[(homeRoot.Length + 1)..];
+            foreach (var f in HomeDirectoryFiles)
+                if (IsAtOrBelow(rel, f)) return "~/" + f;
         }
-        foreach (var f in AbsoluteFiles)
-            if (f.EndsWith('/') && (dir + "/").StartsWith(f, StringComparison.Ordinal)) return f;
+        foreach (var f in AbsoluteDirectoryFiles)
+            if (IsAtOrBelow(dir, f)) return f;
         return null;
+    }
+
+    private static readonly string[] HomeDirectoryFiles = [.. HomeFiles.Where(f => f.EndsWith('/'))];
+    private static readonly string[] AbsoluteDirectoryFiles = [.. AbsoluteFiles.Where(f => f.EndsWith('/'))];
+
+    /// <summary>Whether <paramref name="path"/> is the directory <paramref name="dir"/> (written with a trailing '/') or below it.</summary>
+    private static bool IsAtOrBelow(ReadOnlySpan<char> path, string dir) =>
+        path.StartsWith(dir) || path.SequenceEqual(dir.AsSpan(0, dir.Length - 1));
+
+    /// <summary>
+    /// Whether a glob's leaf can name a private key: each '*' as a name (<c>private_key</c>), each '?' as one letter.
+    /// </summary>
+    private static bool LeafIsPrivateKey(ReadOnlySpan<char> leaf)
+    {
+        const string AnyName = "private_key";
+        if (leaf.IndexOfAny('*', '?') < 0) return IsPrivateKeyName(leaf);
+        int length = leaf.Length + leaf.Count('*') * (AnyName.Length - 1);
+        Span<char> filled = length <= 256 ? stackalloc char[length] : new char[length];
+        int n = 0;
+        foreach (var ch in leaf)
+        {
+            if (ch == '*') { AnyName.CopyTo(filled[n..]); n += AnyName.Length; }
+            else filled[n++] = ch == '?' ? 'k' : ch;
+        }
+        return IsPrivateKeyName(filled);
+    }
+
+    /// <summary>Whether a candidate's segments match a pattern's, past the <paramref name="shared"/> leading ones known to be equal.</summary>
+    private static bool SegmentsMatch(string[] patternSegments, string[] parts, int shared)
+    {
+        for (int i = shared; i < patternSegments.Length; i++)
+            if (!SegmentMatches(patternSegments[i], parts[i])) return false;
+        return true;
     }
 
     /// <summary>
@@ -217,10 +253,9 @@ public static class CredentialPaths
     {
         int known = segments.Length - 1;
         if (known < 2) return null;
-        foreach (var (candidate, count) in CandidatesFor(home))
+        foreach (var (_, parts) in CandidatesFor(home).All)
         {
-            if (count - 1 < known) continue;
-            var parts = candidate.Split('/');
+            if (parts.Length - 1 < known) continue;
             bool all = true;
             for (int i = 0; i < known && all; i++)
                 all = SegmentMatches(segments[segments.Length - 1 - i], parts[parts.Length - 1 - i]);
@@ -257,29 +292,27 @@ public static class CredentialPaths
         return -1;
     }
 
-    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, (string Path, int SegmentCount)[]> Candidates = new(StringComparer.Ordinal);
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, CredentialCandidates> Candidates = new(StringComparer.Ordinal);
 
     /// <summary>Homes whose candidates are kept; the home comes with each request, so the cache must not grow with them.</summary>
     private const int MaxCachedHomes = 64;
 
-    /// <summary>The concrete credential files under a home and on the system with their segment counts, built once per home.</summary>
-    private static (string Path, int SegmentCount)[] CandidatesFor(string home)
+    /// <summary>The concrete credential files under a home and on the system, indexed by directory, built once per home.</summary>
+    private static CredentialCandidates CandidatesFor(string home)
     {
         if (Candidates.TryGetValue(home, out var cached)) return cached;
         if (Candidates.Count >= MaxCachedHomes) Candidates.Clear();
         return Candidates.GetOrAdd(home, BuildCandidates);
     }
 
-    private static (string Path, int SegmentCount)[] BuildCandidates(string h)
+    private static CredentialCandidates BuildCandidates(string h)
     {
         var root = h.TrimEnd('/');
-        return HomeFiles.Select(f => root + "/" + f.TrimEnd('/'))
+        return new(HomeFiles.Select(f => root + "/" + f.TrimEnd('/'))
             .Concat(HomeGlobs.Select(g => root + "/" + g.Replace("*", "Default", StringComparison.Ordinal)))
             .Concat(KeyNames.Select(k => root + "/.ssh/" + k))
             .Concat(AbsoluteFiles.Select(f => f.TrimEnd('/', '_')))
-            .Where(c => c.AsSpan().IndexOfAny("*?[") < 0)
-            .Select(c => (c, c.AsSpan().Count('/') + 1))
-            .ToArray();
+            .Where(c => c.AsSpan().IndexOfAny("*?[") < 0));
     }
 
     /// <summary>Bash pathname matching: wildcards stay within a segment, and a leading dot must be matched literally.</summary>

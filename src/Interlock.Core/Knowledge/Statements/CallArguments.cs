@@ -18,7 +18,8 @@ internal static class CallArguments
         if (first.Kind == WordKind.Literal)
         {
             // `spawn("sh", ["-c", cmd])`: a program and its argument list.
-            var words = elements.Select(Word).ToList();
+            var words = new List<Part>(elements.Count) { first };
+            for (int i = 1; i < elements.Count; i++) words.Add(Word(elements[i]));
             if (words.Count > 1 && words[1].Kind == WordKind.List) return Vector([first, .. Words(words[1].Text[1..^1], ref dynamic)], ref dynamic);
             // system("rm", "-rf", x): several plain words are an argument vector; options after a command string are not.
             if (elements.Count > 1 && words.TrueForAll(w => w.Kind != WordKind.Other)) return Vector(words, ref dynamic);

@@ -127,6 +127,7 @@ public static partial class InlineCodeScanner
                 shell.Add(m.Groups["cmd"].Value.Replace("\\\"", "\"", StringComparison.Ordinal));
         }
 
+        bool mentionsHome = Matches(HomePattern(), HomeNeedles, code);
         return new CodeFindings
         {
             Deletes = deletes,
@@ -139,8 +140,8 @@ public static partial class InlineCodeScanner
             ReadsEnvironment = Matches(EnvironmentPattern(), EnvironmentNeedles, code),
             SecretNameMentioned = literals.Exists(CredentialPaths.IsSecretName) || Matches(SecretEnvAccessPattern(), SecretEnvNeedles, code),
             Obfuscated = Matches(ObfuscatedPattern(), ObfuscatedNeedles, code),
-            MentionsHome = Matches(HomePattern(), HomeNeedles, code),
-            HomeRelative = Matches(HomePattern(), HomeNeedles, code) ? HomeRelativePaths(literals) : [],
+            MentionsHome = mentionsHome,
+            HomeRelative = mentionsHome ? HomeRelativePaths(literals) : [],
             DestroysSharedResources = Matches(SdkDestroyPattern(), SdkDestroyNeedles, code),
         };
     }
