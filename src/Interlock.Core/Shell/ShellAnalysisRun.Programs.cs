@@ -268,6 +268,16 @@ internal sealed partial class ShellAnalysisRun
 
     private StreamSource RunProgram(ProgramSpec spec, string program, List<ShellArg> args, CallContext ctx)
     {
+        // A word computed from decoded or fetched text (`cat "$(echo … | base64 -d)"`, `rm -rf $(curl …)`): what it names
+        // was kept from review on purpose or chosen elsewhere, so no row's reading of it can be trusted.
+        for (var i = 1; i < args.Count; i++)
+        {
+            if (args[i].ProcessSource is StreamKind.Decoded or StreamKind.Network && args[i].Text.Contains(ShellArg.Unknown))
+            {
+                AddGap("hidden-argument", $"an argument of '{program}' is {(args[i].ProcessSource == StreamKind.Decoded ? "decoded" : "fetched from the network")} at run time", ctx.Text);
+                break;
+            }
+        }
         var inv = Invocation.Parse(program, args.GetRange(1, args.Count - 1), spec);
         if (spec.Semantics is not null && ProgramSemantics.Apply(spec.Semantics, this, inv, null, ctx, 0) is { } early)
             return early;

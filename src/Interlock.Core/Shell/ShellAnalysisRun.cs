@@ -282,7 +282,7 @@ internal sealed partial class ShellAnalysisRun
                 continue;
             }
             OnAssigned(assignment.Name, value, ctx);
-            if (assignment.ArrayItems is not null || value.Dynamic) ctx.Vars.Set(assignment.Name, null);
+            if (assignment.ArrayItems is not null || value.Dynamic) ctx.Vars.Set(assignment.Name, null, value.Text.Contains(ShellArg.Unknown) ? value.ProcessSource : StreamKind.None);
             else if (assignment.Append) ctx.Vars.Set(assignment.Name, ctx.Vars.TryGet(assignment.Name, out var old) ? old + value.Text : null);
             else ctx.Vars.Set(assignment.Name, value.Text);
         }

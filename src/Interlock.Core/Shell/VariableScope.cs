@@ -28,12 +28,24 @@ internal sealed class VariableScope
         _cwd = parent._cwd;
         _user = parent._user;
         if (parent._assigned is { } assigned) _assigned = new(assigned, StringComparer.Ordinal);
+        if (parent._sources is { } sources) _sources = new(sources, StringComparer.Ordinal);
     }
 
     /// <summary>A copy for a subshell or substitution: its assignments don't leak out.</summary>
     public VariableScope Fork() => new(this);
 
-    public void Set(string name, string? value) => (_assigned ??= new(StringComparer.Ordinal))[name] = value;
+    /// <summary>Variables whose unknown value came from decoded, fetched or secret text: words that use them carry that source.</summary>
+    private Dictionary<string, StreamKind>? _sources;
+
+    public void Set(string name, string? value, StreamKind source = StreamKind.None)
+    {
+        (_assigned ??= new(StringComparer.Ordinal))[name] = value;
+        if (source is not StreamKind.None) (_sources ??= new(StringComparer.Ordinal))[name] = source;
+        else _sources?.Remove(name);
+    }
+
+    /// <summary>Where the variable's value came from, when that was decoded, fetched or secret text.</summary>
+    public StreamKind SourceOf(string name) => _sources is not null && _sources.TryGetValue(name, out var source) ? source : StreamKind.None;
 
     /// <summary>True with the value when known; false when unset or unknown (<c>OLDPWD</c>, say: set, but not to anything known).</summary>
     public bool TryGet(string name, out string? value)

@@ -196,6 +196,8 @@ internal sealed class WordExpander
         if (param.SubscriptExpansions.Count > 0)
             AppendParts(param.SubscriptExpansions, vars, new StringBuilder(), ref dynamic, ref glob, ref split, ref braces, ref anyQuoted, ref source);
         bool known = vars.TryGet(param.Name, out var value) && Fits(sb, value!);
+        // `f=$(… | base64 -d); cat $f`: the variable carries what its value was computed from.
+        if (!known && vars.SourceOf(param.Name) is not StreamKind.None and var from) source = from;
         switch (param.Operator)
         {
             case null:
