@@ -71,7 +71,7 @@ public sealed class PackError
 public static class PackCompiler
 {
     private static readonly string[] TopKeys = { "version", "programs", "tests" };
-    private static readonly string[] ProgramKeys = { "names", "value_options", "pair_options", "short_flag_clusters", "semantics", "detect_environment", "rows" };
+    private static readonly string[] ProgramKeys = { "names", "options", "flags", "value_options", "pair_options", "exec_options", "short_flag_clusters", "semantics", "detect_environment", "rows" };
 
     // Row keys and the CommandRow property each sets; path, class and reason go to the constructor.
     private static readonly Dictionary<string, string> PipeLists = new()
@@ -166,7 +166,14 @@ public static class PackCompiler
                 switch (key)
                 {
                     case "names": names = Words(entry.Value, key, ' '); break;
+                    case "options":
+                        var mode = Scalar(entry.Value, key);
+                        if (mode == "strict") init.Add("StrictOptions = true");
+                        else if (mode != "lenient" && mode != null) Error(entry.Value.Start, "expected strict or lenient for 'options', got '" + mode + "'");
+                        break;
+                    case "flags": init.Add("Flags = " + Literal(Words(entry.Value, key, ' ') ?? "")); break;
                     case "value_options": init.Add("ValueOptions = " + Literal(Words(entry.Value, key, ' ') ?? "")); break;
+                    case "exec_options": init.Add("ExecOptions = " + Literal(Words(entry.Value, key, ' ') ?? "")); break;
                     case "pair_options": init.Add("PairOptions = " + Literal(Words(entry.Value, key, ' ') ?? "")); break;
                     case "short_flag_clusters": init.Add("ShortFlagClusters = " + Bool(entry.Value, key)); break;
                     case "detect_environment": init.Add("DetectEnvironment = " + Bool(entry.Value, key)); break;

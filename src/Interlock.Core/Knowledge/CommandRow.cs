@@ -171,6 +171,35 @@ public sealed record ProgramSpec
 
     internal HashSet<string> PairOptionSet { get; private init; } = new(StringComparer.Ordinal);
 
+    /// <summary>Space-separated options that take no value (<c>-r</c>, <c>--force</c>): with <see cref="StrictOptions"/>, the rest of the grammar.</summary>
+    public string Flags
+    {
+        get => string.Join(' ', FlagSet);
+        init => FlagSet = new HashSet<string>(value.Split(' ', StringSplitOptions.RemoveEmptyEntries), StringComparer.Ordinal);
+    }
+
+    internal HashSet<string> FlagSet { get; private init; } = new(StringComparer.Ordinal);
+
+    /// <summary>Space-separated options followed by a command that ends at <c>;</c> or <c>+</c> (<c>find -exec</c>): its words are not the program's options.</summary>
+    public string ExecOptions
+    {
+        get => string.Join(' ', ExecOptionSet);
+        init => ExecOptionSet = new HashSet<string>(value.Split(' ', StringSplitOptions.RemoveEmptyEntries), StringComparer.Ordinal);
+    }
+
+    internal HashSet<string> ExecOptionSet { get; private init; } = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// Whether the grammar is complete (<c>options: strict</c>): an option outside flags, value, pair and exec options and
+    /// the options the rows name is a gap, not a flag guessed at. Lenient (the default) takes any other option as a flag.
+    /// </summary>
+    public bool StrictOptions { get; init; }
+
+    private OptionGrammar? _grammar;
+
+    /// <summary>Every option the program knows, built once on first use (a strict program's check is then set lookups).</summary>
+    internal OptionGrammar Grammar => _grammar ??= new OptionGrammar(this);
+
     /// <summary>Whether <c>-abc</c> is three short flags (POSIX) rather than one long option (<c>-name</c> in find, <c>-auto-approve</c> in terraform).</summary>
     public bool ShortFlagClusters { get; init; } = true;
 

@@ -31,14 +31,32 @@ internal sealed class Invocation
     /// <summary>Index in <see cref="Args"/> just after a literal <c>--</c>, or -1.</summary>
     public int AfterDoubleDash { get; private set; } = -1;
 
+    /// <summary>The first option a strict grammar does not know (<see cref="ProgramSpec.StrictOptions"/>), or null.</summary>
+    public string? UnknownOption { get; private set; }
+
     public static Invocation Parse(string program, IReadOnlyList<ShellArg> args, ProgramSpec? spec, int maxPositionalsBeforeStop = int.MaxValue)
     {
         var inv = new Invocation(program, args, spec?.ShortFlagClusters ?? true);
         var valueOptions = spec?.ValueOptionSet;
+        var grammar = spec is { StrictOptions: true } ? spec.Grammar : null;
+        // Inside `find -exec CMD ;` the words are the command's, not the program's options.
+        bool inCommand = false;
         for (int i = 0; i < args.Count; i++)
         {
             var arg = args[i];
             var t = arg.Text;
+            if (inCommand)
+            {
+                if (t is ";" or "+" && !arg.Dynamic) inCommand = false;
+                inv.Positionals.Add(arg);
+                inv.PositionalIndexes.Add(i);
+                continue;
+            }
+            if (grammar is not null && t.Length > 1 && t[0] == '-' && !arg.Dynamic && inv.AfterDoubleDash < 0 && t != "--")
+            {
+                if (inv.UnknownOption is null && inv.Positionals.Count < maxPositionalsBeforeStop) inv.UnknownOption = grammar.Unknown(t);
+                inCommand = spec!.ExecOptionSet.Count > 0 && spec.ExecOptionSet.Contains(t);
+            }
             if (inv.AfterDoubleDash < 0 && t == "--" && !arg.Dynamic)
             {
                 inv.AfterDoubleDash = i + 1;
@@ -62,7 +80,8 @@ internal sealed class Invocation
                 if (valueOptions is not null)
                 {
                     // A flag right after a value option is the next option, not its value (`prune -a --volumes`).
-                    if (valueOptions.Contains(t) && !(i + 1 < args.Count && args[i + 1].Text.Length > 1 && args[i + 1].Text[0] == '-' && !args[i + 1].Dynamic))
+                    // A strict grammar is complete, so its value option always takes the next word (find -mtime -7, head -n -5).
+                    if (valueOptions.Contains(t) && (grammar is not null || !(i + 1 < args.Count && args[i + 1].Text.Length > 1 && args[i + 1].Text[0] == '-' && !args[i + 1].Dynamic)))
                     {
                         inv.Options.Add((t, i + 1 < args.Count ? args[i + 1] : null));
                         i++;

@@ -99,17 +99,21 @@ internal sealed partial class ShellAnalysisRun
         bool inPlace = false;
         int i = 0;
         string? module = null;
-        if (program is "deno" or "bun" && args.Count > 0 && args[0].Text is "eval" or "-e")
+        // deno and bun take global options before the subcommand (`deno -q run x.ts`); the first word after them is the subcommand.
+        int sub = 0;
+        if (program is "deno" or "bun" && !(args.Count > 0 && args[0].Text == "-e"))
+            while (sub < args.Count && args[sub].Text.Length > 1 && args[sub].Text[0] == '-' && !args[sub].Dynamic) sub += args[sub].Text is "-L" or "--log-level" ? 2 : 1;
+        if (program is "deno" or "bun" && sub < args.Count && args[sub].Text is "eval" or "-e")
         {
-            code.AddRange(args.Skip(1).Where(a => !a.Text.StartsWith('-')).Take(1).Select(a => a.Text));
+            code.AddRange(args.Skip(sub + 1).Where(a => !a.Text.StartsWith('-')).Take(1).Select(a => a.Text));
             i = args.Count;
         }
-        else if (program is "deno" or "bun" && args.Count > 0 && args[0].Text is "run" or "x" or "test" or "task" or "install" or "add" or "fmt" or "lint" or "check" or "compile" or "bundle" or "info" or "cache" or "upgrade" or "repl" or "init" or "build" or "pm" or "outdated" or "update" or "link" or "create")
+        else if (program is "deno" or "bun" && sub < args.Count && args[sub].Text is "run" or "x" or "test" or "task" or "install" or "add" or "fmt" or "lint" or "check" or "compile" or "bundle" or "info" or "cache" or "upgrade" or "repl" or "init" or "build" or "pm" or "outdated" or "update" or "link" or "create")
         {
-            i = 1;
-            if (args[0].Text is not "run" and not "x")
+            i = sub + 1;
+            if (args[sub].Text is not "run" and not "x")
             {
-                Emit(NewDraft(program, args[0].Text, OperationClass.Exec, "builds, tests or runs project code", c.Ctx));
+                Emit(NewDraft(program, args[sub].Text, OperationClass.Exec, "builds, tests or runs project code", c.Ctx));
                 return StreamSource.Unknown;
             }
         }

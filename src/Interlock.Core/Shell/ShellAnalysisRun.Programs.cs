@@ -279,6 +279,9 @@ internal sealed partial class ShellAnalysisRun
             }
         }
         var inv = Invocation.Parse(program, args.GetRange(1, args.Count - 1), spec);
+        // A complete grammar that does not know an option cannot say what the option does: a gap, not a flag guessed at.
+        if (inv.UnknownOption is { } unknown)
+            AddGap("unknown-option", $"'{program}' has no option '{unknown}' that Interlock knows", ctx.Text);
         if (spec.Semantics is not null && ProgramSemantics.Apply(spec.Semantics, this, inv, null, ctx, 0) is { } early)
             return early;
 

@@ -87,8 +87,11 @@ public sealed class BuiltinPackTests
             version: 1
             programs:
               - names: [flotsam, fl]
+                options: strict
+                flags: [-q, --quiet]
                 value_options: [-n, --namespace]
                 pair_options: [--label]
+                exec_options: [--each]
                 rows:
                   - {path: "get|describe", class: read, reason: "reads backups", targets: false}
                   - {path: "delete", class: delete, reason: "deletes backups", shared: true, irreversible: true, min_tier: never, output_operand: 2, tags: "backup destructive"}
@@ -97,6 +100,9 @@ public sealed class BuiltinPackTests
         Assert.Contains("new global::Interlock.Knowledge.ProgramSpec(\"flotsam fl\"", source, StringComparison.Ordinal);
         Assert.Contains("ValueOptions = \"-n --namespace\"", source, StringComparison.Ordinal);
         Assert.Contains("PairOptions = \"--label\"", source, StringComparison.Ordinal);
+        Assert.Contains("StrictOptions = true", source, StringComparison.Ordinal);
+        Assert.Contains("Flags = \"-q --quiet\"", source, StringComparison.Ordinal);
+        Assert.Contains("ExecOptions = \"--each\"", source, StringComparison.Ordinal);
         Assert.Contains("OperationClass.Delete, \"deletes backups\") { Shared = true, Irreversible = true, MinTier = global::Interlock.Risk.Tier.Never, OutputOperand = 2, Tags = \"backup destructive\" }", source, StringComparison.Ordinal);
         Assert.Contains("(\"flotsam.yaml\", [0])", source, StringComparison.Ordinal);
         Assert.Contains("\"flotsam\" or \"fl\" => 0,", source, StringComparison.Ordinal);
@@ -117,6 +123,21 @@ public sealed class BuiltinPackTests
         Assert.Equal(DiagnosticSeverity.Error, error.Severity);
         var position = error.Location.GetLineSpan();
         Assert.EndsWith("bad.yaml", position.Path, StringComparison.Ordinal);
+        Assert.Equal((line, column), (position.StartLinePosition.Line + 1, position.StartLinePosition.Character + 1));
+        Assert.Contains(message, error.GetMessage(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal);
+        Assert.Equal("", source);
+    }
+
+    [Theory]
+    [InlineData("    options: loose", 4, 14, "expected strict or lenient for 'options', got 'loose'")]
+    [InlineData("    flags: {a: b}", 4, 12, "expected a string or a list of strings for 'flags'")]
+    [InlineData("    exec_options: {a: b}", 4, 19, "expected a string or a list of strings for 'exec_options'")]
+    public void ABadOptionGrammarIsABuildErrorAtItsPlace(string grammar, int line, int column, string message)
+    {
+        var (source, diagnostics) = Generate(("Knowledge/Builtin/bad.yaml",
+            "version: 1\nprograms:\n  - names: [flotsam]\n" + grammar + "\n    rows:\n      - {path: \"get\", class: read, reason: \"reads\"}\n"));
+        var error = Assert.Single(diagnostics);
+        var position = error.Location.GetLineSpan();
         Assert.Equal((line, column), (position.StartLinePosition.Line + 1, position.StartLinePosition.Character + 1));
         Assert.Contains(message, error.GetMessage(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal);
         Assert.Equal("", source);

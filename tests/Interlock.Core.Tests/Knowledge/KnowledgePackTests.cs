@@ -54,6 +54,57 @@ public sealed class KnowledgePackTests
         Assert.NotEqual(Outcome.Allow, before.Decision.Outcome);
     }
 
+    private const string StrictFlotsam = """
+        version: 1
+        programs:
+          - names: [flotsam]
+            options: strict
+            flags: [-q, -v, --verbose, -0, -1, -2, -3, -4, -5, -6, -7, -8, -9]
+            value_options: [-n, --namespace]
+            exec_options: [--each]
+            short_flag_clusters: true
+            rows:
+              - {path: "get", class: read, reason: "reads backups", targets: false}
+              - {path: "delete", class: delete, reason: "deletes backups", any_flag: "--all|--dry-run=server", shared: true}
+              - {path: "delete", class: delete, reason: "deletes a backup", target_options: "--from"}
+        tests:
+          - {command: "flotsam get", decision: allow}
+          - {command: "flotsam -qv get", decision: allow}
+          - {command: "flotsam -qnprod get", decision: allow}
+          - {command: "flotsam -q -n -x get", decision: allow}
+          - {command: "flotsam --namespace=prod --verbose get", decision: allow}
+          - {command: "flotsam -25 get", decision: allow}
+          - {command: "flotsam get -- --not-an-option", decision: allow}
+          - {command: "flotsam get --each rm -rf x ';' -v", decision: allow}
+          - {command: "flotsam --zz-unknown get", decision: require_approval}
+          - {command: "flotsam --namespac=prod get", decision: require_approval}
+          - {command: "flotsam -qz get", decision: require_approval}
+          - {command: "flotsam -z get", decision: require_approval}
+          - {command: "flotsam get --each rm ';' -rf", decision: require_approval}
+        """;
+
+    [Fact]
+    public void AStrictGrammarMakesAnUnknownOptionAGap()
+    {
+        // Every word the grammar or its rows name is known (clusters, --opt=value, -xVALUE, `--`, an exec option's
+        // command); any other option is a gap, where the same program read leniently takes it as a flag.
+        var pack = Pack(StrictFlotsam);
+        var spec = Assert.Single(pack.Programs);
+        Assert.True(spec.StrictOptions);
+        Assert.Null(spec.Grammar.Unknown("--all"));
+        Assert.Null(spec.Grammar.Unknown("--dry-run=server"));
+        Assert.Null(spec.Grammar.Unknown("--from"));
+        Assert.Equal("-z", spec.Grammar.Unknown("-vz"));
+        Assert.Equal("--namespac", spec.Grammar.Unknown("--namespac=x"));
+        Assert.Empty(PackTestRunner.Run([pack], new ActionEvaluator(WithPacks(pack))));
+
+        var lenient = Pack(StrictFlotsam.Replace("options: strict", "options: lenient", StringComparison.Ordinal));
+        var e = new ActionEvaluator(WithPacks(lenient)).Evaluate(new ActionRequest { Command = "flotsam --zz-unknown get", Cwd = Repository.Workspace, Home = Repository.Home });
+        Assert.Equal(Outcome.Allow, e.Decision.Outcome);
+        var strict = new ActionEvaluator(WithPacks(pack)).Evaluate(new ActionRequest { Command = "flotsam --zz-unknown get", Cwd = Repository.Workspace, Home = Repository.Home });
+        Assert.Contains(strict.Facts.Gaps, g => g.Kind == "unknown-option" && g.Detail.Contains("'flotsam'", StringComparison.Ordinal) && g.Detail.Contains("'--zz-unknown'", StringComparison.Ordinal));
+    }
+
     [Fact]
     public void APackIsPartOfThePolicyHash()
     {
@@ -110,6 +161,8 @@ public sealed class KnowledgePackTests
     [InlineData("version: 1\ntests:\n  - command: ls\n", 3, 5, "a test needs 'decision' or 'class'")]
     [InlineData("version: 1\nprograms: [\n", 3, 1, "")]
     [InlineData("version: 1\nprograms:\n  - names: [x]\n    rows:\n      - path: a\n        class: read\n        reason: r\n  - names: [x]\n    rows:\n      - path: b\n        class: read\n        reason: r\n", 8, 5, "program 'x' is described twice")]
+    [InlineData("version: 1\nprograms:\n  - names: [x]\n    options: tight\n    rows: []\n", 4, 14, "expected strict or lenient for 'options'")]
+    [InlineData("version: 1\nprograms:\n  - names: [x]\n    flags: {a: b}\n    rows: []\n", 4, 12, "expected a string or a list of strings for 'flags'")]
     public void ABadPackIsRefusedWithTheErrorAtItsPlace(string text, int line, int column, string message)
     {
         var result = KnowledgePackLoader.Load(text, "bad.yaml");

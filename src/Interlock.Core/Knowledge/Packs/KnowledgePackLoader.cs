@@ -20,7 +20,7 @@ public static class KnowledgePackLoader
     private const int MaxNodes = 400_000;
 
     private static readonly string[] TopKeys = ["version", "programs", "tests"];
-    private static readonly string[] ProgramKeys = ["names", "value_options", "pair_options", "short_flag_clusters", "semantics", "detect_environment", "rows"];
+    private static readonly string[] ProgramKeys = ["names", "options", "flags", "value_options", "pair_options", "exec_options", "short_flag_clusters", "semantics", "detect_environment", "rows"];
     private static readonly string[] RowKeys =
     [
         "path", "class", "reason", "any_flag", "no_flag", "any_arg", "targets", "target_options", "output_options", "output_operand",
@@ -80,8 +80,8 @@ public static class KnowledgePackLoader
                 Error(node, $"expected a program (a mapping with names and rows), found {Kind(node)}");
                 return null;
             }
-            string? names = null, valueOptions = null, pairOptions = null, semantics = null;
-            bool clusters = true, environment = false;
+            string? names = null, flags = null, valueOptions = null, pairOptions = null, execOptions = null, semantics = null;
+            bool clusters = true, environment = false, strict = false;
             var rows = new List<CommandRow>();
             YamlNode? rowsNode = null;
             foreach (var (keyNode, value) in map.Children)
@@ -89,7 +89,17 @@ public static class KnowledgePackLoader
                 switch (Key(keyNode))
                 {
                     case "names": names = Words(value, "names", ' '); break;
+                    case "options":
+                        switch (Scalar(value, "options"))
+                        {
+                            case "strict": strict = true; break;
+                            case "lenient" or null: break;
+                            case var other: Error(value, $"expected strict or lenient for 'options', got '{other}'"); break;
+                        }
+                        break;
+                    case "flags": flags = Words(value, "flags", ' '); break;
                     case "value_options": valueOptions = Words(value, "value_options", ' '); break;
+                    case "exec_options": execOptions = Words(value, "exec_options", ' '); break;
                     case "pair_options": pairOptions = Words(value, "pair_options", ' '); break;
                     case "short_flag_clusters": clusters = Bool(value, "short_flag_clusters") ?? true; break;
                     case "detect_environment": environment = Bool(value, "detect_environment") ?? false; break;
@@ -115,7 +125,8 @@ public static class KnowledgePackLoader
                 if (ReadRow(rowNode) is { } row) rows.Add(row);
             return new ProgramSpec(names, [.. rows])
             {
-                ValueOptions = valueOptions ?? "", PairOptions = pairOptions ?? "", ShortFlagClusters = clusters, Semantics = semantics, DetectEnvironment = environment,
+                Flags = flags ?? "", ValueOptions = valueOptions ?? "", PairOptions = pairOptions ?? "", ExecOptions = execOptions ?? "", StrictOptions = strict,
+                ShortFlagClusters = clusters, Semantics = semantics, DetectEnvironment = environment,
             };
         }
 

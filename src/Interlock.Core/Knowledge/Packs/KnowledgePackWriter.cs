@@ -24,8 +24,11 @@ public static class KnowledgePackWriter
     private static void WriteProgram(StringBuilder w, ProgramSpec p)
     {
         w.Append("  - names: [").AppendJoin(", ", p.Names.Select(Quote)).Append("]\n");
+        if (p.StrictOptions) w.Append("    options: strict\n");
+        Options(w, "flags", p.Flags);
         Options(w, "value_options", p.ValueOptions);
         Options(w, "pair_options", p.PairOptions);
+        Options(w, "exec_options", p.ExecOptions);
         if (!p.ShortFlagClusters) w.Append("    short_flag_clusters: false\n");
         if (p.DetectEnvironment) w.Append("    detect_environment: true\n");
         if (p.Semantics is { } s) w.Append("    semantics: ").Append(Quote(s)).Append('\n');
