@@ -1,20 +1,22 @@
-using System.Collections.Frozen;
-
 namespace Interlock.Knowledge;
 
 /// <summary>All command knowledge: program tables, wrappers, shells and interpreters, looked up by program name.</summary>
 public sealed class CommandKnowledge
 {
+    // Plain dictionaries, not frozen ones: building a frozen dictionary analyses its keys, which cost a fresh process
+    // about 10 ms before its first decision, far more than the lookups it would save a hook that decides one command.
+    private static readonly Dictionary<string, ProgramSpec> Empty = new(StringComparer.Ordinal);
+
     /// <summary>The built-in packs (<c>Knowledge/Builtin/*.yaml</c>, compiled in at build time) and the wrappers.</summary>
-    public static CommandKnowledge Default { get; } = new(FrozenDictionary<string, ProgramSpec>.Empty, builtin: true, Index(Wrappers.All, FrozenDictionary<string, ProgramSpec>.Empty));
+    public static CommandKnowledge Default { get; } = new(Empty, builtin: true, Index(Wrappers.All, Empty));
 
     // Built-in programs are constructed on first lookup, once per process: a hook process decides one command, and
     // building every program at start was most of the time it took to be ready.
     private static readonly ProgramSpec?[] Built = new ProgramSpec?[BuiltinPacks.ProgramCount];
 
-    private readonly FrozenDictionary<string, ProgramSpec> _programs;
+    private readonly Dictionary<string, ProgramSpec> _programs;
     private readonly bool _builtin;
-    private readonly FrozenDictionary<string, WrapperSpec> _wrappers;
+    private readonly Dictionary<string, WrapperSpec> _wrappers;
 
     /// <summary>Knowledge of exactly these programs and wrappers (no built-in packs).</summary>
     public CommandKnowledge(IEnumerable<ProgramSpec> programs, IEnumerable<WrapperSpec> wrappers)
@@ -28,18 +30,18 @@ public sealed class CommandKnowledge
                     throw new ArgumentException($"program '{name}' is described twice in command knowledge", nameof(programs));
             }
         }
-        _programs = map.ToFrozenDictionary(StringComparer.Ordinal);
+        _programs = map;
         _wrappers = Index(wrappers, _programs);
     }
 
-    private CommandKnowledge(FrozenDictionary<string, ProgramSpec> programs, bool builtin, FrozenDictionary<string, WrapperSpec> wrappers)
+    private CommandKnowledge(Dictionary<string, ProgramSpec> programs, bool builtin, Dictionary<string, WrapperSpec> wrappers)
     {
         _programs = programs;
         _builtin = builtin;
         _wrappers = wrappers;
     }
 
-    private static FrozenDictionary<string, WrapperSpec> Index(IEnumerable<WrapperSpec> wrappers, FrozenDictionary<string, ProgramSpec> programs)
+    private static Dictionary<string, WrapperSpec> Index(IEnumerable<WrapperSpec> wrappers, Dictionary<string, ProgramSpec> programs)
     {
         var map = new Dictionary<string, WrapperSpec>(StringComparer.Ordinal);
         foreach (var w in wrappers)
@@ -50,7 +52,7 @@ public sealed class CommandKnowledge
                     throw new ArgumentException($"wrapper '{name}' is described twice in command knowledge", nameof(wrappers));
             }
         }
-        return map.ToFrozenDictionary(StringComparer.Ordinal);
+        return map;
     }
 
     /// <summary>Every program known, each once (this builds every built-in program: for listings, not for deciding).</summary>
@@ -87,7 +89,7 @@ public sealed class CommandKnowledge
                     if (_wrappers.ContainsKey(name)) throw new ArgumentException($"{pack.File}: '{name}' is a wrapper and cannot be described by a pack", nameof(packs));
                     map[name] = spec;
                 }
-        return new CommandKnowledge(map.ToFrozenDictionary(StringComparer.Ordinal), _builtin, _wrappers);
+        return new CommandKnowledge(map, _builtin, _wrappers);
     }
 
     public bool TryGetProgram(string name, out ProgramSpec spec)
