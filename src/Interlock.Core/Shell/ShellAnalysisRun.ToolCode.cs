@@ -24,10 +24,11 @@ internal sealed partial class ShellAnalysisRun
     private void RunEmbedded(string program, EmbeddedCommands found, CallContext ctx, string tag)
     {
         var nested = ctx with { Nesting = ctx.Nesting + 1, ExtraTag = tag, Stdin = StreamSource.None };
+        // Files first: the script's order is not tracked, so a command it runs may run a file it wrote (print > f; system("sh f")).
+        EmitFileAccess(program, found.Reads, found.Writes, ctx);
         foreach (var command in found.Shell) RunString(command, nested);
         foreach (var command in found.FedShell) RunString(command, nested with { Stdin = StreamSource.Unknown });
         foreach (var (language, code) in found.Code) ScanCode(language, code, ctx);
-        EmitFileAccess(program, found.Reads, found.Writes, ctx);
         if (found.Unknown is { } why) EmitUnknownCode(program, null, why, ctx);
     }
 
