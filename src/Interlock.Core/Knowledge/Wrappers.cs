@@ -75,6 +75,9 @@ public sealed record WrapperSpec(string NamesText, WrapperKind Kind, string Valu
 
     internal string[] InputOptionSet { get; private init; } = [];
 
+    /// <summary>An option that makes a multi-call binary write its applet links into the operand directory (<c>busybox --install -s DIR</c>).</summary>
+    public string? InstallOption { get; init; }
+
     /// <summary>The operand is a file the wrapper writes, never a command (<c>script [-c CMD] FILE</c> writes its typescript).</summary>
     public bool OperandIsOutput { get; init; }
 
@@ -110,7 +113,7 @@ public static class Wrappers
         new("flock", WrapperKind.PrefixAfterOperands, "-w --timeout -E --conflict-exit-code", Operands: 1) { CommandStringOptions = "-c --command" },
         new("chroot", WrapperKind.PrefixAfterOperands, "--userspec --groups", Operands: 1) { Privileged = true },
         new("strace ltrace", WrapperKind.Prefix, "-e -o -p -s -E -u -P -S -a -b -I -O -X -U -n") { OutputOptions = "-o --output" },
-        new("busybox toybox", WrapperKind.Prefix),
+        new("busybox toybox", WrapperKind.Prefix) { InstallOption = "--install" },
         new("npx pnpx bunx", WrapperKind.Prefix, "-p --package --node-options") { CommandStringOptions = "-c --call" },
         new("entr", WrapperKind.Prefix) { CommandStringOptions = "-s" },
         new("arch", WrapperKind.Prefix, "-arch"),

@@ -52,6 +52,17 @@ internal sealed partial class ShellAnalysisRun
                 Emit(NewDraft(name, t, OperationClass.Read, "looks up a command or privileges", ctx));
                 return StreamSource.Unknown;
             }
+            if (t == wrapper.InstallOption)
+            {
+                // Links named like programs (rm, ls) to the binary: files this command wrote, wherever they are run from.
+                int at = args.FindIndex(i + 1, x => x.Dynamic || !x.Text.StartsWith('-'));
+                var dir = at >= 0 ? args[at] : ShellArg.Static("/bin");
+                var links = NewDraft(name, t, OperationClass.Create, "installs links to itself named like programs", ctx);
+                links.PathTargets = true;
+                links.Targets.Add(ResolvePath(dir, ctx));
+                Emit(links);
+                return StreamSource.None;
+            }
             if (wrapper.CommandStringOptions is { } cso && IsCommandStringOption(cso, t) && i + 1 < args.Count)
             {
                 if (wrapper.Privileged) EmitPrivilege(name, ctx);

@@ -283,6 +283,8 @@ internal sealed partial class ShellAnalysisRun
         {
             var found = AwkProgram.Scan(source, assigned);
             if (sandbox) continue;
+            // Files first: a command the program runs may run a file it printed (print > f; system("sh f")).
+            EmitFileAccess(program, found.Reads, found.Writes, c.Ctx);
             foreach (var command in found.Commands)
             {
                 if (command.Text is null)
@@ -299,7 +301,6 @@ internal sealed partial class ShellAnalysisRun
                 };
                 RunString(command.Text, c.Ctx with { Nesting = c.Ctx.Nesting + 1, ExtraTag = "awk-command", Stdin = stdin });
             }
-            EmitFileAccess(program, found.Reads, found.Writes, c.Ctx);
         }
         if (op.Targets.Exists(t => CredentialIn(t) is not null)) return new StreamSource(StreamKind.Secret);
         return PassThrough(c, files.Count == 0);
