@@ -60,6 +60,27 @@ public sealed record WrapperSpec(string NamesText, WrapperKind Kind, string Valu
 
     internal string[] OutputOptionSet { get; private init; } = [];
 
+    /// <summary>Options (space-separated) whose value is a file the wrapper reads (<c>xargs -a FILE</c>): a read like cat's.</summary>
+    public string? InputOptions
+    {
+        get => _inputOptions;
+        init
+        {
+            _inputOptions = value;
+            InputOptionSet = [.. value?.Split(' ', StringSplitOptions.RemoveEmptyEntries) ?? []];
+        }
+    }
+
+    private readonly string? _inputOptions;
+
+    internal string[] InputOptionSet { get; private init; } = [];
+
+    /// <summary>An option that makes a multi-call binary write its applet links into the operand directory (<c>busybox --install -s DIR</c>).</summary>
+    public string? InstallOption { get; init; }
+
+    /// <summary>The operand is a file the wrapper writes, never a command (<c>script [-c CMD] FILE</c> writes its typescript).</summary>
+    public bool OperandIsOutput { get; init; }
+
     /// <summary>Options whose value is itself a command string (<c>flock -c</c>, <c>su -c</c>, <c>sudo -s</c> with args).</summary>
     public string? CommandStringOptions { get; init; }
 
@@ -92,7 +113,7 @@ public static class Wrappers
         new("flock", WrapperKind.PrefixAfterOperands, "-w --timeout -E --conflict-exit-code", Operands: 1) { CommandStringOptions = "-c --command" },
         new("chroot", WrapperKind.PrefixAfterOperands, "--userspec --groups", Operands: 1) { Privileged = true },
         new("strace ltrace", WrapperKind.Prefix, "-e -o -p -s -E -u -P -S -a -b -I -O -X -U -n") { OutputOptions = "-o --output" },
-        new("busybox toybox", WrapperKind.Prefix),
+        new("busybox toybox", WrapperKind.Prefix) { InstallOption = "--install" },
         new("npx pnpx bunx", WrapperKind.Prefix, "-p --package --node-options") { CommandStringOptions = "-c --call" },
         new("entr", WrapperKind.Prefix) { CommandStringOptions = "-s" },
         new("arch", WrapperKind.Prefix, "-arch"),
@@ -119,14 +140,15 @@ public static class Wrappers
         new("nsenter", WrapperKind.Prefix, "-t --target -S --setuid -G --setgid") { Privileged = true },
         new("runuser", WrapperKind.Prefix, "-u --user -g --group -G --supp-group -s --shell") { Privileged = true, CommandStringOptions = "-c --command" },
         new("systemd-run", WrapperKind.Prefix, "-p --property -M --machine -E --setenv --description --unit --slice -H --host") { Privileged = true },
-        new("script", WrapperKind.Prefix, "-T --log-timing -I --log-in -O --log-out -B --log-io -E --echo -m --logging-format") { CommandStringOptions = "-c --command" },
+        new("script", WrapperKind.Prefix, "-T --log-timing -I --log-in -O --log-out -B --log-io -E --echo -m --logging-format")
+            { CommandStringOptions = "-c --command", OutputOptions = "-T --log-timing -I --log-in -O --log-out -B --log-io", OperandIsOutput = true },
         // watchexec runs its arguments through a shell, like watch.
         new("watchexec", WrapperKind.JoinedShell, "-w --watch -e --exts -i --ignore -d --debounce -s --signal -f --filter --shell -E --env --stop-signal --stop-timeout --delay-run --poll -W --watch-non-recursive -F --filter-file -j --filter-prog --project-origin --workdir --on-busy-update --emit-events-to --log-file"),
         new("watch", WrapperKind.JoinedShell, "-n --interval -q --equexit") { DirectExecOptions = "-x --exec" },
         new("eval", WrapperKind.JoinedShell),
         new("hyperfine", WrapperKind.EachArgumentShell, "-w --warmup -r --runs -m --min-runs -M --max-runs -p --prepare -c --cleanup -s --setup --export-json --export-markdown --export-csv -n --command-name -P --parameter-scan -L --parameter-list -S --shell --conclude --output --sort --time-unit --style -N")
             { CommandStringOptions = "-p --prepare -c --cleanup -s --setup --conclude", OutputOptions = "--export-json --export-markdown --export-csv --export-asciidoc --export-orgmode" },
-        new("xargs", WrapperKind.Xargs, "-I -i -L -l -n --max-args -P --max-procs -d --delimiter -E -e -s --max-chars -a --arg-file --process-slot-var"),
-        new("parallel", WrapperKind.Xargs, "-j --jobs -S --sshlogin --joblog -I --delay --timeout --results -N -n --max-args -L --max-lines -E -C --colsep --basefile --workdir --wd --env --tmpdir --tagstring --memfree --load --retries --sshloginfile --slf --rpl --shebang-wrap --arg-sep --arg-file-sep -d --delimiter") { OutputOptions = "--joblog --results" },
+        new("xargs", WrapperKind.Xargs, "-I -i -L -l -n --max-args -P --max-procs -d --delimiter -E -e -s --max-chars -a --arg-file --process-slot-var") { InputOptions = "-a --arg-file" },
+        new("parallel", WrapperKind.Xargs, "-j --jobs -S --sshlogin --joblog -I --delay --timeout --results -N -n --max-args -L --max-lines -E -C --colsep --basefile --workdir --wd --env --tmpdir --tagstring --memfree --load --retries --sshloginfile --slf --rpl --shebang-wrap --arg-sep --arg-file-sep -d --delimiter") { OutputOptions = "--joblog --results", InputOptions = "-a --arg-file --sshloginfile --slf" },
     ];
 }

@@ -51,7 +51,28 @@ internal sealed partial class ShellAnalysisRun
         }
         else if (sub == "config") GitConfigWrite(inv, c.Ctx);
         else if (sub == "remote") GitRemoteWrite(inv, c.Ctx);
+        else if (sub == "clone") GitCloneDestination(inv, c.Ctx);
         return null;
+    }
+
+    /// <summary><c>git clone URL [DIR]</c> fills DIR (or the URL's last name) with files nobody reviewed: running one later is running written code.</summary>
+    private void GitCloneDestination(Invocation inv, CallContext ctx)
+    {
+        var p = inv.Positionals;
+        if (p.Count < 2) return;
+        ShellArg dir;
+        if (p.Count >= 3) dir = p[2];
+        else
+        {
+            var url = p[1].Text.TrimEnd('/');
+            var name = url[(Math.Max(url.LastIndexOf('/'), url.LastIndexOf(':')) + 1)..];
+            if (name.EndsWith(".git", StringComparison.Ordinal)) name = name[..^4];
+            dir = p[1].Dynamic || name.Length == 0 ? ShellArg.Static(ShellArg.Unknown.ToString()) : ShellArg.Static(name);
+        }
+        var d = NewDraft("git", "clone", OperationClass.Create, "clones a repository into a directory", ctx);
+        d.PathTargets = true;
+        d.Targets.Add(ResolvePath(dir, ctx));
+        Emit(d);
     }
 
     private void GitRepositoryPath(ShellArg dir, CallContext ctx)

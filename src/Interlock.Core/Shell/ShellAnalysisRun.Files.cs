@@ -148,6 +148,26 @@ internal sealed partial class ShellAnalysisRun
         return PassThrough(c, files.Count == 0);
     }
 
+    private static readonly HashSet<string> Compressors = new(StringComparer.Ordinal)
+    {
+        "gzip", "pigz", "bzip2", "pbzip2", "lbzip2", "xz", "pixz", "zstd", "pzstd", "lz4", "lzip", "plzip", "lzop", "lzma",
+        "brotli", "compress", "gunzip", "unxz", "unzstd", "bunzip2",
+    };
+
+    /// <summary>A compress program tar may run: a known compressor by name (or in a system directory) with options only.</summary>
+    private static bool IsCompressor(string command)
+    {
+        var words = command.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        if (words.Length == 0) return false;
+        var program = words[0];
+        int slash = program.LastIndexOf('/');
+        if (slash >= 0 && program[..slash] is not ("/bin" or "/usr/bin" or "/usr/local/bin" or "/opt/homebrew/bin")) return false;
+        if (!Compressors.Contains(program[(slash + 1)..])) return false;
+        for (int i = 1; i < words.Length; i++)
+            if (words[i][0] != '-') return false;
+        return true;
+    }
+
     internal StreamSource? Tar(SemanticsCall c)
     {
         var op = c.Op;
@@ -162,7 +182,11 @@ internal sealed partial class ShellAnalysisRun
                 "--to-command" or "--use-compress-program" or "-I" or "--rsh-command" or "--info-script" or "--new-volume-script" or "-F" => v.Text,
                 _ => null,
             };
-            if (command is not null) RunString(command, c.Ctx with { Nesting = c.Ctx.Nesting + 1, ExtraTag = "tar-command" });
+            if (command is null) continue;
+            // A compressor is a filter of the archive's bytes; any other program named there is code tar runs.
+            if (name is "--use-compress-program" or "-I" && !IsCompressor(command))
+                EmitUnknownCode("tar", name, $"runs {ShellArg.DisplayText(command)} as its compressor", c.Ctx);
+            RunString(command, c.Ctx with { Nesting = c.Ctx.Nesting + 1, ExtraTag = "tar-command" });
         }
         // Mode from the first bundled word (`tar czf x.tgz dir`) or from flags.
         var first = inv.Args.Count > 0 ? inv.Args[0].Text : "";

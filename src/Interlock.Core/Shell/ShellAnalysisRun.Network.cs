@@ -139,8 +139,30 @@ internal sealed partial class ShellAnalysisRun
             w.Targets.Add(ResolvePath(output, c.Ctx));
             Emit(w);
         }
+        if (inv.HasAnyFlag("-O|--remote-name|--remote-name-all"))
+        {
+            // -O names the file after the URL's last segment (in --output-dir): the download is a file like -o's.
+            var dir = inv.OptionValue("--output-dir") is { } od ? ResolvePath(od, c.Ctx) : ResolvePath(ShellArg.Static("."), c.Ctx);
+            var w = NewDraft("curl", "-O", OperationClass.Create, "saves a download to a file", c.Ctx);
+            w.PathTargets = true;
+            foreach (var url in urls) w.Targets.Add(PathResolver.Normalize(dir + "/" + DownloadName(url)));
+            Emit(w);
+        }
         bool toFile = inv.OptionValue("-o|--output") is { } o && o.Text != "-" || inv.HasAnyFlag("-O|--remote-name|--remote-name-all");
         return toFile ? StreamSource.None : new StreamSource(StreamKind.Network);
+    }
+
+    /// <summary>The file name a download takes from its URL (the last path segment), or unknown when the URL has none.</summary>
+    private static string DownloadName(string url)
+    {
+        var path = url;
+        int cut = path.IndexOfAny(['?', '#']);
+        if (cut >= 0) path = path[..cut];
+        int scheme = path.IndexOf("://", StringComparison.Ordinal);
+        if (scheme >= 0) path = path[(scheme + 3)..];
+        int slash = path.LastIndexOf('/');
+        var name = slash >= 0 ? path[(slash + 1)..] : "";
+        return name.Length == 0 || name is "." or ".." || name.Contains(ShellArg.Unknown, StringComparison.Ordinal) ? ShellArg.Unknown.ToString() : name;
     }
 
     internal StreamSource? Wget(SemanticsCall c)
@@ -177,7 +199,15 @@ internal sealed partial class ShellAnalysisRun
         if (outDoc is { } od && od.Text == "-") return new StreamSource(StreamKind.Network);
         var w = NewDraft("wget", null, OperationClass.Create, "saves a download to a file", c.Ctx);
         w.PathTargets = true;
-        w.Targets.Add(outDoc is { } file ? ResolvePath(file, c.Ctx) : ResolvePath(ShellArg.Static(inv.OptionValue("-P|--directory-prefix")?.Text ?? "."), c.Ctx));
+        if (outDoc is { } file) w.Targets.Add(ResolvePath(file, c.Ctx));
+        else
+        {
+            // Without -O each URL lands as its last segment in the directory (-P): a file, so running a file beside it is no rerun of it.
+            var dir = ResolvePath(inv.OptionValue("-P|--directory-prefix") ?? ShellArg.Static("."), c.Ctx);
+            bool recursive = inv.HasAnyFlag("-r|--recursive|-m|--mirror|-i|--input-file|-p|--page-requisites");
+            if (recursive || urls.Count == 0) w.Targets.Add(dir);
+            else foreach (var url in urls) w.Targets.Add(PathResolver.Normalize(dir + "/" + DownloadName(url)));
+        }
         Emit(w);
         return StreamSource.None;
     }

@@ -52,9 +52,21 @@ internal sealed partial class ShellAnalysisRun
                 Emit(NewDraft(name, t, OperationClass.Read, "looks up a command or privileges", ctx));
                 return StreamSource.Unknown;
             }
+            if (t == wrapper.InstallOption)
+            {
+                // Links named like programs (rm, ls) to the binary: files this command wrote, wherever they are run from.
+                int at = args.FindIndex(i + 1, x => x.Dynamic || !x.Text.StartsWith('-'));
+                var dir = at >= 0 ? args[at] : ShellArg.Static("/bin");
+                var links = NewDraft(name, t, OperationClass.Create, "installs links to itself named like programs", ctx);
+                links.PathTargets = true;
+                links.Targets.Add(ResolvePath(dir, ctx));
+                Emit(links);
+                return StreamSource.None;
+            }
             if (wrapper.CommandStringOptions is { } cso && IsCommandStringOption(cso, t) && i + 1 < args.Count)
             {
                 if (wrapper.Privileged) EmitPrivilege(name, ctx);
+                if (wrapper.OperandIsOutput) WrapperOperandOutput(wrapper, name, args, i + 2, ctx);
                 return RunString(args[i + 1].Text, ctx with { Nesting = ctx.Nesting + 1, Privileged = ctx.Privileged || wrapper.Privileged });
             }
             if (name is "sudo" && t is "-s" or "--shell" or "-i" or "--login")
@@ -73,6 +85,13 @@ internal sealed partial class ShellAnalysisRun
         {
             EmitPrivilege(name, ctx);
             return StreamSource.Unknown;
+        }
+        if (wrapper.OperandIsOutput)
+        {
+            // `script FILE`: an interactive shell logged to FILE; its operand is never a command.
+            WrapperOperandOutput(wrapper, name, args, i, ctx);
+            Emit(NewDraft(name, null, OperationClass.Read, "runs nothing", ctx));
+            return StreamSource.None;
         }
         if (wrapper.Kind == WrapperKind.PrefixAfterOperands) i += wrapper.Operands;
         if (wrapper.CommandStringOptions is { } after && i + 1 < args.Count && Array.IndexOf(after.Split(' '), args[i].Text) >= 0)
@@ -101,9 +120,32 @@ internal sealed partial class ShellAnalysisRun
         return false;
     }
 
+    /// <summary>The operands from <paramref name="i"/> on (options skipped, their files noted) are files the wrapper writes.</summary>
+    private void WrapperOperandOutput(WrapperSpec wrapper, string name, List<ShellArg> args, int i, CallContext ctx)
+    {
+        bool options = true;
+        for (; i < args.Count; i++)
+        {
+            var t = args[i].Text;
+            if (options && t == "--") { options = false; continue; }
+            if (options && t.Length > 1 && t[0] == '-' && !args[i].Dynamic)
+            {
+                if (wrapper.CommandStringOptions is { } cso && IsCommandStringOption(cso, t)) { i++; continue; }
+                WrapperOutput(wrapper, name, args, i, ctx);
+                if (wrapper.ValueOptions.Contains(t)) i++;
+                continue;
+            }
+            var write = NewDraft(name, null, OperationClass.Update, "writes its log to a file", ctx);
+            write.PathTargets = true;
+            write.Targets.Add(ResolvePath(args[i], ctx));
+            Emit(write);
+        }
+    }
+
     /// <summary>A wrapper option at <paramref name="i"/> naming a file the wrapper writes (<c>strace -o F</c>, <c>-oF</c>, <c>--log-file=F</c>).</summary>
     private void WrapperOutput(WrapperSpec wrapper, string name, List<ShellArg> args, int i, CallContext ctx)
     {
+        if (wrapper.InputOptionSet.Length > 0) WrapperInput(wrapper, name, args, i, ctx);
         if (wrapper.OutputOptionSet.Length == 0) return;
         var t = args[i].Text;
         foreach (var option in wrapper.OutputOptionSet)
@@ -117,6 +159,26 @@ internal sealed partial class ShellAnalysisRun
             write.PathTargets = true;
             write.Targets.Add(ResolvePath(f, ctx));
             Emit(write);
+            return;
+        }
+    }
+
+    /// <summary>A wrapper option at <paramref name="i"/> naming a file the wrapper reads (<c>xargs -a F</c>, <c>--arg-file=F</c>).</summary>
+    private void WrapperInput(WrapperSpec wrapper, string name, List<ShellArg> args, int i, CallContext ctx)
+    {
+        var t = args[i].Text;
+        foreach (var option in wrapper.InputOptionSet)
+        {
+            ShellArg? file = null;
+            if (t == option) file = i + 1 < args.Count ? args[i + 1] : null;
+            else if (t.Length > option.Length && t.StartsWith(option, StringComparison.Ordinal) && (t[option.Length] == '=' || option.Length == 2))
+                file = ShellArg.Static(t[(option.Length + (t[option.Length] == '=' ? 1 : 0))..]);
+            if (file is not { } f || f.Text is "-" or "") continue;
+            var read = NewDraft(name, option, OperationClass.Read, "reads its arguments from a file", ctx);
+            read.PathTargets = true;
+            read.ReadsContent = true;
+            read.Targets.Add(ResolvePath(f, ctx));
+            Emit(read);
             return;
         }
     }

@@ -24,10 +24,11 @@ internal sealed partial class ShellAnalysisRun
     private void RunEmbedded(string program, EmbeddedCommands found, CallContext ctx, string tag)
     {
         var nested = ctx with { Nesting = ctx.Nesting + 1, ExtraTag = tag, Stdin = StreamSource.None };
+        // Files first: the script's order is not tracked, so a command it runs may run a file it wrote (print > f; system("sh f")).
+        EmitFileAccess(program, found.Reads, found.Writes, ctx);
         foreach (var command in found.Shell) RunString(command, nested);
         foreach (var command in found.FedShell) RunString(command, nested with { Stdin = StreamSource.Unknown });
         foreach (var (language, code) in found.Code) ScanCode(language, code, ctx);
-        EmitFileAccess(program, found.Reads, found.Writes, ctx);
         if (found.Unknown is { } why) EmitUnknownCode(program, null, why, ctx);
     }
 
@@ -282,6 +283,8 @@ internal sealed partial class ShellAnalysisRun
         {
             var found = AwkProgram.Scan(source, assigned);
             if (sandbox) continue;
+            // Files first: a command the program runs may run a file it printed (print > f; system("sh f")).
+            EmitFileAccess(program, found.Reads, found.Writes, c.Ctx);
             foreach (var command in found.Commands)
             {
                 if (command.Text is null)
@@ -298,7 +301,6 @@ internal sealed partial class ShellAnalysisRun
                 };
                 RunString(command.Text, c.Ctx with { Nesting = c.Ctx.Nesting + 1, ExtraTag = "awk-command", Stdin = stdin });
             }
-            EmitFileAccess(program, found.Reads, found.Writes, c.Ctx);
         }
         if (op.Targets.Exists(t => CredentialIn(t) is not null)) return new StreamSource(StreamKind.Secret);
         return PassThrough(c, files.Count == 0);

@@ -95,6 +95,8 @@ internal sealed partial class ShellAnalysisRun
         if (_written is null) return null;
         if (_written.Contains(path)) return path;
         foreach (var w in _written) if (PathResolver.IsUnder(w, path)) return w;
+        // A file inside a directory this command filled (git clone, busybox --install, tar -C): its content is new too.
+        foreach (var w in _written) if (PathResolver.IsUnder(path, w)) return w;
         return null;
     }
 

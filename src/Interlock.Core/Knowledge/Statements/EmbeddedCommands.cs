@@ -89,10 +89,15 @@ public static class MakefileText
     private static readonly HashSet<string> Shells = new(StringComparer.Ordinal) { "sh", "bash", "dash", "zsh", "ksh", "ash", "mksh" };
 
     /// <summary>Whether a SHELL value names a shell (<c>/bin/bash</c>), not some other program that gets every recipe.</summary>
+    private static readonly string[] ShellDirectories = ["/bin", "/usr/bin", "/usr/local/bin", "/sbin", "/usr/sbin", "/opt/homebrew/bin"];
+
     public static bool IsShell(string value)
     {
         var word = value.Trim().Split(' ', 2)[0];
-        return Shells.Contains(word[(word.LastIndexOf('/') + 1)..]);
+        int slash = word.LastIndexOf('/');
+        // A shell's name in any other directory (/tmp/x/sh) is a file named like a shell, not the shell.
+        if (slash >= 0 && Array.IndexOf(ShellDirectories, word[..slash]) < 0) return false;
+        return Shells.Contains(word[(slash + 1)..]);
     }
 
     public static EmbeddedCommands Scan(string text)
