@@ -13,6 +13,11 @@ public enum EnvironmentCode
     Library,
     /// <summary>A file whose contents run or decide what runs (<c>BASH_ENV</c>, <c>RIPGREP_CONFIG_PATH</c>).</summary>
     ShellStartup,
+    /// <summary>
+    /// The directory programs read their own configuration from (<c>HOME</c>, <c>XDG_CONFIG_HOME</c>): pointed elsewhere,
+    /// settings nobody can see here (a git alias or pager, a shell's rc file) decide what the program runs.
+    /// </summary>
+    ConfigHome,
     /// <summary>Extra interpreter switches (<c>PERL5OPT</c>, <c>NODE_OPTIONS</c>): loading modules runs their code.</summary>
     InterpreterOptions,
     /// <summary>Ex commands vim runs at start-up (<c>VIMINIT</c>, <c>EXINIT</c>).</summary>
@@ -36,6 +41,12 @@ public static class CodeEnvironment
         ["LD_PRELOAD"] = EnvironmentCode.Library, ["LD_AUDIT"] = EnvironmentCode.Library, ["DYLD_INSERT_LIBRARIES"] = EnvironmentCode.Library,
         ["GCONV_PATH"] = EnvironmentCode.Library,
         ["BASH_ENV"] = EnvironmentCode.ShellStartup, ["RIPGREP_CONFIG_PATH"] = EnvironmentCode.ShellStartup,
+        // Files an interpreter or tool runs or obeys at start: Python's and irb's interactive startup code, zsh's rc
+        // directory, git's config files (which name pagers, editors, hooks and aliases that run).
+        ["PYTHONSTARTUP"] = EnvironmentCode.ShellStartup, ["IRBRC"] = EnvironmentCode.ShellStartup, ["ZDOTDIR"] = EnvironmentCode.ShellStartup,
+        ["GIT_CONFIG_GLOBAL"] = EnvironmentCode.ShellStartup, ["GIT_CONFIG_SYSTEM"] = EnvironmentCode.ShellStartup, ["GIT_CONFIG"] = EnvironmentCode.ShellStartup,
+        ["NPM_CONFIG_USERCONFIG"] = EnvironmentCode.ShellStartup,
+        ["HOME"] = EnvironmentCode.ConfigHome, ["XDG_CONFIG_HOME"] = EnvironmentCode.ConfigHome,
         ["PERL5OPT"] = EnvironmentCode.InterpreterOptions, ["RUBYOPT"] = EnvironmentCode.InterpreterOptions, ["NODE_OPTIONS"] = EnvironmentCode.InterpreterOptions,
         ["JAVA_TOOL_OPTIONS"] = EnvironmentCode.InterpreterOptions, ["_JAVA_OPTIONS"] = EnvironmentCode.InterpreterOptions,
         ["JDK_JAVA_OPTIONS"] = EnvironmentCode.InterpreterOptions,

@@ -247,12 +247,13 @@ public static class CredentialPaths
 
     /// <summary>
     /// A path whose start is only known at run time (<c>$XDG_CONFIG_HOME/gh/hosts.yml</c>) is a credential when its known
-    /// end is the end of a credential file. At least two known segments: one name alone (<c>config</c>) says too little.
+    /// end is the end of a credential file. At least two known segments: one name alone (<c>config</c>) says too little,
+    /// unless that name is itself distinctive (<c>.netrc</c>, <c>credentials</c>: <c>cd $X; cat .netrc</c>).
     /// </summary>
     private static string? TailOfCredential(string[] segments, string home)
     {
         int known = segments.Length - 1;
-        if (known < 2) return null;
+        if (known < 2 && !(known == 1 && IsDistinctiveName(segments[^1]))) return null;
         foreach (var (_, parts) in CandidatesFor(home).All)
         {
             if (parts.Length - 1 < known) continue;
@@ -263,6 +264,14 @@ public static class CredentialPaths
         }
         return null;
     }
+
+    /// <summary>
+    /// A file name that names a credential store wherever it is found: a dot-file (<c>.netrc</c>, <c>.pgpass</c>,
+    /// <c>.git-credentials</c>) or a name that says credentials or token; generic names (<c>config</c>) are not.
+    /// </summary>
+    private static bool IsDistinctiveName(string name) =>
+        name.AsSpan().IndexOfAny("*?") < 0 && name.Length > 2
+        && (name[0] == '.' || name.Contains("credential", StringComparison.OrdinalIgnoreCase) || name.Contains("token", StringComparison.OrdinalIgnoreCase));
 
     private static string BracketsAsAnyCharacter(string pattern)
     {

@@ -33,6 +33,7 @@ internal static class ProgramSemantics
             ["unzip"] = (r, c) => r.Unzip(c),
             ["first-operand"] = (_, c) => ShellAnalysisRun.FirstOperand(c),
             ["listing"] = (r, c) => r.Listing(c),
+            ["path-text"] = (r, c) => r.PathText(c),
             ["find"] = (r, c) => r.Find(c),
             ["rsync"] = (r, c) => r.Rsync(c),
             ["reader"] = (r, c) => r.Reader(c),

@@ -14,11 +14,14 @@ internal sealed partial class ShellAnalysisRun
             case "cd" or "pushd" or "chdir":
             {
                 var target = args.Count > 1 ? args[1] : ShellArg.Static(ctx.Vars.Home);
+                // The directory left behind is OLDPWD (`~-`, `cd -`): known only when PWD was.
+                ctx.Vars.Set("OLDPWD", ctx.Vars.TryGet("PWD", out var left) ? left : null);
                 if (target.Text == "-" || target.Dynamic || ViaCdPath(target.Text, ctx)) ctx.Vars.Set("PWD", null);
                 else ctx.Vars.Set("PWD", ResolvePath(target, ctx));
                 return true;
             }
             case "popd":
+                ctx.Vars.Set("OLDPWD", ctx.Vars.TryGet("PWD", out var was) ? was : null);
                 ctx.Vars.Set("PWD", null);
                 return true;
             case "export" or "declare" or "typeset" or "local" or "readonly":
@@ -57,7 +60,7 @@ internal sealed partial class ShellAnalysisRun
                 AnalyzeAliases(args, ctx);
                 return true;
             case "hash":
-                NoteHash(args);
+                NoteHash(args, ctx);
                 return false;
             default:
                 return false;

@@ -54,6 +54,22 @@ internal sealed partial class ShellAnalysisRun
             RunLatentCode(name, value, ctx);
             return;
         }
+        if (name.StartsWith("BASH_CMDS", StringComparison.Ordinal))
+        {
+            // bash's command hash table: `BASH_CMDS[ls]=/bin/rm` makes `ls` run rm, as `hash -p /bin/rm ls` does.
+            int open = name.IndexOf('[', StringComparison.Ordinal);
+            var key = open > 0 && name.EndsWith(']') ? name[(open + 1)..^1] : null;
+            if (key is { Length: > 0 } && key.AsSpan().IndexOfAny("$`\"'") < 0)
+            {
+                Rehash(key, value, ctx);
+                return;
+            }
+            AddGap("dynamic-command", "BASH_CMDS is assigned: command names may run other programs than their own", ctx.Text);
+            var h = NewDraft(name, null, OperationClass.Exec, "rebinds command names to other programs", ctx);
+            h.Tags.Add("dynamic-command");
+            Emit(h);
+            return;
+        }
         if (name.StartsWith("BASH_FUNC_", StringComparison.Ordinal))
         {
             // An exported function: `BASH_FUNC_ls%%=() { body; }` defines ls in every bash started with it.

@@ -42,6 +42,7 @@ internal sealed partial class ShellAnalysisRun
         if (op.Targets.Exists(t => CredentialIn(t, op.Tags.Contains("recursive")) is not null)) return new StreamSource(StreamKind.Secret);
         // `cat` of its input (a here-document) passes the text on unchanged, so what it feeds is still readable.
         if (program == "cat" && op.Targets.Count == 0 && c.Ctx.Stdin.Kind == StreamKind.Literal) return c.Ctx.Stdin;
+        if (TransformedInput(c) is { } transformed) return new StreamSource(StreamKind.Literal, transformed);
         return PassThrough(c, op.Targets.Count == 0);
     }
 

@@ -160,6 +160,15 @@ internal sealed partial class ShellAnalysisRun
             case EnvironmentCode.ShellStartup:
                 if (text != "/dev/null") EmitUnknownCode(name, null, $"{name} makes programs read {value.Display}, which is not visible here", ctx);
                 break;
+            case EnvironmentCode.ConfigHome:
+            {
+                // The real home (or its .config) changes nothing; any other directory brings its own settings.
+                var home = ctx.Vars.AccountHome.TrimEnd('/');
+                var dir = value.Dynamic ? null : ResolvePath(value, ctx).TrimEnd('/');
+                if (dir != home && dir != home + "/.config")
+                    EmitUnknownCode(name, null, $"{name}={value.Display} makes programs read settings (which may name programs they run) from a directory not shown here", ctx);
+                break;
+            }
             case EnvironmentCode.InterpreterOptions:
                 if (CodeEnvironment.LoadsCode(text)) EmitUnknownCode(name, null, $"{name} makes every program it reaches load or run {value.Display}", ctx);
                 ScanCode(name, text, ctx);

@@ -106,6 +106,22 @@ internal sealed partial class ShellAnalysisRun
         return false;
     }
 
+    /// <summary>Programs that act on a link itself, not on what it points at (<c>rm link</c> removes the link).</summary>
+    private static readonly FrozenSet<string> LinkOwnPrograms =
+        FrozenSet.ToFrozenSet(["rm", "unlink", "mv", "ln", "ls", "stat", "readlink", "realpath", "mkdir", "rmdir", "find"], StringComparer.Ordinal);
+
+    /// <summary>
+    /// Writing or reading a link this command made writes or reads what it points at (<c>ln -s ~/.bashrc notes.txt;
+    /// echo … >> notes.txt</c> appends to ~/.bashrc): such targets become the link's target.
+    /// </summary>
+    private void ThroughLinks(OperationDraft draft)
+    {
+        if (!draft.PathTargets || LinkOwnPrograms.Contains(draft.Program)) return;
+        if (draft.Class is not (OperationClass.Update or OperationClass.Create) && !(draft.ReadsContent && draft.Class is OperationClass.Read or OperationClass.Exec or OperationClass.Egress)) return;
+        for (int i = 0; i < draft.Targets.Count; i++)
+            if (_links!.TryGetValue(draft.Targets[i], out var target)) draft.Targets[i] = target;
+    }
+
     /// <summary>
     /// A path through a symbolic link this command made is a path in what it points at
     /// (<c>ln -s ~ build; rm -rf build/</c> deletes the home directory's contents).
@@ -159,13 +175,28 @@ internal sealed partial class ShellAnalysisRun
     }
 
     /// <summary><c>hash -p PATH NAME</c> makes NAME run PATH.</summary>
-    private void NoteHash(List<ShellArg> args)
+    private void NoteHash(List<ShellArg> args, CallContext ctx)
     {
         for (int i = 1; i + 2 < args.Count; i++)
         {
             if (args[i].Text != "-p") continue;
-            (_hashed ??= new Dictionary<string, string>(StringComparer.Ordinal))[args[i + 2].Text] = args[i + 1].Dynamic ? ShellArg.Unknown.ToString() : args[i + 1].Text;
+            Rehash(args[i + 2].Text, args[i + 1], ctx);
             return;
         }
+    }
+
+    /// <summary>
+    /// NAME now runs PROGRAM (<c>hash -p</c>, <c>BASH_CMDS[NAME]=</c>): uses here are followed, and since the binding
+    /// outlives this command (later uses of NAME in the same shell run PROGRAM unseen), it is a gap too.
+    /// </summary>
+    private void Rehash(string name, ShellArg program, CallContext ctx)
+    {
+        (_hashed ??= new Dictionary<string, string>(StringComparer.Ordinal))[name] = program.Dynamic ? ShellArg.Unknown.ToString() : program.Text;
+        AddGap("dynamic-command", $"{name} is rebound to run {program.Display} in this shell from now on", ctx.Text);
+        var d = NewDraft(name, null, OperationClass.Exec, $"makes the command name {name} run {program.Display} from now on", ctx);
+        d.PathTargets = true;
+        d.Targets.Add(ResolvePath(program, ctx));
+        d.Tags.Add("dynamic-command");
+        Emit(d);
     }
 }

@@ -46,6 +46,9 @@ internal sealed partial class ShellAnalysisRun
     private readonly CommandKnowledge _knowledge;
     private readonly WordExpander _expander;
     private readonly long _started;
+    /// <summary>Set by <c>builtin</c>/<c>command</c> for the dispatch of the command they wrap.</summary>
+    private bool _bypassFunctions;
+
     private readonly Dictionary<string, FunctionDefinition> _functions = new(StringComparer.Ordinal);
     private readonly HashSet<string> _activeFunctions = new(StringComparer.Ordinal);
     private int _commands;
@@ -180,6 +183,16 @@ internal sealed partial class ShellAnalysisRun
                 return RunSimple(simple, ctx);
             case FunctionDefinition def:
                 _functions[def.Name] = def;
+                // A function named like a program or builtin (`cd() { …; }`) replaces it for every later use in this
+                // shell, including commands not shown here: its body is analyzed now, as the code those uses run.
+                if (_knowledge.TryGetProgram(def.Name, out _))
+                {
+                    RunExportedFunction(def.Name, ctx);
+                    AddGap("dynamic-command", $"a function replaces '{def.Name}' in this shell: later uses of that name run its body", ctx.Text);
+                    var shadow = NewDraft(def.Name, null, OperationClass.Exec, $"replaces the command '{def.Name}' with a function for later uses", ctx);
+                    shadow.Tags.Add("dynamic-command");
+                    Emit(shadow);
+                }
                 return StreamSource.None;
             case CompoundCommand compound:
                 return RunCompound(compound, ctx);
@@ -261,7 +274,9 @@ internal sealed partial class ShellAnalysisRun
         foreach (var assignment in simple.Assignments)
         {
             var value = _expander.ExpandSingle(assignment.Value, ctx.Vars);
-            CodeInEnvironment(assignment.Name, value, ctx);
+            // A bare `HOME=/tmp;` is taken as what `~` means below (its effect on programs' settings is left open);
+            // before a command or exported, it is that command's configuration.
+            if (simple.Words.Count > 0 || !IsConfigHome(assignment.Name)) CodeInEnvironment(assignment.Name, value, ctx);
             if (IsEnvironmentSelector(assignment.Name)) assignedEnv = EnvironmentNames.Max(assignedEnv, EnvironmentNames.Detect(value.Text));
             if (simple.Words.Count > 0) commandEnv = CommandEnvironment.With(commandEnv, assignment.Name, value);
             if (assignment.ArrayItems is { } items)
@@ -274,6 +289,8 @@ internal sealed partial class ShellAnalysisRun
             {
                 // An environment for that command only; a PATH there decides where its program is looked up.
                 OnAssigned(assignment.Name, value, ctx);
+                // CDPATH before `cd` decides where it lands, and that directory outlives it: kept, on the safe side.
+                if (assignment.Name == "CDPATH") ctx.Vars.Set("CDPATH", value.Dynamic ? null : value.Text);
                 if (assignment.Name == "PATH" && assignment.ArrayItems is null)
                 {
                     ctx = ctx with { Vars = ctx.Vars.Fork() };
@@ -292,8 +309,14 @@ internal sealed partial class ShellAnalysisRun
         var referenced = _expander.ReferencedNames.Count == 0 ? null : _expander.ReferencedNames.ToArray();
         var stdin = ApplyRedirections(simple.Redirections, ctx) ?? ctx.Stdin;
         if (args.Count == 0) return StreamSource.None;
-        return Dispatch(args, ctx with { Stdin = stdin, Referenced = referenced, AssignedEnvironment = EnvironmentNames.Max(ctx.AssignedEnvironment, assignedEnv), Env = commandEnv });
+        var output = Dispatch(args, ctx with { Stdin = stdin, Referenced = referenced, AssignedEnvironment = EnvironmentNames.Max(ctx.AssignedEnvironment, assignedEnv), Env = commandEnv });
+        // `$_` is the last word of the command before: `ls ~/.ssh/id_rsa && cat $_` reads the key.
+        var last = args[^1];
+        ctx.Vars.Set("_", last.Dynamic ? null : last.Text);
+        return output;
     }
+
+    private static bool IsConfigHome(string name) => CodeEnvironment.TryGet(name, out var kind) && kind == EnvironmentCode.ConfigHome;
 
     /// <summary>Variables that pick the environment a command acts on: RAILS_ENV, NODE_ENV, AWS_PROFILE, KUBECONFIG, DATABASE_URL…</summary>
     private static bool IsEnvironmentSelector(string name) =>
@@ -399,6 +422,7 @@ internal sealed partial class ShellAnalysisRun
     internal void Emit(OperationDraft draft)
     {
         if (draft.Suppressed) return;
+        if (_links is not null) ThroughLinks(draft);
         if (Operations.Count >= _analyzer.Limits.MaxOperations)
         {
             if (!_stopped) AddGap("budget", $"more than {_analyzer.Limits.MaxOperations} operations (operation budget)");
@@ -519,7 +543,11 @@ internal sealed partial class ShellAnalysisRun
             else return RunScriptFile(args, ctx);
         }
 
-        if (_functions.TryGetValue(program, out var function) && _activeFunctions.Contains(program))
+        // `builtin cd` and `command ls` run the builtin or program, never a function of that name.
+        bool bypass = _bypassFunctions;
+        _bypassFunctions = false;
+        FunctionDefinition? function = null;
+        if (!bypass && _functions.TryGetValue(program, out function) && _activeFunctions.Contains(program))
         {
             var bomb = NewDraft(program, null, OperationClass.Exec, $"function '{program}' calls itself without bound (a fork bomb exhausts the machine)", ctx);
             bomb.MinTier = Risk.Tier.Never;
@@ -543,7 +571,11 @@ internal sealed partial class ShellAnalysisRun
         if (TryBuiltin(program, args, ctx, out var builtinOutput)) return builtinOutput;
         AnalyzeCodeSources(program, args, ctx);
 
-        if (_knowledge.TryGetWrapper(program, out var wrapper)) return Unwrap(wrapper, program, args, ctx);
+        if (_knowledge.TryGetWrapper(program, out var wrapper))
+        {
+            _bypassFunctions = program is "builtin" or "command";
+            return Unwrap(wrapper, program, args, ctx);
+        }
 
         if (_knowledge.TryGetProgram(program, out var spec))
         {

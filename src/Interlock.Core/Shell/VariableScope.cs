@@ -67,6 +67,9 @@ internal sealed class VariableScope
     /// <summary>Whether the command line assigned <paramref name="name"/> (to a known or an unknown value).</summary>
     public bool IsAssigned(string name) => _assigned is not null && _assigned.ContainsKey(name);
 
+    /// <summary>The account's own home, whatever HOME was set to.</summary>
+    public string AccountHome => _accountHome;
+
     /// <summary>What <c>~</c> expands to: <c>$HOME</c>, or the account's home when HOME is unset, empty or unknown (as bash does).</summary>
     public string Home => _assigned is not null && _assigned.TryGetValue("HOME", out var home) && !string.IsNullOrEmpty(home) ? home : _accountHome;
 }

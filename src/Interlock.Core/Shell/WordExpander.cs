@@ -142,6 +142,13 @@ internal sealed class WordExpander
                         if (HasBraceList(lit.Text)) braces = true;
                     }
                     break;
+                case TildePart { User: "-" or "+" } dir:
+                {
+                    // `~-` is OLDPWD and `~+` is PWD: where the shell was or is, unknown unless the command said.
+                    if (vars.TryGet(dir.User == "-" ? "OLDPWD" : "PWD", out var where) && where!.Length > 0) sb.Append(where);
+                    else { sb.Append(ShellArg.Unknown); dynamic = true; }
+                    break;
+                }
                 case TildePart tilde:
                     sb.Append(tilde.User.Length == 0 ? vars.Home : tilde.User == "root" ? "/root" : "/home/" + tilde.User);
                     break;
@@ -223,16 +230,60 @@ internal sealed class WordExpander
                 }
                 break;
             default:
+            {
+                var scratch = new StringBuilder();
+                bool argDynamic = false, argGlob = false;
                 if (param.Argument is not null)
+                    AppendParts(param.Argument.Parts, vars, scratch, ref argDynamic, ref argGlob, ref split, ref braces, ref anyQuoted, ref source);
+                // `${p/XXX/ssh}`, `${p#*/}`… of a known value with a literal pattern: computed, as bash computes it.
+                if (known && !argDynamic && Transform(param.Operator, value!, scratch.ToString()) is { } computed && Fits(sb, computed))
                 {
-                    var scratch = new StringBuilder();
-                    AppendParts(param.Argument.Parts, vars, scratch, ref dynamic, ref glob, ref split, ref braces, ref anyQuoted, ref source);
+                    sb.Append(computed);
+                    if (!param.Quoted && computed.AsSpan().IndexOfAny(" \t\n") >= 0) split = true;
+                    return;
                 }
+                dynamic |= argDynamic;
                 break;
+            }
         }
         sb.Append(ShellArg.Unknown);
         dynamic = true;
     }
+
+    /// <summary>
+    /// The value of <c>${name OP argument}</c> for the operators whose result follows from a known value and a literal
+    /// pattern (no wildcards): substitution, prefix and suffix removal, case changes. Null when it cannot be computed.
+    /// </summary>
+    internal static string? Transform(string op, string value, string argument)
+    {
+        switch (op)
+        {
+            case "^^": return argument.Length == 0 ? value.ToUpperInvariant() : null;
+            case ",,": return argument.Length == 0 ? value.ToLowerInvariant() : null;
+            case "#" or "##":
+                if (IsPattern(argument)) return null;
+                return value.StartsWith(argument, StringComparison.Ordinal) ? value[argument.Length..] : value;
+            case "%" or "%%":
+                if (IsPattern(argument)) return null;
+                return value.EndsWith(argument, StringComparison.Ordinal) ? value[..^argument.Length] : value;
+            case "/" or "//" or "/#" or "/%":
+            {
+                int slash = argument.IndexOf('/', StringComparison.Ordinal);
+                var pattern = slash < 0 ? argument : argument[..slash];
+                var replacement = slash < 0 ? "" : argument[(slash + 1)..];
+                if (pattern.Length == 0 || IsPattern(pattern) || replacement.Contains('&', StringComparison.Ordinal)) return null;
+                if (op == "//") return value.Replace(pattern, replacement, StringComparison.Ordinal);
+                if (op == "/#") return value.StartsWith(pattern, StringComparison.Ordinal) ? replacement + value[pattern.Length..] : value;
+                if (op == "/%") return value.EndsWith(pattern, StringComparison.Ordinal) ? value[..^pattern.Length] + replacement : value;
+                int at = value.IndexOf(pattern, StringComparison.Ordinal);
+                return at < 0 ? value : string.Concat(value.AsSpan(0, at), replacement, value.AsSpan(at + pattern.Length));
+            }
+            default: return null;
+        }
+    }
+
+    /// <summary>Whether a parameter operator's pattern holds wildcards or escapes, which this analysis does not match.</summary>
+    private static bool IsPattern(string pattern) => pattern.AsSpan().IndexOfAny("*?[\\") >= 0 || pattern.Contains(ShellArg.Unknown);
 
     /// <summary>Whether <paramref name="value"/> can be appended within <see cref="MaxWordLength"/>; if not, the caller appends an unknown instead.</summary>
     private bool Fits(StringBuilder sb, string value)
