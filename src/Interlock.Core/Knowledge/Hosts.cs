@@ -94,6 +94,16 @@ internal static class Hosts
         return end >= 0 ? rest[..end] : rest;
     }
 
+    /// <summary>The query of a URL (after '?', before '#'), <c>""</c> when it has none.</summary>
+    public static string QueryOf(string target)
+    {
+        var rest = Split(target).Tail;
+        int q = rest.IndexOf('?', StringComparison.Ordinal);
+        if (q < 0) return "";
+        int hash = rest.IndexOf('#', q);
+        return hash >= 0 ? rest[(q + 1)..hash] : rest[(q + 1)..];
+    }
+
     /// <summary>
     /// The local path a <c>file://</c> URI names, as the program opening it sees it: the authority (empty or
     /// <c>localhost</c>) dropped and percent escapes decoded (<c>file:///home/x/%2Essh/id_rsa</c> is <c>~/.ssh/id_rsa</c>);

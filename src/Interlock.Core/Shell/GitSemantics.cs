@@ -18,13 +18,14 @@ internal sealed partial class ShellAnalysisRun
     internal StreamSource? GitConfig(SemanticsCall c)
     {
         _gitOutside = null;
+        _gitForeign = null;
         var inv = c.Inv;
         var sub = inv.Positionals.Count > 0 ? inv.Positionals[0].Text : "";
         GitEnvironmentSettings(sub, c.Ctx);
         foreach (var (name, value) in inv.Options)
         {
             if (value is not { } v) continue;
-            if (name is "-C" or "--git-dir" or "--work-tree") GitRepositoryPath(v, c.Ctx);
+            if (name is "-C" or "--git-dir" or "--work-tree") GitRepositoryPath(v, c.Ctx, repository: name != "--work-tree");
             else if (name == "-c") GitSettingAssignment(v, sub, persisted: false, c.Ctx);
             else if (name == "--config-env") GitConfigEnv(v, sub, c.Ctx);
             else if (name is "--exec-path" && v.Text.Length > 0) GitUnseen("--exec-path", "runs git's own subcommands from " + v.Display + ", whose code is not visible here", c.Ctx);
@@ -34,6 +35,9 @@ internal sealed partial class ShellAnalysisRun
             else if (name is "--config" && sub is "clone") GitSettingAssignment(v, sub, persisted: true, c.Ctx);
         }
         GitCommandOptions(inv, sub, c.Ctx);
+        if (sub is "clone" or "init") GitNoteCreated(inv, sub, c.Ctx);
+        else if (_gitForeign is not null && sub is not ("" or "version" or "help"))
+            GitUnseen("repository", $"acts on the repository at {_gitForeign}, outside the workspace: its settings and hooks, which run programs, are not visible here", c.Ctx);
 
         // `git rebase --exec/-x CMD` and `git bisect run CMD…` run shell commands.
         if (sub == "rebase")
@@ -75,13 +79,38 @@ internal sealed partial class ShellAnalysisRun
         Emit(d);
     }
 
-    private void GitRepositoryPath(ShellArg dir, CallContext ctx)
+    private void GitRepositoryPath(ShellArg dir, CallContext ctx, bool repository = false)
     {
         var path = ResolvePath(dir, ctx);
         var loc = PathLocations.Classify(path, Workspace, Home);
         // Another repository: its work-destroying commands count as outside the workspace.
         if (loc is not (Location.WorkspaceRoot or Location.WorkspaceContent or Location.WorkspaceGit or Location.Temp or Location.WorkspaceRegenerable))
             _gitOutside = path;
+        // The repository git reads its configuration and hooks from (-C, --git-dir, GIT_DIR): one outside the workspace
+        // that this command line did not clone or init brings settings and hooks of unknown origin, which run programs.
+        if (repository && (dir.Dynamic || loc is not (Location.WorkspaceRoot or Location.WorkspaceContent or Location.WorkspaceGit or Location.WorkspaceRegenerable))
+            && !(_gitCreated?.Exists(created => path == created || PathResolver.IsUnder(path, created)) ?? false))
+            _gitForeign = dir.Display;
+    }
+
+    /// <summary>Repositories this command line cloned or initialized: their configuration and hooks are git's own.</summary>
+    private List<string>? _gitCreated;
+
+    private string? _gitForeign;
+
+    /// <summary><c>git clone URL [DIR]</c>, <c>git init [DIR]</c>: the repository they make.</summary>
+    private void GitNoteCreated(Invocation inv, string sub, CallContext ctx)
+    {
+        var p = inv.Positionals;
+        ShellArg? dir = sub == "init" ? (p.Count > 1 ? p[1] : ShellArg.Static(".")) : p.Count > 2 ? p[2] : null;
+        if (sub == "clone" && dir is null && p.Count > 1 && !p[1].Dynamic)
+        {
+            var name = p[1].Text.TrimEnd('/');
+            name = name[(Math.Max(name.LastIndexOf('/'), name.LastIndexOf(':')) + 1)..];
+            if (name.EndsWith(".git", StringComparison.Ordinal)) name = name[..^4];
+            if (name.Length > 0) dir = ShellArg.Static(name);
+        }
+        if (dir is { Dynamic: false } d) (_gitCreated ??= []).Add(ResolvePath(d, ctx));
     }
 
     /// <summary>Variables git reads a program, a config file or a repository from: set for this command or earlier on the line.</summary>
@@ -178,7 +207,7 @@ internal sealed partial class ShellAnalysisRun
                 }, ctx);
                 return;
             case GitSettingKind.RepositoryPath:
-                GitRepositoryPath(value, ctx);
+                GitRepositoryPath(value, ctx, repository: key == "GIT_DIR");
                 return;
             case GitSettingKind.RemoteUrl or GitSettingKind.PushUrl:
             {
@@ -240,12 +269,19 @@ internal sealed partial class ShellAnalysisRun
         if (!value.Dynamic && value.ProcessSource is StreamKind.None)
             RunString(value.Text, ctx with { Nesting = ctx.Nesting + 1, ExtraTag = "git-config-command", Stdin = StreamSource.None });
         bool unseen = value.Dynamic || value.ProcessSource is not StreamKind.None || Gaps.Count > gaps;
+        string? writes = null;
         for (int i = ops; i < Operations.Count && !unseen; i++)
         {
-            var tags = Operations[i].Tags;
-            unseen = tags.Contains("local-script") || tags.Contains("unknown-program") || tags.Contains("dynamic-command");
+            var op = Operations[i];
+            unseen = op.Tags.Contains("local-script") || op.Tags.Contains("unknown-program") || op.Tags.Contains("dynamic-command");
+            // A pager, editor, filter or textconv works on what git hands it; a file the setting itself names is a side
+            // effect hidden in a git setting, run from the work tree's top, once per page or file, when git decides.
+            if (op.Class is OperationClass.Create or OperationClass.Update or OperationClass.Delete or OperationClass.Destroy or OperationClass.HistoryRewrite
+                && op.PathTargets && op.Targets.FirstOrDefault(t => !t.StartsWith("/dev/", StringComparison.Ordinal)) is { } target)
+                writes ??= target;
         }
         if (unseen) GitUnseen(key, $"makes git run {value.Display} ({key}), a program whose code is not visible here", ctx);
+        else if (writes is not null) GitUnseen(key, $"makes git run {value.Display} ({key}), which writes {ShellArg.DisplayText(writes)} as a side effect of git's own work", ctx);
         if (persisted) GitUnseen(key, $"saves {key} in git's configuration: later git commands run {value.Display}", ctx);
     }
 

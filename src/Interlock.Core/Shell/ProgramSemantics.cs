@@ -49,6 +49,7 @@ internal static class ProgramSemantics
             ["kubectl-delete"] = (r, c) => r.KubectlDelete(c),
             ["kubectl-exec"] = (r, c) => r.KubectlExec(c),
             ["docker-exec"] = (r, c) => r.DockerExec(c),
+            ["container-daemon"] = (r, c) => r.ContainerDaemon(c),
             ["docker-run"] = (r, c) => r.DockerRun(c),
             ["sql"] = (r, c) => r.Sql(c),
             ["redis"] = (r, c) => r.Redis(c),

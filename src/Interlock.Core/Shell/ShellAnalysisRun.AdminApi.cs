@@ -63,6 +63,11 @@ internal sealed partial class ShellAnalysisRun
             cls = method == "DELETE" ? OperationClass.Delete : OperationClass.Update;
             reason = method == "DELETE" ? "deletes cluster objects through the Kubernetes API" : "changes cluster objects through the Kubernetes API";
         }
+        else if (read && url is not null && GetAction(lower, Hosts.QueryOf(url.Contains("://", StringComparison.Ordinal) ? url : "http://" + url), body) is { } action)
+        {
+            (cls, reason) = action;
+            if (cls == OperationClass.Destroy) tier = Tier.Never;
+        }
         else if (method == "DELETE")
         {
             // A wildcard or _all names every index, bucket or collection the server has.
@@ -115,6 +120,74 @@ internal sealed partial class ShellAnalysisRun
             if (at >= 0 && (at + fragment.Length == path.Length || path[at + fragment.Length] == '/')) return (cls, reason);
         }
         return null;
+    }
+
+    // Query parameters admin APIs read the action from (Solr cores/collections ?action=, WebHDFS-style ?op=, ?cmd=).
+    private static readonly string[] ActionKeys = ["action", "op", "operation", "cmd", "command", "do", "task", "verb"];
+
+    // Actions that lose data, and actions that take a service or its data out of use (by prefix: DELETEREPLICA, drop_index).
+    private static readonly string[] DeletingActions = ["delete", "drop", "remove", "purge", "truncate", "destroy", "wipe", "erase", "clear", "flush", "rmdir", "del"];
+    private static readonly string[] StoppingActions = ["unload", "undeploy", "stop", "shutdown", "kill", "reset", "restart", "disable", "deregister", "unregister", "leave", "evict", "rename", "swap", "move", "merge", "split", "restore", "rollback", "reload", "expire", "force"];
+
+    // Actions that only look: the rest of an admin API's actions change something.
+    private static readonly string[] ReadingActions = ["status", "list", "get", "show", "describe", "info", "stat", "health", "ping", "query", "search", "read", "open", "view", "help", "version", "check", "find", "lookup", "explain", "count", "metrics", "parse", "raw", "render", "browse", "history", "overseerstatus", "clusterstatus", "requeststatus", "colstatus"];
+
+    /// <summary>
+    /// A GET that acts: admin APIs that take the action in the query string (Solr's <c>cores?action=UNLOAD&amp;deleteIndex=true</c>,
+    /// <c>collections?action=DELETE</c>, <c>update?stream.body=&lt;delete&gt;…</c>) or the path (Tomcat's <c>/manager/text/undeploy</c>).
+    /// A flag that deletes data (<c>deleteIndex=true</c>, <c>purge=1</c>) makes it destroy; an action that is not a read on an admin
+    /// path changes the service. Query words and <c>curl -G -d</c> data are both read as parameters.
+    /// </summary>
+    private static (OperationClass, string)? GetAction(string path, string query, string data)
+    {
+        (OperationClass, string)? found = null;
+        bool admin = path.Contains("/admin", StringComparison.Ordinal) || path.Contains("/manager/", StringComparison.Ordinal) || path.Contains("/management/", StringComparison.Ordinal);
+        bool deletesData = false;
+        foreach (var part in (query + "&" + data).Split(['&', ';', ' '], StringSplitOptions.RemoveEmptyEntries))
+        {
+            int eq = part.IndexOf('=', StringComparison.Ordinal);
+            var key = Decode(eq < 0 ? part : part[..eq]).ToLowerInvariant();
+            var value = Decode(eq < 0 ? "" : part[(eq + 1)..]).ToLowerInvariant();
+            if (key == "stream.body")
+            {
+                bool delete = value.Contains("delete", StringComparison.Ordinal);
+                bool all = value.Contains("*:*", StringComparison.Ordinal);
+                found = delete ? (all ? OperationClass.Destroy : OperationClass.Delete, all ? "deletes every document of the index in a GET's stream.body" : "deletes documents in a GET's stream.body")
+                    : found ?? (OperationClass.Update, "changes the index through a GET's stream.body");
+                deletesData |= delete && all;
+                continue;
+            }
+            if (StartsWithAny(key, DeletingActions) && value is "true" or "1" or "yes" or "on") deletesData = true;
+            if (Array.IndexOf(ActionKeys, key) < 0 || value.Length == 0) continue;
+            if (StartsWithAny(value, DeletingActions)) found = (OperationClass.Delete, "deletes through the action in a GET's query string (" + key + "=" + value + ")");
+            else if (found is null && StartsWithAny(value, StoppingActions)) found = (OperationClass.Update, "takes a service or its data out of use through a GET's query string (" + key + "=" + value + ")");
+            else if (found is null && admin && !StartsWithAny(value, ReadingActions) && !value.EndsWith("status", StringComparison.Ordinal))
+                found = (OperationClass.Update, "runs an admin action through a GET's query string (" + key + "=" + value + ")");
+        }
+        // The path names the action: /manager/text/undeploy, /admin/delete.
+        if (found is null && admin)
+        {
+            var last = path.TrimEnd('/');
+            last = last[(last.LastIndexOf('/') + 1)..];
+            if (StartsWithAny(last, DeletingActions)) found = (OperationClass.Delete, "deletes through an admin path a GET names (" + last + ")");
+            else if (StartsWithAny(last, StoppingActions)) found = (OperationClass.Update, "takes a service out of use through an admin path a GET names (" + last + ")");
+        }
+        if (found is { } f && deletesData && f.Item1 != OperationClass.Read)
+            return (OperationClass.Destroy, f.Item2 + ", deleting its data on disk");
+        return found;
+
+        static bool StartsWithAny(string text, string[] words)
+        {
+            foreach (var w in words)
+                if (text.StartsWith(w, StringComparison.Ordinal) && (w.Length > 3 || text.Length == w.Length)) return true;
+            return false;
+        }
+
+        static string Decode(string text)
+        {
+            try { return Uri.UnescapeDataString(text.Replace('+', ' ')); }
+            catch (UriFormatException) { return text; }
+        }
     }
 
     /// <summary>Paths only the Kubernetes API serves: <c>/apis/GROUP/…</c> and the core group's cluster objects.</summary>

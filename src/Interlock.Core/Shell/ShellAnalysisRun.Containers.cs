@@ -14,6 +14,54 @@ internal sealed partial class ShellAnalysisRun
          "crd", "crds", "customresourcedefinition", "customresourcedefinitions", "node", "nodes", "no", "all", "clusterrole", "clusterroles",
          "clusterrolebinding", "clusterrolebindings", "storageclass", "sc", "statefulset", "statefulsets", "sts", "deployment", "deployments", "deploy"];
 
+    /// <summary>The container daemon this docker/podman/nerdctl command talks to when it is not this machine's own, else null.</summary>
+    private string? _containerDaemon;
+
+    private static readonly string[] LocalContainerContexts = ["default", "desktop-linux", "colima", "orbstack", "rancher-desktop", "podman-machine-default", "rootless"];
+
+    /// <summary>
+    /// Program level: <c>-H/--host/--url</c>, <c>--context/--connection</c>, DOCKER_HOST, CONTAINER_HOST, DOCKER_CONTEXT,
+    /// CONTAINER_CONNECTION pick the daemon. One on another machine (tcp://10.0.3.4:2375, ssh://deploy@prod) holds containers
+    /// others depend on, and a context or connection by name may point anywhere: the command's changes there are shared state.
+    /// </summary>
+    internal StreamSource? ContainerDaemon(SemanticsCall c)
+    {
+        _containerDaemon = null;
+        foreach (var (name, value) in c.Inv.Options)
+        {
+            if (value is not { } v) continue;
+            if (name is "-H" or "--host" or "--url" or "--address") NoteDaemon(v, byName: false);
+            else if (name is "--context" or "--connection") NoteDaemon(v, byName: true);
+        }
+        foreach (var variable in (string[])["DOCKER_HOST", "CONTAINER_HOST", "CONTAINERD_ADDRESS"])
+            if (GitVariable(variable, c.Ctx) is { } v) NoteDaemon(v, byName: false);
+        foreach (var variable in (string[])["DOCKER_CONTEXT", "CONTAINER_CONNECTION"])
+            if (GitVariable(variable, c.Ctx) is { } v) NoteDaemon(v, byName: true);
+        return null;
+    }
+
+    private void NoteDaemon(ShellArg value, bool byName)
+    {
+        var text = value.Text.Trim();
+        if (text.Length == 0) return;
+        bool local = !value.Dynamic && (byName
+            ? Array.IndexOf(LocalContainerContexts, text) >= 0
+            : text.StartsWith("unix://", StringComparison.Ordinal) || text.StartsWith("npipe://", StringComparison.Ordinal) || text.StartsWith("fd://", StringComparison.Ordinal)
+              || text.StartsWith('/') || Hosts.IsLocal(Hosts.Of(text)));
+        if (!local) _containerDaemon = value.Display;
+    }
+
+    /// <summary>A change made through a daemon elsewhere (<see cref="ContainerDaemon"/>) is a change to shared state.</summary>
+    private void ApplyContainerDaemon(string daemon, OperationDraft op)
+    {
+        if (op.Class == OperationClass.Read) return;
+        op.Shared = true;
+        op.MinTier = Tiers.Max(op.MinTier ?? Tier.WriteWithConfirmation, Tier.WriteWithConfirmation);
+        op.Reason += " on the container daemon at " + daemon;
+        op.Targets.Add("daemon/" + daemon);
+        op.Environment = EnvironmentNames.Max(op.Environment, EnvironmentNames.Detect(daemon));
+    }
+
     internal StreamSource? KubectlDelete(SemanticsCall c)
     {
         var op = c.Op;

@@ -126,7 +126,8 @@ internal sealed partial class ShellAnalysisRun
             EmitEgress("curl", method ?? "POST", host, method == "DELETE" ? "sends a DELETE request" : "sends data to " + (host.Length == 0 ? "a URL" : host), c.Ctx, secretPayload, files, urls);
         }
         var body = string.Join(' ', data.Select(d => d.Text));
-        if (EmitAdminApi("curl", method ?? (data.Count > 0 ? "POST" : "GET"), urls.FirstOrDefault(), inv.OptionValue("--unix-socket|--abstract-unix-socket")?.Text, body, c.Ctx))
+        // -G sends the data as the URL's query string, in a GET.
+        if (EmitAdminApi("curl", method ?? (data.Count > 0 && !inv.HasAnyFlag("-G|--get") ? "POST" : "GET"), urls.FirstOrDefault(), inv.OptionValue("--unix-socket|--abstract-unix-socket")?.Text, body, c.Ctx))
             op.Suppressed = true;
         // -K FILE: options (URLs, uploads, headers) from a file whose text is not visible here.
         foreach (var config in inv.OptionValues("-K|--config"))

@@ -369,6 +369,8 @@ internal sealed partial class ShellAnalysisRun
     private StreamSource RunRow(ProgramSpec spec, CommandRow row, string program, Invocation inv, int consumed, CallContext ctx)
     {
         var draft = NewDraft(program, consumed == 0 ? null : string.Join(' ', inv.Positionals.Take(consumed).Select(p => p.Text)), row.Class, row.Reason, ctx);
+        // Read before the row's semantics, which may analyze a nested container command.
+        var daemon = spec.Semantics == "container-daemon" ? _containerDaemon : null;
         draft.PathTargets = row.PathTargets;
         draft.ReadsContent = row.ReadsContent;
         draft.Shared |= row.Shared;
@@ -399,6 +401,7 @@ internal sealed partial class ShellAnalysisRun
             output = ProgramSemantics.Apply(row.Semantics, this, inv, draft, ctx, consumed) ?? StreamSource.Unknown;
         CodeOptionValues(program, inv, draft, ctx);
         if (program == "git") ApplyGitOutside(draft);
+        if (daemon is not null) ApplyContainerDaemon(daemon, draft);
         if (draft.Class != OperationClass.Read && inv.HasAnyFlag("--dry-run|--dryrun|--dry-run=client|--dry-run=server|--dry-run=true") && !inv.HasAnyFlag("--dry-run=none|--dry-run=false"))
         {
             // A dry run previews the change and makes none.
