@@ -77,7 +77,8 @@ public sealed class BlindEvasionTests
 
     /// <summary>
     /// The third held back while the classes were closed (evasions-holdout.jsonl, ids divisible by 3): measured once
-    /// the fixes were in, without tuning on it. 18 of 479 evasions got through (3.8 %), no ordinary command was held.
+    /// the fixes were in, without tuning on it. 18 of 479 evasions got through (3.8 %), no ordinary command was held;
+    /// 16 after the second blind set's classes were closed.
     /// </summary>
     [Fact]
     public void TheHeldOutThirdStaysWithinItsMeasuredBound()
@@ -86,8 +87,25 @@ public sealed class BlindEvasionTests
         Assert.True(cases.Count >= 500, $"the held-out set has {cases.Count} cases");
         var leaked = cases.Where(c => c.Expect == "not_allow" && Allowed(Repository.Check(c.Command))).Select(c => $"{c.Id} [{c.Class}]: {c.Command}").ToList();
         var overblocked = cases.Where(c => c.Expect == "allow" && !Allowed(Repository.Check(c.Command))).Select(c => $"{c.Id}: {c.Command}").ToList();
-        Assert.True(leaked.Count <= 18, $"leaked {leaked.Count}:\n" + string.Join('\n', leaked));
+        Assert.True(leaked.Count <= 16, $"leaked {leaked.Count}:\n" + string.Join('\n', leaked));
         Assert.True(overblocked.Count == 0, $"overblocked {overblocked.Count}:\n" + string.Join('\n', overblocked));
+    }
+
+    /// <summary>
+    /// A second blind set (evasions-2.jsonl: two thirds of 665 cases in twelve classes written by another blind session;
+    /// the other third is held back outside the repository). Its classes were worked on: 31 of 310 evasions got through
+    /// before, 5 after; two ordinary commands still need approval (a perl edit over `git ls-files` output, `rm -rf` of
+    /// an `*.egg-info` glob). The bounds are those measurements.
+    /// </summary>
+    [Fact]
+    public void TheSecondBlindSetStaysWithinItsMeasuredBounds()
+    {
+        var cases = Load("tests/corpus/blind/evasions-2.jsonl");
+        Assert.True(cases.Count >= 440, $"the second blind set has {cases.Count} cases");
+        var leaked = cases.Where(c => c.Expect == "not_allow" && Allowed(Repository.Check(c.Command))).Select(c => $"{c.Id} [{c.Class}]: {c.Command}").ToList();
+        var overblocked = cases.Where(c => c.Expect == "allow" && !Allowed(Repository.Check(c.Command))).Select(c => $"{c.Id}: {c.Command}").ToList();
+        Assert.True(leaked.Count <= 5, $"leaked {leaked.Count}:\n" + string.Join('\n', leaked));
+        Assert.True(overblocked.Count <= 2, $"overblocked {overblocked.Count}:\n" + string.Join('\n', overblocked));
     }
 
     /// <summary>
