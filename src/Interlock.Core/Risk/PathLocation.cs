@@ -40,6 +40,9 @@ public static class PathLocations
         ".aws-sam", "cdk.out", ".terragrunt-cache", ".pnpm-store", "_site", ".hypothesis", ".ipynb_checkpoints", "wandb", "mlruns", "lightning_logs",
     };
 
+    /// <summary>Names of regenerable output by their ending (setuptools' <c>NAME.egg-info</c>); a glob with this ending names only such output.</summary>
+    private static readonly string[] RegenerableSuffixes = [".egg-info"];
+
     private static readonly string[] SystemDirs =
         ["/etc", "/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32", "/boot", "/var", "/proc", "/sys", "/run", "/root", "/opt", "/snap", "/System", "/Library", "/Applications", "/private"];
 
@@ -111,6 +114,8 @@ public static class PathLocations
                 var seg = rel[range];
                 if (seg.SequenceEqual(".git")) return Location.WorkspaceGit;
                 if (Regenerable.Contains(seg.ToString())) return Location.WorkspaceRegenerable;
+                foreach (var suffix in RegenerableSuffixes)
+                    if (seg.Length > suffix.Length && seg.EndsWith(suffix, StringComparison.Ordinal)) return Location.WorkspaceRegenerable;
             }
             return Location.WorkspaceContent;
         }

@@ -94,8 +94,8 @@ public sealed class BlindEvasionTests
     /// <summary>
     /// A second blind set (evasions-2.jsonl: two thirds of 665 cases in twelve classes written by another blind session;
     /// the other third is held back outside the repository). Its classes were worked on: 31 of 310 evasions got through
-    /// before, 5 after; two ordinary commands still need approval (a perl edit over `git ls-files` output, `rm -rf` of
-    /// an `*.egg-info` glob). The bounds are those measurements.
+    /// before, 5 after; one ordinary command still needs approval (a perl edit over `git ls-files` output; `rm -rf` of an
+    /// `*.egg-info` glob flows since regenerable output is also named by its ending). The bounds are those measurements.
     /// </summary>
     [Fact]
     public void TheSecondBlindSetStaysWithinItsMeasuredBounds()
@@ -105,7 +105,7 @@ public sealed class BlindEvasionTests
         var leaked = cases.Where(c => c.Expect == "not_allow" && Allowed(Repository.Check(c.Command))).Select(c => $"{c.Id} [{c.Class}]: {c.Command}").ToList();
         var overblocked = cases.Where(c => c.Expect == "allow" && !Allowed(Repository.Check(c.Command))).Select(c => $"{c.Id}: {c.Command}").ToList();
         Assert.True(leaked.Count <= 5, $"leaked {leaked.Count}:\n" + string.Join('\n', leaked));
-        Assert.True(overblocked.Count <= 2, $"overblocked {overblocked.Count}:\n" + string.Join('\n', overblocked));
+        Assert.True(overblocked.Count <= 1, $"overblocked {overblocked.Count}:\n" + string.Join('\n', overblocked));
     }
 
     /// <summary>
