@@ -3,6 +3,7 @@ using System.IO;
 using System.Linq;
 using System.Text;
 using Microsoft.CodeAnalysis.CSharp;
+using Interlock.Knowledge.Packs;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
 
@@ -70,8 +71,6 @@ public sealed class PackError
 /// </summary>
 public static class PackCompiler
 {
-    private static readonly string[] TopKeys = { "version", "programs", "tests" };
-    private static readonly string[] ProgramKeys = { "names", "options", "flags", "value_options", "pair_options", "exec_options", "short_flag_clusters", "semantics", "detect_environment", "rows" };
 
     // Row keys and the CommandRow property each sets; path, class and reason go to the constructor.
     private static readonly Dictionary<string, string> PipeLists = new()
@@ -84,7 +83,6 @@ public static class PackCompiler
         ["targets"] = "Targets", ["path_targets"] = "PathTargets", ["reads_content"] = "ReadsContent",
         ["shared"] = "Shared", ["irreversible"] = "Irreversible",
     };
-    private static readonly string[] OtherRowKeys = { "path", "class", "reason", "output_operand", "min_tier", "tags", "semantics" };
 
     private static readonly Dictionary<string, string> Classes = new()
     {
@@ -145,7 +143,7 @@ public static class PackCompiler
                     foreach (var program in Items(entry.Value, "programs"))
                         if (Program(program) is CompiledProgram compiled) programs.Add(compiled);
                 }
-                else if (key != "tests") Unknown(entry.Key, key, "at the top level", TopKeys);
+                else if (key != "tests") Unknown(entry.Key, key, "at the top level", PackSchema.TopKeys);
             }
             return programs;
         }
@@ -181,7 +179,7 @@ public static class PackCompiler
                     case "rows":
                         foreach (var row in Items(entry.Value, "rows")) if (Row(row) is string r) rows.Add(r);
                         break;
-                    default: Unknown(entry.Key, key, "in a program", ProgramKeys); break;
+                    default: Unknown(entry.Key, key, "in a program", PackSchema.ProgramKeys); break;
                 }
             }
             if (string.IsNullOrWhiteSpace(names))
@@ -234,7 +232,7 @@ public static class PackCompiler
                             init.Add("OutputOperand = " + n.ToString(System.Globalization.CultureInfo.InvariantCulture));
                         else Error(entry.Value.Start, "'output_operand' must be a positive whole number, got '" + text + "'");
                         break;
-                    default: Unknown(entry.Key, key, "in a row", PipeLists.Keys.Concat(Flags.Keys).Concat(OtherRowKeys).ToArray()); break;
+                    default: Unknown(entry.Key, key, "in a row", PackSchema.RowKeys); break;
                 }
             }
             if (path is null) Error(map.Start, "a row needs 'path'");

@@ -19,14 +19,6 @@ public static class KnowledgePackLoader
     private const int MaxDepth = 16;
     private const int MaxNodes = 400_000;
 
-    private static readonly string[] TopKeys = ["version", "programs", "tests"];
-    private static readonly string[] ProgramKeys = ["names", "options", "flags", "value_options", "pair_options", "exec_options", "short_flag_clusters", "semantics", "detect_environment", "rows"];
-    private static readonly string[] RowKeys =
-    [
-        "path", "class", "reason", "any_flag", "no_flag", "any_arg", "targets", "target_options", "output_options", "output_operand",
-        "path_targets", "reads_content", "shared", "irreversible", "min_tier", "tags", "semantics",
-    ];
-    private static readonly string[] TestKeys = ["command", "decision", "class", "cwd"];
 
     public static PackLoadResult Load(string text, string file)
     {
@@ -53,7 +45,7 @@ public static class KnowledgePackLoader
                     case "version": version = value; break;
                     case "programs": programsNode = value; break;
                     case "tests": testsNode = value; break;
-                    case var other: Unknown(keyNode, other, "at the top level", TopKeys); break;
+                    case var other: Unknown(keyNode, other, "at the top level", PackSchema.TopKeys); break;
                 }
             }
             if (version is null) Error(root, "missing 'version'; expected version: 1");
@@ -105,7 +97,7 @@ public static class KnowledgePackLoader
                     case "detect_environment": environment = Bool(value, "detect_environment") ?? false; break;
                     case "semantics": semantics = Handler(value); break;
                     case "rows": rowsNode = value; break;
-                    case var other: Unknown(keyNode, other, "in a program", ProgramKeys); break;
+                    case var other: Unknown(keyNode, other, "in a program", PackSchema.ProgramKeys); break;
                 }
             }
             if (string.IsNullOrWhiteSpace(names))
@@ -142,7 +134,7 @@ public static class KnowledgePackLoader
             {
                 var key = Key(keyNode);
                 if (key is null) continue;
-                if (Array.IndexOf(RowKeys, key) < 0) Unknown(keyNode, key, "in a row", RowKeys);
+                if (Array.IndexOf(PackSchema.RowKeys, key) < 0) Unknown(keyNode, key, "in a row", PackSchema.RowKeys);
                 else values[key] = value;
             }
             string? Str(string key, char separator = '|') => values.TryGetValue(key, out var v) ? Words(v, key, separator) : null;
@@ -218,7 +210,7 @@ public static class KnowledgePackLoader
                             else cls = (OperationClass)index;
                         }
                         break;
-                    case var other: Unknown(keyNode, other, "in a test", TestKeys); break;
+                    case var other: Unknown(keyNode, other, "in a test", PackSchema.TestKeys); break;
                 }
             }
             if (string.IsNullOrWhiteSpace(command)) Error(map, "a test needs 'command'");
