@@ -24,6 +24,13 @@ public enum EnvironmentCode
     VimCommands,
     /// <summary>Options for a tool that may name programs it runs (<c>TAR_OPTIONS</c>, <c>MAKEFLAGS</c>).</summary>
     ToolOptions,
+    /// <summary>
+    /// Directories programs and modules are looked up in (<c>PATH</c>, <c>PYTHONPATH</c>, <c>NODE_PATH</c>): a directory
+    /// added there decides which code runs under a familiar name.
+    /// </summary>
+    SearchPath,
+    /// <summary>A file a program appends its history to later (<c>HISTFILE</c>): a write nobody sees happen.</summary>
+    HistoryFile,
 }
 
 /// <summary>Environment variables whose value is code some program runs.</summary>
@@ -51,6 +58,16 @@ public static class CodeEnvironment
         ["JAVA_TOOL_OPTIONS"] = EnvironmentCode.InterpreterOptions, ["_JAVA_OPTIONS"] = EnvironmentCode.InterpreterOptions,
         ["JDK_JAVA_OPTIONS"] = EnvironmentCode.InterpreterOptions,
         ["VIMINIT"] = EnvironmentCode.VimCommands, ["EXINIT"] = EnvironmentCode.VimCommands,
+        ["PATH"] = EnvironmentCode.SearchPath, ["PYTHONPATH"] = EnvironmentCode.SearchPath, ["PYTHONHOME"] = EnvironmentCode.SearchPath,
+        ["PYTHONUSERBASE"] = EnvironmentCode.SearchPath, ["PERL5LIB"] = EnvironmentCode.SearchPath, ["PERLLIB"] = EnvironmentCode.SearchPath,
+        ["RUBYLIB"] = EnvironmentCode.SearchPath, ["GEM_PATH"] = EnvironmentCode.SearchPath, ["GEM_HOME"] = EnvironmentCode.SearchPath,
+        ["NODE_PATH"] = EnvironmentCode.SearchPath, ["CLASSPATH"] = EnvironmentCode.SearchPath, ["LD_LIBRARY_PATH"] = EnvironmentCode.SearchPath,
+        ["GIT_EXEC_PATH"] = EnvironmentCode.SearchPath, ["GIT_TEMPLATE_DIR"] = EnvironmentCode.SearchPath, ["LUA_PATH"] = EnvironmentCode.SearchPath,
+        ["LUA_CPATH"] = EnvironmentCode.SearchPath, ["TCLLIBPATH"] = EnvironmentCode.SearchPath, ["R_LIBS"] = EnvironmentCode.SearchPath,
+        ["MAKEFILES"] = EnvironmentCode.ShellStartup,
+        ["HISTFILE"] = EnvironmentCode.HistoryFile, ["LESSHISTFILE"] = EnvironmentCode.HistoryFile, ["PYTHON_HISTORY"] = EnvironmentCode.HistoryFile,
+        ["NODE_REPL_HISTORY"] = EnvironmentCode.HistoryFile, ["MYSQL_HISTFILE"] = EnvironmentCode.HistoryFile, ["PSQL_HISTORY"] = EnvironmentCode.HistoryFile,
+        ["SQLITE_HISTORY"] = EnvironmentCode.HistoryFile, ["REDISCLI_HISTFILE"] = EnvironmentCode.HistoryFile,
         ["TAR_OPTIONS"] = EnvironmentCode.ToolOptions, ["MAKEFLAGS"] = EnvironmentCode.ToolOptions, ["GNUMAKEFLAGS"] = EnvironmentCode.ToolOptions,
     }.ToFrozenDictionary(StringComparer.Ordinal);
 

@@ -33,8 +33,9 @@ internal sealed partial class ShellAnalysisRun
                     int eq = t.IndexOf('=', StringComparison.Ordinal);
                     if (eq > 0 && !t.StartsWith('-'))
                     {
-                        ctx.Vars.Set(t[..eq], args[i].Dynamic ? null : t[(eq + 1)..]);
+                        // Before the value is set: a search path is judged by what the assignment adds to it.
                         CodeInEnvironment(t[..eq], new ShellArg(t[(eq + 1)..], args[i].Dynamic, false), ctx);
+                        ctx.Vars.Set(t[..eq], args[i].Dynamic ? null : t[(eq + 1)..]);
                         any = true;
                     }
                 }

@@ -52,6 +52,7 @@ internal sealed partial class ShellAnalysisRun
             var script = args[i];
             if (script.ProcessSource is StreamKind.Network or StreamKind.Decoded) { EmitForeignCode(program, script.ProcessSource, c.Ctx); return StreamSource.Unknown; }
             if (script.Text is "-" or "/dev/stdin") return RunStdinCode(program, c.Ctx, shell: true);
+            if (IsDescriptorPath(script.Text)) return RunStdinCode(program, c.Ctx with { Stdin = DescriptorOutput(script, c.Ctx) }, shell: true);
             EmitLocalScript(program, script, "runs a shell script", c.Ctx);
             return StreamSource.Unknown;
         }
@@ -79,6 +80,22 @@ internal sealed partial class ShellAnalysisRun
                 Emit(d);
                 return StreamSource.Unknown;
         }
+    }
+
+    /// <summary>A file name that is another process's output (<c>bash &lt;(echo …)</c>, <c>source /proc/self/fd/3</c>), not a file on disk.</summary>
+    private static bool IsDescriptorPath(string path) =>
+        path.StartsWith("/dev/fd/", StringComparison.Ordinal) || path.StartsWith("/proc/self/fd/", StringComparison.Ordinal)
+        || path.StartsWith("/dev/std", StringComparison.Ordinal);
+
+    /// <summary>
+    /// What a descriptor path holds when run as code: a process substitution's known output, else content nobody can
+    /// see here (a descriptor opened elsewhere), so the code is never treated as an interactive shell or a local script.
+    /// </summary>
+    private StreamSource DescriptorOutput(ShellArg path, CallContext ctx)
+    {
+        if (path.Text is "/dev/stdin" or "/dev/fd/0" or "/proc/self/fd/0") return ctx.Stdin;
+        if (!path.Dynamic && _expander.TryGetProcessOutput(path.Text, out var output) && output.Kind != StreamKind.None) return output;
+        return path.ProcessSource is StreamKind.Network or StreamKind.Decoded ? new StreamSource(path.ProcessSource) : StreamSource.Unknown;
     }
 
     private void EmitForeignCode(string program, StreamKind kind, CallContext ctx)
@@ -197,6 +214,7 @@ internal sealed partial class ShellAnalysisRun
         var script = args[i];
         if (script.ProcessSource is StreamKind.Network or StreamKind.Decoded) { EmitForeignCode(program, script.ProcessSource, c.Ctx); return StreamSource.Unknown; }
         if (script.Text is "-" or "/dev/stdin") return RunStdinCode(program, c.Ctx, shell: false);
+        if (IsDescriptorPath(script.Text)) return RunStdinCode(program, c.Ctx with { Stdin = DescriptorOutput(script, c.Ctx) }, shell: false);
         if (Hosts.IsHttpUrl(script.Text))
         {
             EmitForeignCode(program, StreamKind.Network, c.Ctx);

@@ -32,6 +32,12 @@ internal sealed partial class ShellAnalysisRun
         var arg = c.Inv.Positionals[0];
         if (arg.ProcessSource is StreamKind.Network or StreamKind.Decoded)
             MarkForeignCode(op, arg.ProcessSource);
+        else if (IsDescriptorPath(arg.Text))
+        {
+            // `source <(echo …)`: the current shell runs another command's output; analyze it as the code it is.
+            op.Suppressed = true;
+            return RunStdinCode(op.Program, c.Ctx with { Stdin = DescriptorOutput(arg, c.Ctx) }, shell: true);
+        }
         op.Targets.RemoveRange(1, op.Targets.Count - 1);
         op.ReadsContent = false;
         return null;

@@ -179,7 +179,63 @@ internal sealed partial class ShellAnalysisRun
             case EnvironmentCode.ToolOptions:
                 if (CodeEnvironment.NamesPrograms(text)) EmitUnknownCode(name, null, $"{name} gives options that run programs ({value.Display})", ctx);
                 break;
+            case EnvironmentCode.SearchPath:
+                if (UnfamiliarSearchEntry(name, value, ctx) is { } entry)
+                    EmitUnknownCode(name, null, $"{name} makes programs load or run code from {entry}, which is not visible here", ctx);
+                break;
+            case EnvironmentCode.HistoryFile:
+            {
+                if (text == "/dev/null") break;
+                // The shell (or REPL) appends its history there later: a write of that file the command does not show.
+                var d = NewDraft(name, null, OperationClass.Update, "names the file history is written to later", ctx);
+                d.Targets.Add(value.Dynamic ? CurrentDirectory() + "/" + ShellArg.Unknown : ResolvePath(value, ctx));
+                d.PathTargets = true;
+                d.Tags.Add("deferred-write");
+                Emit(d);
+                break;
+            }
         }
+    }
+
+    /// <summary>Where system and per-user tool installers put programs and modules: adding them to a search path is ordinary.</summary>
+    private static readonly string[] SystemCodeRoots = ["/usr/", "/bin", "/sbin", "/lib", "/opt/", "/snap/", "/nix/", "/etc/profiles/"];
+
+    private static readonly string[] HomeCodeDirectories =
+        [".local", ".cargo", "go", ".go", ".bun", ".deno", ".npm", ".npm-global", ".nvm", ".pyenv", ".rbenv", ".rustup", ".sdkman",
+         ".volta", ".yarn", ".asdf", ".gem", ".dotnet", ".jenv", ".nodenv", ".poetry", ".pixi", ".fnm", "bin", ".krew", ".linuxbrew"];
+
+    /// <summary>
+    /// The first entry a search-path assignment adds that is neither already on it, nor under the workspace, nor a
+    /// system or per-user tool directory: code there runs under familiar names (<c>PATH=/tmp/x:$PATH make</c>).
+    /// </summary>
+    private string? UnfamiliarSearchEntry(string name, ShellArg value, CallContext ctx)
+    {
+        ctx.Vars.TryGet(name, out var before);
+        var home = ctx.Vars.AccountHome.TrimEnd('/') + "/";
+        var workspace = Workspace.TrimEnd('/') + "/";
+        var separator = name == "MAKEFILES" ? ' ' : ':';
+        foreach (var raw in value.Text.Split(separator))
+        {
+            if (raw.Length == 0) continue;
+            if (raw.Contains(ShellArg.Unknown))
+            {
+                // `$PATH` itself, unknown here, is what was there before; any other unknown part is not.
+                if (raw.Trim(ShellArg.Unknown).Length == 0) continue;
+                return raw.Replace(ShellArg.Unknown.ToString(), "…", StringComparison.Ordinal);
+            }
+            if (before is not null && before.Split(separator).Contains(raw, StringComparer.Ordinal)) continue;
+            var dir = ResolvePath(ShellArg.Static(raw), ctx).TrimEnd('/') + "/";
+            if (dir.StartsWith(workspace, StringComparison.Ordinal)) continue;
+            if (SystemCodeRoots.Any(r => dir.StartsWith(r, StringComparison.Ordinal))) continue;
+            if (dir.StartsWith(home, StringComparison.Ordinal))
+            {
+                var first = dir[home.Length..];
+                first = first[..Math.Max(0, first.IndexOf('/'))];
+                if (HomeCodeDirectories.Contains(first, StringComparer.Ordinal)) continue;
+            }
+            return raw;
+        }
+        return null;
     }
 
     // ---- sed -----------------------------------------------------------------------------------

@@ -34,6 +34,11 @@ internal sealed class WordExpander
         _onLimit = onLimit;
     }
 
+    private readonly Dictionary<string, StreamSource> _processOutputs = new(StringComparer.Ordinal);
+
+    /// <summary>What the process substitution expanded to <paramref name="path"/> (<c>/dev/fd/63</c>) outputs, if one did.</summary>
+    public bool TryGetProcessOutput(string path, out StreamSource output) => _processOutputs.TryGetValue(path, out output);
+
     /// <summary>One builder reused across words; a substitution expanding words while one is in use gets a fresh one.</summary>
     private StringBuilder? _spare;
 
@@ -182,9 +187,16 @@ internal sealed class WordExpander
                     break;
                 }
                 case ProcessSubstitutionPart proc:
-                    source = _onScript(proc.Script, vars.Fork()).Kind;
-                    sb.Append("/dev/fd/63");
+                {
+                    var output = _onScript(proc.Script, vars.Fork());
+                    source = output.Kind;
+                    // Each substitution gets its own descriptor name, as bash's do (63, 62, …), so a program that runs
+                    // the "file" as code (`bash <(echo …)`, `source <(…)`) can be given the text it would read.
+                    var path = "/dev/fd/" + (63 - _processOutputs.Count % 54);
+                    _processOutputs[path] = _processOutputs.ContainsKey(path) ? StreamSource.Unknown : output; // reused name: fail closed
+                    sb.Append(path);
                     break;
+                }
                 case ArithmeticPart arith:
                     if (arith.Expansions.Count > 0)
                         AppendParts(arith.Expansions, vars, new StringBuilder(), ref dynamic, ref glob, ref split, ref braces, ref anyQuoted, ref source);
