@@ -43,6 +43,8 @@ public static class PackProbe
             var set = new HashSet<string>(words, StringComparer.Ordinal);
             var map = new Dictionary<string, object>(StringComparer.Ordinal) { ["a"] = set };
             _ = ("x|y".Split('|').Select(a => a.Split(' ')).ToArray().Length + map.Count);
+            if (Environment.GetEnvironmentVariable("PROBE_UTF8") == "1") _ = System.Text.Encoding.UTF8.GetString("a-b c"u8).Length;
+            if (Environment.GetEnvironmentVariable("PROBE_INDEXOF") == "1") _ = "a-b\u001Fc"u8.IndexOf((byte)31);
         }) : 0;
         t[2] = Time(() => _ = Wrappers.All.Count);
         t[3] = Time(() => _ = CommandKnowledge.Default);

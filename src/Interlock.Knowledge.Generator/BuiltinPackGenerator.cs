@@ -10,7 +10,7 @@ namespace Interlock.Knowledge.Generator;
 
 /// <summary>
 /// Compiles the built-in knowledge packs (<c>Knowledge/Builtin/*.yaml</c>, given as AdditionalFiles) into one C# class,
-/// <c>Interlock.Knowledge.BuiltinPacks</c>: each program's fields as compact UTF-8 data in the image, which
+/// <c>Interlock.Knowledge.BuiltinPacks</c>: each program's fields as one compact string, which
 /// <c>BuiltinPackReader</c> turns into its objects on first lookup, so a process has them without parsing YAML. A pack the generator cannot read is a build error at its file, line and column.
 /// </summary>
 [Generator(LanguageNames.CSharp)]
@@ -94,10 +94,10 @@ public sealed class BuiltinPackGenerator : IIncrementalGenerator
         for (var i = 0; i < PackCompiler.Tiers.Length; i++)
             source.Append("        ").Append(i).Append(" => global::Interlock.Risk.Tier.").Append(PackCompiler.Tiers[i].Value).Append(",\n");
         source.Append("        _ => throw new global::System.ArgumentOutOfRangeException(nameof(index)),\n    };\n\n")
-            // UTF-8 literals live in the image's data: no string to bind or intern until the reader makes one.
-            .Append("    private static global::System.ReadOnlySpan<byte> Data(int index)\n    {\n        switch (index)\n        {\n");
+            // One literal per program: a lookup binds one string, not one per name, path and reason in a constructor method.
+            .Append("    private static string Data(int index)\n    {\n        switch (index)\n        {\n");
         for (var i = 0; i < programs.Count; i++)
-            source.Append("            case ").Append(i).Append(": return ").Append(PackCompiler.Literal(programs[i].Data)).Append("u8;\n");
+            source.Append("            case ").Append(i).Append(": return ").Append(PackCompiler.Literal(programs[i].Data)).Append(";\n");
         source.Append("            default: throw new global::System.ArgumentOutOfRangeException(nameof(index));\n        }\n    }\n}\n");
         output.AddSource("BuiltinPacks.g.cs", SourceText.From(source.ToString(), Encoding.UTF8));
     }

@@ -1,5 +1,3 @@
-using System.Globalization;
-using System.Text;
 using Interlock.Knowledge.Packs;
 using Interlock.Risk;
 
@@ -8,27 +6,20 @@ namespace Interlock.Knowledge;
 /// <summary>Builds a built-in program from the data the generator stored for it (the encoding is <see cref="PackData"/>).</summary>
 internal static class BuiltinPackReader
 {
-    // A built-in program is data read by this one loop rather than a constructor method of its own: a fresh process
-    // runs shared, already bound code on a few kilobytes instead of binding hundreds of string literals one by one.
-    public static ProgramSpec Read(ReadOnlySpan<byte> data)
+    // A built-in program is one string read by this loop rather than a constructor method of its own: a fresh process
+    // runs shared code on one literal instead of binding hundreds of literals one by one. Plain loops and Substring on
+    // purpose: the first use of UTF-8 decoding or vectorized searches costs a fresh process milliseconds.
+    public static ProgramSpec Read(string data)
     {
-        var end = Next(data, (byte)PackData.RowSeparator);
-        var program = data[..end];
-        var rows = new List<CommandRow>();
-        while (end < data.Length)
-        {
-            data = data[(end + 1)..];
-            end = Next(data, (byte)PackData.RowSeparator);
-            rows.Add(Row(data[..end]));
-        }
-
-        var names = Field(ref program);
+        var end = Next(data, 0, PackData.RowSeparator);
+        var position = 0;
+        var names = Field(data, ref position, end);
         string? flags = null, valueOptions = null, execOptions = null, pairOptions = null, semantics = null;
         bool strict = false, clusters = true, detect = false;
-        while (!program.IsEmpty)
+        while (position < end)
         {
-            var code = (char)program[0];
-            var value = Field(ref program)[1..];
+            var code = data[position++];
+            var value = Field(data, ref position, end);
             switch (code)
             {
                 case PackData.Strict: strict = Bool(value); break;
@@ -41,6 +32,13 @@ internal static class BuiltinPackReader
                 case PackData.Semantics: semantics = value; break;
                 default: throw Unknown(code);
             }
+        }
+        var rows = new List<CommandRow>();
+        while (end < data.Length)
+        {
+            position = end + 1;
+            end = Next(data, position, PackData.RowSeparator);
+            rows.Add(Row(data, position, end));
         }
         return new ProgramSpec(names, [.. rows])
         {
@@ -55,19 +53,19 @@ internal static class BuiltinPackReader
         };
     }
 
-    private static CommandRow Row(ReadOnlySpan<byte> row)
+    private static CommandRow Row(string data, int position, int end)
     {
-        var path = Field(ref row);
-        var cls = BuiltinPacks.Class(Number(Field(ref row)));
-        var reason = Field(ref row);
+        var path = Field(data, ref position, end);
+        var cls = BuiltinPacks.Class(Number(Field(data, ref position, end)));
+        var reason = Field(data, ref position, end);
         string? anyFlag = null, noFlag = null, anyArg = null, targetOptions = null, outputOptions = null, tags = null, semantics = null;
         bool targets = true, pathTargets = false, readsContent = true, shared = false, irreversible = false;
         Tier? minTier = null;
         int? outputOperand = null;
-        while (!row.IsEmpty)
+        while (position < end)
         {
-            var code = (char)row[0];
-            var value = Field(ref row)[1..];
+            var code = data[position++];
+            var value = Field(data, ref position, end);
             switch (code)
             {
                 case PackData.AnyFlag: anyFlag = value; break;
@@ -106,20 +104,35 @@ internal static class BuiltinPackReader
         };
     }
 
-    /// <summary>The text up to the next field separator (or the end), which it consumes.</summary>
-    private static string Field(ref ReadOnlySpan<byte> data)
+    /// <summary>The text from <paramref name="position"/> to the next field separator or <paramref name="end"/>; moves past it.</summary>
+    private static string Field(string data, ref int position, int end)
     {
-        var end = Next(data, (byte)PackData.FieldSeparator);
-        var text = Encoding.UTF8.GetString(data[..end]);
-        data = end < data.Length ? data[(end + 1)..] : [];
+        var stop = Math.Min(Next(data, position, PackData.FieldSeparator), end);
+        var text = data.Substring(position, stop - position);
+        position = stop + 1;
         return text;
     }
 
-    private static int Next(ReadOnlySpan<byte> data, byte separator) => data.IndexOf(separator) is var i and >= 0 ? i : data.Length;
+    private static int Next(string data, int from, char separator)
+    {
+        var i = from;
+        while (i < data.Length && data[i] != separator) i++;
+        return i;
+    }
 
     private static bool Bool(string value) => value == "true";
 
-    private static int Number(string value) => int.Parse(value, NumberStyles.None, CultureInfo.InvariantCulture);
+    // Digits by hand: int.Parse with a culture would initialize globalization in a process that may never need it.
+    private static int Number(string value)
+    {
+        var n = 0;
+        foreach (var c in value)
+        {
+            if (c is < '0' or > '9') throw new InvalidDataException($"built-in pack data has '{value}' where a number belongs");
+            n = n * 10 + (c - '0');
+        }
+        return n;
+    }
 
     private static InvalidDataException Unknown(char code) => new($"built-in pack data has an unknown field code '{code}'");
 }

@@ -102,7 +102,7 @@ public sealed class BuiltinPackTests
         var data = $"flotsam fl{F}Strue{F}F-q --quiet{F}V-n --namespace{F}P--label{F}X--each"
             + $"{R}get|describe{F}0{F}reads backups{F}Tfalse"
             + $"{R}delete{F}3{F}deletes backups{F}strue{F}itrue{F}m3{F}O2{F}Gbackup destructive";
-        Assert.Contains("case 0: return " + PackCompiler.Literal(data) + "u8;", source, StringComparison.Ordinal);
+        Assert.Contains("case 0: return " + PackCompiler.Literal(data) + ";", source, StringComparison.Ordinal);
         Assert.Contains("3 => global::Interlock.Actions.OperationClass.Delete,", source, StringComparison.Ordinal);
         Assert.Contains("3 => global::Interlock.Risk.Tier.Never,", source, StringComparison.Ordinal);
         Assert.Contains("(\"flotsam.yaml\", [0])", source, StringComparison.Ordinal);
