@@ -10,8 +10,8 @@ namespace Interlock.Knowledge.Generator;
 
 /// <summary>
 /// Compiles the built-in knowledge packs (<c>Knowledge/Builtin/*.yaml</c>, given as AdditionalFiles) into one C# class,
-/// <c>Interlock.Knowledge.BuiltinPacks</c>: each program's fields as one compact string, which
-/// <c>BuiltinPackReader</c> turns into its objects on first lookup, so a process has them without parsing YAML. A pack the generator cannot read is a build error at its file, line and column.
+/// <c>Interlock.Knowledge.BuiltinPacks</c>: the programs as constructed objects, so a process has them at start without
+/// parsing YAML. A pack the generator cannot read is a build error at its file, line and column.
 /// </summary>
 [Generator(LanguageNames.CSharp)]
 public sealed class BuiltinPackGenerator : IIncrementalGenerator
@@ -83,22 +83,13 @@ public sealed class BuiltinPackGenerator : IIncrementalGenerator
             source.Append("        ").Append(string.Join(" or ", programs[i].Names.Select(PackCompiler.Literal))).Append(" => ").Append(i).Append(",\n");
         source.Append("        _ => -1,\n    };\n\n")
             .Append("    /// <summary>A new instance of program number <paramref name=\"index\"/>.</summary>\n")
-            .Append("    public static global::Interlock.Knowledge.ProgramSpec Build(int index) => global::Interlock.Knowledge.BuiltinPackReader.Read(Data(index));\n\n")
-            .Append("    /// <summary>The class stored as <paramref name=\"index\"/> in a row.</summary>\n")
-            .Append("    public static global::Interlock.Actions.OperationClass Class(int index) => index switch\n    {\n");
-        for (var i = 0; i < PackCompiler.Classes.Length; i++)
-            source.Append("        ").Append(i).Append(" => global::Interlock.Actions.OperationClass.").Append(PackCompiler.Classes[i].Value).Append(",\n");
-        source.Append("        _ => throw new global::System.ArgumentOutOfRangeException(nameof(index)),\n    };\n\n")
-            .Append("    /// <summary>The tier stored as <paramref name=\"index\"/> in a row.</summary>\n")
-            .Append("    public static global::Interlock.Risk.Tier Tier(int index) => index switch\n    {\n");
-        for (var i = 0; i < PackCompiler.Tiers.Length; i++)
-            source.Append("        ").Append(i).Append(" => global::Interlock.Risk.Tier.").Append(PackCompiler.Tiers[i].Value).Append(",\n");
-        source.Append("        _ => throw new global::System.ArgumentOutOfRangeException(nameof(index)),\n    };\n\n")
-            // One literal per program: a lookup binds one string, not one per name, path and reason in a constructor method.
-            .Append("    private static string Data(int index)\n    {\n        switch (index)\n        {\n");
+            .Append("    public static global::Interlock.Knowledge.ProgramSpec Build(int index) => index switch\n    {\n");
+        for (var i = 0; i < programs.Count; i++) source.Append("        ").Append(i).Append(" => Program").Append(i).Append("(),\n");
+        source.Append("        _ => throw new global::System.ArgumentOutOfRangeException(nameof(index)),\n    };\n");
         for (var i = 0; i < programs.Count; i++)
-            source.Append("            case ").Append(i).Append(": return ").Append(PackCompiler.Literal(programs[i].Data)).Append(";\n");
-        source.Append("            default: throw new global::System.ArgumentOutOfRangeException(nameof(index));\n        }\n    }\n}\n");
+            source.Append("\n    private static global::Interlock.Knowledge.ProgramSpec Program").Append(i).Append("() =>\n        ")
+                .Append(programs[i].Expression).Append(";\n");
+        source.Append("}\n");
         output.AddSource("BuiltinPacks.g.cs", SourceText.From(source.ToString(), Encoding.UTF8));
     }
 }

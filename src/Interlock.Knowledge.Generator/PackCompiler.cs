@@ -26,23 +26,23 @@ public sealed class CompiledPack
     public IReadOnlyList<PackError> Errors { get; }
 }
 
-/// <summary>One program of a pack: the names it answers to, where it starts, and its fields encoded for <c>BuiltinPackReader</c>.</summary>
+/// <summary>One program of a pack: the names it answers to, where it starts, and the expression that constructs it.</summary>
 public sealed class CompiledProgram
 {
-    public CompiledProgram(IReadOnlyList<string> names, int line, int column, int index, string data)
+    public CompiledProgram(IReadOnlyList<string> names, int line, int column, int index, string expression)
     {
         Names = names;
         Line = line;
         Column = column;
         Index = index;
-        Data = data;
+        Expression = expression;
     }
 
     public IReadOnlyList<string> Names { get; }
     public int Line { get; }
     public int Column { get; }
     public int Index { get; }
-    public string Data { get; }
+    public string Expression { get; }
 }
 
 /// <summary>A problem in a built-in pack, at its place in the file.</summary>
@@ -65,40 +65,35 @@ public sealed class PackError
 }
 
 /// <summary>
-/// Turns one pack's YAML into each program's fields as compact text that <c>BuiltinPackReader</c> decodes on first
-/// lookup (see <c>PackData</c>): data in the image rather than one large constructor method per program, which
-/// ReadyToRun code would have to bind string by string when a process first asks for the program. The schema is the one
+/// Turns one pack's YAML into a C# method returning its <c>ProgramSpec</c>s. The schema is the one
 /// <c>KnowledgePackLoader</c> reads (a test compares the two on every built-in pack); names of classes and tiers are
 /// checked here so a typo fails the build, and semantics handler names are checked by that test.
 /// </summary>
 public static class PackCompiler
 {
 
-    // Row keys and the field code (see PackData) each is written under; path, class and reason come first, in order.
-    private static readonly Dictionary<string, char> PipeLists = new()
+    // Row keys and the CommandRow property each sets; path, class and reason go to the constructor.
+    private static readonly Dictionary<string, string> PipeLists = new()
     {
-        ["any_flag"] = PackData.AnyFlag, ["no_flag"] = PackData.NoFlag, ["any_arg"] = PackData.AnyArg,
-        ["target_options"] = PackData.TargetOptions, ["output_options"] = PackData.OutputOptions,
+        ["any_flag"] = "AnyFlag", ["no_flag"] = "NoFlag", ["any_arg"] = "AnyArg",
+        ["target_options"] = "TargetOptions", ["output_options"] = "OutputOptions",
     };
-    private static readonly Dictionary<string, char> Flags = new()
+    private static readonly Dictionary<string, string> Flags = new()
     {
-        ["targets"] = PackData.Targets, ["path_targets"] = PackData.PathTargets, ["reads_content"] = PackData.ReadsContent,
-        ["shared"] = PackData.Shared, ["irreversible"] = PackData.Irreversible,
+        ["targets"] = "Targets", ["path_targets"] = "PathTargets", ["reads_content"] = "ReadsContent",
+        ["shared"] = "Shared", ["irreversible"] = "Irreversible",
     };
 
-    /// <summary>Class names in the packs and the <c>OperationClass</c> member of each; a row stores the position in this list.</summary>
-    public static readonly KeyValuePair<string, string>[] Classes =
-    [
-        new("read", "Read"), new("create", "Create"), new("update", "Update"), new("delete", "Delete"), new("destroy", "Destroy"),
-        new("history_rewrite", "HistoryRewrite"), new("exec", "Exec"), new("egress", "Egress"), new("privilege", "Privilege"),
-        new("credential_read", "CredentialRead"),
-    ];
-
-    /// <summary>Tier names in the packs and the <c>Tier</c> member of each; a row stores the position in this list.</summary>
-    public static readonly KeyValuePair<string, string>[] Tiers =
-    [
-        new("read_only", "ReadOnly"), new("write_autonomous", "WriteAutonomous"), new("write_with_confirmation", "WriteWithConfirmation"), new("never", "Never"),
-    ];
+    private static readonly Dictionary<string, string> Classes = new()
+    {
+        ["read"] = "Read", ["create"] = "Create", ["update"] = "Update", ["delete"] = "Delete", ["destroy"] = "Destroy",
+        ["history_rewrite"] = "HistoryRewrite", ["exec"] = "Exec", ["egress"] = "Egress", ["privilege"] = "Privilege",
+        ["credential_read"] = "CredentialRead",
+    };
+    private static readonly Dictionary<string, string> Tiers = new()
+    {
+        ["read_only"] = "ReadOnly", ["write_autonomous"] = "WriteAutonomous", ["write_with_confirmation"] = "WriteWithConfirmation", ["never"] = "Never",
+    };
 
     public static CompiledPack Compile(string file, string path, string text)
     {
@@ -163,7 +158,6 @@ public static class PackCompiler
             string? names = null;
             var init = new List<string>();
             var rows = new List<string>();
-            var start = _errors.Count;
             foreach (var entry in map.Children)
             {
                 var key = Key(entry.Key);
@@ -172,16 +166,16 @@ public static class PackCompiler
                     case "names": names = Words(entry.Value, key, ' '); break;
                     case "options":
                         var mode = Scalar(entry.Value, key);
-                        if (mode == "strict") init.Add(PackData.Strict + "true");
+                        if (mode == "strict") init.Add("StrictOptions = true");
                         else if (mode != "lenient" && mode != null) Error(entry.Value.Start, "expected strict or lenient for 'options', got '" + mode + "'");
                         break;
-                    case "flags": init.Add(Field(PackData.Flags, entry.Value, Words(entry.Value, key, ' '))); break;
-                    case "value_options": init.Add(Field(PackData.ValueOptions, entry.Value, Words(entry.Value, key, ' '))); break;
-                    case "exec_options": init.Add(Field(PackData.ExecOptions, entry.Value, Words(entry.Value, key, ' '))); break;
-                    case "pair_options": init.Add(Field(PackData.PairOptions, entry.Value, Words(entry.Value, key, ' '))); break;
-                    case "short_flag_clusters": init.Add(PackData.ShortFlagClusters + Bool(entry.Value, key)); break;
-                    case "detect_environment": init.Add(PackData.DetectEnvironment + Bool(entry.Value, key)); break;
-                    case "semantics": init.Add(Field(PackData.Semantics, entry.Value, Scalar(entry.Value, key))); break;
+                    case "flags": init.Add("Flags = " + Literal(Words(entry.Value, key, ' ') ?? "")); break;
+                    case "value_options": init.Add("ValueOptions = " + Literal(Words(entry.Value, key, ' ') ?? "")); break;
+                    case "exec_options": init.Add("ExecOptions = " + Literal(Words(entry.Value, key, ' ') ?? "")); break;
+                    case "pair_options": init.Add("PairOptions = " + Literal(Words(entry.Value, key, ' ') ?? "")); break;
+                    case "short_flag_clusters": init.Add("ShortFlagClusters = " + Bool(entry.Value, key)); break;
+                    case "detect_environment": init.Add("DetectEnvironment = " + Bool(entry.Value, key)); break;
+                    case "semantics": init.Add("Semantics = " + Literal(Scalar(entry.Value, key) ?? "")); break;
                     case "rows":
                         foreach (var row in Items(entry.Value, "rows")) if (Row(row) is string r) rows.Add(r);
                         break;
@@ -193,10 +187,12 @@ public static class PackCompiler
                 Error(map.Start, "a program needs 'names'");
                 return null;
             }
-            // The program's own fields (names first), then each row after a row separator.
-            var body = new StringBuilder(Clean(map, names!));
-            foreach (var field in init) body.Append(PackData.FieldSeparator).Append(field);
-            foreach (var row in rows) body.Append(PackData.RowSeparator).Append(row);
+            var body = new StringBuilder();
+            body.Append("new global::Interlock.Knowledge.ProgramSpec(").Append(Literal(names!)).Append(",\n");
+            body.Append("        [\n");
+            foreach (var row in rows) body.Append("            ").Append(row).Append(",\n");
+            body.Append("        ])");
+            if (init.Count > 0) body.Append("\n        { ").Append(string.Join(", ", init)).Append(" }");
             var nameList = names!.Split(new[] { ' ' }, System.StringSplitOptions.RemoveEmptyEntries);
             return new CompiledProgram(nameList, (int)map.Start.Line, (int)map.Start.Column, (int)map.Start.Index, body.ToString());
         }
@@ -215,25 +211,25 @@ public static class PackCompiler
             {
                 var key = Key(entry.Key);
                 if (key is null) continue;
-                if (PipeLists.TryGetValue(key, out var pipeCode)) init.Add(Field(pipeCode, entry.Value, Words(entry.Value, key, '|')));
-                else if (Flags.TryGetValue(key, out var flagCode)) init.Add(flagCode + Bool(entry.Value, key));
+                if (PipeLists.TryGetValue(key, out var pipeProperty)) init.Add(pipeProperty + " = " + Literal(Words(entry.Value, key, '|') ?? ""));
+                else if (Flags.TryGetValue(key, out var flagProperty)) init.Add(flagProperty + " = " + Bool(entry.Value, key));
                 else switch (key)
                 {
-                    case "path": path = Clean(entry.Value, Words(entry.Value, key, '|') ?? ""); break;
+                    case "path": path = Words(entry.Value, key, '|') ?? ""; break;
                     case "class":
                         classGiven = true;
                         cls = Named(entry.Value, key, Classes);
                         break;
-                    case "reason": reason = Scalar(entry.Value, key) is string r ? Clean(entry.Value, r) : null; break;
-                    case "tags": init.Add(Field(PackData.Tags, entry.Value, Words(entry.Value, key, ' '))); break;
-                    case "semantics": init.Add(Field(PackData.Semantics, entry.Value, Scalar(entry.Value, key))); break;
+                    case "reason": reason = Scalar(entry.Value, key); break;
+                    case "tags": init.Add("Tags = " + Literal(Words(entry.Value, key, ' ') ?? "")); break;
+                    case "semantics": init.Add("Semantics = " + Literal(Scalar(entry.Value, key) ?? "")); break;
                     case "min_tier":
-                        if (Named(entry.Value, key, Tiers) is string tier) init.Add(PackData.MinTier + tier);
+                        if (Named(entry.Value, key, Tiers) is string tier) init.Add("MinTier = global::Interlock.Risk.Tier." + tier);
                         break;
                     case "output_operand":
                         var text = Scalar(entry.Value, key);
                         if (int.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var n) && n >= 1)
-                            init.Add(PackData.OutputOperand + n.ToString(System.Globalization.CultureInfo.InvariantCulture));
+                            init.Add("OutputOperand = " + n.ToString(System.Globalization.CultureInfo.InvariantCulture));
                         else Error(entry.Value.Start, "'output_operand' must be a positive whole number, got '" + text + "'");
                         break;
                     default: Unknown(entry.Key, key, "in a row", PackSchema.RowKeys); break;
@@ -243,31 +239,17 @@ public static class PackCompiler
             if (!classGiven) Error(map.Start, "a row needs 'class'");
             if (string.IsNullOrWhiteSpace(reason)) Error(map.Start, "a row needs 'reason'");
             if (path is null || cls is null || string.IsNullOrWhiteSpace(reason)) return null;
-            var row = new StringBuilder(path).Append(PackData.FieldSeparator).Append(cls).Append(PackData.FieldSeparator).Append(reason);
-            foreach (var field in init) row.Append(PackData.FieldSeparator).Append(field);
-            return row.ToString();
+            var row = "new global::Interlock.Knowledge.CommandRow(" + Literal(path) + ", global::Interlock.Actions.OperationClass." + cls + ", " + Literal(reason!) + ")";
+            return init.Count == 0 ? row : row + " { " + string.Join(", ", init) + " }";
         }
 
-        /// <summary>The position of <paramref name="node"/>'s value in <paramref name="names"/>, as text, or null (an error) when it is not there.</summary>
-        private string? Named(YamlNode node, string field, KeyValuePair<string, string>[] names)
+        private string? Named(YamlNode node, string field, Dictionary<string, string> names)
         {
             var value = Scalar(node, field);
             if (value is null) return null;
-            for (var i = 0; i < names.Length; i++)
-                if (names[i].Key == value) return i.ToString(System.Globalization.CultureInfo.InvariantCulture);
-            Error(node.Start, "unknown " + field + " '" + value + "'; expected one of " + string.Join(", ", names.Select(n => n.Key)));
+            if (names.TryGetValue(value, out var member)) return member;
+            Error(node.Start, "unknown " + field + " '" + value + "'; expected one of " + string.Join(", ", names.Keys));
             return null;
-        }
-
-        /// <summary>A field: its code, then its text (empty when the key had no usable value, as the loader reads it).</summary>
-        private string Field(char code, YamlNode node, string? value) => code + Clean(node, value ?? "");
-
-        /// <summary>The text itself, or an error when it holds a separator of the encoding (no pack text needs one).</summary>
-        private string Clean(YamlNode node, string value)
-        {
-            if (value.IndexOf(PackData.FieldSeparator) >= 0 || value.IndexOf(PackData.RowSeparator) >= 0)
-                Error(node.Start, "control characters U+001E and U+001F are not allowed in a built-in pack");
-            return value;
         }
 
         private IEnumerable<YamlNode> Items(YamlNode node, string field)
