@@ -22,6 +22,10 @@ public static class Program
                 return PackStartup.Run(rest);
             case "packs-child":
                 return PackStartup.Child(rest);
+            case "probe":
+                return PackProbe.Run(rest);
+            case "probe-child":
+                return PackProbe.Child();
             case "facts":
                 return FactsDump.Run(rest);
             case "bdn":

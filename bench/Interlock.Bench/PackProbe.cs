@@ -1,0 +1,77 @@
+using System.Diagnostics;
+using System.Globalization;
+using Interlock.Knowledge;
+
+namespace Interlock.Bench;
+
+/// <summary>
+/// Where a fresh process's first lookup spends its time, step by step (wrappers, the knowledge object, the name switch,
+/// building <c>git</c>, its path index): each step is timed on first touch, in a new process per sample.
+/// </summary>
+public static class PackProbe
+{
+    private static readonly string[] Steps = ["core", "bcl", "wrappers", "default", "indexof", "build", "pathindex", "second(curl)"];
+
+    public static int Run(string[] args)
+    {
+        var processes = args.Length > 1 && args[0] == "--processes" ? int.Parse(args[1], CultureInfo.InvariantCulture) : 20;
+        var samples = Steps.Select(_ => new List<double>()).ToArray();
+        for (var i = 0; i < processes; i++)
+        {
+            var psi = new ProcessStartInfo(Environment.ProcessPath!) { RedirectStandardOutput = true, UseShellExecute = false };
+            psi.ArgumentList.Add(typeof(PackProbe).Assembly.Location);
+            psi.ArgumentList.Add("probe-child");
+            using var child = Process.Start(psi)!;
+            var f = child.StandardOutput.ReadToEnd().Trim().Split(' ');
+            child.WaitForExit();
+            for (var s = 0; s < Steps.Length; s++) samples[s].Add(double.Parse(f[s], CultureInfo.InvariantCulture));
+        }
+        Console.WriteLine($"probe: {processes} processes, load {File.ReadAllText("/proc/loadavg").Split(' ')[0]}");
+        for (var s = 0; s < Steps.Length; s++)
+            Console.WriteLine($"{Steps[s],-14} p50 {Median(samples[s]),7:F3} ms");
+        return 0;
+    }
+
+    public static int Child()
+    {
+        var t = new double[Steps.Length];
+        t[0] = Time(() => _ = Interlock.Actions.OperationClasses.Names.Length + new Interlock.Actions.ActionRequest { Command = "git" }.Command!.Length);
+        // The library code any decision uses anyway (sets, splits, dictionaries, LINQ), first touched here when asked.
+        t[1] = Environment.GetEnvironmentVariable("PROBE_BCL") == "1" ? Time(() =>
+        {
+            var words = "a b c".Split(' ', StringSplitOptions.RemoveEmptyEntries);
+            var set = new HashSet<string>(words, StringComparer.Ordinal);
+            var map = new Dictionary<string, object>(StringComparer.Ordinal) { ["a"] = set };
+            _ = ("x|y".Split('|').Select(a => a.Split(' ')).ToArray().Length + map.Count);
+            if (Environment.GetEnvironmentVariable("PROBE_UTF8") == "1") _ = System.Text.Encoding.UTF8.GetString("a-b c"u8).Length;
+            if (Environment.GetEnvironmentVariable("PROBE_INDEXOF") == "1") _ = "a-b\u001Fc"u8.IndexOf((byte)31);
+        }) : 0;
+        t[2] = Time(() => _ = Wrappers.All.Count);
+        t[3] = Time(() => _ = CommandKnowledge.Default);
+        var index = -1;
+        t[4] = Time(() => index = BuiltinPacks.IndexOf("git"));
+        ProgramSpec? spec = null;
+        t[5] = Time(() => spec = BuiltinPacks.Build(index));
+        t[6] = Time(() => _ = spec!.EntriesFor("status").Count);
+        t[7] = Time(() => _ = CommandKnowledge.Default.TryGetProgram("curl", out var c) && c.EntriesFor(null).Count >= 0);
+        Console.WriteLine(string.Join(' ', t.Select(v => v.ToString("F3", CultureInfo.InvariantCulture))));
+        return 0;
+    }
+
+    private static double Median(List<double> v) => v.Order().ElementAt(v.Count / 2);
+
+    private static int _assemblies = AppDomain.CurrentDomain.GetAssemblies().Length;
+
+    private static double Time(Action action)
+    {
+        var start = Stopwatch.GetTimestamp();
+        action();
+        var ms = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
+        // Which assemblies a step loaded: each is a file opened and mapped, a large part of a first touch.
+        var loaded = AppDomain.CurrentDomain.GetAssemblies();
+        if (Environment.GetEnvironmentVariable("PROBE_ASSEMBLIES") == "1")
+            Console.Error.WriteLine($"{ms:F3} ms, +{string.Join(' ', loaded.Skip(_assemblies).Select(a => a.GetName().Name))}");
+        _assemblies = loaded.Length;
+        return ms;
+    }
+}
