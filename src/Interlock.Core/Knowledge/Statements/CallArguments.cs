@@ -23,6 +23,13 @@ internal static class CallArguments
             if (words.Count > 1 && words[1].Kind == WordKind.List) return Vector([first, .. Words(words[1].Text[1..^1], ref dynamic)], ref dynamic);
             // system("rm", "-rf", x): several plain words are an argument vector; options after a command string are not.
             if (elements.Count > 1 && words.TrueForAll(w => w.Kind != WordKind.Other)) return Vector(words, ref dynamic);
+            // exec("sh", "-c", $ARGV[0]): a program name followed by computed arguments (keyword options aside) is a
+            // vector whose computed parts are unknown, not the program run alone.
+            if (elements.Count > 1 && first.Text.AsSpan().IndexOfAny(' ', '\t') < 0)
+            {
+                var positional = words.Where((w, i) => i == 0 || !IsKeywordArgument(elements[i])).ToList();
+                if (positional.Count > 1) return Vector(positional, ref dynamic);
+            }
             if (first.Interpolated) dynamic = true;
             return first.Text;
         }
@@ -30,6 +37,19 @@ internal static class CallArguments
         if (first.Kind is WordKind.Words or WordKind.Raw) return Vector(elements.Select(Word).ToList(), ref dynamic);
         dynamic = true;
         return null;
+    }
+
+    /// <summary><c>shell=True</c>, <c>check: true</c>, <c>:chdir => x</c>: an option of the call, not an argument of the command.</summary>
+    private static bool IsKeywordArgument(string element)
+    {
+        var e = element.AsSpan().Trim();
+        int i = 0;
+        if (i < e.Length && e[i] == ':') i++;
+        int name = i;
+        while (i < e.Length && (char.IsAsciiLetterOrDigit(e[i]) || e[i] == '_')) i++;
+        if (i == name) return false;
+        while (i < e.Length && e[i] == ' ') i++;
+        return i < e.Length && (e[i] == ':' || e[i] == '=' && (i + 1 >= e.Length || e[i + 1] != '=') || e[i..].StartsWith("=>"));
     }
 
     private enum WordKind { Literal, Words, Raw, List, Other }

@@ -56,6 +56,7 @@ public static partial class InlineCodeScanner
          "XMLHttpRequest", "fsockopen", "RestClient", "LWP::", "->post(", "curl_exec", "dgram"], StringComparison.Ordinal);
     private static readonly SearchValues<string> SecretEnvNeedles = SearchValues.Create(["env"], StringComparison.OrdinalIgnoreCase);
     private static readonly SearchValues<string> ObfuscatedNeedles = SearchValues.Create(["exec", "eval", "Function", "MIME::Base64", "base64_decode", "unpack", "decode"], StringComparison.Ordinal);
+    private static readonly SearchValues<string> DecodedDataNeedles = SearchValues.Create(["fromhex", "unhexlify", "decode", "atob", "Buffer.from", "pack", "fromCharCode", "chr"], StringComparison.Ordinal);
 
     /// <summary>The prefiltered patterns with their needles, for the test that keeps each needle set exact.</summary>
     internal static IEnumerable<(Regex Pattern, SearchValues<string> Needles)> Prefiltered =>
@@ -64,12 +65,25 @@ public static partial class InlineCodeScanner
         (ShellCallPattern(), ShellCallNeedles), (ParenlessShellPattern(), ParenlessShellNeedles), (EnvironmentPattern(), EnvironmentNeedles), (BacktickExecPattern(), BacktickExecNeedles),
         (AppleScriptShellPattern(), AppleScriptNeedles), (SdkDestroyPattern(), SdkDestroyNeedles), (HomePattern(), HomeNeedles),
         (NetworkPattern(), NetworkNeedles), (SecretEnvAccessPattern(), SecretEnvNeedles), (ObfuscatedPattern(), ObfuscatedNeedles),
+        (DecodedDataPattern(), DecodedDataNeedles),
     ];
 
     /// <summary>Shell calls read from one snippet, and the longest argument text read for one call.</summary>
     private const int MaxShellCalls = 64, MaxCallText = 8 * 1024;
 
     private static bool Matches(Regex pattern, SearchValues<string> needles, string code) => code.AsSpan().ContainsAny(needles) && pattern.IsMatch(code);
+
+    /// <summary><c>{"/bin/rm"} "ls", "-rf", x</c> as <c>"/bin/rm", "-rf", x</c>; empty when the form is not that simple.</summary>
+    private static ReadOnlySpan<char> IndirectProgram(ReadOnlySpan<char> text)
+    {
+        int close = text.IndexOf('}');
+        if (close < 2) return [];
+        var program = text[1..close].Trim();
+        var rest = text[(close + 1)..];
+        int comma = rest.IndexOf(',');
+        if (program.IsEmpty || program.IndexOfAny('{', ';') >= 0) return [];
+        return comma < 0 ? program.ToString().AsSpan() : string.Concat(program, rest[comma..]).AsSpan();
+    }
 
     public static CodeFindings Scan(string code)
     {
@@ -111,7 +125,11 @@ public static partial class InlineCodeScanner
             {
                 if (++calls > MaxShellCalls) { dynamicShell = true; break; }
                 int start = m.Groups["arg"].Index;
-                var command = CallArguments.Command(code.AsSpan(start, Math.Min(code.Length - start, MaxCallText)), out bool computed);
+                var argText = code.AsSpan(start, Math.Min(code.Length - start, MaxCallText));
+                // Perl's `exec {PROGRAM} NAME, ARGS`: PROGRAM runs, NAME is only what it is told its name is.
+                if (argText.Length > 0 && argText[0] == '{') argText = IndirectProgram(argText);
+                bool computed = true;
+                var command = argText.IsEmpty ? null : CallArguments.Command(argText, out computed);
                 dynamicShell |= computed;
                 if (command is not null) shell.Add(command);
             }
@@ -128,6 +146,11 @@ public static partial class InlineCodeScanner
         }
 
         bool mentionsHome = Matches(HomePattern(), HomeNeedles, code);
+        bool network = Matches(NetworkPattern(), NetworkNeedles, code);
+        // Text decoded from hex, base64 or character codes, in code that runs commands, opens files or sends data:
+        // what it runs or opens is hidden from a reader (`system pack("H*", "726d…")`, `open(bytes.fromhex(…))`).
+        bool hiddenOperands = (shell.Count > 0 || dynamicShell || deletes || network || code.Contains("open", StringComparison.Ordinal))
+            && Matches(DecodedDataPattern(), DecodedDataNeedles, code);
         return new CodeFindings
         {
             Deletes = deletes,
@@ -136,10 +159,10 @@ public static partial class InlineCodeScanner
             Paths = paths,
             ShellCommands = shell,
             DynamicShell = dynamicShell,
-            NetworkSend = Matches(NetworkPattern(), NetworkNeedles, code),
+            NetworkSend = network,
             ReadsEnvironment = Matches(EnvironmentPattern(), EnvironmentNeedles, code),
             SecretNameMentioned = literals.Exists(CredentialPaths.IsSecretName) || Matches(SecretEnvAccessPattern(), SecretEnvNeedles, code),
-            Obfuscated = Matches(ObfuscatedPattern(), ObfuscatedNeedles, code),
+            Obfuscated = hiddenOperands || Matches(ObfuscatedPattern(), ObfuscatedNeedles, code),
             MentionsHome = mentionsHome,
             HomeRelative = mentionsHome ? HomeRelativePaths(literals) : [],
             DestroysSharedResources = Matches(SdkDestroyPattern(), SdkDestroyNeedles, code),
@@ -239,7 +262,7 @@ public static partial class InlineCodeScanner
     [GeneratedRegex("""(?:os\.system|os\.popen|os\.exec[lv]p?e?|subprocess\.(?:run|call|check_call|check_output|Popen|getoutput|getstatusoutput)|commands\.getoutput|pty\.spawn|child_process\.(?:exec|execSync|spawn|spawnSync|execFile|execFileSync)|\bexecSync|\bspawnSync|\bexecFileSync|(?<![\w.])exec|(?<![\w.])spawn|(?<![\w.])system|shell_exec|passthru|proc_open|(?<![\w.])popen|IO\.popen|Open3\.\w+|Kernel\.system|Deno\.run|Bun\.spawn|\.system|\.popen|\.check_output|\.check_call|\.Popen|\.getoutput|\.execSync|\.spawnSync|\.execFileSync|os\.execute|(?<![\w.])system2|__import__\(\s*['"](?:os|subprocess|pty|commands|posix)['"]\s*\)\s*\.\s*\w+|require\(\s*['"](?:node:)?child_process['"]\s*\)\s*\.\s*\w+|getattr\(\s*(?:\w+|__import__\(\s*['"]\w+['"]\s*\))\s*,\s*['"](?:system|popen|run|call|check_output|check_call|Popen|getoutput|spawn\w*|exec\w*)['"]\s*\))\s*\(""")]
     private static partial Regex ShellCallPattern();
 
-    [GeneratedRegex("""(?<![\w.$@%:>-])(?:system|exec|spawn)\s+(?<arg>["'`]|qw|qq|q\()""")]
+    [GeneratedRegex("""(?<![\w.$@%:>-])(?:system|exec|spawn)\s+(?<arg>["'`]|qw|qq|q\(|[$@{\[]|\w+\s*\()""")]
     private static partial Regex ParenlessShellPattern();
 
     [GeneratedRegex(@"do\s+shell\s+script\s+""(?<cmd>(?:[^""\\]|\\.){1,2000})""")]
@@ -265,4 +288,7 @@ public static partial class InlineCodeScanner
 
     [GeneratedRegex("""(?:exec|eval|Function)\s*\(\s*(?:base64\.b64decode|b64decode|atob|Buffer\.from|codecs\.decode|zlib\.decompress|bytes\.fromhex|decode\()|MIME::Base64|base64_decode\s*\(|unpack\s*\(\s*['"]m|\.decode\s*\(\s*['"](?:base64|hex|rot13)""")]
     private static partial Regex ObfuscatedPattern();
+
+    [GeneratedRegex("""bytes\.fromhex|unhexlify|b(?:64|32|16|85)decode|decodebytes|\batob\s*\(|Buffer\.from\s*\([^)]{0,4000}['"](?:hex|base64)|\bpack\s*\(\s*['"][HhCcUuNnw]|\]\.pack\s*\(\s*['"][CcUu]|fromCharCode|codecs\.decode|\bchr\s*\(\s*\d|decode\s*\(\s*['"](?:hex|base64|rot)""")]
+    private static partial Regex DecodedDataPattern();
 }
