@@ -198,6 +198,19 @@ public sealed class KnowledgePackTests
     }
 
     [Fact]
+    public void ABrokenFlowListIsASyntaxErrorNotACrash()
+    {
+        // YamlDotNet's scanner throws InvalidOperationException (not YamlException) on this text; a pack or a policy
+        // with it must fail closed with a position like any other syntax error.
+        const string text = "version: 1\nprograms:\n  - names: [x,\n    flags: [b,\n";
+        var pack = KnowledgePackLoader.Load(text, "bad.yaml");
+        Assert.Equal("bad.yaml:3:14: YAML syntax error: the text cannot be read after this point", Assert.Single(pack.Errors).ToString());
+        var policy = PolicyLoader.Load(text, "policy.yaml");
+        Assert.False(policy.Success);
+        Assert.Contains(policy.Errors, e => e.Message.Contains("cannot be read after this point", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void TheRowReaderKnowsEveryRowKeyInTheSchemaOrder()
     {
         // The reader keeps a row's values by the key's place in PackSchema.RowKeys, named by RowKey: the two must agree.
