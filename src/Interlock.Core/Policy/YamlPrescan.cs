@@ -66,11 +66,13 @@ internal static class YamlPrescan
         var nodes = 0;
         var documents = 0;
         var ok = true;
+        var last = Mark.Empty;
         try
         {
             while (parser.MoveNext())
             {
                 var ev = parser.Current!;
+                last = ev.End;
                 events?.Add(ev);
                 switch (ev)
                 {
@@ -106,6 +108,13 @@ internal static class YamlPrescan
         catch (YamlException ex)
         {
             error(ex.Start, SyntaxMessage(ex));
+            return false;
+        }
+        catch (InvalidOperationException)
+        {
+            // YamlDotNet's scanner throws this, not a YamlException, on some broken flow lists (`[x,` then a key on the
+            // next line): still a syntax error at a place, not a crash of the caller.
+            error(last, "YAML syntax error: the text cannot be read after this point");
             return false;
         }
         return ok;

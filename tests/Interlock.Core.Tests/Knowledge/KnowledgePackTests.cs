@@ -163,6 +163,16 @@ public sealed class KnowledgePackTests
     [InlineData("version: 1\nprograms:\n  - names: [x]\n    rows:\n      - path: a\n        class: read\n        reason: r\n  - names: [x]\n    rows:\n      - path: b\n        class: read\n        reason: r\n", 8, 5, "program 'x' is described twice")]
     [InlineData("version: 1\nprograms:\n  - names: [x]\n    options: tight\n    rows: []\n", 4, 14, "expected strict or lenient for 'options'")]
     [InlineData("version: 1\nprograms:\n  - names: [x]\n    flags: {a: b}\n    rows: []\n", 4, 12, "expected a string or a list of strings for 'flags'")]
+    // Flow-mapping rows, the common shape, and repeated keys (refused, not read as their last value).
+    [InlineData("version: 1\nprograms:\n  - names: [x]\n    rows:\n      - {path: a, class: read, reason: r, colour: red}\n", 5, 43, "unknown key 'colour' in a row")]
+    [InlineData("version: 1\nprograms:\n  - names: [x]\n    rows:\n      - {path: a, class: obliterate, reason: r}\n", 5, 26, "unknown class 'obliterate'")]
+    [InlineData("version: 1\nprograms:\n  - names: [x]\n    rows:\n      - {path: a, class: read, reason: r, class: delete}\n", 5, 43, "YAML syntax error: Duplicate key class")]
+    [InlineData("version: 1\nprograms:\n  - names: [x]\n    rows:\n      - {path: a, class: read, \"path\": b, reason: r}\n", 5, 32, "YAML syntax error: Duplicate key path")]
+    [InlineData("version: 1\nprograms:\n  - names: [x]\n    rows: []\n    names: [y]\n", 5, 5, "YAML syntax error: Duplicate key names")]
+    [InlineData("version: 1\ncolour: {a: 1, a: 2}\nprograms: []\n", 2, 16, "YAML syntax error: Duplicate key a")]
+    [InlineData("version: 1\nprograms: all of them\n", 2, 11, "expected a list for 'programs', found a scalar")]
+    [InlineData("version: 1\nprograms:\n  - names: [x]\n    rows:\n      - just-text\n", 5, 9, "expected a row (a mapping with path, class and reason), found a scalar")]
+    [InlineData("", 1, 1, "expected a mapping with version, programs and tests")]
     public void ABadPackIsRefusedWithTheErrorAtItsPlace(string text, int line, int column, string message)
     {
         var result = KnowledgePackLoader.Load(text, "bad.yaml");
@@ -170,6 +180,43 @@ public sealed class KnowledgePackTests
         var error = result.Errors[0];
         Assert.Equal(("bad.yaml", line, column), (error.File, error.Line, error.Column));
         Assert.Contains(message, error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void ARepeatedKeyIsTheOnlyErrorAndIsFoundInALargeMapping()
+    {
+        // A repeated key stops the read (one error, as YamlDotNet's node tree gave), wherever it is, and a mapping with
+        // many keys is checked with a set, not by comparing each key with all before it.
+        var many = string.Join(", ", Enumerable.Range(0, 60).Select(i => $"k{i}: v")) + ", k7: again";
+        var result = KnowledgePackLoader.Load($"version: 1\ncolour: {{{many}}}\nprograms: []\n", "bad.yaml");
+        var error = Assert.Single(result.Errors);
+        Assert.Equal("bad.yaml:2:" + ($"colour: {{{many}}}".IndexOf("k7: again", StringComparison.Ordinal) + 1) + ": YAML syntax error: Duplicate key k7", error.ToString());
+        var distinct = string.Join(", ", Enumerable.Range(0, 60).Select(i => $"k{i}: v"));
+        var ok = KnowledgePackLoader.Load($"version: 1\ncolour: {{{distinct}}}\nprograms: []\n", "bad.yaml");
+        Assert.DoesNotContain(ok.Errors, e => e.Message.Contains("Duplicate", StringComparison.Ordinal));
+        Assert.Contains(ok.Errors, e => e.Message.Contains("unknown key 'colour'", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void ABrokenFlowListIsASyntaxErrorNotACrash()
+    {
+        // YamlDotNet's scanner throws InvalidOperationException (not YamlException) on this text; a pack or a policy
+        // with it must fail closed with a position like any other syntax error.
+        const string text = "version: 1\nprograms:\n  - names: [x,\n    flags: [b,\n";
+        var pack = KnowledgePackLoader.Load(text, "bad.yaml");
+        Assert.Equal("bad.yaml:3:14: YAML syntax error: the text cannot be read after this point", Assert.Single(pack.Errors).ToString());
+        var policy = PolicyLoader.Load(text, "policy.yaml");
+        Assert.False(policy.Success);
+        Assert.Contains(policy.Errors, e => e.Message.Contains("cannot be read after this point", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void TheRowReaderKnowsEveryRowKeyInTheSchemaOrder()
+    {
+        // The reader keeps a row's values by the key's place in PackSchema.RowKeys, named by RowKey: the two must agree.
+        var names = Enum.GetNames<KnowledgePackLoader.RowKey>()
+            .Select(n => string.Concat(n.Select((c, i) => char.IsUpper(c) && i > 0 ? "_" + char.ToLowerInvariant(c) : char.ToLowerInvariant(c).ToString())));
+        Assert.Equal(PackSchema.RowKeys, names);
     }
 
     [Fact]

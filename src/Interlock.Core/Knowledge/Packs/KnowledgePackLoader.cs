@@ -4,7 +4,8 @@ using Interlock.Actions;
 using Interlock.Policy;
 using Interlock.Risk;
 using YamlDotNet.Core;
-using YamlDotNet.RepresentationModel;
+using YamlDotNet.Core.Events;
+using ScalarEvent = YamlDotNet.Core.Events.Scalar;
 
 namespace Interlock.Knowledge.Packs;
 
@@ -18,7 +19,8 @@ public static class KnowledgePackLoader
     public const int MaxTextLength = 4 * 1024 * 1024;
     private const int MaxDepth = 16;
     private const int MaxNodes = 400_000;
-
+    private const int None = -1;
+    private static readonly HashSet<string> WrapperNames = new(Wrappers.All.SelectMany(w => w.Names), StringComparer.Ordinal);
 
     public static PackLoadResult Load(string text, string file)
     {
@@ -26,20 +28,32 @@ public static class KnowledgePackLoader
         return new Reader(text, file).Run();
     }
 
+    /// <summary>
+    /// Reads the events the budget check parsed straight into programs, rows and tests (a node is the index of its first
+    /// event in <see cref="PackEvents"/>, <see cref="None"/> when absent), validating keys as it goes: no node tree.
+    /// </summary>
     private sealed class Reader(string text, string file)
     {
         private readonly List<PackError> _errors = [];
+        private readonly List<string> _parts = [];
+        private readonly int[] _rowValues = new int[PackSchema.RowKeys.Length];
+        private PackEvents _yaml = null!;
 
         public PackLoadResult Run()
         {
             if (text.Length > MaxTextLength) return Fail(1, 1, $"the pack is {text.Length} characters long; expected at most {MaxTextLength}");
-            if (YamlPrescan.Load(text, "knowledge pack", "knowledge packs", MaxDepth, MaxNodes, Error) is not { } stream) return Failed();
-            if (stream.Documents.Count == 0 || stream.Documents[0].RootNode is not YamlMappingNode root)
+            var events = new List<ParsingEvent>();
+            if (!YamlPrescan.Check(text, "knowledge pack", "knowledge packs", MaxDepth, MaxNodes, Error, events)) return Failed();
+            if (PackEvents.Index(events, Error) is not { } yaml) return Failed();
+            _yaml = yaml;
+            var root = yaml.Root;
+            if (root == None || yaml[root] is not MappingStart)
                 return Fail(1, 1, "expected a mapping with version, programs and tests at the top level");
 
-            YamlNode? version = null, programsNode = null, testsNode = null;
-            foreach (var (keyNode, value) in root.Children)
+            int version = None, programsNode = None, testsNode = None;
+            for (var keyNode = root + 1; !_yaml.IsClose(keyNode); keyNode = _yaml.End(_yaml.End(keyNode)))
             {
+                var value = _yaml.End(keyNode);
                 switch (Key(keyNode))
                 {
                     case "version": version = value; break;
@@ -48,36 +62,36 @@ public static class KnowledgePackLoader
                     case var other: Unknown(keyNode, other, "at the top level", PackSchema.TopKeys); break;
                 }
             }
-            if (version is null) Error(root, "missing 'version'; expected version: 1");
+            if (version == None) Error(root, "missing 'version'; expected version: 1");
             else if (Scalar(version, "version") is { } v && v != "1") Error(version, $"unsupported version '{v}'; expected 1");
 
             var programs = new List<ProgramSpec>();
-            var names = new Dictionary<string, YamlNode>(StringComparer.Ordinal);
-            foreach (var node in Items(programsNode, "programs"))
+            var names = new Dictionary<string, int>(StringComparer.Ordinal);
+            for (var node = Items(programsNode, "programs"); !_yaml.IsClose(node); node = _yaml.End(node))
                 if (ReadProgram(node, names) is { } spec) programs.Add(spec);
             var tests = new List<PackTest>();
-            foreach (var node in Items(testsNode, "tests"))
+            for (var node = Items(testsNode, "tests"); !_yaml.IsClose(node); node = _yaml.End(node))
                 if (ReadTest(node) is { } test) tests.Add(test);
-            if (programsNode is null && testsNode is null) Error(root, "the pack has neither 'programs' nor 'tests'");
+            if (programsNode == None && testsNode == None) Error(root, "the pack has neither 'programs' nor 'tests'");
 
             if (_errors.Count > 0) return Failed();
             var hash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)));
             return new PackLoadResult(new KnowledgePack(file, hash, programs, tests), []);
         }
 
-        private ProgramSpec? ReadProgram(YamlNode node, Dictionary<string, YamlNode> seen)
+        private ProgramSpec? ReadProgram(int map, Dictionary<string, int> seen)
         {
-            if (node is not YamlMappingNode map)
+            if (_yaml[map] is not MappingStart)
             {
-                Error(node, $"expected a program (a mapping with names and rows), found {Kind(node)}");
+                Error(map, $"expected a program (a mapping with names and rows), found {Kind(map)}");
                 return null;
             }
             string? names = null, flags = null, valueOptions = null, pairOptions = null, execOptions = null, semantics = null;
             bool clusters = true, environment = false, strict = false;
-            var rows = new List<CommandRow>();
-            YamlNode? rowsNode = null;
-            foreach (var (keyNode, value) in map.Children)
+            var rowsNode = None;
+            for (var keyNode = map + 1; !_yaml.IsClose(keyNode); keyNode = _yaml.End(_yaml.End(keyNode)))
             {
+                var value = _yaml.End(keyNode);
                 switch (Key(keyNode))
                 {
                     case "names": names = Words(value, "names", ' '); break;
@@ -107,13 +121,14 @@ public static class KnowledgePackLoader
             }
             foreach (var name in names.Split(' ', StringSplitOptions.RemoveEmptyEntries))
             {
-                if (Wrappers.All.Any(w => w.Names.Contains(name, StringComparer.Ordinal)))
+                if (WrapperNames.Contains(name))
                     Error(map, $"'{name}' is a wrapper (it runs another command); packs describe programs, not wrappers");
                 else if (!seen.TryAdd(name, map))
-                    Error(map, $"program '{name}' is described twice in this pack (first at line {seen[name].Start.Line})");
+                    Error(map, $"program '{name}' is described twice in this pack (first at line {_yaml[seen[name]].Start.Line})");
             }
-            if (rowsNode is null) Error(map, $"program '{names}' has no 'rows'; an unknown verb would have nothing to match");
-            foreach (var rowNode in Items(rowsNode, "rows"))
+            if (rowsNode == None) Error(map, $"program '{names}' has no 'rows'; an unknown verb would have nothing to match");
+            var rows = new List<CommandRow>();
+            for (var rowNode = Items(rowsNode, "rows"); !_yaml.IsClose(rowNode); rowNode = _yaml.End(rowNode))
                 if (ReadRow(rowNode) is { } row) rows.Add(row);
             return new ProgramSpec(names, [.. rows])
             {
@@ -122,72 +137,78 @@ public static class KnowledgePackLoader
             };
         }
 
-        private CommandRow? ReadRow(YamlNode node)
+        private CommandRow? ReadRow(int map)
         {
-            if (node is not YamlMappingNode map)
+            if (_yaml[map] is not MappingStart)
             {
-                Error(node, $"expected a row (a mapping with path, class and reason), found {Kind(node)}");
+                Error(map, $"expected a row (a mapping with path, class and reason), found {Kind(map)}");
                 return null;
             }
-            var values = new Dictionary<string, YamlNode>(StringComparer.Ordinal);
-            foreach (var (keyNode, value) in map.Children)
+            // Each key's value node by its place in PackSchema.RowKeys (keys are unique: PackEvents refused duplicates).
+            var values = _rowValues;
+            Array.Fill(values, None);
+            for (var keyNode = map + 1; !_yaml.IsClose(keyNode); keyNode = _yaml.End(_yaml.End(keyNode)))
             {
                 var key = Key(keyNode);
                 if (key is null) continue;
-                if (Array.IndexOf(PackSchema.RowKeys, key) < 0) Unknown(keyNode, key, "in a row", PackSchema.RowKeys);
-                else values[key] = value;
+                var index = Array.IndexOf(PackSchema.RowKeys, key);
+                if (index < 0) Unknown(keyNode, key, "in a row", PackSchema.RowKeys);
+                else values[index] = _yaml.End(keyNode);
             }
-            string? Str(string key, char separator = '|') => values.TryGetValue(key, out var v) ? Words(v, key, separator) : null;
-            bool? Flag(string key) => values.TryGetValue(key, out var v) ? Bool(v, key) : null;
+            int Value(RowKey key) => values[(int)key];
+            string? Str(RowKey key, char separator = '|') => Value(key) is var v and not None ? Words(v, PackSchema.RowKeys[(int)key], separator) : null;
+            bool? Flag(RowKey key) => Value(key) is var v and not None ? Bool(v, PackSchema.RowKeys[(int)key]) : null;
 
-            var path = values.ContainsKey("path") ? Str("path") ?? "" : null;
+            var path = Value(RowKey.Path) != None ? Str(RowKey.Path) ?? "" : null;
             if (path is null) Error(map, "a row needs 'path' (subcommand globs, \"\" for the program itself)");
             OperationClass? cls = null;
-            if (!values.TryGetValue("class", out var classNode)) Error(map, "a row needs 'class' (" + string.Join(", ", OperationClasses.Names) + ")");
+            var classNode = Value(RowKey.Class);
+            if (classNode == None) Error(map, "a row needs 'class' (" + string.Join(", ", OperationClasses.Names) + ")");
             else if (Scalar(classNode, "class") is { } c)
             {
                 var index = Array.IndexOf(OperationClasses.Names, c);
                 if (index < 0) Error(classNode, $"unknown class '{c}'; expected one of {string.Join(", ", OperationClasses.Names)}");
                 else cls = (OperationClass)index;
             }
-            var reason = values.TryGetValue("reason", out var reasonNode) ? Scalar(reasonNode, "reason") : null;
+            var reason = Value(RowKey.Reason) is var reasonNode and not None ? Scalar(reasonNode, "reason") : null;
             if (string.IsNullOrWhiteSpace(reason)) Error(map, "a row needs 'reason' (what it does, as a person reads it)");
             Tier? minTier = null;
-            if (values.TryGetValue("min_tier", out var tierNode) && Scalar(tierNode, "min_tier") is { } t)
+            if (Value(RowKey.MinTier) is var tierNode and not None && Scalar(tierNode, "min_tier") is { } t)
             {
                 if (Tiers.TryParse(t, out var tier)) minTier = tier;
                 else Error(tierNode, $"unknown tier '{t}'; expected read_only, write_autonomous, write_with_confirmation or never");
             }
             int? outputOperand = null;
-            if (values.TryGetValue("output_operand", out var operandNode) && Scalar(operandNode, "output_operand") is { } o)
+            if (Value(RowKey.OutputOperand) is var operandNode and not None && Scalar(operandNode, "output_operand") is { } o)
             {
                 if (int.TryParse(o, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var n) && n >= 1) outputOperand = n;
                 else Error(operandNode, $"'output_operand' must be a positive whole number, got '{o}'");
             }
-            string? semantics = values.TryGetValue("semantics", out var semanticsNode) ? Handler(semanticsNode) : null;
+            string? semantics = Value(RowKey.Semantics) is var semanticsNode and not None ? Handler(semanticsNode) : null;
             if (path is null || cls is null || string.IsNullOrWhiteSpace(reason)) return null;
             return new CommandRow(path, cls.Value, reason)
             {
-                AnyFlag = Str("any_flag"), NoFlag = Str("no_flag"), AnyArg = Str("any_arg"),
-                Targets = Flag("targets") ?? true, TargetOptions = Str("target_options"), OutputOptions = Str("output_options"),
-                OutputOperand = outputOperand, PathTargets = Flag("path_targets") ?? false, ReadsContent = Flag("reads_content") ?? true,
-                Shared = Flag("shared") ?? false, Irreversible = Flag("irreversible") ?? false, MinTier = minTier,
-                Tags = Str("tags", ' ') ?? "", Semantics = semantics,
+                AnyFlag = Str(RowKey.AnyFlag), NoFlag = Str(RowKey.NoFlag), AnyArg = Str(RowKey.AnyArg),
+                Targets = Flag(RowKey.Targets) ?? true, TargetOptions = Str(RowKey.TargetOptions), OutputOptions = Str(RowKey.OutputOptions),
+                OutputOperand = outputOperand, PathTargets = Flag(RowKey.PathTargets) ?? false, ReadsContent = Flag(RowKey.ReadsContent) ?? true,
+                Shared = Flag(RowKey.Shared) ?? false, Irreversible = Flag(RowKey.Irreversible) ?? false, MinTier = minTier,
+                Tags = Str(RowKey.Tags, ' ') ?? "", Semantics = semantics,
             };
         }
 
-        private PackTest? ReadTest(YamlNode node)
+        private PackTest? ReadTest(int map)
         {
-            if (node is not YamlMappingNode map)
+            if (_yaml[map] is not MappingStart)
             {
-                Error(node, $"expected a test (a mapping with command and decision), found {Kind(node)}");
+                Error(map, $"expected a test (a mapping with command and decision), found {Kind(map)}");
                 return null;
             }
             string? command = null, cwd = null;
             Outcome? decision = null;
             OperationClass? cls = null;
-            foreach (var (keyNode, value) in map.Children)
+            for (var keyNode = map + 1; !_yaml.IsClose(keyNode); keyNode = _yaml.End(_yaml.End(keyNode)))
             {
+                var value = _yaml.End(keyNode);
                 switch (Key(keyNode))
                 {
                     case "command": command = Scalar(value, "command"); break;
@@ -215,11 +236,12 @@ public static class KnowledgePackLoader
             }
             if (string.IsNullOrWhiteSpace(command)) Error(map, "a test needs 'command'");
             else if (decision is null && cls is null) Error(map, "a test needs 'decision' or 'class' (what the command must get)");
+            var start = _yaml[map].Start;
             return string.IsNullOrWhiteSpace(command) || (decision is null && cls is null) ? null
-                : new PackTest(command, decision, cls, cwd, (int)map.Start.Line, (int)map.Start.Column);
+                : new PackTest(command, decision, cls, cwd, (int)start.Line, (int)start.Column);
         }
 
-        private string? Handler(YamlNode node)
+        private string? Handler(int node)
         {
             if (Scalar(node, "semantics") is not { } name) return null;
             if (!Shell.ProgramSemantics.Names.Contains(name, StringComparer.Ordinal))
@@ -227,37 +249,39 @@ public static class KnowledgePackLoader
             return name;
         }
 
-        private IEnumerable<YamlNode> Items(YamlNode? node, string field)
+        /// <summary>The first item of the list at <paramref name="node"/>; a list's end (so no items) when it is absent, null or not a list.</summary>
+        private int Items(int node, string field)
         {
-            if (node is null || IsNull(node)) return [];
-            if (node is YamlSequenceNode seq) return seq.Children;
-            Error(node, $"expected a list for '{field}', found {Kind(node)}");
-            return [];
+            if (node != None && _yaml[node] is SequenceStart) return node + 1;
+            if (node != None && !IsNull(node)) Error(node, $"expected a list for '{field}', found {Kind(node)}");
+            return _yaml.Empty;
         }
 
         /// <summary>A string, or a list of strings joined by <paramref name="separator"/> (paths and flags by '|', names by ' ').</summary>
-        private string? Words(YamlNode node, string field, char separator)
+        private string? Words(int node, string field, char separator)
         {
-            if (node is YamlScalarNode) return Scalar(node, field);
-            if (node is YamlSequenceNode seq)
+            switch (_yaml[node])
             {
-                var parts = new List<string>();
-                foreach (var item in seq.Children)
-                    if (Scalar(item, field) is { } s) parts.Add(s);
-                return string.Join(separator, parts);
+                case ScalarEvent { Value: var value }: return value;
+                case SequenceStart:
+                    _parts.Clear();
+                    for (var item = node + 1; !_yaml.IsClose(item); item = _yaml.End(item))
+                        if (Scalar(item, field) is { } s) _parts.Add(s);
+                    return _parts.Count == 1 ? _parts[0] : string.Join(separator, _parts);
+                default:
+                    Error(node, $"expected a string or a list of strings for '{field}', found {Kind(node)}");
+                    return null;
             }
-            Error(node, $"expected a string or a list of strings for '{field}', found {Kind(node)}");
-            return null;
         }
 
-        private string? Scalar(YamlNode node, string field)
+        private string? Scalar(int node, string field)
         {
-            if (node is YamlScalarNode { Value: { } v }) return v;
+            if (_yaml[node] is ScalarEvent { Value: var v }) return v;
             Error(node, $"expected a string for '{field}', found {Kind(node)}");
             return null;
         }
 
-        private bool? Bool(YamlNode node, string field)
+        private bool? Bool(int node, string field)
         {
             switch (Scalar(node, field))
             {
@@ -270,29 +294,29 @@ public static class KnowledgePackLoader
             }
         }
 
-        private string? Key(YamlNode node)
+        private string? Key(int node)
         {
-            if (node is YamlScalarNode { Value: { } k }) return k;
+            if (_yaml[node] is ScalarEvent { Value: var k }) return k;
             Error(node, "expected a plain key");
             return null;
         }
 
-        private void Unknown(YamlNode node, string? key, string where, string[] known)
+        private void Unknown(int node, string? key, string where, string[] known)
         {
             if (key is null) return;
             Error(node, $"unknown key '{key}' {where}; expected one of {string.Join(", ", known)}");
         }
 
-        private static bool IsNull(YamlNode node) => node is YamlScalarNode { Value: null or "" or "~" or "null" } s && s.Style == YamlDotNet.Core.ScalarStyle.Plain;
+        private bool IsNull(int node) => _yaml[node] is ScalarEvent { Value: "" or "~" or "null", Style: ScalarStyle.Plain };
 
-        private static string Kind(YamlNode node) => node switch
+        private string Kind(int node) => _yaml[node] switch
         {
-            YamlMappingNode => "a mapping",
-            YamlSequenceNode => "a list",
+            MappingStart => "a mapping",
+            SequenceStart => "a list",
             _ => "a scalar",
         };
 
-        private void Error(YamlNode node, string message) => Error(node.Start, message);
+        private void Error(int node, string message) => Error(_yaml[node].Start, message);
 
         private void Error(Mark mark, string message) => _errors.Add(new PackError(file, (int)Math.Max(1, mark.Line), (int)Math.Max(1, mark.Column), message));
 
@@ -303,5 +327,12 @@ public static class KnowledgePackLoader
         }
 
         private PackLoadResult Failed() => new(null, [.. _errors.OrderBy(e => e.Line).ThenBy(e => e.Column)]);
+    }
+
+    /// <summary>The places of <see cref="PackSchema.RowKeys"/>, in its order (a test holds the two together).</summary>
+    internal enum RowKey
+    {
+        Path, Class, Reason, AnyFlag, NoFlag, AnyArg, Targets, TargetOptions, OutputOptions, OutputOperand,
+        PathTargets, ReadsContent, Shared, Irreversible, MinTier, Tags, Semantics,
     }
 }
