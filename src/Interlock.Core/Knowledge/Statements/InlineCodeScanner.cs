@@ -289,6 +289,6 @@ public static partial class InlineCodeScanner
     [GeneratedRegex("""(?:exec|eval|Function)\s*\(\s*(?:base64\.b64decode|b64decode|atob|Buffer\.from|codecs\.decode|zlib\.decompress|bytes\.fromhex|decode\()|MIME::Base64|base64_decode\s*\(|unpack\s*\(\s*['"]m|\.decode\s*\(\s*['"](?:base64|hex|rot13)""")]
     private static partial Regex ObfuscatedPattern();
 
-    [GeneratedRegex("""bytes\.fromhex|unhexlify|b(?:64|32|16|85)decode|decodebytes|\batob\s*\(|Buffer\.from\s*\([^)]{0,4000}['"](?:hex|base64)|\bpack\s*\(\s*['"][HhCcUuNnw]|\]\.pack\s*\(\s*['"][CcUu]|fromCharCode|codecs\.decode|\bchr\s*\(\s*\d|decode\s*\(\s*['"](?:hex|base64|rot)""")]
+    [GeneratedRegex("""bytes\.fromhex|unhexlify|b(?:64|32|16|85)decode|decodebytes|\batob\s*\(|Buffer\.from\s*\([^)]{0,4000}['"](?:hex|base64)|\bpack\s*\(\s*['"][HhCcUuNnw]|\]\.pack\s*\(\s*['"][CcUu]|fromCharCode|codecs\.decode|\bchr\s*\(\s*[0-9]|decode\s*\(\s*['"](?:hex|base64|rot)""")]
     private static partial Regex DecodedDataPattern();
 }
