@@ -34,6 +34,9 @@ public sealed record CodeOption(string ProgramsText, string OptionsText, CodeLan
 
     /// <summary>Whether a short option takes its value attached (<c>man -Pcat</c>).</summary>
     public bool Attached { get; init; }
+
+    /// <summary>Whether the value is only ever attached (<c>man -Hfirefox</c>, <c>--html=firefox</c>): the next word is not it.</summary>
+    public bool AttachedOnly { get; init; }
 }
 
 /// <summary>The code-carrying options Interlock reads, and the filters a <see cref="CodeLanguage.Program"/> option may name without review.</summary>
@@ -42,6 +45,11 @@ public static class CodeOptions
     public static IReadOnlyList<CodeOption> All { get; } =
     [
         new("man", "-P --pager", CodeLanguage.Shell) { Attached = true },
+        // -H[BROWSER] and -O[PAGER] take their value only attached: a separate word is the next operand.
+        new("man", "-H --html", CodeLanguage.Shell) { Attached = true, AttachedOnly = true },
+        new("git", "-O --open-files-in-pager", CodeLanguage.Shell) { Subcommands = "grep", Attached = true, AttachedOnly = true },
+        new("fzf", "--preview", CodeLanguage.Shell),
+        new("delta", "--pager", CodeLanguage.Shell),
         // git difftool -x/--extcmd runs its command on each changed file pair.
         new("git", "-x --extcmd", CodeLanguage.Shell) { Subcommands = "difftool" },
         new("zip", "-TT --unzip-command", CodeLanguage.Shell),

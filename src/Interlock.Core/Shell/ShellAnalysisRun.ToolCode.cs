@@ -1,6 +1,7 @@
 using Interlock.Actions;
 using Interlock.Knowledge;
 using Interlock.Knowledge.Statements;
+using Interlock.Risk;
 
 namespace Interlock.Shell;
 
@@ -69,7 +70,7 @@ internal sealed partial class ShellAnalysisRun
                 foreach (var name in option.Options)
                 {
                     ShellArg? value = null;
-                    if (t == name) value = i + 1 < args.Count ? args[i + 1] : null;
+                    if (t == name) value = i + 1 < args.Count && !option.AttachedOnly ? args[i + 1] : null;
                     else if (t.Length > name.Length && t.StartsWith(name, StringComparison.Ordinal) && t[name.Length] == '=')
                         value = new ShellArg(t[(name.Length + 1)..], args[i].Dynamic, false);
                     else if (option.Attached && name.Length == 2 && t.Length > 2 && t.StartsWith(name, StringComparison.Ordinal))
@@ -463,6 +464,14 @@ internal sealed partial class ShellAnalysisRun
             if (f.Text is not ("-" or "/dev/stdin")) continue;
             if (c.Ctx.Stdin is { Kind: StreamKind.Literal, Text: { } text }) RunEmbedded("make", MakefileText.Scan(text), c.Ctx, "make-command");
             else EmitUnknownCode("make", "-f", "reads its makefile from input, which is not visible here", c.Ctx);
+        }
+        // -C DIR and -f FILE choose the makefile whose recipes run: one outside the workspace is code of unknown origin.
+        foreach (var (name, value) in inv.Options)
+        {
+            if (value is not { } v || name is not ("-C" or "--directory" or "-f" or "--file" or "--makefile") || v.Text is "-" or "/dev/stdin") continue;
+            var loc = PathLocations.Classify(ResolvePath(v, c.Ctx), Workspace, Home);
+            if (v.Dynamic || loc is not (Location.WorkspaceRoot or Location.WorkspaceContent or Location.WorkspaceRegenerable))
+                EmitUnknownCode("make", name, $"runs the makefile of {v.Display}, outside the workspace", c.Ctx);
         }
         foreach (var p in inv.Positionals)
         {
