@@ -41,8 +41,9 @@ internal sealed partial class ShellAnalysisRun
                 }
                 if (!any && (args.Count == 1 || args.Exists(a => a.Text == "-p")))
                 {
-                    Emit(NewDraft(program, null, OperationClass.Read, "prints the environment", ctx));
-                    output = new StreamSource(StreamKind.Environment);
+                    var dump = NewDraft(program, null, OperationClass.Read, "prints the environment", ctx);
+                    output = EnvironmentDump(dump);
+                    Emit(dump);
                 }
                 return true;
             }
@@ -53,8 +54,11 @@ internal sealed partial class ShellAnalysisRun
                 for (int i = 1; i < args.Count; i++) if (!args[i].Text.StartsWith('-')) ctx.Vars.Set(args[i].Text, null);
                 return true;
             case "set" when args.Count == 1:
-                Emit(NewDraft("set", null, OperationClass.Read, "prints the environment", ctx));
-                output = new StreamSource(StreamKind.Environment);
+            {
+                var dump = NewDraft("set", null, OperationClass.Read, "prints the environment", ctx);
+                output = EnvironmentDump(dump);
+                Emit(dump);
+            }
                 return true;
             case "alias" when args.Count > 1:
                 // An alias's text runs when its name is used: analyzed now, as the code it is.

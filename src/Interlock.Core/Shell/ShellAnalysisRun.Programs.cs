@@ -262,8 +262,10 @@ internal sealed partial class ShellAnalysisRun
                 Emit(cred);
                 return new StreamSource(StreamKind.Secret);
             }
-            Emit(NewDraft("env", null, OperationClass.Read, "prints the environment", ctx));
-            return new StreamSource(StreamKind.Environment);
+            var dump = NewDraft("env", null, OperationClass.Read, "prints the environment", ctx);
+            var printed = EnvironmentDump(dump);
+            Emit(dump);
+            return printed;
         }
         return Dispatch(args.GetRange(i, args.Count - i), ctx with { Vars = vars, Nesting = ctx.Nesting + 1, Env = env });
     }

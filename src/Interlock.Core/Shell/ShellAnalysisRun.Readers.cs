@@ -68,7 +68,7 @@ internal sealed partial class ShellAnalysisRun
                 op.Tags.Add("secret");
                 return new StreamSource(StreamKind.Secret);
             }
-            if (names.Count == 0) return new StreamSource(StreamKind.Environment);
+            if (names.Count == 0) return EnvironmentDump(op);
             if (names.Exists(CredentialPaths.IsSecretName))
             {
                 op.Class = OperationClass.CredentialRead;

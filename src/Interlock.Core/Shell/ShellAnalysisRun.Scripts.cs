@@ -40,7 +40,22 @@ internal sealed partial class ShellAnalysisRun
         }
         op.Targets.RemoveRange(1, op.Targets.Count - 1);
         op.ReadsContent = false;
+        // `set -a; . ./.env`: the file's secrets are now the shell's variables, so printing the environment prints them.
+        if (CredentialIn(op.Targets[0]) is not null) _secretsSourcedFrom ??= op.Targets[0];
         return null;
+    }
+
+    /// <summary>A credential file sourced earlier in this command (<c>. ./.env</c>): its secrets are in the environment.</summary>
+    private string? _secretsSourcedFrom;
+
+    /// <summary>An environment dump (<c>printenv</c>, <c>env</c>, <c>set</c>, <c>export -p</c>) after secrets were sourced reads those secrets.</summary>
+    private StreamSource EnvironmentDump(OperationDraft op)
+    {
+        if (_secretsSourcedFrom is null) return new StreamSource(StreamKind.Environment);
+        op.Class = OperationClass.CredentialRead;
+        op.Reason = $"prints the environment, which holds the secrets sourced from {_secretsSourcedFrom}";
+        op.Tags.Add("secret");
+        return new StreamSource(StreamKind.Secret);
     }
 
     private static void MarkForeignCode(OperationDraft op, StreamKind kind)

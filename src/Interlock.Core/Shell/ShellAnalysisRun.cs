@@ -149,7 +149,7 @@ internal sealed partial class ShellAnalysisRun
         return output;
     }
 
-    private StreamSource RunScript(ShellScript script, CallContext ctx)
+    private StreamSource RunScript(ShellScript script, CallContext ctx, List<StreamSource>? outputs = null)
     {
         var last = StreamSource.None;
         foreach (var item in script.Items)
@@ -158,10 +158,35 @@ internal sealed partial class ShellAnalysisRun
             {
                 if (_stopped) return StreamSource.Unknown;
                 last = RunPipeline(pipeline, ctx);
+                outputs?.Add(last);
             }
         }
         return last;
     }
+
+    /// <summary>
+    /// What a compound command writes: every command in it writes to the same output, so secrets or the environment
+    /// printed anywhere inside (<c>( set -o posix; set ) | grep KEY</c>) are in it; plain text only when all of it is.
+    /// </summary>
+    private static StreamSource MergedOutput(List<StreamSource> outputs, bool literalAllowed)
+    {
+        var strongest = StreamSource.None;
+        System.Text.StringBuilder? text = null;
+        bool unknown = false;
+        foreach (var o in outputs)
+        {
+            if (Sensitivity(o.Kind) > Sensitivity(strongest.Kind)) strongest = o;
+            else if (o.Kind == StreamKind.Literal && literalAllowed) (text ??= new System.Text.StringBuilder()).Append(o.Text);
+            else if (o.Kind != StreamKind.None && Sensitivity(o.Kind) == 0) unknown = true;
+        }
+        if (strongest.Kind != StreamKind.None) return strongest;
+        return !unknown && text is not null ? new StreamSource(StreamKind.Literal, text.ToString()) : StreamSource.Unknown;
+    }
+
+    private static int Sensitivity(StreamKind kind) => kind switch
+    {
+        StreamKind.Secret => 5, StreamKind.Environment => 4, StreamKind.Network => 3, StreamKind.Decoded => 2, StreamKind.CredentialNames => 1, _ => 0,
+    };
 
     private StreamSource RunPipeline(Pipeline pipeline, CallContext ctx)
     {
@@ -223,17 +248,19 @@ internal sealed partial class ShellAnalysisRun
             bool allStatic = words.Count > 0 && words.TrueForAll(w => !w.Dynamic && !w.Glob);
             if (allStatic && words.Count <= 8)
             {
+                var loopOutputs = new List<StreamSource>();
                 foreach (var item in words)
                 {
                     vars.Set(variable, item.Text);
-                    foreach (var body in compound.Bodies) RunScript(body, ctx);
+                    foreach (var body in compound.Bodies) RunScript(body, ctx, loopOutputs);
                 }
-                return StreamSource.Unknown;
+                return MergedOutput(loopOutputs, literalAllowed: false);
             }
             vars.Set(variable, words.Count == 1 && !words[0].Dynamic ? words[0].Text : null);
         }
-        foreach (var body in compound.Bodies) RunScript(body, ctx);
-        return StreamSource.Unknown;
+        var outputs = new List<StreamSource>();
+        foreach (var body in compound.Bodies) RunScript(body, ctx, outputs);
+        return MergedOutput(outputs, literalAllowed: compound.Kind is CompoundKind.Subshell or CompoundKind.BraceGroup);
     }
 
     private static string Slice(string source, int start, int end) =>

@@ -56,6 +56,7 @@ public static partial class InlineCodeScanner
          "XMLHttpRequest", "fsockopen", "RestClient", "LWP::", "->post(", "curl_exec", "dgram"], StringComparison.Ordinal);
     private static readonly SearchValues<string> SecretEnvNeedles = SearchValues.Create(["env"], StringComparison.OrdinalIgnoreCase);
     private static readonly SearchValues<string> ObfuscatedNeedles = SearchValues.Create(["exec", "eval", "Function", "MIME::Base64", "base64_decode", "unpack", "decode"], StringComparison.Ordinal);
+    private static readonly SearchValues<string> FileAccessNeedles = SearchValues.Create(["open", "read", "Read", "write", "File", "file", "fs.", "slurp", "IO."], StringComparison.Ordinal);
     private static readonly SearchValues<string> DecodedDataNeedles = SearchValues.Create(["fromhex", "unhexlify", "decode", "atob", "Buffer.from", "pack", "fromCharCode", "chr"], StringComparison.Ordinal);
 
     /// <summary>The prefiltered patterns with their needles, for the test that keeps each needle set exact.</summary>
@@ -149,7 +150,7 @@ public static partial class InlineCodeScanner
         bool network = Matches(NetworkPattern(), NetworkNeedles, code);
         // Text decoded from hex, base64 or character codes, in code that runs commands, opens files or sends data:
         // what it runs or opens is hidden from a reader (`system pack("H*", "726d…")`, `open(bytes.fromhex(…))`).
-        bool hiddenOperands = (shell.Count > 0 || dynamicShell || deletes || network || code.Contains("open", StringComparison.Ordinal))
+        bool hiddenOperands = (shell.Count > 0 || dynamicShell || deletes || network || code.AsSpan().ContainsAny(FileAccessNeedles))
             && Matches(DecodedDataPattern(), DecodedDataNeedles, code);
         return new CodeFindings
         {
