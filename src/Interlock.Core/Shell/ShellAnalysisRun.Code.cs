@@ -54,6 +54,7 @@ internal sealed partial class ShellAnalysisRun
             if (script.Text is "-" or "/dev/stdin") return RunStdinCode(program, c.Ctx, shell: true);
             if (IsDescriptorPath(script.Text)) return RunStdinCode(program, c.Ctx with { Stdin = DescriptorOutput(script, c.Ctx) }, shell: true);
             EmitLocalScript(program, script, "runs a shell script", c.Ctx);
+            CredentialArguments(program, args, i + 1, c.Ctx);
             return StreamSource.Unknown;
         }
         return RunStdinCode(program, c.Ctx, shell: true);
@@ -140,19 +141,9 @@ internal sealed partial class ShellAnalysisRun
             var t = a.Text;
             if (a.Dynamic || t.Length < 2 || t[0] != '-') break;
             if (t == "--") { i++; break; }
-            if (t is "-c" or "-e" or "-E" or "--eval" or "-p" or "--print" or "-r" && (program is not "node" and not "nodejs" || t != "-r") && (program is "php" || t != "-r"))
-            {
-                if (i + 1 < args.Count) code.Add(args[i + 1].Text);
-                i += 2;
-                continue;
-            }
-            if (t == "-m" && i + 1 < args.Count)
-            {
-                module = args[i + 1].Text;
-                i = args.Count;
-                break;
-            }
-            if (program is "perl" or "ruby" && t[1] != '-' && t.Length > 2)
+            // Perl and Ruby switches, alone or bundled, read letter by letter (`-i`, `-p -e`, `-pi.bak`); the value-taking
+            // ones given alone (-I DIR, -M MOD, -x DIR) are skipped with their value below.
+            if (program is "perl" or "ruby" && t[1] != '-' && (t.Length > 2 || "eEinplawsTtUc0".Contains(t[1], StringComparison.Ordinal)))
             {
                 // Bundled switches, read letter by letter: -pe, -lane, -pi.bak -e, -MFile::Path=rmtree (the rest of the word is the module).
                 bool next = false;
@@ -172,6 +163,18 @@ internal sealed partial class ShellAnalysisRun
                 if (next && i + 1 < args.Count) code.Add(args[i + 1].Text);
                 i += next ? 2 : 1;
                 continue;
+            }
+            if (t is "-c" or "-e" or "-E" or "--eval" or "-p" or "--print" or "-r" && (program is not "node" and not "nodejs" || t != "-r") && (program is "php" || t != "-r"))
+            {
+                if (i + 1 < args.Count) code.Add(args[i + 1].Text);
+                i += 2;
+                continue;
+            }
+            if (t == "-m" && i + 1 < args.Count)
+            {
+                module = args[i + 1].Text;
+                i += 2;
+                break;
             }
             i += t is "-W" or "-X" or "-r" or "--require" or "--import" or "--loader" or "--experimental-loader" or "-I" or "-M" or "--input-type" or "-d" or "-f" && (t != "-f" || program == "php") ? 2 : 1;
             if (t == "-f" && program == "php") { i--; break; }
@@ -207,6 +210,7 @@ internal sealed partial class ShellAnalysisRun
         if (module is not null)
         {
             Emit(NewDraft(program, "-m " + module, OperationClass.Exec, "runs a Python module", c.Ctx));
+            CredentialArguments(program, args, i, c.Ctx);
             return StreamSource.Unknown;
         }
         if (i >= args.Count) return RunStdinCode(program, c.Ctx, shell: false);
@@ -225,7 +229,33 @@ internal sealed partial class ShellAnalysisRun
         if (_knowledge.TryGetProgram(baseName, out _))
             return Dispatch([ShellArg.Static(baseName), .. args.Skip(i + 1)], c.Ctx with { Nesting = c.Ctx.Nesting + 1 });
         EmitLocalScript(program, script, "runs a script", c.Ctx);
+        CredentialArguments(program, args, i + 1, c.Ctx);
         return StreamSource.Unknown;
+    }
+
+    /// <summary>
+    /// A credential path among the arguments of code not read here (a script, a module, a local program) is one that
+    /// code can open: `python3 -m json.tool ~/.aws/credentials`, `./report.sh ~/.ssh/id_rsa`.
+    /// </summary>
+    private void CredentialArguments(string program, IReadOnlyList<ShellArg> args, int from, CallContext ctx)
+    {
+        OperationDraft? read = null;
+        for (int k = from; k < args.Count; k++)
+        {
+            var a = args[k];
+            if (a.Dynamic && !a.Glob) continue;
+            var t = a.Text;
+            // `--key=~/.ssh/id_rsa` and `--key ~/.ssh/id_rsa` alike: the value is what may be opened.
+            int eq = t.StartsWith('-') ? t.IndexOf('=', StringComparison.Ordinal) : -1;
+            if (t.StartsWith('-') && eq < 0) continue;
+            var path = ResolvePath(eq > 0 ? a with { Text = t[(eq + 1)..] } : a, ctx);
+            if (CredentialIn(path) is null) continue;
+            read ??= NewDraft(program, null, OperationClass.Read, "passes a credential file to code that can read it", ctx);
+            read.PathTargets = true;
+            read.ReadsContent = true;
+            read.Targets.Add(path);
+        }
+        if (read is not null) Emit(read);
     }
 
     /// <summary>Turns what <see cref="InlineCodeScanner"/> finds in inline code into operations.</summary>

@@ -186,7 +186,8 @@ internal sealed partial class ShellAnalysisRun
             // A compressor is a filter of the archive's bytes; any other program named there is code tar runs.
             if (name is "--use-compress-program" or "-I" && !IsCompressor(command))
                 EmitUnknownCode("tar", name, $"runs {ShellArg.DisplayText(command)} as its compressor", c.Ctx);
-            RunString(command, c.Ctx with { Nesting = c.Ctx.Nesting + 1, ExtraTag = "tar-command" });
+            // What tar hands the command on input is archive content: code of unknown origin if the command runs it.
+            RunString(command, c.Ctx with { Nesting = c.Ctx.Nesting + 1, ExtraTag = "tar-command", Stdin = StreamSource.Unknown });
         }
         // Mode from the first bundled word (`tar czf x.tgz dir`) or from flags.
         var first = inv.Args.Count > 0 ? inv.Args[0].Text : "";

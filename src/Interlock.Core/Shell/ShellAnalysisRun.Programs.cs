@@ -40,6 +40,7 @@ internal sealed partial class ShellAnalysisRun
 
         // su's operand is a user, not a command; only -c runs something.
         bool isSu = name == "su";
+        ShellArg? argv0 = null;
         while (i < args.Count)
         {
             var a = args[i];
@@ -47,6 +48,7 @@ internal sealed partial class ShellAnalysisRun
             var t = a.Text;
             if (t == "--") { i++; break; }
             if (t.Length < 2 || t[0] != '-') break;
+            if (name == "exec" && t == "-a" && i + 1 < args.Count) argv0 = args[i + 1];
             if (wrapper.LookupOptionSet.Contains(t))
             {
                 Emit(NewDraft(name, t, OperationClass.Read, "looks up a command or privileges", ctx));
@@ -106,7 +108,14 @@ internal sealed partial class ShellAnalysisRun
             if (!wrapper.Privileged) Emit(NewDraft(name, null, OperationClass.Read, "runs nothing", ctx));
             return StreamSource.None;
         }
-        return Dispatch(args.GetRange(i, args.Count - i), ctx with { Privileged = ctx.Privileged || wrapper.Privileged, Nesting = ctx.Nesting + 1 });
+        var command = args.GetRange(i, args.Count - i);
+        // `exec -a rm busybox -rf ~`: a multi-call binary runs the applet its argv[0] names, not the one its path does.
+        if (argv0 is { } applet && command[0].Text[(command[0].Text.LastIndexOf('/') + 1)..] is "busybox" or "toybox")
+        {
+            if (applet.Dynamic) AddGap("dynamic-command", "exec -a names the applet a multi-call binary runs, and the name is only known at run time", ctx.Text);
+            command.Insert(1, applet);
+        }
+        return Dispatch(command, ctx with { Privileged = ctx.Privileged || wrapper.Privileged, Nesting = ctx.Nesting + 1 });
     }
 
     /// <summary><c>-c</c>, or a short cluster ending in it (<c>script -qc CMD</c>, <c>su -lc CMD</c>).</summary>

@@ -86,7 +86,8 @@ internal sealed partial class ShellAnalysisRun
 
     private void CodeOptionValue(string program, string option, CodeLanguage language, ShellArg value, OperationDraft draft, CallContext ctx)
     {
-        var nested = ctx with { Nesting = ctx.Nesting + 1, ExtraTag = "option-command", Stdin = StreamSource.None };
+        // The tool feeds the command its data (a pager its text, a filter its file): not code anyone has seen.
+        var nested = ctx with { Nesting = ctx.Nesting + 1, ExtraTag = "option-command", Stdin = StreamSource.Unknown };
         if (value.Dynamic && language != CodeLanguage.ScriptFile)
         {
             EmitUnknownCode(program, option, $"{option} runs code computed at run time", ctx);

@@ -270,6 +270,8 @@ internal sealed class WordExpander
     {
         switch (op)
         {
+            case ":": return Substring(value, argument);
+            case "length": return argument.Length == 0 ? value.Length.ToString(System.Globalization.CultureInfo.InvariantCulture) : null;
             case "^^": return argument.Length == 0 ? value.ToUpperInvariant() : null;
             case ",,": return argument.Length == 0 ? value.ToLowerInvariant() : null;
             case "#" or "##":
@@ -293,6 +295,23 @@ internal sealed class WordExpander
             default: return null;
         }
     }
+
+    /// <summary><c>${x:OFFSET}</c> and <c>${x:OFFSET:LENGTH}</c> with integer literals, as bash computes them; null otherwise.</summary>
+    private static string? Substring(string value, string argument)
+    {
+        var parts = argument.Split(':');
+        if (parts.Length > 2 || !TryInteger(parts[0], out var offset)) return null;
+        if (offset < 0) offset = Math.Max(0, value.Length + offset);
+        if (offset > value.Length) return "";
+        if (parts.Length == 1) return value[offset..];
+        if (!TryInteger(parts[1], out var length)) return null;
+        // A negative length counts back from the end.
+        int end = length < 0 ? value.Length + length : Math.Min(value.Length, offset + length);
+        return end < offset ? null : value[offset..end];
+    }
+
+    private static bool TryInteger(string text, out int number) =>
+        int.TryParse(text.Trim(), System.Globalization.NumberStyles.AllowLeadingSign, System.Globalization.CultureInfo.InvariantCulture, out number);
 
     /// <summary>Whether a parameter operator's pattern holds wildcards or escapes, which this analysis does not match.</summary>
     private static bool IsPattern(string pattern) => pattern.AsSpan().IndexOfAny("*?[\\") >= 0 || pattern.Contains(ShellArg.Unknown);
