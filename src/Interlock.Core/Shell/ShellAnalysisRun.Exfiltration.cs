@@ -87,11 +87,20 @@ internal sealed partial class ShellAnalysisRun
         serve.Tags.Add("serves-network");
         serve.Targets.Add(path);
         serve.PathTargets = true;
-        if (PathLocations.Classify(path, Workspace, Home) is not (Location.WorkspaceRoot or Location.WorkspaceContent or Location.WorkspaceRegenerable or Location.Temp))
+        var location = PathLocations.Classify(path, Workspace, Home);
+        if (location is not (Location.WorkspaceRoot or Location.WorkspaceContent or Location.WorkspaceRegenerable or Location.Temp))
         {
             serve.MinTier = Tier.WriteWithConfirmation;
             serve.Shared = !local;
             serve.Reason = $"serves {path}, outside the workspace, over HTTP";
+        }
+        else if (!local && (bind is not null || location == Location.WorkspaceRoot))
+        {
+            // The whole workspace (its .env, its .git) or an address asked for on purpose, on every interface: the
+            // files are offered to other machines, not previewed locally.
+            serve.MinTier = Tier.WriteWithConfirmation;
+            serve.Shared = true;
+            serve.Reason = $"serves {path} over HTTP to other machines ({(bind is null ? "every interface" : bind)})";
         }
         Emit(serve);
         return true;
