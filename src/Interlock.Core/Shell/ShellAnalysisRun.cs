@@ -193,6 +193,7 @@ internal sealed partial class ShellAnalysisRun
                     shadow.Tags.Add("dynamic-command");
                     Emit(shadow);
                 }
+                else if (IsShellHookFunction(def.Name)) RunExportedFunction(def.Name, ctx);
                 return StreamSource.None;
             case CompoundCommand compound:
                 return RunCompound(compound, ctx);
