@@ -104,6 +104,7 @@ internal sealed partial class ShellAnalysisRun
         var vars = new VariableScope(Home, Workspace);
         var ctx = new CallContext(vars, StreamSource.None, command, command, 0);
         RunString(command, ctx);
+        CheckLifecycleScripts(command);
     }
 
     public void AddGap(string kind, string detail, string text = "")

@@ -37,11 +37,18 @@ public sealed class DeferredCodeWriteTests
     [InlineData("echo 'yarnPath: /tmp/y.js' > .yarnrc.yml")]
     [InlineData("python3 -c \"open('.npmrc','a').write('node-options=--require /tmp/x.js')\"")]
     [InlineData("cd sub && echo x > .envrc")]
+    // package.json rewritten by text that names an install-time script.
+    [InlineData("jq '.scripts.prepare=\"node /tmp/x.js\"' package.json > p.tmp && mv p.tmp package.json")]
+    [InlineData("sed -i 's/\"lint\":/\"postinstall\":/' package.json")]
+    [InlineData("printf '{\"scripts\":{\"postinstall\":\"sh x\"}}' > package.json")]
+    [InlineData("cp /tmp/p.json packages/web/package.json && echo preinstall")]
     public void Writing_a_file_that_runs_later_needs_approval(string command) =>
         Assert.True(AnalysisKit.Evaluate(command).Outcome() != "allow", AnalysisKit.Evaluate(command).Describe());
 
     [Theory]
     [InlineData("echo 'print(1)' > src/app.py")]
+    [InlineData("jq '.version=\"1.2.0\"' package.json > p.tmp && mv p.tmp package.json")]
+    [InlineData("npm run prepare > build.log")]
     [InlineData("sed -i 's/a/b/' package.json")]
     [InlineData("echo '# notes' >> README.md")]
     [InlineData("mkdir -p .husky .vscode .devcontainer")]
