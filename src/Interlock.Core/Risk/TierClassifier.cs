@@ -85,6 +85,8 @@ public sealed class TierClassifier
             var (t, w) = delete || mirror ? DeleteTier(loc, sweep || mirror, target)
                 : op.Class != OperationClass.Exec && IsCriticalFile(target) ? (Tier.Never, "is a file the system needs to boot or authenticate")
                 : WriteTier(loc, sweep && op.Class != OperationClass.Create, op.Class == OperationClass.Exec);
+            if (!delete && !mirror && t.Rank() < Tier.WriteWithConfirmation.Rank() && WritesDeferredCode(op) && DeferredCodePaths.Describe(target) is { } later)
+                (t, w) = (Tier.WriteWithConfirmation, later + ": code that runs later, unseen");
             if (worst is null || t.Rank() > worst.Value.Rank())
             {
                 worst = t;
@@ -93,6 +95,14 @@ public sealed class TierClassifier
         }
         return (worst is { } found && found.Rank() >= fallback.Rank() ? found : fallback, why);
     }
+
+    /// <summary>Programs that change a file's metadata or make empty files and directories: they store no code.</summary>
+    private static readonly HashSet<string> ContentlessWriters =
+        new(["mkdir", "touch", "chmod", "chown", "chgrp", "chattr", "setfacl", "utime", "rmdir", "mktemp"], StringComparer.Ordinal);
+
+    /// <summary>Whether the operation puts content into its targets (a startup file written is code; one made executable is not new code).</summary>
+    private static bool WritesDeferredCode(Operation op) =>
+        op.Class is OperationClass.Create or OperationClass.Update && !ContentlessWriters.Contains(op.Program);
 
     private static (Tier, string) DeleteTier(Location loc, bool recursive, string target) => loc switch
     {

@@ -225,6 +225,14 @@ internal sealed partial class ShellAnalysisRun
         }
     }
 
+    /// <summary>Functions the shell itself calls later by name (bash's unknown-command handler, zsh's prompt and directory hooks).</summary>
+    private static readonly System.Collections.Frozen.FrozenSet<string> ShellHookFunctions = System.Collections.Frozen.FrozenSet.ToFrozenSet(
+        ["command_not_found_handle", "command_not_found_handler", "precmd", "preexec", "chpwd", "periodic", "zshexit", "zshaddhistory"], StringComparer.Ordinal);
+
+    /// <summary>Whether defining <paramref name="name"/> registers code the shell runs unasked (zsh's <c>TRAPINT</c>-style functions too).</summary>
+    private static bool IsShellHookFunction(string name) =>
+        ShellHookFunctions.Contains(name) || name.Length > 4 && name.StartsWith("TRAP", StringComparison.Ordinal);
+
     /// <summary>An exported function (<c>export -f ls</c>) runs in every child bash that calls its name: its body is analyzed now.</summary>
     private void RunExportedFunction(string name, CallContext ctx)
     {

@@ -89,6 +89,29 @@ internal sealed partial class ShellAnalysisRun
         AddGap("written-then-run", $"'{ShellArg.DisplayText(program)}' runs code from {ShellArg.DisplayText(file)}, which this same command wrote: what runs is not what was reviewed", text);
     }
 
+    /// <summary>npm's install-time scripts: they run on the next install, by whoever installs, without being named.</summary>
+    private static readonly string[] LifecycleScripts =
+        ["preinstall", "postinstall", "scripts.install", "prepare", "prepublish", "prepack", "postpack"];
+
+    /// <summary>
+    /// A package.json this command wrote, from text that names an install-time script (<c>jq '.scripts.prepare=…'
+    /// package.json &gt; p &amp;&amp; mv p package.json</c>): the new script runs later, unseen. Other edits of package.json stay ordinary.
+    /// </summary>
+    private void CheckLifecycleScripts(string command)
+    {
+        if (_written is null) return;
+        bool manifest = false;
+        foreach (var w in _written)
+            if (w.EndsWith("/package.json", StringComparison.Ordinal)) { manifest = true; break; }
+        if (!manifest) return;
+        foreach (var name in LifecycleScripts)
+        {
+            if (!command.Contains(name, StringComparison.Ordinal)) continue;
+            AddGap("deferred-code", $"package.json is written by a command naming the '{name}' script, which npm runs on the next install: what runs is not what was reviewed", command);
+            return;
+        }
+    }
+
     /// <summary>The written file <paramref name="path"/> is, or holds (a directory run as a program), or null.</summary>
     private string? WrittenAt(string path)
     {

@@ -104,6 +104,7 @@ internal sealed partial class ShellAnalysisRun
         var vars = new VariableScope(Home, Workspace);
         var ctx = new CallContext(vars, StreamSource.None, command, command, 0);
         RunString(command, ctx);
+        CheckLifecycleScripts(command);
     }
 
     public void AddGap(string kind, string detail, string text = "")
@@ -210,7 +211,7 @@ internal sealed partial class ShellAnalysisRun
                 _functions[def.Name] = def;
                 // A function named like a program or builtin (`cd() { …; }`) replaces it for every later use in this
                 // shell, including commands not shown here: its body is analyzed now, as the code those uses run.
-                if (_knowledge.TryGetProgram(def.Name, out _) || HookFunctions.Contains(def.Name))
+                if (_knowledge.TryGetProgram(def.Name, out _))
                 {
                     RunExportedFunction(def.Name, ctx);
                     AddGap("dynamic-command", $"a function replaces '{def.Name}' in this shell: later uses of that name run its body", ctx.Text);
@@ -218,6 +219,7 @@ internal sealed partial class ShellAnalysisRun
                     shadow.Tags.Add("dynamic-command");
                     Emit(shadow);
                 }
+                else if (IsShellHookFunction(def.Name)) RunExportedFunction(def.Name, ctx);
                 return StreamSource.None;
             case CompoundCommand compound:
                 return RunCompound(compound, ctx);
@@ -226,10 +228,6 @@ internal sealed partial class ShellAnalysisRun
                 return StreamSource.Unknown;
         }
     }
-
-    /// <summary>Functions the shell itself calls later: on a missing command, before each prompt, on a directory change.</summary>
-    private static readonly HashSet<string> HookFunctions = new(StringComparer.Ordinal)
-        { "command_not_found_handle", "command_not_found_handler", "precmd", "preexec", "chpwd", "periodic", "zshexit", "zshaddhistory", "TRAPEXIT", "TRAPDEBUG", "TRAPZERR", "TRAPERR" };
 
     private StreamSource RunCompound(CompoundCommand compound, CallContext ctx)
     {

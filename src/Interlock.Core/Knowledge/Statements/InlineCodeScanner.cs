@@ -249,7 +249,9 @@ public static partial class InlineCodeScanner
         s.Length > 0 && s.Length < 4096 && !s.Contains('\n', StringComparison.Ordinal) && !s.Contains("://", StringComparison.Ordinal)
         && (s[0] == '/' || s[0] == '~' || s.StartsWith("./", StringComparison.Ordinal) || s.StartsWith("../", StringComparison.Ordinal)
             || s.StartsWith(".env", StringComparison.Ordinal) || s.StartsWith(".aws", StringComparison.Ordinal) || s.StartsWith(".ssh", StringComparison.Ordinal)
-            || (s.Contains('/', StringComparison.Ordinal) && !s.Contains(' ', StringComparison.Ordinal)));
+            || (s.Contains('/', StringComparison.Ordinal) && !s.Contains(' ', StringComparison.Ordinal))
+            // A bare name of a file some tool runs later (.npmrc, lefthook.yml, sitecustomize.py) is that file in the current directory.
+            || (!s.Contains(' ', StringComparison.Ordinal) && Risk.DeferredCodePaths.Describe(s) is not null));
 
     [GeneratedRegex("""shutil\.rmtree|\brmtree\b|rmSync[^;\n]{0,200}recursive|rm_rf|rm_r\b|remove_tree|rimraf|removeSync|emptyDirSync|remove_dir_all|fs\.rm\s*\([^;\n]{0,200}recursive|promises\.rm\s*\(|Dir\.rmdir|FileUtils\.rm_r|deleteRecursively|rmdir\s*\([^;\n]{0,200}recursive|Deno\.remove\s*\([^;\n]{0,200}recursive""")]
     private static partial Regex RecursiveDeletePattern();
