@@ -51,8 +51,24 @@ internal sealed partial class ShellAnalysisRun
                 for (int i = 1; i < args.Count; i++) if (!args[i].Text.StartsWith('-')) ctx.Vars.Set(args[i].Text, "");
                 return true;
             case "read" or "mapfile" or "readarray" or "getopts":
-                for (int i = 1; i < args.Count; i++) if (!args[i].Text.StartsWith('-')) ctx.Vars.Set(args[i].Text, null);
+            {
+                var names = new List<string>();
+                for (int i = 1; i < args.Count; i++)
+                {
+                    var t = args[i].Text;
+                    if (t is "-p" or "-d" or "-n" or "-N" or "-t" or "-u" or "-a" or "-i" or "-C" or "-c" or "-O" or "-s") { i++; continue; }
+                    if (!t.StartsWith('-')) names.Add(t);
+                }
+                // `read -r x <<< 'a[$(cmd)]'`: one variable from known text is that text's first line, so a later
+                // arithmetic use of it is analyzed as the code it can be.
+                bool known = program == "read" && names.Count == 1 && ctx.Stdin is { Kind: StreamKind.Literal, Text: { } input } && !input.Contains(ShellArg.Unknown);
+                foreach (var name in names)
+                {
+                    if (known) OnAssigned(name, ShellArg.Static(FirstLine(ctx.Stdin.Text!)), ctx);
+                    ctx.Vars.Set(name, known ? FirstLine(ctx.Stdin.Text!) : null);
+                }
                 return true;
+            }
             case "set" when args.Count == 1:
             {
                 var dump = NewDraft("set", null, OperationClass.Read, "prints the environment", ctx);
@@ -70,5 +86,11 @@ internal sealed partial class ShellAnalysisRun
             default:
                 return false;
         }
+    }
+
+    private static string FirstLine(string text)
+    {
+        int nl = text.IndexOf('\n', StringComparison.Ordinal);
+        return (nl < 0 ? text : text[..nl]).Trim(' ', '\t');
     }
 }

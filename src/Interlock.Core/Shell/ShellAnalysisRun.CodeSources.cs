@@ -69,10 +69,20 @@ internal sealed partial class ShellAnalysisRun
     {
         if (_written is null) return null;
         var cwd = CurrentDirectory();
+        // Scratch space too: `cat > /tmp/m.go <<EOF … EOF; go run /tmp/m.go` runs what it just wrote.
         foreach (var w in _written)
-            if (!IsDataFile(w) && (PathResolver.IsUnder(w, Workspace) || PathResolver.IsUnder(w, cwd))) return w;
+            if (!IsDataFile(w) && (PathResolver.IsUnder(w, Workspace) || PathResolver.IsUnder(w, cwd)
+                || (PathResolver.IsUnder(w, "/tmp") || PathResolver.IsUnder(w, "/var/tmp")) && IsSourceFile(w))) return w;
         return null;
     }
+
+    /// <summary>Source code by its name (a temporary file of output is not): what a runner given scratch space may build and run.</summary>
+    private static readonly string[] SourceExtensions =
+        [".go", ".py", ".sh", ".bash", ".js", ".mjs", ".cjs", ".ts", ".rb", ".pl", ".php", ".lua", ".c", ".cc", ".cpp", ".rs", ".java", ".kt", ".cmake", ".mk", ".gradle", ".json"];
+
+    private static bool IsSourceFile(string path) =>
+        path.EndsWith("/Makefile", StringComparison.Ordinal) || path.EndsWith("/CMakeLists.txt", StringComparison.Ordinal)
+        || Array.Exists(SourceExtensions, e => path.EndsWith(e, StringComparison.OrdinalIgnoreCase));
 
     /// <summary>A compiler fed text from input or a file this command wrote builds a program from that text.</summary>
     private void NoteCompilerOutput(List<ShellArg> args, CallContext ctx)

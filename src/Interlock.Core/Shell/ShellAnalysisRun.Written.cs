@@ -125,6 +125,8 @@ internal sealed partial class ShellAnalysisRun
 
     private static bool IsDataFile(string path)
     {
+        // CMakeLists.txt looks like notes but is build code cmake runs.
+        if (path.EndsWith("/CMakeLists.txt", StringComparison.OrdinalIgnoreCase) || path.Equals("CMakeLists.txt", StringComparison.OrdinalIgnoreCase)) return false;
         foreach (var ext in DataExtensions) if (path.EndsWith(ext, StringComparison.OrdinalIgnoreCase)) return true;
         return false;
     }
