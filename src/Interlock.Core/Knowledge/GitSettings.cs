@@ -26,6 +26,8 @@ internal enum GitSettingKind
     PushRefspec,
     /// <summary>A boolean making every push a mirror push (<c>remote.*.mirror</c>).</summary>
     PushMirror,
+    /// <summary>Which branches a plain <c>git push</c> sends (<c>push.default</c>): <c>matching</c> sends every one.</summary>
+    PushDefault,
     /// <summary>Which transports are allowed: <c>always</c> for <c>ext</c> lets URLs run commands.</summary>
     ProtocolAllow,
     /// <summary>Where git finds its own subcommand programs (GIT_EXEC_PATH).</summary>
@@ -81,6 +83,7 @@ internal static class GitSettings
         ["remote.*.pushurl"] = GitSettingKind.PushUrl,
         ["remote.*.push"] = GitSettingKind.PushRefspec,
         ["remote.*.mirror"] = GitSettingKind.PushMirror,
+        ["push.default"] = GitSettingKind.PushDefault,
         ["url.*.insteadof"] = GitSettingKind.UrlRewrite,
         ["url.*.pushinsteadof"] = GitSettingKind.PushUrl,
         ["protocol.allow"] = GitSettingKind.ProtocolAllow,

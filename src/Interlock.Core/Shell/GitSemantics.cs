@@ -243,6 +243,11 @@ internal sealed partial class ShellAnalysisRun
                 if (text.ToLowerInvariant() is "true" or "yes" or "on" or "1")
                     GitPushHazard(key, OperationClass.HistoryRewrite, "makes pushes mirror every ref, deleting and overwriting the remote's branches", Tier.Never, ctx);
                 return;
+            case GitSettingKind.PushDefault:
+                // `matching` pushes every local branch whose name the remote has, protected ones included.
+                if (value.Dynamic || text.Trim().ToLowerInvariant() is "matching")
+                    GitPushHazard(key, OperationClass.Update, "makes a plain push send every matching branch, protected ones included", Tier.WriteWithConfirmation, ctx);
+                return;
             case GitSettingKind.ProtocolAllow:
                 if (text.Contains("always", StringComparison.OrdinalIgnoreCase) || text.Contains("ext", StringComparison.OrdinalIgnoreCase) || value.Dynamic)
                     GitUnseen(key, "allows ext:: remote URLs, which run commands", ctx);
