@@ -128,15 +128,38 @@ public sealed record ProgramSpec
 
         public PathIndex(IReadOnlyList<CommandRow> rows)
         {
-            // One entry per path alternative; most specific first (longer paths, then more conditions), then declaration order.
-            Entries = [.. rows
-                .SelectMany((row, i) => row.Alternatives.Select(segments => new PathEntry(segments, row, i)))
-                .OrderByDescending(e => e.Segments.Count(s => s != "**") * 8 + e.Row.ConditionWeight)
-                .ThenBy(e => e.Order)];
+            // One entry per path alternative; most specific first (longer paths, then more conditions), then declaration
+            // order. Plain loops and one sort, not LINQ: this runs on a hook process's first lookup, where the JIT of
+            // LINQ's generic sorting and grouping cost more than all the rest of the lookup.
+            var keyed = new List<(PathEntry Entry, int Weight, int Sequence)>();
+            for (int i = 0; i < rows.Count; i++)
+            {
+                var row = rows[i];
+                foreach (var segments in row.Alternatives)
+                {
+                    int literalSegments = 0;
+                    foreach (var s in segments) if (s != "**") literalSegments++;
+                    keyed.Add((new PathEntry(segments, row, i), literalSegments * 8 + row.ConditionWeight, keyed.Count));
+                }
+            }
+            keyed.Sort(static (a, b) => a.Weight != b.Weight ? b.Weight.CompareTo(a.Weight)
+                : a.Entry.Order != b.Entry.Order ? a.Entry.Order.CompareTo(b.Entry.Order) : a.Sequence.CompareTo(b.Sequence));
+            var entries = new PathEntry[keyed.Count];
+            for (int i = 0; i < entries.Length; i++) entries[i] = keyed[i].Entry;
+            Entries = entries;
             // Most entries start with a literal subcommand; only those naming the first positional can match.
-            _unanchored = [.. Entries.Where(e => !IsLiteral(e))];
-            _byFirst = Entries.Where(IsLiteral).Select(e => e.Segments[0]).Distinct(StringComparer.Ordinal)
-                .ToDictionary(first => first, first => (IReadOnlyList<PathEntry>)[.. Entries.Where(e => !IsLiteral(e) || e.Segments[0] == first)], StringComparer.Ordinal);
+            var unanchored = new List<PathEntry>();
+            foreach (var e in entries) if (!IsLiteral(e)) unanchored.Add(e);
+            _unanchored = unanchored;
+            _byFirst = new Dictionary<string, IReadOnlyList<PathEntry>>(StringComparer.Ordinal);
+            foreach (var e in entries)
+            {
+                if (!IsLiteral(e) || _byFirst.ContainsKey(e.Segments[0])) continue;
+                var first = e.Segments[0];
+                var matching = new List<PathEntry>();
+                foreach (var candidate in entries) if (!IsLiteral(candidate) || candidate.Segments[0] == first) matching.Add(candidate);
+                _byFirst[first] = matching;
+            }
 
             static bool IsLiteral(PathEntry e) => e.Segments.Length > 0 && e.Segments[0].AsSpan().IndexOfAny('*', '?') < 0;
         }
