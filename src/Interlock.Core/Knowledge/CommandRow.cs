@@ -131,7 +131,8 @@ public sealed record ProgramSpec
             // One entry per path alternative; most specific first (longer paths, then more conditions), then declaration
             // order. Plain loops and one sort, not LINQ: this runs on a hook process's first lookup, where the JIT of
             // LINQ's generic sorting and grouping cost more than all the rest of the lookup.
-            var keyed = new List<(PathEntry Entry, int Weight, int Sequence)>();
+            var found = new List<PathEntry>();
+            var weights = new List<int>();
             for (int i = 0; i < rows.Count; i++)
             {
                 var row = rows[i];
@@ -139,13 +140,27 @@ public sealed record ProgramSpec
                 {
                     int literalSegments = 0;
                     foreach (var s in segments) if (s != "**") literalSegments++;
-                    keyed.Add((new PathEntry(segments, row, i), literalSegments * 8 + row.ConditionWeight, keyed.Count));
+                    found.Add(new PathEntry(segments, row, i));
+                    weights.Add(literalSegments * 8 + row.ConditionWeight);
                 }
             }
-            keyed.Sort(static (a, b) => a.Weight != b.Weight ? b.Weight.CompareTo(a.Weight)
-                : a.Entry.Order != b.Entry.Order ? a.Entry.Order.CompareTo(b.Entry.Order) : a.Sequence.CompareTo(b.Sequence));
-            var entries = new PathEntry[keyed.Count];
-            for (int i = 0; i < entries.Length; i++) entries[i] = keyed[i].Entry;
+            // A stable insertion sort (a program has tens of entries): ties keep declaration and alternative order, and
+            // no generic sort is instantiated for it.
+            var entries = new PathEntry[found.Count];
+            var keys = new int[found.Count];
+            for (int i = 0; i < entries.Length; i++)
+            {
+                var entry = found[i];
+                int weight = weights[i], j = i - 1;
+                while (j >= 0 && (keys[j] < weight || keys[j] == weight && entries[j].Order > entry.Order))
+                {
+                    entries[j + 1] = entries[j];
+                    keys[j + 1] = keys[j];
+                    j--;
+                }
+                entries[j + 1] = entry;
+                keys[j + 1] = weight;
+            }
             Entries = entries;
             // Most entries start with a literal subcommand; only those naming the first positional can match.
             var unanchored = new List<PathEntry>();
