@@ -190,21 +190,20 @@ internal sealed partial class ShellAnalysisRun
                 foreach (var f in args.Skip(i)) edit.Targets.Add(ResolvePath(f, c.Ctx));
                 Emit(edit);
             }
-            else
+            else if (program is "perl" or "ruby")
             {
-                var files = args.Skip(i).ToList();
-                // Operands after inline code are its arguments (sys.argv, process.argv): a credential among them is one
-                // the code can open, and that code is not read here.
-                if (program is not ("perl" or "ruby")) files.RemoveAll(f => CredentialIn(ResolvePath(f, c.Ctx)) is null);
-                if (files.Count > 0)
+                // perl -ne / ruby -ne read their operands as input.
+                if (i < args.Count)
                 {
                     var read = NewDraft(program, null, OperationClass.Read, "reads files", c.Ctx);
                     read.PathTargets = true;
                     read.ReadsContent = true;
-                    foreach (var f in files) read.Targets.Add(ResolvePath(f, c.Ctx));
+                    foreach (var f in args.Skip(i)) read.Targets.Add(ResolvePath(f, c.Ctx));
                     Emit(read);
                 }
             }
+            // Operands after other inline code are its arguments (sys.argv, process.argv), as a script's are.
+            else CredentialArguments(program, args, i, c.Ctx);
             return StreamSource.Unknown;
         }
         if (module is not null)
@@ -243,7 +242,6 @@ internal sealed partial class ShellAnalysisRun
         for (int k = from; k < args.Count; k++)
         {
             var a = args[k];
-            if (a.Dynamic && !a.Glob) continue;
             var t = a.Text;
             // `--key=~/.ssh/id_rsa` and `--key ~/.ssh/id_rsa` alike: the value is what may be opened.
             int eq = t.StartsWith('-') ? t.IndexOf('=', StringComparison.Ordinal) : -1;

@@ -159,11 +159,7 @@ internal sealed partial class ShellAnalysisRun
         var t = args[i].Text;
         foreach (var option in wrapper.OutputOptionSet)
         {
-            ShellArg? file = null;
-            if (t == option) file = i + 1 < args.Count ? args[i + 1] : null;
-            else if (t.Length > option.Length && t.StartsWith(option, StringComparison.Ordinal) && (t[option.Length] == '=' || option.Length == 2))
-                file = ShellArg.Static(t[(option.Length + (t[option.Length] == '=' ? 1 : 0))..]);
-            if (file is not { } f || f.Text is "-" or "") continue;
+            if (OptionFile(option, args, i) is not { } f) continue;
             var write = NewDraft(name, option, OperationClass.Update, "writes its log or report to a file", ctx);
             write.PathTargets = true;
             write.Targets.Add(ResolvePath(f, ctx));
@@ -172,17 +168,24 @@ internal sealed partial class ShellAnalysisRun
         }
     }
 
+    /// <summary>The file <paramref name="option"/> at <paramref name="i"/> names (<c>-o F</c>, <c>--out=F</c>, <c>-oF</c>), or null (none, or <c>-</c>).</summary>
+    private static ShellArg? OptionFile(string option, List<ShellArg> args, int i)
+    {
+        var t = args[i].Text;
+        ShellArg? file = null;
+        if (t == option) file = i + 1 < args.Count ? args[i + 1] : null;
+        else if (t.Length > option.Length && t.StartsWith(option, StringComparison.Ordinal) && (t[option.Length] == '=' || option.Length == 2))
+            file = ShellArg.Static(t[(option.Length + (t[option.Length] == '=' ? 1 : 0))..]);
+        return file is { } f && f.Text is not ("-" or "") ? f : null;
+    }
+
     /// <summary>A wrapper option at <paramref name="i"/> naming a file the wrapper reads (<c>xargs -a F</c>, <c>--arg-file=F</c>).</summary>
     private void WrapperInput(WrapperSpec wrapper, string name, List<ShellArg> args, int i, CallContext ctx)
     {
         var t = args[i].Text;
         foreach (var option in wrapper.InputOptionSet)
         {
-            ShellArg? file = null;
-            if (t == option) file = i + 1 < args.Count ? args[i + 1] : null;
-            else if (t.Length > option.Length && t.StartsWith(option, StringComparison.Ordinal) && (t[option.Length] == '=' || option.Length == 2))
-                file = ShellArg.Static(t[(option.Length + (t[option.Length] == '=' ? 1 : 0))..]);
-            if (file is not { } f || f.Text is "-" or "") continue;
+            if (OptionFile(option, args, i) is not { } f) continue;
             var read = NewDraft(name, option, OperationClass.Read, "reads its arguments from a file", ctx);
             read.PathTargets = true;
             read.ReadsContent = true;

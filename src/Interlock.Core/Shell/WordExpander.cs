@@ -34,10 +34,15 @@ internal sealed class WordExpander
         _onLimit = onLimit;
     }
 
-    private readonly Dictionary<string, StreamSource> _processOutputs = new(StringComparer.Ordinal);
+    // Made on the first process substitution: most commands have none, and this runs for every analysis.
+    private Dictionary<string, StreamSource>? _processOutputs;
 
     /// <summary>What the process substitution expanded to <paramref name="path"/> (<c>/dev/fd/63</c>) outputs, if one did.</summary>
-    public bool TryGetProcessOutput(string path, out StreamSource output) => _processOutputs.TryGetValue(path, out output);
+    public bool TryGetProcessOutput(string path, out StreamSource output)
+    {
+        output = default;
+        return _processOutputs is not null && _processOutputs.TryGetValue(path, out output);
+    }
 
     /// <summary>One builder reused across words; a substitution expanding words while one is in use gets a fresh one.</summary>
     private StringBuilder? _spare;
@@ -192,6 +197,7 @@ internal sealed class WordExpander
                     source = output.Kind;
                     // Each substitution gets its own descriptor name, as bash's do (63, 62, …), so a program that runs
                     // the "file" as code (`bash <(echo …)`, `source <(…)`) can be given the text it would read.
+                    _processOutputs ??= new Dictionary<string, StreamSource>(StringComparer.Ordinal);
                     var path = "/dev/fd/" + (63 - _processOutputs.Count % 54);
                     _processOutputs[path] = _processOutputs.ContainsKey(path) ? StreamSource.Unknown : output; // reused name: fail closed
                     sb.Append(path);

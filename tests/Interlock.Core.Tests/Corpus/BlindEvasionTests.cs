@@ -83,12 +83,7 @@ public sealed class BlindEvasionTests
     [Fact]
     public void TheHeldOutThirdStaysWithinItsMeasuredBound()
     {
-        var cases = Load("tests/corpus/blind/evasions-holdout.jsonl");
-        Assert.True(cases.Count >= 500, $"the held-out set has {cases.Count} cases");
-        var leaked = cases.Where(c => c.Expect == "not_allow" && Allowed(Repository.Check(c.Command))).Select(c => $"{c.Id} [{c.Class}]: {c.Command}").ToList();
-        var overblocked = cases.Where(c => c.Expect == "allow" && !Allowed(Repository.Check(c.Command))).Select(c => $"{c.Id}: {c.Command}").ToList();
-        Assert.True(leaked.Count <= 3, $"leaked {leaked.Count}:\n" + string.Join('\n', leaked));
-        Assert.True(overblocked.Count == 0, $"overblocked {overblocked.Count}:\n" + string.Join('\n', overblocked));
+        AssertWithinBounds("tests/corpus/blind/evasions-holdout.jsonl", "the held-out set", minCases: 500, maxLeaked: 3, maxOverblocked: 0);
     }
 
     /// <summary>
@@ -100,12 +95,7 @@ public sealed class BlindEvasionTests
     [Fact]
     public void TheSecondBlindSetStaysWithinItsMeasuredBounds()
     {
-        var cases = Load("tests/corpus/blind/evasions-2.jsonl");
-        Assert.True(cases.Count >= 440, $"the second blind set has {cases.Count} cases");
-        var leaked = cases.Where(c => c.Expect == "not_allow" && Allowed(Repository.Check(c.Command))).Select(c => $"{c.Id} [{c.Class}]: {c.Command}").ToList();
-        var overblocked = cases.Where(c => c.Expect == "allow" && !Allowed(Repository.Check(c.Command))).Select(c => $"{c.Id}: {c.Command}").ToList();
-        Assert.True(leaked.Count <= 1, $"leaked {leaked.Count}:\n" + string.Join('\n', leaked));
-        Assert.True(overblocked.Count <= 1, $"overblocked {overblocked.Count}:\n" + string.Join('\n', overblocked));
+        AssertWithinBounds("tests/corpus/blind/evasions-2.jsonl", "the second blind set", minCases: 440, maxLeaked: 1, maxOverblocked: 1);
     }
 
     /// <summary>
@@ -116,12 +106,18 @@ public sealed class BlindEvasionTests
     [Fact]
     public void TheThirdBlindSetStaysWithinItsMeasuredBounds()
     {
-        var cases = Load("tests/corpus/blind/evasions-3.jsonl");
-        Assert.True(cases.Count >= 360, $"the third blind set has {cases.Count} cases");
+        AssertWithinBounds("tests/corpus/blind/evasions-3.jsonl", "the third blind set", minCases: 360, maxLeaked: 8, maxOverblocked: 0);
+    }
+
+    /// <summary>A blind set has at least <paramref name="minCases"/> cases, and no more evasions allowed or ordinary commands held than measured.</summary>
+    private static void AssertWithinBounds(string file, string name, int minCases, int maxLeaked, int maxOverblocked)
+    {
+        var cases = Load(file);
+        Assert.True(cases.Count >= minCases, $"{name} has {cases.Count} cases");
         var leaked = cases.Where(c => c.Expect == "not_allow" && Allowed(Repository.Check(c.Command))).Select(c => $"{c.Id} [{c.Class}]: {c.Command}").ToList();
         var overblocked = cases.Where(c => c.Expect == "allow" && !Allowed(Repository.Check(c.Command))).Select(c => $"{c.Id}: {c.Command}").ToList();
-        Assert.True(leaked.Count <= 8, $"leaked {leaked.Count}:\n" + string.Join('\n', leaked));
-        Assert.True(overblocked.Count == 0, $"overblocked {overblocked.Count}:\n" + string.Join('\n', overblocked));
+        Assert.True(leaked.Count <= maxLeaked, $"leaked {leaked.Count}:\n" + string.Join('\n', leaked));
+        Assert.True(overblocked.Count <= maxOverblocked, $"overblocked {overblocked.Count}:\n" + string.Join('\n', overblocked));
     }
 
     /// <summary>
