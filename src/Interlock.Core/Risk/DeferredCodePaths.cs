@@ -35,6 +35,11 @@ public static class DeferredCodePaths
         new(".idea/runConfigurations/**", "is an IDE run configuration"),
         new(".devcontainer/**", "is a dev container definition whose commands run when the folder is reopened"),
         new(".devcontainer.json", "is a dev container definition whose commands run when the folder is reopened"),
+        // Vim and Neovim with 'exrc' run a project's own startup file on opening the folder; Emacs evaluates eval: forms.
+        new(".nvim.lua", "is a Neovim project file run when the editor opens the folder"),
+        new(".nvimrc", "is a Neovim project file run when the editor opens the folder"),
+        new(".exrc", "is a Vim project file run when the editor opens the folder"),
+        new(".dir-locals.el", "is an Emacs directory-local file whose eval forms run when a file there is opened"),
         // Hooks git and hook managers run on commit, push, checkout.
         new(".husky/**", "is a git hook (husky) that runs on the next commit or push"),
         new(".githooks/**", "is a git hook directory that runs on the next commit or push"),

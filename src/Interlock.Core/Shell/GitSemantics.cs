@@ -568,6 +568,30 @@ internal sealed partial class ShellAnalysisRun
         return null;
     }
 
+    /// <summary>
+    /// <c>git fetch REMOTE +SRC:DST</c>: a forced refspec overwrites DST whatever it held. Into a local branch or tag
+    /// (<c>+main:main</c>, <c>+*:refs/heads/*</c>) that drops its local commits; into <c>refs/remotes/</c> it only moves
+    /// the remote-tracking copy, which is what every plain fetch does.
+    /// </summary>
+    internal StreamSource? GitFetchRefspecs(SemanticsCall c)
+    {
+        foreach (var arg in c.Operands)
+        {
+            if (arg.Dynamic) return null;
+            var text = arg.Text;
+            if (!text.StartsWith('+')) continue;
+            int colon = text.IndexOf(':', StringComparison.Ordinal);
+            // `+refs/tags/*` alone stores the tags under their own names.
+            var destination = colon < 0 ? (text.StartsWith("+refs/tags/", StringComparison.Ordinal) ? text[1..] : "") : text[(colon + 1)..];
+            if (destination.Length > 0 && !destination.StartsWith("refs/remotes/", StringComparison.Ordinal)) return null;
+        }
+        var op = c.Op;
+        op.Class = OperationClass.Update;
+        op.Irreversible = false;
+        op.Reason = "updates remote-tracking branches from the remote";
+        return null;
+    }
+
     /// <summary><c>git add FILE</c>: the file's content enters history that is pushed; a credential staged is a credential leaving.</summary>
     internal StreamSource? GitAdd(SemanticsCall c)
     {

@@ -260,7 +260,7 @@ internal sealed partial class ShellAnalysisRun
     private void ScanCode(string program, string code, CallContext ctx)
     {
         var f = InlineCodeScanner.Scan(code);
-        var paths = f.Paths.Select(p => ResolvePath(ShellArg.Static(p), ctx)).ToList();
+        var paths = f.Paths.Select(p => ResolvePath(new ShellArg(p, p.Contains(ShellArg.Unknown), false), ctx)).ToList();
         // `readFileSync(process.env.HOME + '/.npmrc')`: a literal joined onto the home directory.
         foreach (var rel in f.HomeRelative)
         {
@@ -323,5 +323,14 @@ internal sealed partial class ShellAnalysisRun
             Emit(s);
         }
         Emit(NewDraft(program, "inline", OperationClass.Exec, $"runs inline {program} code", ctx));
+        // After the code's own run: a file it copies, moves or links into place is new content there, and a later
+        // command that runs it runs what was not reviewed (`shutil.copy("/bin/rm", "fmt")` then `./fmt`).
+        foreach (var destination in f.CopyDestinations)
+        {
+            var copy = NewDraft(program, "copy", OperationClass.Create, "inline code copies, moves or links a file", ctx);
+            copy.PathTargets = true;
+            copy.Targets.Add(ResolvePath(new ShellArg(destination, destination.Contains(ShellArg.Unknown), false), ctx));
+            Emit(copy);
+        }
     }
 }

@@ -132,6 +132,39 @@ internal sealed partial class ShellAnalysisRun
         return StreamSource.Unknown;
     }
 
+    /// <summary>
+    /// <c>docker inspect NAME</c> prints a container's whole configuration, its environment (where DATABASE_URL and API
+    /// keys live) included: a <c>--format</c> template that names <c>Env</c> or the whole <c>Config</c> prints exactly
+    /// the secrets, one that names other fields (<c>{{.State.Status}}</c>) reads only those.
+    /// </summary>
+    internal StreamSource? ContainerInspect(SemanticsCall c)
+    {
+        var op = c.Op;
+        // Images, volumes and networks hold no running service's environment.
+        if (c.Inv.OptionValue("--type") is { Dynamic: false, Text: "image" or "volume" or "network" or "node" or "plugin" }) return null;
+        var format = c.Inv.OptionValue("-f|--format");
+        if (format is { Dynamic: false } f && !TemplatePrintsEnvironment(f.Text)) return null;
+        var names = string.Join(", ", c.Operands.Select(o => o.Display));
+        op.Tags.Add("secret");
+        if (format is not null)
+        {
+            op.Class = OperationClass.CredentialRead;
+            op.Reason = $"prints the environment of container {names}, which holds its secrets";
+            return new StreamSource(StreamKind.Secret);
+        }
+        op.MinTier = Tier.WriteWithConfirmation;
+        op.Reason = $"prints the whole configuration of {names}, its environment variables (which often hold secrets) included; a --format template without Env reads the rest";
+        return new StreamSource(StreamKind.Secret);
+    }
+
+    /// <summary>Whether a Go template prints the environment: it names <c>Env</c>, or prints the whole object or its <c>Config</c>.</summary>
+    private static bool TemplatePrintsEnvironment(string template)
+    {
+        var t = template.Replace(" ", "", StringComparison.Ordinal);
+        return t.Contains("Env", StringComparison.Ordinal) || t.Contains(".Config}}", StringComparison.Ordinal) || t.Contains("\"Config\"", StringComparison.Ordinal)
+            || t.Contains("{{.}}", StringComparison.Ordinal) || t.Contains("json.}}", StringComparison.Ordinal) || t.Contains(".Config|", StringComparison.Ordinal);
+    }
+
     internal StreamSource? DockerExec(SemanticsCall c)
     {
         var op = c.Op;

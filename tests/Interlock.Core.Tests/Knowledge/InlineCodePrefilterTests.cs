@@ -53,7 +53,8 @@ public sealed partial class InlineCodePrefilterTests
                 var close = Close(a, i);
                 var inner = a[(i + 1)..close];
                 if (inner.StartsWith("?<!", StringComparison.Ordinal) || inner.StartsWith("?<=", StringComparison.Ordinal)) { i = close; continue; }
-                if (inner.StartsWith("?:", StringComparison.Ordinal)) inner = inner[2..];
+                // A lookahead's text must follow, so the example carries it.
+                if (inner.StartsWith("?:", StringComparison.Ordinal) || inner.StartsWith("?=", StringComparison.Ordinal)) inner = inner[2..];
                 else if (inner.StartsWith("?<", StringComparison.Ordinal)) inner = inner[(inner.IndexOf('>') + 1)..];
                 var optional = close + 1 < a.Length && a[close + 1] is '?' or '*';
                 if (!optional)

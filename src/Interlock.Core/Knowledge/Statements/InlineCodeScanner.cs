@@ -10,6 +10,11 @@ public sealed record CodeFindings
     public bool Deletes { get; init; }
     public bool RecursiveDelete { get; init; }
     public bool Writes { get; init; }
+    /// <summary>
+    /// Where copy, move and link calls put files (<c>shutil.copy(src, DST)</c>, <c>fs.renameSync</c>, <c>File::Copy</c>):
+    /// the last literal of each call, or text holding <see cref="Shell.ShellArg.Unknown"/> when the call's destination is computed.
+    /// </summary>
+    public IReadOnlyList<string> CopyDestinations { get; init; } = [];
     /// <summary>String literals that look like paths.</summary>
     public IReadOnlyList<string> Paths { get; init; } = [];
     /// <summary>Shell commands the code hands to a shell (<c>os.system("…")</c>, <c>execSync("…")</c>).</summary>
@@ -42,6 +47,7 @@ public static partial class InlineCodeScanner
     // match, and a vectorized multi-needle search says so faster than the regex can (PrefilterTests keeps them exact).
     private static readonly SearchValues<string> RecursiveDeleteNeedles = SearchValues.Create(["rm", "remove", "rimraf", "emptyDir", "deleteRecursively"], StringComparison.Ordinal);
     private static readonly SearchValues<string> DeleteNeedles = SearchValues.Create(["rm", "remove", "unlink", "File.delete", "send2trash", "truncate", "Bun.file"], StringComparison.Ordinal);
+    private static readonly SearchValues<string> CopyNeedles = SearchValues.Create(["copy", "Copy", "move", "rename", "replace", "symlink", "link", "Link", "cp", "mv", "ln", "install"], StringComparison.Ordinal);
     private static readonly SearchValues<string> WriteNeedles = SearchValues.Create(["open", "write", "append", "file_put_contents", ">"], StringComparison.Ordinal);
     private static readonly SearchValues<string> ShellCallNeedles = SearchValues.Create(
         ["exec", "spawn", "system", "popen", "Popen", "subprocess", "getoutput", "passthru", "proc_open", "Open3", "Deno.run", "check_output", "check_call", "__import__", "child_process", "getattr"], StringComparison.Ordinal);
@@ -62,7 +68,7 @@ public static partial class InlineCodeScanner
     /// <summary>The prefiltered patterns with their needles, for the test that keeps each needle set exact.</summary>
     internal static IEnumerable<(Regex Pattern, SearchValues<string> Needles)> Prefiltered =>
     [
-        (RecursiveDeletePattern(), RecursiveDeleteNeedles), (DeletePattern(), DeleteNeedles), (WritePattern(), WriteNeedles),
+        (RecursiveDeletePattern(), RecursiveDeleteNeedles), (DeletePattern(), DeleteNeedles), (WritePattern(), WriteNeedles), (CopyPattern(), CopyNeedles),
         (ShellCallPattern(), ShellCallNeedles), (ParenlessShellPattern(), ParenlessShellNeedles), (EnvironmentPattern(), EnvironmentNeedles), (BacktickExecPattern(), BacktickExecNeedles),
         (AppleScriptShellPattern(), AppleScriptNeedles), (SdkDestroyPattern(), SdkDestroyNeedles), (HomePattern(), HomeNeedles),
         (NetworkPattern(), NetworkNeedles), (SecretEnvAccessPattern(), SecretEnvNeedles), (ObfuscatedPattern(), ObfuscatedNeedles),
@@ -91,7 +97,7 @@ public static partial class InlineCodeScanner
         bool recursive = Matches(RecursiveDeletePattern(), RecursiveDeleteNeedles, code);
         bool deletes = recursive || Matches(DeletePattern(), DeleteNeedles, code);
         var literals = StringLiterals(code);
-        var paths = literals.Where(LooksLikePath).ToList();
+        var paths = literals.Where(LooksLikePath).Select(Interpolated).ToList();
 
         var shell = new List<string>();
         bool dynamicShell = false;
@@ -157,6 +163,7 @@ public static partial class InlineCodeScanner
             Deletes = deletes,
             RecursiveDelete = recursive,
             Writes = Matches(WritePattern(), WriteNeedles, code),
+            CopyDestinations = CopyDestinationsIn(code),
             Paths = paths,
             ShellCommands = shell,
             DynamicShell = dynamicShell,
@@ -244,6 +251,58 @@ public static partial class InlineCodeScanner
         }
         return found;
     }
+
+    /// <summary>The destinations of the copy, move and link calls in <paramref name="code"/> (see <see cref="CodeFindings.CopyDestinations"/>).</summary>
+    private static List<string> CopyDestinationsIn(string code)
+    {
+        var found = new List<string>();
+        if (!code.AsSpan().ContainsAny(CopyNeedles)) return found;
+        foreach (var m in CopyPattern().EnumerateMatches(code))
+        {
+            if (found.Count >= MaxShellCalls) break;
+            // The call's arguments: to the matching parenthesis, or to the statement's end when called without one.
+            int start = m.Index + m.Length;
+            while (start < code.Length && code[start] == ' ') start++;
+            int end = start;
+            if (end < code.Length && code[end] == '(')
+            {
+                int depth = 0;
+                for (; end < code.Length && end - start < MaxCallText && code[end] != '\n'; end++)
+                {
+                    if (code[end] == '(') depth++;
+                    else if (code[end] == ')' && --depth == 0) break;
+                }
+            }
+            else
+                while (end < code.Length && end - start < MaxCallText && code[end] is not (';' or '\n')) end++;
+            var args = StringLiterals(code.AsSpan(start, end - start));
+            // One literal is the source at most: where it lands is computed (`copy(src, dst)` with dst a variable).
+            found.Add(args.Count >= 2 ? Interpolated(args[^1]) : Shell.ShellArg.Unknown + "/" + Shell.ShellArg.Unknown);
+        }
+        return found;
+    }
+
+    /// <summary>
+    /// A literal with the interpolations of perl, ruby, php and JavaScript templates read as what they are: the home
+    /// directory (<c>"$ENV{HOME}/.ssh/x"</c>, <c>"#{Dir.home}/x"</c>) as <c>~</c>, any other (<c>"$dir/x"</c>) as unknown.
+    /// </summary>
+    private static string Interpolated(string literal)
+    {
+        if (literal.AsSpan().IndexOfAny('$', '#', '%') < 0) return literal;
+        foreach (var home in HomeInterpolations)
+            if (literal.StartsWith(home, StringComparison.Ordinal)) return "~" + Interpolated(literal[home.Length..]);
+        return InterpolationPattern().Replace(literal, Shell.ShellArg.Unknown.ToString());
+    }
+
+    private static readonly string[] HomeInterpolations =
+        ["$ENV{HOME}", "$ENV{'HOME'}", "$ENV{\"HOME\"}", "${HOME}", "$HOME", "#{ENV['HOME']}", "#{ENV[\"HOME\"]}", "#{Dir.home}",
+         "${process.env.HOME}", "${os.homedir()}", "${homedir()}", "$_SERVER['HOME']", "%USERPROFILE%"];
+
+    [GeneratedRegex("""\$\{[^}]{0,200}\}|\$ENV\{[^}]{0,200}\}|\$[A-Za-z_]\w*(?:\{[^}]{0,200}\}|\[[^\]]{0,200}\]|->\w+)*|#\{[^}]{0,200}\}|%\w+%""")]
+    private static partial Regex InterpolationPattern();
+
+    [GeneratedRegex("""shutil\.(?:copy\w*|move)|os\.(?:rename|renames|replace|symlink|link)\b|\b(?:copyFileSync|cpSync|renameSync|symlinkSync|linkSync)\b|fs\.(?:promises\.)?(?:copyFile|cp|rename|symlink|link)\b|FileUtils\.(?:cp\w*|mv|ln\w*|copy\w*|move|install)|File\.(?:rename|symlink|link|copy)\b|Files\.(?:copy|move|createSymbolicLink|createLink)\b|File::Copy::\w+|\.(?:rename|symlink_to|hardlink_to|link_to)\b(?=\s*\()|Deno\.(?:copyFile|rename|symlink|link)(?:Sync)?\b|(?<![\w.$>-])(?:copy|move|rename|symlink|link)\b(?=\s*[("'$])""")]
+    private static partial Regex CopyPattern();
 
     private static bool LooksLikePath(string s) =>
         s.Length > 0 && s.Length < 4096 && !s.Contains('\n', StringComparison.Ordinal) && !s.Contains("://", StringComparison.Ordinal)
