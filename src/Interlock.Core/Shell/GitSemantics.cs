@@ -540,7 +540,12 @@ internal sealed partial class ShellAnalysisRun
         var op = c.Op;
         if (c.Inv.HasAnyFlag("-b|-B|--orphan|--track|-t|--detach")) return null;
         bool discards = c.Inv.AfterDoubleDash >= 0 || c.Operands.Any(o => o.Text is "." or "*" or ":/");
-        if (op.Verb == "restore") discards = !c.Inv.HasAnyFlag("--staged|-S") || c.Inv.HasAnyFlag("-W|--worktree");
+        if (op.Verb == "restore")
+        {
+            // Read letters from the words: git's table takes -S as log's pickaxe option, so `-SW` would be -S with value W.
+            bool Letter(char letter) => c.Inv.Args.Any(a => a.Text.Length > 1 && a.Text[0] == '-' && a.Text[1] != '-' && a.Text.AsSpan(1).Contains(letter));
+            discards = !(Letter('S') || c.Inv.HasAnyFlag("--staged")) || Letter('W') || c.Inv.HasAnyFlag("--worktree");
+        }
         if (discards)
         {
             op.Class = OperationClass.HistoryRewrite;

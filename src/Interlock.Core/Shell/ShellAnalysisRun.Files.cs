@@ -250,15 +250,36 @@ internal sealed partial class ShellAnalysisRun
     internal StreamSource? Archive(SemanticsCall c)
     {
         var op = c.Op;
+        bool sevenZip = op.Program is "7z" or "7za" or "7zr";
+        if (sevenZip && op.Verb is "x" or "e")
+        {
+            // Extraction lands in -oDIR (attached), else the current directory.
+            var into = c.Inv.Args.FirstOrDefault(a => a.Text.StartsWith("-o", StringComparison.Ordinal) && a.Text.Length > 2);
+            op.PathTargets = true;
+            op.Targets.Add(ResolvePath(into.Text is null ? ShellArg.Static(".") : into with { Text = into.Text[2..] }, c.Ctx));
+            return null;
+        }
         if (op.Targets.Count == 0) return null;
         var read = NewDraft(op.Program, null, OperationClass.Read, "reads files into an archive", c.Ctx);
         read.PathTargets = true;
         read.ReadsContent = true;
-        if (c.Inv.HasAnyFlag("-r|--recurse-paths") || op.Program is "7z" or "7za") read.Tags.Add("recursive");
-        read.Targets.AddRange(op.Targets.Skip(1));
+        bool recursive = c.Inv.HasAnyFlag("-r|--recurse-paths") || sevenZip;
+        if (recursive) read.Tags.Add("recursive");
+        var sources = op.Targets.Skip(1).ToList();
+        read.Targets.AddRange(sources);
         Emit(read);
         op.Targets.RemoveRange(1, op.Targets.Count - 1);
         op.ReadsContent = false;
+        // zip -m and 7z -sdel delete the files once they are in the archive.
+        if (sevenZip ? c.Inv.Args.Any(a => a.Text == "-sdel") : c.Inv.HasAnyFlag("-m|--move"))
+        {
+            var delete = NewDraft(op.Program, null, OperationClass.Delete, "deletes the files it archived", c.Ctx);
+            delete.PathTargets = true;
+            delete.Irreversible = true;
+            if (recursive) delete.Tags.Add("recursive");
+            delete.Targets.AddRange(sources);
+            Emit(delete);
+        }
         return null;
     }
 
