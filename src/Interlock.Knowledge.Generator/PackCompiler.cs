@@ -172,6 +172,7 @@ public static class PackCompiler
                     case "flags": init.Add("Flags = " + Literal(Words(entry.Value, key, ' ') ?? "")); break;
                     case "value_options": init.Add("ValueOptions = " + Literal(Words(entry.Value, key, ' ') ?? "")); break;
                     case "exec_options": init.Add("ExecOptions = " + Literal(Words(entry.Value, key, ' ') ?? "")); break;
+                    case "help_options": init.Add("HelpOptions = " + Literal(Words(entry.Value, key, ' ') ?? "")); break;
                     case "pair_options": init.Add("PairOptions = " + Literal(Words(entry.Value, key, ' ') ?? "")); break;
                     case "short_flag_clusters": init.Add("ShortFlagClusters = " + Bool(entry.Value, key)); break;
                     case "detect_environment": init.Add("DetectEnvironment = " + Bool(entry.Value, key)); break;

@@ -228,6 +228,20 @@ public sealed record ProgramSpec
     internal HashSet<string> ExecOptionSet { get; private init; } = new(StringComparer.Ordinal);
 
     /// <summary>
+    /// Space-separated options that, as the program's only argument, print its help, usage or version and exit
+    /// (<c>git -v</c>, <c>haproxy -vv</c>, <c>ssh -h</c>): beside <c>--help</c>, <c>--version</c> and <c>-V</c>, which every
+    /// program is taken to mean so. Declared per program, since <c>-v</c> or <c>-h</c> elsewhere is verbose or a host.
+    /// </summary>
+    public string HelpOptions
+    {
+        get => string.Join(' ', HelpOptionList);
+        init => HelpOptionList = value.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+    }
+
+    /// <summary><see cref="HelpOptions"/> split once (a few words: a scan is cheaper than a set).</summary>
+    internal string[] HelpOptionList { get; private init; } = [];
+
+    /// <summary>
     /// Whether the grammar is complete (<c>options: strict</c>): an option outside flags, value, pair and exec options and
     /// the options the rows name is a gap, not a flag guessed at. Lenient (the default) takes any other option as a flag.
     /// </summary>

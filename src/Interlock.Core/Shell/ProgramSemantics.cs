@@ -67,6 +67,8 @@ internal static class ProgramSemantics
             ["dashdash-command"] = (r, c) => r.DashDashCommand(c),
             ["gh-api"] = (r, c) => r.GhApi(c),
             ["s3-transfer"] = (r, c) => r.S3Transfer(c),
+            ["object-download"] = (r, c) => r.ObjectDownload(c),
+            ["extract-here"] = (r, c) => r.ExtractHere(c),
             ["build-targets"] = (r, c) => r.BuildTargets(c),
             ["load-test"] = (r, c) => r.LoadTest(c),
             ["database-targets"] = (r, c) => ShellAnalysisRun.DatabaseTargets(c),

@@ -111,7 +111,7 @@ internal sealed partial class ShellAnalysisRun
 
         if (_knowledge.TryGetProgram(program, out var spec))
         {
-            if (args.Count > 1 && IsHelpRequest(args))
+            if (args.Count > 1 && IsHelpRequest(spec, args))
             {
                 Emit(NewDraft(program, "--help", OperationClass.Read, "prints help or version", ctx));
                 return StreamSource.Unknown;
@@ -126,14 +126,15 @@ internal sealed partial class ShellAnalysisRun
         return StreamSource.Unknown;
     }
 
-    private static bool IsHelpRequest(List<ShellArg> args)
+    private static bool IsHelpRequest(ProgramSpec spec, List<ShellArg> args)
     {
         for (int i = 1; i < args.Count; i++)
         {
             if (args[i].Text is "--help" or "-help") return true;
         }
         // `--version` alone asks for the version; elsewhere it can be an option taking a value (cargo yank --version 1.0).
-        return args.Count == 2 && args[1].Text is "--version" or "-version" or "-V";
+        // A program's own spellings (`git -v`, `ssh -h`) count only alone too: with other words they are verbose or a host.
+        return args.Count == 2 && (args[1].Text is "--version" or "-version" or "-V" || Array.IndexOf(spec.HelpOptionList, args[1].Text) >= 0);
     }
 
     private StreamSource RunScriptFile(List<ShellArg> args, CallContext ctx)

@@ -378,8 +378,16 @@ internal sealed partial class ShellAnalysisRun
             foreach (var s in sources) if (!IsRemote(s)) read.Targets.Add(ResolvePath(s, c.Ctx));
             if (read.Targets.Count > 0) Emit(read);
         }
-        // A dry run (-n) lists what would change and changes nothing.
-        if (c.Inv.HasAnyFlag("-n|--dry-run")) return null;
+        // A dry run (-n) lists what would change and changes nothing: a read of both sides (a remote one through the
+        // same connection a real run would open; -e/--rsh/--rsync-path and --log-file are judged on their own).
+        if (c.Inv.HasAnyFlag("-n|--dry-run"))
+        {
+            op.Class = OperationClass.Read;
+            op.Reason = "previews a synchronization (dry run), changing nothing";
+            op.Shared = false;
+            op.ReadsContent = false;
+            return null;
+        }
         if (c.Inv.Options.Exists(o => o.Name.StartsWith("--del", StringComparison.Ordinal)))
         {
             // A mirror: the destination ends up equal to the source. Extra files there are lost, so it is irreversible;

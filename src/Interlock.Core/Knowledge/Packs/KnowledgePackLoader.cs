@@ -86,7 +86,7 @@ public static class KnowledgePackLoader
                 Error(map, $"expected a program (a mapping with names and rows), found {Kind(map)}");
                 return null;
             }
-            string? names = null, flags = null, valueOptions = null, pairOptions = null, execOptions = null, semantics = null;
+            string? names = null, flags = null, valueOptions = null, pairOptions = null, execOptions = null, helpOptions = null, semantics = null;
             bool clusters = true, environment = false, strict = false;
             var rowsNode = None;
             for (var keyNode = map + 1; !_yaml.IsClose(keyNode); keyNode = _yaml.End(_yaml.End(keyNode)))
@@ -106,6 +106,7 @@ public static class KnowledgePackLoader
                     case "flags": flags = Words(value, "flags", ' '); break;
                     case "value_options": valueOptions = Words(value, "value_options", ' '); break;
                     case "exec_options": execOptions = Words(value, "exec_options", ' '); break;
+                    case "help_options": helpOptions = Words(value, "help_options", ' '); break;
                     case "pair_options": pairOptions = Words(value, "pair_options", ' '); break;
                     case "short_flag_clusters": clusters = Bool(value, "short_flag_clusters") ?? true; break;
                     case "detect_environment": environment = Bool(value, "detect_environment") ?? false; break;
@@ -132,7 +133,7 @@ public static class KnowledgePackLoader
                 if (ReadRow(rowNode) is { } row) rows.Add(row);
             return new ProgramSpec(names, [.. rows])
             {
-                Flags = flags ?? "", ValueOptions = valueOptions ?? "", PairOptions = pairOptions ?? "", ExecOptions = execOptions ?? "", StrictOptions = strict,
+                Flags = flags ?? "", ValueOptions = valueOptions ?? "", PairOptions = pairOptions ?? "", ExecOptions = execOptions ?? "", HelpOptions = helpOptions ?? "", StrictOptions = strict,
                 ShortFlagClusters = clusters, Semantics = semantics, DetectEnvironment = environment,
             };
         }

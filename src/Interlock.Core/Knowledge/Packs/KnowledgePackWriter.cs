@@ -29,6 +29,7 @@ public static class KnowledgePackWriter
         Options(w, "value_options", p.ValueOptions);
         Options(w, "pair_options", p.PairOptions);
         Options(w, "exec_options", p.ExecOptions);
+        Options(w, "help_options", p.HelpOptions);
         if (!p.ShortFlagClusters) w.Append("    short_flag_clusters: false\n");
         if (p.DetectEnvironment) w.Append("    detect_environment: true\n");
         if (p.Semantics is { } s) w.Append("    semantics: ").Append(Quote(s)).Append('\n');

@@ -9,7 +9,7 @@ internal static class PackSchema
     public static readonly string[] TopKeys = ["version", "programs", "tests"];
 
     public static readonly string[] ProgramKeys =
-        ["names", "options", "flags", "value_options", "pair_options", "exec_options", "short_flag_clusters", "semantics", "detect_environment", "rows"];
+        ["names", "options", "flags", "value_options", "pair_options", "exec_options", "help_options", "short_flag_clusters", "semantics", "detect_environment", "rows"];
 
     public static readonly string[] RowKeys =
     [
