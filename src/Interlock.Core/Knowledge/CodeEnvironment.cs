@@ -31,6 +31,11 @@ public enum EnvironmentCode
     SearchPath,
     /// <summary>A file a program appends its history to later (<c>HISTFILE</c>): a write nobody sees happen.</summary>
     HistoryFile,
+    /// <summary>
+    /// A tool's configuration file or directory, which can name programs it runs (kubeconfig exec plugins, AWS
+    /// <c>credential_process</c>, docker credential helpers): the user's own under its usual home directory is trusted.
+    /// </summary>
+    ToolConfig,
 }
 
 /// <summary>Environment variables whose value is code some program runs.</summary>
@@ -68,10 +73,22 @@ public static class CodeEnvironment
         ["HISTFILE"] = EnvironmentCode.HistoryFile, ["LESSHISTFILE"] = EnvironmentCode.HistoryFile, ["PYTHON_HISTORY"] = EnvironmentCode.HistoryFile,
         ["NODE_REPL_HISTORY"] = EnvironmentCode.HistoryFile, ["MYSQL_HISTFILE"] = EnvironmentCode.HistoryFile, ["PSQL_HISTORY"] = EnvironmentCode.HistoryFile,
         ["SQLITE_HISTORY"] = EnvironmentCode.HistoryFile, ["REDISCLI_HISTFILE"] = EnvironmentCode.HistoryFile,
+        ["KUBECONFIG"] = EnvironmentCode.ToolConfig, ["AWS_CONFIG_FILE"] = EnvironmentCode.ToolConfig, ["DOCKER_CONFIG"] = EnvironmentCode.ToolConfig,
+        ["CLOUDSDK_CONFIG"] = EnvironmentCode.ToolConfig, ["CARGO_HOME"] = EnvironmentCode.ToolConfig, ["AZURE_CONFIG_DIR"] = EnvironmentCode.ToolConfig,
         ["TAR_OPTIONS"] = EnvironmentCode.ToolOptions, ["MAKEFLAGS"] = EnvironmentCode.ToolOptions, ["GNUMAKEFLAGS"] = EnvironmentCode.ToolOptions,
     }.ToFrozenDictionary(StringComparer.Ordinal);
 
     public static bool TryGet(string name, out EnvironmentCode code) => Variables.TryGetValue(name, out code);
+
+    /// <summary>Where each <see cref="EnvironmentCode.ToolConfig"/> variable's own files live, relative to HOME.</summary>
+    private static readonly FrozenDictionary<string, string> ToolConfigHomes = new Dictionary<string, string>(StringComparer.Ordinal)
+    {
+        ["KUBECONFIG"] = ".kube", ["AWS_CONFIG_FILE"] = ".aws", ["DOCKER_CONFIG"] = ".docker", ["CLOUDSDK_CONFIG"] = ".config/gcloud",
+        ["CARGO_HOME"] = ".cargo", ["AZURE_CONFIG_DIR"] = ".azure",
+    }.ToFrozenDictionary(StringComparer.Ordinal);
+
+    /// <summary>The directory under HOME where a <see cref="EnvironmentCode.ToolConfig"/> variable's own files live.</summary>
+    public static string ToolConfigHome(string name) => ToolConfigHomes[name];
 
     /// <summary>Interpreter switches that load code (<c>-M</c>, <c>-r</c>, <c>--require</c>, <c>-javaagent</c>) or run it (<c>-e</c>).</summary>
     public static bool LoadsCode(string options) =>

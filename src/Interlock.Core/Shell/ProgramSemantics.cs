@@ -52,6 +52,7 @@ internal static class ProgramSemantics
             ["docker-exec"] = (r, c) => r.DockerExec(c),
             ["container-inspect"] = (r, c) => r.ContainerInspect(c),
             ["container-daemon"] = (r, c) => r.ContainerDaemon(c),
+            ["package-project"] = (r, c) => r.PackageProject(c),
             ["docker-run"] = (r, c) => r.DockerRun(c),
             ["sql"] = (r, c) => r.Sql(c),
             ["redis"] = (r, c) => r.Redis(c),

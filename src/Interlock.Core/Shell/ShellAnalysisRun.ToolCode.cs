@@ -185,6 +185,20 @@ internal sealed partial class ShellAnalysisRun
                 if (UnfamiliarSearchEntry(name, value, ctx) is { } entry)
                     EmitUnknownCode(name, null, $"{name} makes programs load or run code from {entry}, which is not visible here", ctx);
                 break;
+            case EnvironmentCode.ToolConfig:
+            {
+                // KUBECONFIG is a list; each entry outside the tool's own directory may run programs nobody has seen.
+                var own = ctx.Vars.AccountHome.TrimEnd('/') + "/" + CodeEnvironment.ToolConfigHome(name);
+                foreach (var file in text.Split(':'))
+                {
+                    if (file.Length == 0 || file == "/dev/null") continue;
+                    var path = file.Contains(ShellArg.Unknown) ? null : ResolvePath(ShellArg.Static(file), ctx);
+                    if (path is not null && (path == own || PathResolver.IsUnder(path, own))) continue;
+                    EmitUnknownCode(name, null, $"{name} makes the tool read {ShellArg.DisplayText(file)}, whose settings can name programs it runs and are not visible here", ctx);
+                    break;
+                }
+                break;
+            }
             case EnvironmentCode.HistoryFile:
             {
                 if (text == "/dev/null") break;
@@ -457,6 +471,28 @@ internal sealed partial class ShellAnalysisRun
     // ---- make ----------------------------------------------------------------------------------
 
     /// <summary>make: a makefile read from input is analyzed; a SHELL that is not a shell runs every recipe through unknown code.</summary>
+    /// <summary>
+    /// Options that choose the project whose code runs (<c>make -C DIR</c>, <c>npm --prefix DIR run X</c>): a project
+    /// outside the workspace brings scripts and recipes nobody here has seen.
+    /// </summary>
+    private void ProjectOutsideWorkspace(SemanticsCall c, string options, string what)
+    {
+        foreach (var v in c.Inv.OptionValues(options))
+        {
+            if (v.Text is "-" or "/dev/stdin") continue;
+            var loc = PathLocations.Classify(ResolvePath(v, c.Ctx), Workspace, Home);
+            if (v.Dynamic || loc is not (Location.WorkspaceRoot or Location.WorkspaceContent or Location.WorkspaceRegenerable))
+                EmitUnknownCode(c.Op.Program, null, $"runs {what} {v.Display}, outside the workspace", c.Ctx);
+        }
+    }
+
+    /// <summary>Program level for npm, pnpm, yarn and bun: the project directory option picks whose package.json scripts run.</summary>
+    internal StreamSource? PackageProject(SemanticsCall c)
+    {
+        ProjectOutsideWorkspace(c, "--prefix|--cwd|--dir|-C", "the package scripts of");
+        return null;
+    }
+
     private void MakeCode(SemanticsCall c)
     {
         var inv = c.Inv;
@@ -467,13 +503,7 @@ internal sealed partial class ShellAnalysisRun
             else EmitUnknownCode("make", "-f", "reads its makefile from input, which is not visible here", c.Ctx);
         }
         // -C DIR and -f FILE choose the makefile whose recipes run: one outside the workspace is code of unknown origin.
-        foreach (var (name, value) in inv.Options)
-        {
-            if (value is not { } v || name is not ("-C" or "--directory" or "-f" or "--file" or "--makefile") || v.Text is "-" or "/dev/stdin") continue;
-            var loc = PathLocations.Classify(ResolvePath(v, c.Ctx), Workspace, Home);
-            if (v.Dynamic || loc is not (Location.WorkspaceRoot or Location.WorkspaceContent or Location.WorkspaceRegenerable))
-                EmitUnknownCode("make", name, $"runs the makefile of {v.Display}, outside the workspace", c.Ctx);
-        }
+        ProjectOutsideWorkspace(c, "-C|--directory|-f|--file|--makefile", "the makefile of");
         foreach (var p in inv.Positionals)
         {
             int eq = p.Text.IndexOf('=', StringComparison.Ordinal);
