@@ -609,6 +609,16 @@ internal sealed partial class ShellAnalysisRun
     /// <summary><c>cmake -E CMD</c>: cmake's portable file commands are the coreutils they stand for; <c>chdir DIR CMD</c> runs a command.</summary>
     internal StreamSource? Cmake(SemanticsCall c)
     {
+        // -P SCRIPT: a CMake script from input is read here; one outside the workspace is code nobody has seen.
+        if (c.Inv.OptionValue("-P") is { } script)
+        {
+            if (script.Text is "-" or "/dev/stdin")
+            {
+                if (c.Ctx.Stdin is { Kind: StreamKind.Literal, Text: { } text }) RunEmbedded("cmake", CmakeScript.Scan(text), c.Ctx, "cmake-command");
+                else EmitUnknownCode("cmake", "-P", "runs a CMake script from input, which is not visible here", c.Ctx);
+            }
+            else ProjectOutsideWorkspace(c, "-P", "the CMake script");
+        }
         var args = c.Inv.Args;
         int e = -1;
         for (int i = 0; i < args.Count; i++) if (args[i].Text == "-E") { e = i; break; }
