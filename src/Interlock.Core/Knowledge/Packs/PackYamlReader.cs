@@ -102,7 +102,7 @@ internal sealed class PackYamlReader
                 if (!NestedBlock(column)) return false;
             }
             else if (t.AtEntry) return false;
-            else if (t.Current is not ('[' or '{') && t.KeyAhead(flow: false))
+            else if (t.Current is not ('[' or '{') && t.KeyAhead())
             {
                 if (!Mapping(t.Offset)) return false;
             }

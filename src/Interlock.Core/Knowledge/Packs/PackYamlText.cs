@@ -92,8 +92,8 @@ internal sealed class PackYamlText(string text)
     /// <summary>The mark of the stream's end (the position is at the end).</summary>
     public Mark EndMark() => Offset == 0 ? Mark() : new Mark(Pos, Line + 1, 1);
 
-    /// <summary>Whether the line from here holds an implicit key: a scalar then ':' and a blank, before any comment.</summary>
-    public bool KeyAhead(bool flow)
+    /// <summary>Whether the line from here holds a block key: a scalar then ':' and a blank, before any comment.</summary>
+    public bool KeyAhead()
     {
         var i = Pos;
         var c = At(i);
@@ -111,7 +111,6 @@ internal sealed class PackYamlText(string text)
         {
             if (At(i) == ':' && IsBlank(At(i + 1))) return true;
             if (At(i) == '#' && At(i - 1) == ' ') return false;
-            if (flow && At(i) is ',' or '[' or ']' or '{' or '}') return false;
         }
         return false;
     }
