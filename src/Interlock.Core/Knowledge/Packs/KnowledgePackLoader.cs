@@ -42,8 +42,16 @@ public static class KnowledgePackLoader
         public PackLoadResult Run()
         {
             if (text.Length > MaxTextLength) return Fail(1, 1, $"the pack is {text.Length} characters long; expected at most {MaxTextLength}");
-            var events = new List<ParsingEvent>();
-            if (!YamlPrescan.Check(text, "knowledge pack", "knowledge packs", MaxDepth, MaxNodes, Error, events)) return Failed();
+            // The fast reader gives YamlDotNet's own events for the usual pack subset; anything else is YamlDotNet's to read.
+            if (PackYamlReader.Read(text) is { } events)
+            {
+                if (!YamlPrescan.CheckParsed(events, "knowledge pack", "knowledge packs", MaxDepth, MaxNodes, Error)) return Failed();
+            }
+            else
+            {
+                events = [];
+                if (!YamlPrescan.Check(text, "knowledge pack", "knowledge packs", MaxDepth, MaxNodes, Error, events)) return Failed();
+            }
             if (PackEvents.Index(events, Error) is not { } yaml) return Failed();
             _yaml = yaml;
             var root = yaml.Root;
