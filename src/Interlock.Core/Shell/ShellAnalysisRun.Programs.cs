@@ -443,6 +443,8 @@ internal sealed partial class ShellAnalysisRun
             var write = NewDraft(program, null, OperationClass.Update, "writes its output to a file", ctx);
             write.PathTargets = true;
             write.ReadsContent = false;
+            // A compiler's output is built from the project's sources: running it runs project code, as `make` would.
+            if (row.Class == OperationClass.Exec) write.Tags.Add("build-output");
             write.Targets.Add(ResolvePath(file, ctx));
             Emit(write);
         }

@@ -44,7 +44,8 @@ internal sealed partial class ShellAnalysisRun
             _linkSource = draft.Targets.Count == 1 ? draft.Targets[0] : null;
             return;
         }
-        if (draft.Class is OperationClass.Create or OperationClass.Update && draft.PathTargets && !draft.Shared && !ContentlessWriters.Contains(draft.Program))
+        if (draft.Class is OperationClass.Create or OperationClass.Update && draft.PathTargets && !draft.Shared && !ContentlessWriters.Contains(draft.Program)
+            && !draft.Tags.Contains("build-output"))
         {
             _written ??= new HashSet<string>(StringComparer.Ordinal);
             // A write whose files are not named (`git apply`, `patch`) lands somewhere under the current directory.
