@@ -97,18 +97,21 @@ public static class CredentialPaths
     {
         var homeRoot = home.AsSpan().TrimEnd('/');
         bool underHome = IsBelow(path, homeRoot);
-        if (underHome)
+        // Another account's home (`~root/.bash_history`, /home/ops/.aws/credentials) keeps its credentials in the same files.
+        var accountRoot = underHome ? homeRoot : OtherHome(path);
+        if (accountRoot.Length > 0)
         {
-            var rel = path.AsSpan(homeRoot.Length + 1);
-            if (MatchesAny(rel, HomeFiles)) return $"~/{rel} holds credentials";
+            var rel = path.AsSpan(accountRoot.Length + 1);
+            var shown = underHome ? "~" : accountRoot.ToString();
+            if (MatchesAny(rel, HomeFiles)) return $"{shown}/{rel} holds credentials";
             foreach (var g in HomeGlobSegments)
-                if (ShellGlobMatch(g, rel)) return $"~/{rel} is a browser or keychain credential store";
-            if (rel.StartsWith(".ssh/") && (IsPrivateKeyName(rel[5..]) || IsUnlistedSshFile(rel[5..]))) return $"~/{rel} is an SSH private key";
+                if (ShellGlobMatch(g, rel)) return $"{shown}/{rel} is a browser or keychain credential store";
+            if (rel.StartsWith(".ssh/") && (IsPrivateKeyName(rel[5..]) || IsUnlistedSshFile(rel[5..]))) return $"{shown}/{rel} is an SSH private key";
             if (recursive)
             {
                 foreach (var dir in HomeDirectories)
-                    if (rel.SequenceEqual(dir) || IsBelow(rel, dir)) return $"~/{rel} holds credentials";
-                if (HomeAncestors.GetAlternateLookup<ReadOnlySpan<char>>().Contains(rel.TrimEnd('/'))) return $"~/{rel} holds credential files";
+                    if (rel.SequenceEqual(dir) || IsBelow(rel, dir)) return $"{shown}/{rel} holds credentials";
+                if (HomeAncestors.GetAlternateLookup<ReadOnlySpan<char>>().Contains(rel.TrimEnd('/'))) return $"{shown}/{rel} holds credential files";
             }
         }
         else if (recursive && (path.AsSpan().TrimEnd('/').SequenceEqual(homeRoot) || IsBelow(homeRoot, path.AsSpan().TrimEnd('/')) || path == "/"))
@@ -126,6 +129,16 @@ public static class CredentialPaths
         if (IsEnvFile(name)) return $"{name} holds environment secrets";
         if (IsPrivateKeyName(name) && !(underHome && path.AsSpan(homeRoot.Length + 1).StartsWith(".ssh/"))) return $"{name} is a private key";
         return null;
+    }
+
+    /// <summary>The home directory of another account that <paramref name="path"/> lies below (/root, /home/NAME, /Users/NAME), or empty.</summary>
+    private static ReadOnlySpan<char> OtherHome(string path)
+    {
+        if (path.StartsWith("/root/", StringComparison.Ordinal)) return "/root";
+        int prefix = path.StartsWith("/home/", StringComparison.Ordinal) ? 6 : path.StartsWith("/Users/", StringComparison.Ordinal) ? 7 : 0;
+        if (prefix == 0) return [];
+        int end = path.IndexOf('/', prefix);
+        return end > prefix ? path.AsSpan(0, end) : [];
     }
 
     /// <summary>Whether <paramref name="path"/> lies strictly below the directory <paramref name="dir"/> (no trailing slash).</summary>
