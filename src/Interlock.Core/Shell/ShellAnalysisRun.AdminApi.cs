@@ -1,5 +1,6 @@
 using Interlock.Actions;
 using Interlock.Knowledge;
+using Interlock.Knowledge.Statements;
 using Interlock.Risk;
 
 namespace Interlock.Shell;
@@ -63,6 +64,11 @@ internal sealed partial class ShellAnalysisRun
             cls = method == "DELETE" ? OperationClass.Delete : OperationClass.Update;
             reason = method == "DELETE" ? "deletes cluster objects through the Kubernetes API" : "changes cluster objects through the Kubernetes API";
         }
+        else if (StatementIn(lower, url, body) is { } statement)
+        {
+            (cls, reason) = (statement.Class, statement.Reason + " through a query API (" + statement.Verb + ")");
+            if (statement.Critical || cls == OperationClass.Destroy) tier = Tier.Never;
+        }
         else if (read && url is not null && GetAction(lower, Hosts.QueryOf(url.Contains("://", StringComparison.Ordinal) ? url : "http://" + url), body) is { } action)
         {
             (cls, reason) = action;
@@ -92,6 +98,48 @@ internal sealed partial class ShellAnalysisRun
         return true;
     }
 
+    /// <summary>Paths of HTTP APIs that run the statement they are sent (InfluxQL, ClickHouse, CrateDB, Druid, Trino, QuestDB, Hasura).</summary>
+    private static readonly string[] StatementPaths = ["/query", "/exec", "/_sql", "/sql", "/v1/statement", "/druid/v2/sql", "/v2/query", "/query/service", "/v1/query"];
+
+    /// <summary>Parameters such APIs read the statement from, in the query string or a form body.</summary>
+    private static readonly string[] StatementKeys = ["q", "query", "sql", "statement", "stmt"];
+
+    /// <summary>
+    /// The statement a query API is sent (<c>curl -X POST localhost:8086/query --data-urlencode 'q=DROP DATABASE x'</c>,
+    /// ClickHouse's <c>?query=</c>), read as SQL: its most damaging part, or null when it only reads or there is none.
+    /// </summary>
+    private static StatementFinding? StatementIn(string path, string? url, string body)
+    {
+        var query = url is null ? "" : Hosts.QueryOf(url.Contains("://", StringComparison.Ordinal) ? url : "http://" + url);
+        var texts = new List<string>();
+        foreach (var part in (query + "&" + body).Split('&', StringSplitOptions.RemoveEmptyEntries))
+        {
+            int eq = part.IndexOf('=', StringComparison.Ordinal);
+            if (eq <= 0 || Array.IndexOf(StatementKeys, part[..eq].Trim().ToLowerInvariant()) < 0) continue;
+            // Only a statement: `q=level:error` is a search engine's query string, not SQL.
+            var text = DecodeQuery(part[(eq + 1)..]);
+            if (SqlStatementAnalyzer.LooksLikeStatement(text)) texts.Add(text);
+        }
+        var trimmed = path.TrimEnd('/');
+        if (texts.Count == 0 && StatementPaths.Any(p => trimmed.EndsWith(p, StringComparison.Ordinal)) && SqlStatementAnalyzer.LooksLikeStatement(body)) texts.Add(body);
+        StatementFinding? worst = null;
+        foreach (var text in texts)
+            foreach (var f in SqlStatementAnalyzer.Analyze(text))
+                if (f.Class != OperationClass.Read && (worst is null || Severity(f) > Severity(worst))) worst = f;
+        return worst;
+
+        static int Severity(StatementFinding f) => (f.Critical ? 10 : 0) + f.Class switch
+        {
+            OperationClass.Destroy => 5, OperationClass.Delete => 4, OperationClass.Update => 3, OperationClass.Create => 2, _ => 1,
+        };
+    }
+
+    private static string DecodeQuery(string text)
+    {
+        try { return Uri.UnescapeDataString(text.Replace('+', ' ')); }
+        catch (UriFormatException) { return text; }
+    }
+
     /// <summary>
     /// Endpoints of data services' HTTP APIs that delete, close or reconfigure what they serve when written to (POST/PUT):
     /// the path says it, not the method (Elasticsearch/OpenSearch, Prometheus's TSDB admin API, Meilisearch, Algolia).
@@ -108,6 +156,7 @@ internal sealed partial class ShellAnalysisRun
         ("/indexes/", "/documents/delete", OperationClass.Delete, "deletes the documents a filter matches"),
         ("/1/indexes/", "/deletebyquery", OperationClass.Delete, "deletes every record its query matches"),
         ("/1/indexes/", "/clear", OperationClass.Destroy, "deletes every record of an index"),
+        ("/api/v2/", "/delete", OperationClass.Delete, "deletes points from an InfluxDB bucket"),
     ];
 
     private static (OperationClass, string)? DataServiceWrite(string path)
@@ -146,8 +195,8 @@ internal sealed partial class ShellAnalysisRun
         foreach (var part in (query + "&" + data).Split(['&', ';', ' '], StringSplitOptions.RemoveEmptyEntries))
         {
             int eq = part.IndexOf('=', StringComparison.Ordinal);
-            var key = Decode(eq < 0 ? part : part[..eq]).ToLowerInvariant();
-            var value = Decode(eq < 0 ? "" : part[(eq + 1)..]).ToLowerInvariant();
+            var key = DecodeQuery(eq < 0 ? part : part[..eq]).ToLowerInvariant();
+            var value = DecodeQuery(eq < 0 ? "" : part[(eq + 1)..]).ToLowerInvariant();
             if (key == "stream.body")
             {
                 bool delete = value.Contains("delete", StringComparison.Ordinal);
@@ -183,11 +232,6 @@ internal sealed partial class ShellAnalysisRun
             return false;
         }
 
-        static string Decode(string text)
-        {
-            try { return Uri.UnescapeDataString(text.Replace('+', ' ')); }
-            catch (UriFormatException) { return text; }
-        }
     }
 
     /// <summary>Paths only the Kubernetes API serves: <c>/apis/GROUP/…</c> and the core group's cluster objects.</summary>
