@@ -193,6 +193,15 @@ internal sealed partial class ShellAnalysisRun
                 if (kind == GitSettingKind.BangCommand && !text.StartsWith('!')) return;
                 if (text.Length == 0) return;
                 GitSettingCode(key, value with { Text = text.TrimStart('!') }, persisted, ctx);
+                // A program editing the rebase plan decides which commits survive, and nobody sees the plan it wrote
+                // (`sed -i s/^pick/drop/`); `:` keeps the plan as git wrote it (autosquash).
+                if (sub == "rebase" && (key == "GIT_SEQUENCE_EDITOR" || key.Equals("sequence.editor", StringComparison.OrdinalIgnoreCase))
+                    && (value.Dynamic || !KeepsEveryCommit(text)))
+                {
+                    var plan = NewDraft("git", "rebase", OperationClass.HistoryRewrite, $"edits the rebase plan with {value.Display}, which can drop or rewrite commits unseen", ctx);
+                    plan.Irreversible = true;
+                    Emit(plan);
+                }
                 return;
             case GitSettingKind.CredentialHelper:
                 GitCredentialHelper(key, value, persisted, ctx);
@@ -595,6 +604,27 @@ internal sealed partial class ShellAnalysisRun
         op.Irreversible = false;
         op.Reason = "updates remote-tracking branches from the remote";
         return null;
+    }
+
+    /// <summary>Rebase verbs that keep a commit's changes (folded into another, reworded, stopped at): no work is lost.</summary>
+    private static readonly string[] KeepingVerbs = ["pick", "p", "fixup", "f", "squash", "s", "reword", "r", "edit", "e"];
+
+    /// <summary>
+    /// Whether a sequence editor keeps every commit's changes: <c>:</c> (the plan as git wrote it), or one sed
+    /// substitution turning picks into verbs that keep them (<c>sed -i 's/^pick/fixup/'</c>, with a line range).
+    /// </summary>
+    private static bool KeepsEveryCommit(string text)
+    {
+        var t = text.Trim();
+        if (t is ":" or "true" or "/bin/true" or "cat") return true;
+        if (!t.StartsWith("sed -i", StringComparison.Ordinal)) return false;
+        int s = t.IndexOf("s/", StringComparison.Ordinal);
+        if (s < 0 || t.IndexOf("s/", s + 2, StringComparison.Ordinal) >= 0 || t.Contains(';', StringComparison.Ordinal)) return false;
+        // Between `sed -i` and the substitution: quotes, -e, a line range; nothing that is another sed command.
+        foreach (var ch in t.AsSpan(6, s - 6))
+            if (!(ch is ' ' or '\'' or '"' or ',' or '$' or '-' or 'e' || char.IsAsciiDigit(ch))) return false;
+        var parts = t[(s + 2)..].TrimEnd('\'', '"', ' ').Split('/');
+        return parts.Length == 3 && Array.IndexOf(KeepingVerbs, parts[1]) >= 0 && parts[2] is "" or "g";
     }
 
     /// <summary><c>git add FILE</c>: the file's content enters history that is pushed; a credential staged is a credential leaving.</summary>
