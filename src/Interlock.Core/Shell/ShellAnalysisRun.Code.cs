@@ -257,7 +257,7 @@ internal sealed partial class ShellAnalysisRun
     }
 
     /// <summary>Turns what <see cref="InlineCodeScanner"/> finds in inline code into operations.</summary>
-    private void ScanCode(string program, string code, CallContext ctx)
+    private void ScanCode(string program, string code, CallContext ctx, bool runsNow = true)
     {
         var f = InlineCodeScanner.Scan(code);
         var paths = f.Paths.Select(p => ResolvePath(new ShellArg(p, p.Contains(ShellArg.Unknown), false), ctx)).ToList();
@@ -322,7 +322,7 @@ internal sealed partial class ShellAnalysisRun
             s.Tags.Add("secret");
             Emit(s);
         }
-        Emit(NewDraft(program, "inline", OperationClass.Exec, $"runs inline {program} code", ctx));
+        if (runsNow) Emit(NewDraft(program, "inline", OperationClass.Exec, $"runs inline {program} code", ctx));
         // After the code's own run: a file it copies, moves or links into place is new content there, and a later
         // command that runs it runs what was not reviewed (`shutil.copy("/bin/rm", "fmt")` then `./fmt`).
         foreach (var destination in f.CopyDestinations)

@@ -1,5 +1,6 @@
 using System.Collections.Frozen;
 using Interlock.Actions;
+using Interlock.Knowledge.Statements;
 
 namespace Interlock.Shell;
 
@@ -35,9 +36,51 @@ internal sealed partial class ShellAnalysisRun
     private static readonly FrozenSet<string> ProjectWrappers =
         FrozenSet.ToFrozenSet(["gradlew", "mvnw", "manage.py", "sbt", "pants", "bazelisk", "rebar3", "waf"], StringComparer.Ordinal);
 
+    /// <summary>Code files by the end of their name, with the language their text is read in.</summary>
+    private static readonly (string Suffix, string Language)[] CodeFiles =
+    [
+        (".py", "python3"), (".sh", "sh"), (".bash", "sh"), (".zsh", "sh"), (".js", "node"), (".mjs", "node"), (".cjs", "node"),
+        (".ts", "node"), (".rb", "ruby"), (".pl", "perl"), (".php", "php"), ("/Makefile", "make"), ("/makefile", "make"), ("/GNUmakefile", "make"),
+    ];
+
+    /// <summary>While code a command writes is judged: its own writes and runs have not happened, so they are not remembered.</summary>
+    private bool _judgingWrittenCode;
+
+    /// <summary>
+    /// Code a command writes with its text in view (<c>printf '…os.system("rm -rf ~/notes")…' &gt;&gt; conftest.py</c>, a
+    /// here-document into clean.sh) runs later: by a test runner, an editor, or the agent's next command, none of which
+    /// shows it again. It is judged now, by what it would do.
+    /// </summary>
+    private void JudgeWrittenCode(IReadOnlyList<Redirection> redirections, string text, CallContext ctx)
+    {
+        if (_judgingWrittenCode) return;
+        foreach (var r in redirections)
+        {
+            if (r.Operator is not (RedirectionOperator.Output or RedirectionOperator.Append or RedirectionOperator.Clobber
+                or RedirectionOperator.OutputAndError or RedirectionOperator.AppendOutputAndError)) continue;
+            var target = _expander.ExpandSingle(r.Target, ctx.Vars);
+            if (target.Dynamic) continue;
+            var path = ResolvePath(target, ctx);
+            string? language = null;
+            foreach (var (suffix, name) in CodeFiles)
+                if (path.EndsWith(suffix, StringComparison.Ordinal)) { language = name; break; }
+            if (language is null) continue;
+            var later = ctx with { Nesting = ctx.Nesting + 1, ExtraTag = "written-code", Stdin = StreamSource.None, Vars = ctx.Vars.Fork() };
+            _judgingWrittenCode = true;
+            try
+            {
+                if (language == "sh") RunString(text, later);
+                else if (language == "make") RunEmbedded("make", MakefileText.Scan(text), later, "written-code");
+                else ScanCode(language, text, later, runsNow: false);
+            }
+            finally { _judgingWrittenCode = false; }
+        }
+    }
+
     /// <summary>Remembers what an operation wrote, and flags an exec that runs something this command wrote.</summary>
     private void NoteWritesAndRuns(OperationDraft draft)
     {
+        if (_judgingWrittenCode) return;
         if (draft.Tags.Contains("remote")) return;
         if (draft.Tags.Contains("link-source"))
         {

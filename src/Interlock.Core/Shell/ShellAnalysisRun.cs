@@ -339,6 +339,7 @@ internal sealed partial class ShellAnalysisRun
         var stdin = ApplyRedirections(simple.Redirections, ctx) ?? ctx.Stdin;
         if (args.Count == 0) return StreamSource.None;
         var output = Dispatch(args, ctx with { Stdin = stdin, Referenced = referenced, AssignedEnvironment = EnvironmentNames.Max(ctx.AssignedEnvironment, assignedEnv), Env = commandEnv });
+        if (output is { Kind: StreamKind.Literal, Text: { } written } && simple.Redirections.Count > 0) JudgeWrittenCode(simple.Redirections, written, ctx);
         // `$_` is the last word of the command before: `ls ~/.ssh/id_rsa && cat $_` reads the key.
         var last = args[^1];
         ctx.Vars.Set("_", last.Dynamic ? null : last.Text);
