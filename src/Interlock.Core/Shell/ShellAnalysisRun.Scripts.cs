@@ -81,11 +81,39 @@ internal sealed partial class ShellAnalysisRun
     private static readonly HashSet<string> DestroyTasks = new(StringComparer.OrdinalIgnoreCase)
         { "destroy", "teardown", "nuke", "drop", "wipe", "purge", "undeploy", "decommission", "truncate", "delete" };
 
+    /// <summary>
+    /// <c>mvn exec:exec -Dexec.executable=PROGRAM -Dexec.args=ARGS</c> runs PROGRAM with ARGS: read as that command. Without
+    /// an executable on the command line the plugin runs what the project's pom names, which is project code.
+    /// </summary>
+    private void MavenExec(SemanticsCall c)
+    {
+        if (!c.Inv.Positionals.Any(p => p.Text.StartsWith("exec:exec", StringComparison.Ordinal) || p.Text.Contains(":exec-maven-plugin:", StringComparison.Ordinal))) return;
+        ShellArg? program = null, arguments = null;
+        // Read from the words: `-Dexec.args=-rf x` is one word, `-D exec.args=…` two.
+        var words = c.Inv.Args;
+        for (int i = 0; i < words.Count; i++)
+        {
+            var w = words[i];
+            var text = w.Text == "-D" && i + 1 < words.Count ? words[++i].Text : w.Text.StartsWith("-D", StringComparison.Ordinal) ? w.Text[2..] : null;
+            if (text is null) continue;
+            if (text.StartsWith("exec.executable=", StringComparison.Ordinal)) program = words[i] with { Text = text["exec.executable=".Length..] };
+            else if (text.StartsWith("exec.args=", StringComparison.Ordinal)) arguments = words[i] with { Text = text["exec.args=".Length..] };
+        }
+        if (program is not { } p) return;
+        if (p.Dynamic || arguments is { Dynamic: true })
+        {
+            EmitUnknownCode("mvn", "exec:exec", "runs a program named on the command line whose words are only known at run time", c.Ctx);
+            return;
+        }
+        RunString(ShellQuoting.Quote(p.Text) + (arguments is { } a ? " " + a.Text : ""), c.Ctx with { Nesting = c.Ctx.Nesting + 1, Stdin = StreamSource.None });
+    }
+
     /// <summary>Task runners: deploy-like tasks touch shared state; NAME=value arguments name environments.</summary>
     internal StreamSource? BuildTargets(SemanticsCall c)
     {
         var op = c.Op;
         if (op.Program is "make" or "gmake") MakeCode(c);
+        if (op.Program is "mvn" or "mvnw") MavenExec(c);
         if (op.Program is "make" or "gmake" && c.Inv.HasAnyFlag("-n|--dry-run|--just-print|--recon")) return null;
         // dbt names its environment with --target; other arguments (a --state directory called prod-artifacts) do not.
         if (op.Program == "dbt" && c.Inv.OptionValue("--target|-t") is { } target) op.Environment = EnvironmentNames.Detect(target.Text);
