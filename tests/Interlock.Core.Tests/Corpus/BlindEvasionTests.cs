@@ -109,6 +109,18 @@ public sealed class BlindEvasionTests
         AssertWithinBounds("tests/corpus/blind/evasions-3.jsonl", "the third blind set", minCases: 360, maxLeaked: 8, maxOverblocked: 0);
     }
 
+    /// <summary>
+    /// A fourth blind set (evasions-4.jsonl: the development half of 748 cases in thirteen classes, written to lean on
+    /// less-travelled programs; the other half is held back outside the repository). 17 of 282 evasions got through
+    /// before its round, 3 after: two a harmless payload (`id`) run through a mechanism the analysis follows, one a
+    /// `docker build` whose RUN step runs inside the build container; no ordinary command needs approval.
+    /// </summary>
+    [Fact]
+    public void TheFourthBlindSetStaysWithinItsMeasuredBounds()
+    {
+        AssertWithinBounds("tests/corpus/blind/evasions-4.jsonl", "the fourth blind set", minCases: 370, maxLeaked: 3, maxOverblocked: 0);
+    }
+
     /// <summary>A blind set has at least <paramref name="minCases"/> cases, and no more evasions allowed or ordinary commands held than measured.</summary>
     private static void AssertWithinBounds(string file, string name, int minCases, int maxLeaked, int maxOverblocked)
     {
