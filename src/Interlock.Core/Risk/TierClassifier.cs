@@ -90,6 +90,9 @@ public sealed class TierClassifier
                 : WriteTier(loc, sweep && op.Class != OperationClass.Create, op.Class == OperationClass.Exec);
             if (!delete && !mirror && t.Rank() < Tier.WriteWithConfirmation.Rank() && WritesDeferredCode(op) && DeferredCodePaths.Describe(target) is { } later)
                 (t, w) = (Tier.WriteWithConfirmation, later + ": code that runs later, unseen");
+            // `mv ~/project /tmp/x`: a move takes its sources away from where everything else expects them.
+            if (loc == Location.WorkspaceRoot && op.Tags.Contains("move-to-last") && !ReferenceEquals(target, op.Targets[^1]) && t.Rank() < Tier.WriteWithConfirmation.Rank())
+                (t, w) = (Tier.WriteWithConfirmation, "is the workspace itself, moved away");
             if (worst is null || t.Rank() > worst.Value.Rank())
             {
                 worst = t;
