@@ -55,7 +55,7 @@ public static partial class InlineCodeScanner
     private static readonly SearchValues<string> EnvironmentNeedles = SearchValues.Create(["environ", "getenv", "process.env", "ENV", "Deno.env"], StringComparison.Ordinal);
     private static readonly SearchValues<string> BacktickExecNeedles = SearchValues.Create(["`", "%x", "qx"], StringComparison.Ordinal);
     private static readonly SearchValues<string> AppleScriptNeedles = SearchValues.Create(["shell"], StringComparison.Ordinal);
-    private static readonly SearchValues<string> SdkDestroyNeedles = SearchValues.Create(["delete", "drop", "terminate", "flush"], StringComparison.Ordinal);
+    private static readonly SearchValues<string> SdkDestroyNeedles = SearchValues.Create(["delete", "drop", "terminate", "flush", "clear", "Clear"], StringComparison.Ordinal);
     private static readonly SearchValues<string> HomeNeedles = SearchValues.Create(["homedir", "Path.home", "expanduser", "HOME", "Dir.home", "UserHomeDir"], StringComparison.Ordinal);
     private static readonly SearchValues<string> NetworkNeedles = SearchValues.Create(
         ["requests.", "httpx.", "urlopen", "urllib", "http", "HTTP", "socket", "Socket", "smtplib", "ftplib", "paramiko", "fetch", "axios", "net.",
@@ -333,7 +333,7 @@ public static partial class InlineCodeScanner
     [GeneratedRegex("""`(?<cmd>[^`]{1,2000})`|%x\{(?<cmd>[^}]{1,2000})\}|qx\{(?<cmd>[^}]{1,2000})\}|%x\((?<cmd>[^)]{1,2000})\)|qx\((?<cmd>[^)]{1,2000})\)|%x\[(?<cmd>[^\]]{1,2000})\]|qx\[(?<cmd>[^\]]{1,2000})\]|%x!(?<cmd>[^!]{1,2000})!|qx/(?<cmd>[^/]{1,2000})/|qx'(?<cmd>[^']{1,2000})'""")]
     private static partial Regex BacktickExecPattern();
 
-    [GeneratedRegex("""\b(?:delete_repo|delete_bucket|delete_objects?|delete_table|delete_dataset|delete_collection|delete_index|delete_stack|delete_cluster|delete_db_instance|delete_model|drop_database|drop_table|drop_collection|dropDatabase|terminate_instances|deleteBucket|deleteObjects|deleteRepo|deleteIndex)\s*\(|\.objects\.all\(\)\.delete\(|\.flushall\(|\.flushdb\(|\.drop_all\(""")]
+    [GeneratedRegex("""\b(?:delete_repo|delete_bucket|delete_objects?|delete_table|delete_dataset|delete_collection|delete_index|delete_stack|delete_cluster|delete_db_instance|delete_model|drop_database|drop_table|drop_collection|dropDatabase|terminate_instances|deleteBucket|deleteObjects|deleteRepo|deleteIndex)\s*\(|\b(?:clearObjects|clear_objects|clearIndex|clear_index|ClearObjects)\s*\(|\.objects\.all\(\)\.delete\(|\.flushall\(|\.flushdb\(|\.drop_all\(""")]
     private static partial Regex SdkDestroyPattern();
 
     [GeneratedRegex("""homedir\s*\(|Path\.home\s*\(|expanduser\s*\(\s*['"]~['"]|ENV\[['"]HOME['"]\]|\$ENV\{HOME\}|getenv\s*\(\s*['"]HOME['"]|environ\[['"]HOME['"]\]|process\.env\.HOME|Dir\.home|os\.UserHomeDir""")]
