@@ -22,58 +22,38 @@ public sealed record WrapperSpec(string NamesText, WrapperKind Kind, string Valu
 {
     public IReadOnlyList<string> Names { get; } = NamesText.Split(' ', StringSplitOptions.RemoveEmptyEntries);
 
-    internal HashSet<string> ValueOptions { get; } = new(ValueOptionsText.Split(' ', StringSplitOptions.RemoveEmptyEntries), StringComparer.Ordinal);
+    // The sets below are built on a wrapper's first use, not with the table: a hook process builds the table at start
+    // and uses one wrapper or none.
+    private HashSet<string>? _valueOptions;
+
+    internal HashSet<string> ValueOptions => _valueOptions ??= Set(ValueOptionsText);
 
     /// <summary>Whether the wrapped command runs with raised privileges.</summary>
     public bool Privileged { get; init; }
 
     /// <summary>An option that means the wrapper does not run a command at all (<c>command -v</c>, <c>sudo -l</c>).</summary>
-    public string? LookupOptions
-    {
-        get => _lookupOptions;
-        init
-        {
-            _lookupOptions = value;
-            LookupOptionSet = new HashSet<string>(value?.Split(' ', StringSplitOptions.RemoveEmptyEntries) ?? [], StringComparer.Ordinal);
-        }
-    }
+    public string? LookupOptions { get; init { field = value; _lookupOptionSet = null; } }
 
-    private readonly string? _lookupOptions;
+    private HashSet<string>? _lookupOptionSet;
 
-    internal HashSet<string> LookupOptionSet { get; private init; } = new(StringComparer.Ordinal);
+    internal HashSet<string> LookupOptionSet => _lookupOptionSet ??= Set(LookupOptions);
 
     /// <summary>
     /// Options (space-separated) whose value is a file the wrapper itself writes (<c>strace -o FILE</c>, <c>time -o FILE</c>,
     /// <c>valgrind --log-file=FILE</c>): a write besides whatever the wrapped command does.
     /// </summary>
-    public string? OutputOptions
-    {
-        get => _outputOptions;
-        init
-        {
-            _outputOptions = value;
-            OutputOptionSet = [.. value?.Split(' ', StringSplitOptions.RemoveEmptyEntries) ?? []];
-        }
-    }
+    public string? OutputOptions { get; init { field = value; _outputOptionSet = null; } }
 
-    private readonly string? _outputOptions;
+    private string[]? _outputOptionSet;
 
-    internal string[] OutputOptionSet { get; private init; } = [];
+    internal string[] OutputOptionSet => _outputOptionSet ??= Words(OutputOptions);
 
     /// <summary>Options (space-separated) whose value is a file the wrapper reads (<c>xargs -a FILE</c>): a read like cat's.</summary>
-    public string? InputOptions
-    {
-        get => _inputOptions;
-        init
-        {
-            _inputOptions = value;
-            InputOptionSet = [.. value?.Split(' ', StringSplitOptions.RemoveEmptyEntries) ?? []];
-        }
-    }
+    public string? InputOptions { get; init { field = value; _inputOptionSet = null; } }
 
-    private readonly string? _inputOptions;
+    private string[]? _inputOptionSet;
 
-    internal string[] InputOptionSet { get; private init; } = [];
+    internal string[] InputOptionSet => _inputOptionSet ??= Words(InputOptions);
 
     /// <summary>An option that makes a multi-call binary write its applet links into the operand directory (<c>busybox --install -s DIR</c>).</summary>
     public string? InstallOption { get; init; }
@@ -86,6 +66,10 @@ public sealed record WrapperSpec(string NamesText, WrapperKind Kind, string Valu
 
     /// <summary>Flags that make a <see cref="WrapperKind.JoinedShell"/> wrapper run its arguments directly, not through a shell (<c>watch -x</c>).</summary>
     public string? DirectExecOptions { get; init; }
+
+    private static string[] Words(string? text) => text?.Split(' ', StringSplitOptions.RemoveEmptyEntries) ?? [];
+
+    private static HashSet<string> Set(string? text) => new(Words(text), StringComparer.Ordinal);
 }
 
 /// <summary>The wrappers Interlock sees through.</summary>
