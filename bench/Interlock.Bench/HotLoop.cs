@@ -11,6 +11,26 @@ namespace Interlock.Bench;
 /// </summary>
 public static class HotLoop
 {
+    /// <summary>The inline-code scanner alone on one snippet, median of many calls (thread CPU noise aside).</summary>
+    public static int Scan(string[] args)
+    {
+        var code = args[0];
+        var n = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 200_000;
+        for (var i = 0; i < n; i++) _ = Interlock.Knowledge.Statements.InlineCodeScanner.Scan(code);
+        var samples = new long[n];
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        for (var i = 0; i < n; i++)
+        {
+            var start = Stopwatch.GetTimestamp();
+            _ = Interlock.Knowledge.Statements.InlineCodeScanner.Scan(code);
+            samples[i] = Stopwatch.GetTimestamp() - start;
+        }
+        var bytes = (GC.GetAllocatedBytesForCurrentThread() - before) / n;
+        Array.Sort(samples);
+        Console.WriteLine($"{samples[n / 2] * 1e6 / Stopwatch.Frequency,8:F3} µs p50 {bytes,6} B  {code}");
+        return 0;
+    }
+
     public static int Run(string[] args)
     {
         var ids = args.Length > 0 ? args[0].Split(',') : [];
