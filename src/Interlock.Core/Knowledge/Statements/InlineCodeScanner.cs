@@ -45,123 +45,25 @@ public static partial class InlineCodeScanner
 {
     // Literal needles, one of which every alternative of the pattern contains: a text without any of them cannot
     // match, and a vectorized multi-needle search says so faster than the regex can (PrefilterTests keeps them exact).
-    private static readonly string[] RecursiveDeleteWords = ["rm", "remove", "rimraf", "emptyDir", "deleteRecursively"];
-    private static readonly SearchValues<string> RecursiveDeleteNeedles = SearchValues.Create(RecursiveDeleteWords, StringComparison.Ordinal);
-    private static readonly string[] DeleteWords = ["rm", "remove", "unlink", "File.delete", "send2trash", "truncate", "Bun.file"];
-    private static readonly SearchValues<string> DeleteNeedles = SearchValues.Create(DeleteWords, StringComparison.Ordinal);
-    private static readonly string[] CopyWords = ["copy", "Copy", "move", "rename", "replace", "symlink", "link", "Link", "cp", "mv", "ln", "install"];
-    private static readonly SearchValues<string> CopyNeedles = SearchValues.Create(CopyWords, StringComparison.Ordinal);
-    private static readonly string[] WriteWords = ["open", "write", "append", "file_put_contents", ">"];
-    private static readonly SearchValues<string> WriteNeedles = SearchValues.Create(WriteWords, StringComparison.Ordinal);
-    private static readonly string[] ShellCallWords = ["exec", "spawn", "system", "popen", "Popen", "subprocess", "getoutput", "passthru", "proc_open", "Open3", "Deno.run", "check_output", "check_call", "__import__", "child_process", "getattr"];
-    private static readonly SearchValues<string> ShellCallNeedles = SearchValues.Create(ShellCallWords, StringComparison.Ordinal);
-    private static readonly string[] ParenlessShellWords = ["system", "exec", "spawn"];
-    private static readonly SearchValues<string> ParenlessShellNeedles = SearchValues.Create(ParenlessShellWords, StringComparison.Ordinal);
-    private static readonly string[] EnvironmentWords = ["environ", "getenv", "process.env", "ENV", "Deno.env"];
-    private static readonly SearchValues<string> EnvironmentNeedles = SearchValues.Create(EnvironmentWords, StringComparison.Ordinal);
-    private static readonly string[] BacktickExecWords = ["`", "%x", "qx"];
-    private static readonly SearchValues<string> BacktickExecNeedles = SearchValues.Create(BacktickExecWords, StringComparison.Ordinal);
-    private static readonly string[] AppleScriptWords = ["shell"];
-    private static readonly SearchValues<string> AppleScriptNeedles = SearchValues.Create(AppleScriptWords, StringComparison.Ordinal);
-    private static readonly string[] SdkDestroyWords = ["delete", "drop", "terminate", "flush"];
-    private static readonly SearchValues<string> SdkDestroyNeedles = SearchValues.Create(SdkDestroyWords, StringComparison.Ordinal);
-    private static readonly string[] HomeWords = ["homedir", "Path.home", "expanduser", "HOME", "Dir.home", "UserHomeDir"];
-    private static readonly SearchValues<string> HomeNeedles = SearchValues.Create(HomeWords, StringComparison.Ordinal);
-    private static readonly string[] NetworkWords = ["requests.", "httpx.", "urlopen", "urllib", "http", "HTTP", "socket", "Socket", "smtplib", "ftplib", "paramiko", "fetch", "axios", "net.",
-         "XMLHttpRequest", "fsockopen", "RestClient", "LWP::", "->post(", "curl_exec", "dgram"];
-    private static readonly SearchValues<string> NetworkNeedles = SearchValues.Create(NetworkWords, StringComparison.Ordinal);
+    private static readonly SearchValues<string> RecursiveDeleteNeedles = SearchValues.Create(["rm", "remove", "rimraf", "emptyDir", "deleteRecursively"], StringComparison.Ordinal);
+    private static readonly SearchValues<string> DeleteNeedles = SearchValues.Create(["rm", "remove", "unlink", "File.delete", "send2trash", "truncate", "Bun.file"], StringComparison.Ordinal);
+    private static readonly SearchValues<string> CopyNeedles = SearchValues.Create(["copy", "Copy", "move", "rename", "replace", "symlink", "link", "Link", "cp", "mv", "ln", "install"], StringComparison.Ordinal);
+    private static readonly SearchValues<string> WriteNeedles = SearchValues.Create(["open", "write", "append", "file_put_contents", ">"], StringComparison.Ordinal);
+    private static readonly SearchValues<string> ShellCallNeedles = SearchValues.Create(
+        ["exec", "spawn", "system", "popen", "Popen", "subprocess", "getoutput", "passthru", "proc_open", "Open3", "Deno.run", "check_output", "check_call", "__import__", "child_process", "getattr"], StringComparison.Ordinal);
+    private static readonly SearchValues<string> ParenlessShellNeedles = SearchValues.Create(["system", "exec", "spawn"], StringComparison.Ordinal);
+    private static readonly SearchValues<string> EnvironmentNeedles = SearchValues.Create(["environ", "getenv", "process.env", "ENV", "Deno.env"], StringComparison.Ordinal);
+    private static readonly SearchValues<string> BacktickExecNeedles = SearchValues.Create(["`", "%x", "qx"], StringComparison.Ordinal);
+    private static readonly SearchValues<string> AppleScriptNeedles = SearchValues.Create(["shell"], StringComparison.Ordinal);
+    private static readonly SearchValues<string> SdkDestroyNeedles = SearchValues.Create(["delete", "drop", "terminate", "flush"], StringComparison.Ordinal);
+    private static readonly SearchValues<string> HomeNeedles = SearchValues.Create(["homedir", "Path.home", "expanduser", "HOME", "Dir.home", "UserHomeDir"], StringComparison.Ordinal);
+    private static readonly SearchValues<string> NetworkNeedles = SearchValues.Create(
+        ["requests.", "httpx.", "urlopen", "urllib", "http", "HTTP", "socket", "Socket", "smtplib", "ftplib", "paramiko", "fetch", "axios", "net.",
+         "XMLHttpRequest", "fsockopen", "RestClient", "LWP::", "->post(", "curl_exec", "dgram"], StringComparison.Ordinal);
     private static readonly SearchValues<string> SecretEnvNeedles = SearchValues.Create(["env"], StringComparison.OrdinalIgnoreCase);
-    private static readonly string[] ObfuscatedWords = ["exec", "eval", "Function", "MIME::Base64", "base64_decode", "unpack", "decode"];
-    private static readonly SearchValues<string> ObfuscatedNeedles = SearchValues.Create(ObfuscatedWords, StringComparison.Ordinal);
-    private static readonly string[] FileAccessWords = ["open", "read", "Read", "write", "File", "file", "fs.", "slurp", "IO."];
-    private static readonly SearchValues<string> FileAccessNeedles = SearchValues.Create(FileAccessWords, StringComparison.Ordinal);
-    private static readonly string[] DecodedDataWords = ["fromhex", "unhexlify", "decode", "atob", "Buffer.from", "pack", "fromCharCode", "chr"];
-    private static readonly SearchValues<string> DecodedDataNeedles = SearchValues.Create(DecodedDataWords, StringComparison.Ordinal);
-
-    // Which needle sets a snippet holds, found in one pass: one search for any needle, then at each hit only the needles
-    // starting with that character. Asking each set in turn cost ~100 ns a set, 1.5 µs a snippet before any regex ran.
-    private const int RecursiveDeleteBit = 1 << 0;
-    private const int DeleteBit = 1 << 1;
-    private const int CopyBit = 1 << 2;
-    private const int WriteBit = 1 << 3;
-    private const int ShellCallBit = 1 << 4;
-    private const int ParenlessShellBit = 1 << 5;
-    private const int EnvironmentBit = 1 << 6;
-    private const int BacktickExecBit = 1 << 7;
-    private const int AppleScriptBit = 1 << 8;
-    private const int SdkDestroyBit = 1 << 9;
-    private const int HomeBit = 1 << 10;
-    private const int NetworkBit = 1 << 11;
-    private const int ObfuscatedBit = 1 << 12;
-    private const int FileAccessBit = 1 << 13;
-    private const int DecodedDataBit = 1 << 14;
-    internal static readonly (string[] Words, int Bit)[] NeedleSetTable =
-    [
-        (RecursiveDeleteWords, RecursiveDeleteBit),
-        (DeleteWords, DeleteBit),
-        (CopyWords, CopyBit),
-        (WriteWords, WriteBit),
-        (ShellCallWords, ShellCallBit),
-        (ParenlessShellWords, ParenlessShellBit),
-        (EnvironmentWords, EnvironmentBit),
-        (BacktickExecWords, BacktickExecBit),
-        (AppleScriptWords, AppleScriptBit),
-        (SdkDestroyWords, SdkDestroyBit),
-        (HomeWords, HomeBit),
-        (NetworkWords, NetworkBit),
-        (ObfuscatedWords, ObfuscatedBit),
-        (FileAccessWords, FileAccessBit),
-        (DecodedDataWords, DecodedDataBit),
-    ];
-
-    // Built with plain loops and lists of references: this runs on a hook process's first inline-code scan, where
-    // LINQ or lists over tuples would be compiled by the JIT first.
-    private static readonly string[][] WordsByFirst = new string[128][];
-    private static readonly int[][] SetsByFirst = new int[128][];
-    private static readonly SearchValues<string> AnyNeedle = IndexNeedles();
-
-    private static SearchValues<string> IndexNeedles()
-    {
-        var words = new List<string>[128];
-        var sets = new List<int>[128];
-        var all = new List<string>();
-        foreach (var (group, bit) in NeedleSetTable)
-            foreach (var word in group)
-            {
-                var list = words[word[0]] ??= [];
-                var bits = sets[word[0]] ??= [];
-                int at = list.IndexOf(word);
-                if (at >= 0) bits[at] |= bit;
-                else
-                {
-                    list.Add(word);
-                    bits.Add(bit);
-                    all.Add(word);
-                }
-            }
-        for (var c = 0; c < 128; c++)
-        {
-            WordsByFirst[c] = words[c]?.ToArray() ?? [];
-            SetsByFirst[c] = sets[c]?.ToArray() ?? [];
-        }
-        return SearchValues.Create(all.ToArray(), StringComparison.Ordinal);
-    }
-
-    /// <summary>The bits of every needle set some needle of which occurs in <paramref name="code"/>.</summary>
-    internal static int NeedleSets(ReadOnlySpan<char> code)
-    {
-        int sets = 0;
-        for (int i = 0; i < code.Length; i++)
-        {
-            int k = code[i..].IndexOfAny(AnyNeedle);
-            if (k < 0) break;
-            i += k;
-            var words = WordsByFirst[code[i]];
-            for (int w = 0; w < words.Length; w++)
-                if (code[i..].StartsWith(words[w], StringComparison.Ordinal)) sets |= SetsByFirst[code[i]][w];
-        }
-        return sets;
-    }
+    private static readonly SearchValues<string> ObfuscatedNeedles = SearchValues.Create(["exec", "eval", "Function", "MIME::Base64", "base64_decode", "unpack", "decode"], StringComparison.Ordinal);
+    private static readonly SearchValues<string> FileAccessNeedles = SearchValues.Create(["open", "read", "Read", "write", "File", "file", "fs.", "slurp", "IO."], StringComparison.Ordinal);
+    private static readonly SearchValues<string> DecodedDataNeedles = SearchValues.Create(["fromhex", "unhexlify", "decode", "atob", "Buffer.from", "pack", "fromCharCode", "chr"], StringComparison.Ordinal);
 
     /// <summary>The prefiltered patterns with their needles, for the test that keeps each needle set exact.</summary>
     internal static IEnumerable<(Regex Pattern, SearchValues<string> Needles)> Prefiltered =>
@@ -176,7 +78,7 @@ public static partial class InlineCodeScanner
     /// <summary>Shell calls read from one snippet, and the longest argument text read for one call.</summary>
     private const int MaxShellCalls = 64, MaxCallText = 8 * 1024;
 
-    private static bool Matches(Regex pattern, int sets, int bit, string code) => (sets & bit) != 0 && pattern.IsMatch(code);
+    private static bool Matches(Regex pattern, SearchValues<string> needles, string code) => code.AsSpan().ContainsAny(needles) && pattern.IsMatch(code);
 
     /// <summary><c>{"/bin/rm"} "ls", "-rf", x</c> as <c>"/bin/rm", "-rf", x</c>; empty when the form is not that simple.</summary>
     private static ReadOnlySpan<char> IndirectProgram(ReadOnlySpan<char> text)
@@ -192,15 +94,14 @@ public static partial class InlineCodeScanner
 
     public static CodeFindings Scan(string code)
     {
-        int sets = NeedleSets(code);
-        bool recursive = Matches(RecursiveDeletePattern(), sets, RecursiveDeleteBit, code);
-        bool deletes = recursive || Matches(DeletePattern(), sets, DeleteBit, code);
+        bool recursive = Matches(RecursiveDeletePattern(), RecursiveDeleteNeedles, code);
+        bool deletes = recursive || Matches(DeletePattern(), DeleteNeedles, code);
         var literals = StringLiterals(code);
         var paths = literals.Where(LooksLikePath).Select(Interpolated).ToList();
 
         var shell = new List<string>();
         bool dynamicShell = false;
-        if ((sets & ShellCallBit) != 0)
+        if (code.AsSpan().ContainsAny(ShellCallNeedles))
         {
             var calls = 0;
             foreach (var m in ShellCallPattern().EnumerateMatches(code))
@@ -223,7 +124,7 @@ public static partial class InlineCodeScanner
                 if (command is not null) shell.Add(command);
             }
         }
-        if ((sets & ParenlessShellBit) != 0)
+        if (code.AsSpan().ContainsAny(ParenlessShellNeedles))
         {
             // Perl and Ruby call without parentheses: system "cmd", exec qw(rm -rf), glob("~").
             var calls = 0;
@@ -240,39 +141,39 @@ public static partial class InlineCodeScanner
                 if (command is not null) shell.Add(command);
             }
         }
-        if ((sets & BacktickExecBit) != 0)
+        if (code.AsSpan().ContainsAny(BacktickExecNeedles))
         {
             foreach (Match m in BacktickExecPattern().Matches(code))
                 shell.Add(m.Groups["cmd"].Value);
         }
-        if ((sets & AppleScriptBit) != 0)
+        if (code.AsSpan().ContainsAny(AppleScriptNeedles))
         {
             foreach (Match m in AppleScriptShellPattern().Matches(code))
                 shell.Add(m.Groups["cmd"].Value.Replace("\\\"", "\"", StringComparison.Ordinal));
         }
 
-        bool mentionsHome = Matches(HomePattern(), sets, HomeBit, code);
-        bool network = Matches(NetworkPattern(), sets, NetworkBit, code);
+        bool mentionsHome = Matches(HomePattern(), HomeNeedles, code);
+        bool network = Matches(NetworkPattern(), NetworkNeedles, code);
         // Text decoded from hex, base64 or character codes, in code that runs commands, opens files or sends data:
         // what it runs or opens is hidden from a reader (`system pack("H*", "726d…")`, `open(bytes.fromhex(…))`).
-        bool hiddenOperands = (shell.Count > 0 || dynamicShell || deletes || network || (sets & FileAccessBit) != 0)
-            && Matches(DecodedDataPattern(), sets, DecodedDataBit, code);
+        bool hiddenOperands = (shell.Count > 0 || dynamicShell || deletes || network || code.AsSpan().ContainsAny(FileAccessNeedles))
+            && Matches(DecodedDataPattern(), DecodedDataNeedles, code);
         return new CodeFindings
         {
             Deletes = deletes,
             RecursiveDelete = recursive,
-            Writes = Matches(WritePattern(), sets, WriteBit, code),
-            CopyDestinations = (sets & CopyBit) != 0 ? CopyDestinationsIn(code) : [],
+            Writes = Matches(WritePattern(), WriteNeedles, code),
+            CopyDestinations = CopyDestinationsIn(code),
             Paths = paths,
             ShellCommands = shell,
             DynamicShell = dynamicShell,
             NetworkSend = network,
-            ReadsEnvironment = Matches(EnvironmentPattern(), sets, EnvironmentBit, code),
-            SecretNameMentioned = literals.Exists(CredentialPaths.IsSecretName) || (code.AsSpan().ContainsAny(SecretEnvNeedles) && SecretEnvAccessPattern().IsMatch(code)),
-            Obfuscated = hiddenOperands || Matches(ObfuscatedPattern(), sets, ObfuscatedBit, code),
+            ReadsEnvironment = Matches(EnvironmentPattern(), EnvironmentNeedles, code),
+            SecretNameMentioned = literals.Exists(CredentialPaths.IsSecretName) || Matches(SecretEnvAccessPattern(), SecretEnvNeedles, code),
+            Obfuscated = hiddenOperands || Matches(ObfuscatedPattern(), ObfuscatedNeedles, code),
             MentionsHome = mentionsHome,
             HomeRelative = mentionsHome ? HomeRelativePaths(literals) : [],
-            DestroysSharedResources = Matches(SdkDestroyPattern(), sets, SdkDestroyBit, code),
+            DestroysSharedResources = Matches(SdkDestroyPattern(), SdkDestroyNeedles, code),
         };
     }
 
@@ -355,6 +256,7 @@ public static partial class InlineCodeScanner
     private static List<string> CopyDestinationsIn(string code)
     {
         var found = new List<string>();
+        if (!code.AsSpan().ContainsAny(CopyNeedles)) return found;
         foreach (var m in CopyPattern().EnumerateMatches(code))
         {
             if (found.Count >= MaxShellCalls) break;
