@@ -5,12 +5,12 @@ using Interlock.Knowledge;
 namespace Interlock.Bench;
 
 /// <summary>
-/// Where a fresh process's first lookup spends its time, step by step (wrappers, the knowledge object, the name switch,
+/// Where a fresh process's first lookup spends its time, step by step (the knowledge object, the wrapper name switch, the name switch,
 /// building <c>git</c>, its path index): each step is timed on first touch, in a new process per sample.
 /// </summary>
 public static class PackProbe
 {
-    private static readonly string[] Steps = ["core", "bcl", "wrappers", "default", "indexof", "build", "pathindex", "second(curl)"];
+    private static readonly string[] Steps = ["core", "bcl", "default", "wrapper?", "indexof", "build", "pathindex", "second(curl)"];
 
     public static int Run(string[] args)
     {
@@ -46,13 +46,22 @@ public static class PackProbe
             if (Environment.GetEnvironmentVariable("PROBE_UTF8") == "1") _ = System.Text.Encoding.UTF8.GetString("a-b c"u8).Length;
             if (Environment.GetEnvironmentVariable("PROBE_INDEXOF") == "1") _ = "a-b\u001Fc"u8.IndexOf((byte)31);
         }) : 0;
-        t[2] = Time(() => _ = Wrappers.All.Count);
-        t[3] = Time(() => _ = CommandKnowledge.Default);
+        // Experiments, asked for by name: which first-use cost a step is made of.
+        var exp = Environment.GetEnvironmentVariable("PROBE_EXP") ?? "";
+        if (exp.Contains("miss")) Time(() => _ = BuiltinPacks.IndexOf("\u0001"));
+        if (exp.Contains("spec")) Time(() => _ = new WrapperSpec("a b", WrapperKind.Prefix, "-x -y") { LookupOptions = "-v", OutputOptions = "-o" }.Names.Count);
+        t[2] = Time(() => _ = CommandKnowledge.Default);
+        // Whether the command word is a wrapper: asked of every command (a name switch; the wrapper is built on a hit).
+        t[3] = Time(() => _ = CommandKnowledge.Default.TryGetWrapper("git", out _));
         var index = -1;
         t[4] = Time(() => index = BuiltinPacks.IndexOf("git"));
         ProgramSpec? spec = null;
         t[5] = Time(() => spec = BuiltinPacks.Build(index));
         t[6] = Time(() => _ = spec!.EntriesFor("status").Count);
+        // A split of more than 128 separators rents from ArrayPool, whose buckets are thread-static.
+        if (exp.Contains("pool")) Console.Error.WriteLine($"long split {Time(() => _ = string.Join(' ', Enumerable.Repeat("a", 200)).Split(' ').Length):F3} ms");
+        if (exp.Contains("sleep")) Thread.Sleep(100);
+        if (exp.Contains("split")) Console.Error.WriteLine($"curl lookup only {Time(() => _ = CommandKnowledge.Default.TryGetProgram("curl", out _)):F3} ms");
         t[7] = Time(() => _ = CommandKnowledge.Default.TryGetProgram("curl", out var c) && c.EntriesFor(null).Count >= 0);
         Console.WriteLine(string.Join(' ', t.Select(v => v.ToString("F3", CultureInfo.InvariantCulture))));
         return 0;
@@ -64,13 +73,21 @@ public static class PackProbe
 
     private static double Time(Action action)
     {
+        var jitted = System.Runtime.JitInfo.GetCompiledMethodCount();
+        var jitTime = System.Runtime.JitInfo.GetCompilationTime();
+        var gcs = GC.CollectionCount(0);
+        var allocated = GC.GetTotalAllocatedBytes(precise: true);
         var start = Stopwatch.GetTimestamp();
         action();
         var ms = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
+        jitted = System.Runtime.JitInfo.GetCompiledMethodCount() - jitted;
+        jitTime = System.Runtime.JitInfo.GetCompilationTime() - jitTime;
+        gcs = GC.CollectionCount(0) - gcs;
+        allocated = GC.GetTotalAllocatedBytes(precise: true) - allocated;
         // Which assemblies a step loaded: each is a file opened and mapped, a large part of a first touch.
         var loaded = AppDomain.CurrentDomain.GetAssemblies();
         if (Environment.GetEnvironmentVariable("PROBE_ASSEMBLIES") == "1")
-            Console.Error.WriteLine($"{ms:F3} ms, +{string.Join(' ', loaded.Skip(_assemblies).Select(a => a.GetName().Name))}");
+            Console.Error.WriteLine($"{ms:F3} ms, jit {jitted} ({jitTime.TotalMilliseconds:F1} ms), gc {gcs}, {allocated / 1024} KB, +{string.Join(' ', loaded.Skip(_assemblies).Select(a => a.GetName().Name))}");
         _assemblies = loaded.Length;
         return ms;
     }

@@ -86,6 +86,8 @@ public static class PackStartup
         static double Builtin() => Time(() =>
         {
             if (!CommandKnowledge.Default.TryGetProgram("git", out _)) throw new InvalidOperationException("no git in the built-in packs");
+            // The analyzer asks whether each command word is a wrapper too (built-in wrappers are found by a name switch).
+            if (CommandKnowledge.Default.TryGetWrapper("git", out _)) throw new InvalidOperationException("git taken for a wrapper");
         });
 
         static double Parse(List<string> texts) => Time(() =>

@@ -26,6 +26,10 @@ public static class Program
                 return PackProbe.Run(rest);
             case "probe-child":
                 return PackProbe.Child();
+            case "hot-scan":
+                return HotLoop.Scan(rest);
+            case "hot":
+                return HotLoop.Run(rest);
             case "facts":
                 return FactsDump.Run(rest);
             case "bdn":

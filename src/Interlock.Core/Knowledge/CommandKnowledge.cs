@@ -8,7 +8,7 @@ public sealed class CommandKnowledge
     private static readonly Dictionary<string, ProgramSpec> Empty = new(StringComparer.Ordinal);
 
     /// <summary>The built-in packs (<c>Knowledge/Builtin/*.yaml</c>, compiled in at build time) and the wrappers.</summary>
-    public static CommandKnowledge Default { get; } = new(Empty, builtin: true, Index(Wrappers.All, Empty));
+    public static CommandKnowledge Default { get; } = new(Empty, builtin: true, wrappers: null);
 
     // Built-in programs are constructed on first lookup, once per process: a hook process decides one command, and
     // building every program at start was most of the time it took to be ready.
@@ -16,7 +16,8 @@ public sealed class CommandKnowledge
 
     private readonly Dictionary<string, ProgramSpec> _programs;
     private readonly bool _builtin;
-    private readonly Dictionary<string, WrapperSpec> _wrappers;
+    // Null for the built-in wrappers, which are looked up by name without a table (see Wrappers).
+    private readonly Dictionary<string, WrapperSpec>? _wrappers;
 
     /// <summary>Knowledge of exactly these programs and wrappers (no built-in packs).</summary>
     public CommandKnowledge(IEnumerable<ProgramSpec> programs, IEnumerable<WrapperSpec> wrappers)
@@ -34,7 +35,7 @@ public sealed class CommandKnowledge
         _wrappers = Index(wrappers, _programs);
     }
 
-    private CommandKnowledge(Dictionary<string, ProgramSpec> programs, bool builtin, Dictionary<string, WrapperSpec> wrappers)
+    private CommandKnowledge(Dictionary<string, ProgramSpec> programs, bool builtin, Dictionary<string, WrapperSpec>? wrappers)
     {
         _programs = programs;
         _builtin = builtin;
@@ -86,7 +87,7 @@ public sealed class CommandKnowledge
             foreach (var spec in pack.Programs)
                 foreach (var name in spec.Names)
                 {
-                    if (_wrappers.ContainsKey(name)) throw new ArgumentException($"{pack.File}: '{name}' is a wrapper and cannot be described by a pack", nameof(packs));
+                    if (TryGetWrapper(name, out _)) throw new ArgumentException($"{pack.File}: '{name}' is a wrapper and cannot be described by a pack", nameof(packs));
                     map[name] = spec;
                 }
         return new CommandKnowledge(map, _builtin, _wrappers);
@@ -103,10 +104,11 @@ public sealed class CommandKnowledge
         return false;
     }
 
-    public bool TryGetWrapper(string name, out WrapperSpec spec) => _wrappers.TryGetValue(name, out spec!);
+    public bool TryGetWrapper(string name, out WrapperSpec spec) =>
+        _wrappers is null ? Wrappers.TryGet(name, out spec) : _wrappers.TryGetValue(name, out spec!);
 
     /// <summary>Whether the program is known at all (a table row or a wrapper).</summary>
-    public bool Knows(string name) => _programs.ContainsKey(name) || _wrappers.ContainsKey(name) || _builtin && BuiltinPacks.IndexOf(name) >= 0;
+    public bool Knows(string name) => _programs.ContainsKey(name) || TryGetWrapper(name, out _) || _builtin && BuiltinPacks.IndexOf(name) >= 0;
 
     private static ProgramSpec BuiltIn(int index) =>
         Volatile.Read(ref Built[index]) ?? Interlocked.CompareExchange(ref Built[index], BuiltinPacks.Build(index), null) ?? Built[index]!;

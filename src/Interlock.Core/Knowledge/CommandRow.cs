@@ -14,7 +14,10 @@ public sealed record CommandRow
         Path = path;
         Class = @class;
         Reason = reason;
-        Alternatives = [.. path.Split('|').Select(a => a.Split(' ', StringSplitOptions.RemoveEmptyEntries))];
+        // A plain loop, not LINQ: every row of a program is built on its first lookup in a hook process.
+        var alternatives = path.Split('|');
+        Alternatives = new string[alternatives.Length][];
+        for (var i = 0; i < alternatives.Length; i++) Alternatives[i] = alternatives[i].Split(' ', StringSplitOptions.RemoveEmptyEntries);
     }
 
     /// <summary>Subcommand paths separated by <c>|</c>; each a space-separated list of globs over the leading positionals (<c>**</c> skips any number).</summary>
@@ -192,7 +195,7 @@ public sealed record ProgramSpec
     public string ValueOptions
     {
         get => string.Join(' ', ValueOptionSet);
-        init => ValueOptionSet = new HashSet<string>(value.Split(' ', StringSplitOptions.RemoveEmptyEntries), StringComparer.Ordinal);
+        init => ValueOptionSet = WordSet(value);
     }
 
     internal HashSet<string> ValueOptionSet { get; private init; } = new(StringComparer.Ordinal);
@@ -204,7 +207,7 @@ public sealed record ProgramSpec
     public string PairOptions
     {
         get => string.Join(' ', PairOptionSet);
-        init => PairOptionSet = new HashSet<string>(value.Split(' ', StringSplitOptions.RemoveEmptyEntries), StringComparer.Ordinal);
+        init => PairOptionSet = WordSet(value);
     }
 
     internal HashSet<string> PairOptionSet { get; private init; } = new(StringComparer.Ordinal);
@@ -213,7 +216,7 @@ public sealed record ProgramSpec
     public string Flags
     {
         get => string.Join(' ', FlagSet);
-        init => FlagSet = new HashSet<string>(value.Split(' ', StringSplitOptions.RemoveEmptyEntries), StringComparer.Ordinal);
+        init => FlagSet = WordSet(value);
     }
 
     internal HashSet<string> FlagSet { get; private init; } = new(StringComparer.Ordinal);
@@ -222,7 +225,7 @@ public sealed record ProgramSpec
     public string ExecOptions
     {
         get => string.Join(' ', ExecOptionSet);
-        init => ExecOptionSet = new HashSet<string>(value.Split(' ', StringSplitOptions.RemoveEmptyEntries), StringComparer.Ordinal);
+        init => ExecOptionSet = WordSet(value);
     }
 
     internal HashSet<string> ExecOptionSet { get; private init; } = new(StringComparer.Ordinal);
@@ -260,6 +263,21 @@ public sealed record ProgramSpec
 
     /// <summary>Whether environment names in the arguments (prod, staging) say where the operation lands.</summary>
     public bool DetectEnvironment { get; init; }
+
+    // Split by hand, not with string.Split: a split at more than 128 separators (curl's complete grammar has ~170
+    // options) rents from ArrayPool, whose first use in a process cost a hook process's first lookup of such a program
+    // several milliseconds.
+    private static HashSet<string> WordSet(string value)
+    {
+        var set = new HashSet<string>(StringComparer.Ordinal);
+        for (int start = 0, i = 0; i <= value.Length; i++)
+        {
+            if (i < value.Length && value[i] != ' ') continue;
+            if (i > start) set.Add(value.Substring(start, i - start));
+            start = i + 1;
+        }
+        return set;
+    }
 }
 
 /// <summary>One subcommand path of a row, in matching order.</summary>

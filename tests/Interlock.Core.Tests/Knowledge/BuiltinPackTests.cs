@@ -105,7 +105,10 @@ public sealed class BuiltinPackTests
         Assert.Contains("ExecOptions = \"--each\"", source, StringComparison.Ordinal);
         Assert.Contains("OperationClass.Delete, \"deletes backups\") { Shared = true, Irreversible = true, MinTier = global::Interlock.Risk.Tier.Never, OutputOperand = 2, Tags = \"backup destructive\" }", source, StringComparison.Ordinal);
         Assert.Contains("(\"flotsam.yaml\", [0])", source, StringComparison.Ordinal);
-        Assert.Contains("\"flotsam\" or \"fl\" => 0,", source, StringComparison.Ordinal);
+        // Names are switched on by first character, then each bucket's own string switch.
+        Assert.Contains("'f' => IndexOf102(name),", source, StringComparison.Ordinal);
+        Assert.Contains("\"flotsam\" => 0,", source, StringComparison.Ordinal);
+        Assert.Contains("\"fl\" => 0,", source, StringComparison.Ordinal);
     }
 
     [Theory]
