@@ -552,8 +552,7 @@ internal sealed partial class ShellAnalysisRun
         if (op.Verb == "restore")
         {
             // Read letters from the words: git's table takes -S as log's pickaxe option, so `-SW` would be -S with value W.
-            bool Letter(char letter) => c.Inv.Args.Any(a => a.Text.Length > 1 && a.Text[0] == '-' && a.Text[1] != '-' && a.Text.AsSpan(1).Contains(letter));
-            discards = !(Letter('S') || c.Inv.HasAnyFlag("--staged")) || Letter('W') || c.Inv.HasAnyFlag("--worktree");
+            discards = !(c.Inv.HasShortLetter('S') || c.Inv.HasAnyFlag("--staged")) || c.Inv.HasShortLetter('W') || c.Inv.HasAnyFlag("--worktree");
         }
         if (discards)
         {

@@ -115,6 +115,17 @@ internal sealed class Invocation
     }
 
     /// <summary>Whether any of the <c>|</c>-separated flags is present; <c>-f</c> also matches inside a cluster such as <c>-rf</c>.</summary>
+    /// <summary>
+    /// Whether any word is a short-option cluster holding <paramref name="letter"/> (<c>-SW</c>, <c>-zv</c>), read from
+    /// the words themselves: for where the table takes the cluster's first letter as a value option.
+    /// </summary>
+    public bool HasShortLetter(char letter)
+    {
+        foreach (var a in Args)
+            if (a.Text.Length > 1 && a.Text[0] == '-' && a.Text[1] != '-' && a.Text.AsSpan(1).Contains(letter)) return true;
+        return false;
+    }
+
     public bool HasAnyFlag(string flags)
     {
         foreach (var range in flags.AsSpan().Split('|'))

@@ -299,8 +299,7 @@ internal sealed partial class ShellAnalysisRun
             op.Shared = false;
             // A data store on this machine is still shared state: through its own protocol any command reaches it.
             // -z only probes the port; nc reads no clusters from its table (-zv), so the letter is read from the words.
-            bool probe = c.Inv.Args.Any(a => a.Text.Length > 1 && a.Text[0] == '-' && a.Text[1] != '-' && a.Text.AsSpan(1).Contains('z'));
-            if (!probe && RawSocketPort(hosts) is { } port && Hosts.ServiceOnPort(port) is { } service)
+            if (!c.Inv.HasShortLetter('z') && RawSocketPort(hosts) is { } port && Hosts.ServiceOnPort(port) is { } service)
             {
                 op.MinTier = Tier.WriteWithConfirmation;
                 op.Reason = $"speaks {service}'s own protocol on port {port} directly, where any command can change or delete its data";
