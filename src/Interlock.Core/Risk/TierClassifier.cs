@@ -15,9 +15,11 @@ public sealed class TierClassifier
         if (op.MinTier is { } min && min.Rank() > tier.Rank()) (tier, why) = (min, op.Reason);
         if (op.Environment == EnvironmentKind.Production && op.Class is not (OperationClass.Read) && tier.Rank() < Tier.WriteWithConfirmation.Rank())
             (tier, why) = (Tier.WriteWithConfirmation, "changes production");
-        // Code a command writes runs later, when someone runs it: what it would do is for a reviewer to weigh now (the
-        // one time its text is in view), not a command that runs now, so it asks rather than refuses.
-        if (op.Tags.Contains("written-code") && tier == Tier.Never) (tier, why) = (Tier.WriteWithConfirmation, "writes code that, when run, " + why);
+        // Code a command writes runs later, when someone runs it: what would be refused if it ran is for a reviewer to
+        // weigh now, the one time its text is in view; anything less is ordinary code writing.
+        if (op.Tags.Contains("written-code"))
+            (tier, why) = tier == Tier.Never ? (Tier.WriteWithConfirmation, "writes code that, when run, " + why)
+                : tier.Rank() > Tier.WriteAutonomous.Rank() ? (Tier.WriteAutonomous, "writes code") : (tier, why);
         return (tier, why);
     }
 

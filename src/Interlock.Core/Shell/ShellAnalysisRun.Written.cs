@@ -49,7 +49,8 @@ internal sealed partial class ShellAnalysisRun
     /// <summary>
     /// Code a command writes with its text in view (<c>printf '…os.system("rm -rf ~/notes")…' &gt;&gt; conftest.py</c>, a
     /// here-document into clean.sh) runs later: by a test runner, an editor, or the agent's next command, none of which
-    /// shows it again. It is judged now, by what it would do.
+    /// shows it again. It is judged now, by what it would do: what would be refused if it ran asks a reviewer (the
+    /// tier classifier caps its operations), and what would only need approval, or is not understood, is ordinary code.
     /// </summary>
     private void JudgeWrittenCode(IReadOnlyList<Redirection> redirections, string text, CallContext ctx)
     {

@@ -109,6 +109,8 @@ internal sealed partial class ShellAnalysisRun
 
     public void AddGap(string kind, string detail, string text = "")
     {
+        // Written code asks only for what would be refused if it ran (see JudgeWrittenCode): what it cannot see is ordinary there.
+        if (_judgingWrittenCode) return;
         if (Gaps.Count < 64) Gaps.Add(new AnalysisGap(kind, detail, Clip(text)));
     }
 
