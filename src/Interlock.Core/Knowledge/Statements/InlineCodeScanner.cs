@@ -47,7 +47,7 @@ public static partial class InlineCodeScanner
     // match, and a vectorized multi-needle search says so faster than the regex can (PrefilterTests keeps them exact).
     private static readonly SearchValues<string> RecursiveDeleteNeedles = SearchValues.Create(["rm", "remove", "rimraf", "emptyDir", "deleteRecursively"], StringComparison.Ordinal);
     private static readonly SearchValues<string> DeleteNeedles = SearchValues.Create(["rm", "remove", "unlink", "File.delete", "send2trash", "truncate", "Bun.file"], StringComparison.Ordinal);
-    private static readonly SearchValues<string> CopyNeedles = SearchValues.Create(["copy", "Copy", "move", "rename", "replace", "symlink", "link", "Link", "cp", "mv", "ln", "install"], StringComparison.Ordinal);
+    private static readonly SearchValues<string> CopyNeedles = SearchValues.Create(["copy", "Copy", "move", "rename", "os.replace", "symlink", "link", "Link", "FileUtils", "cpSync", "fs.cp", "fs.promises.cp"], StringComparison.Ordinal);
     private static readonly SearchValues<string> WriteNeedles = SearchValues.Create(["open", "write", "append", "file_put_contents", ">"], StringComparison.Ordinal);
     private static readonly SearchValues<string> ShellCallNeedles = SearchValues.Create(
         ["exec", "spawn", "system", "popen", "Popen", "subprocess", "getoutput", "passthru", "proc_open", "Open3", "Deno.run", "check_output", "check_call", "__import__", "child_process", "getattr"], StringComparison.Ordinal);
