@@ -1,4 +1,5 @@
 using Interlock.Actions;
+using Interlock.Knowledge;
 
 namespace Interlock.Shell;
 
@@ -39,11 +40,24 @@ internal sealed partial class ShellAnalysisRun
                         any = true;
                     }
                 }
-                if (!any && (args.Count == 1 || args.Exists(a => a.Text == "-p")))
+                if (!any)
                 {
-                    var dump = NewDraft(program, null, OperationClass.Read, "prints the environment", ctx);
-                    output = EnvironmentDump(dump);
-                    Emit(dump);
+                    // With no names (`declare -px`, `export -p`, `typeset -x`) it prints variables, the environment
+                    // among them; `declare -p NAME` prints that one.
+                    var names = args.Skip(1).Where(a => !a.Text.StartsWith('-')).Select(a => a.Text).ToList();
+                    if (names.Count == 0 && program != "local")
+                    {
+                        var dump = NewDraft(program, null, OperationClass.Read, "prints the environment", ctx);
+                        output = EnvironmentDump(dump);
+                        Emit(dump);
+                    }
+                    else if (names.Exists(CredentialPaths.IsSecretName))
+                    {
+                        var secret = NewDraft(program, null, OperationClass.CredentialRead, "prints a secret-named variable", ctx);
+                        secret.Tags.Add("secret");
+                        Emit(secret);
+                        output = new StreamSource(StreamKind.Secret);
+                    }
                 }
                 return true;
             }

@@ -54,6 +54,12 @@ internal sealed partial class ShellAnalysisRun
             RunLatentCode(name, value, ctx);
             return;
         }
+        if (name.StartsWith("BASH_ALIASES[", StringComparison.Ordinal) && name.EndsWith(']'))
+        {
+            // bash's alias table: `BASH_ALIASES[ll]='rm -rf'` is `alias ll='rm -rf'`.
+            AnalyzeAliases([ShellArg.Static("alias"), value with { Text = name[13..^1] + "=" + value.Text }], ctx);
+            return;
+        }
         if (name.StartsWith("BASH_CMDS", StringComparison.Ordinal))
         {
             // bash's command hash table: `BASH_CMDS[ls]=/bin/rm` makes `ls` run rm, as `hash -p /bin/rm ls` does.
