@@ -445,7 +445,9 @@ internal sealed partial class ShellAnalysisRun
             write.ReadsContent = false;
             // A compiler's output is built from the project's sources: running it runs project code, as `make` would.
             if (row.Class == OperationClass.Exec) write.Tags.Add("build-output");
-            write.Targets.Add(ResolvePath(file, ctx));
+            // split and csplit name a prefix: the pieces are PREFIX followed by a suffix (xaa, seg.01).
+            var path = ResolvePath(file, ctx);
+            write.Targets.Add(program is "split" or "csplit" ? path + ShellArg.Unknown : path);
             Emit(write);
         }
     }

@@ -165,6 +165,9 @@ internal sealed partial class ShellAnalysisRun
         foreach (var w in _written) if (PathResolver.IsUnder(w, path)) return w;
         // A file inside a directory this command filled (git clone, busybox --install, tar -C): its content is new too.
         foreach (var w in _written) if (PathResolver.IsUnder(path, w)) return w;
+        // A write with a part known only at run time (split's pieces, `> /tmp/$n.sh`) may be the file run.
+        foreach (var w in _written)
+            if (w.Contains(ShellArg.Unknown) && Knowledge.Wildcard.Match(w.Replace(ShellArg.Unknown, '*'), path)) return w;
         return null;
     }
 
