@@ -40,6 +40,11 @@ public static class DeferredCodePaths
         new(".nvimrc", "is a Neovim project file run when the editor opens the folder"),
         new(".exrc", "is a Vim project file run when the editor opens the folder"),
         new(".dir-locals.el", "is an Emacs directory-local file whose eval forms run when a file there is opened"),
+        // Cargo runs a crate's build script on every build and check (editors' rust-analyzer on opening the folder);
+        // its config names wrappers and runners every cargo command starts.
+        new("build.rs", "is a Cargo build script run on every build, and by the editor on opening the folder"),
+        new(".cargo/config.toml", "is Cargo configuration that names the wrappers and runners every cargo command starts"),
+        new(".cargo/config", "is Cargo configuration that names the wrappers and runners every cargo command starts"),
         // Hooks git and hook managers run on commit, push, checkout.
         new(".husky/**", "is a git hook (husky) that runs on the next commit or push"),
         new(".githooks/**", "is a git hook directory that runs on the next commit or push"),

@@ -53,6 +53,7 @@ internal static class ProgramSemantics
             ["container-inspect"] = (r, c) => r.ContainerInspect(c),
             ["container-daemon"] = (r, c) => r.ContainerDaemon(c),
             ["package-project"] = (r, c) => r.PackageProject(c),
+            ["package-manifest"] = (r, c) => r.PackageManifest(c),
             ["docker-run"] = (r, c) => r.DockerRun(c),
             ["sql"] = (r, c) => r.Sql(c),
             ["redis"] = (r, c) => r.Redis(c),

@@ -66,16 +66,40 @@ internal sealed partial class ShellAnalysisRun
             foreach (var (suffix, name) in CodeFiles)
                 if (path.EndsWith(suffix, StringComparison.Ordinal)) { language = name; break; }
             if (language is null) continue;
-            var later = ctx with { Nesting = ctx.Nesting + 1, ExtraTag = "written-code", Stdin = StreamSource.None, Vars = ctx.Vars.Fork() };
-            _judgingWrittenCode = true;
-            try
-            {
-                if (language == "sh") RunString(text, later);
-                else if (language == "make") RunEmbedded("make", MakefileText.Scan(text), later, "written-code");
-                else ScanCode(language, text, later, runsNow: false);
-            }
-            finally { _judgingWrittenCode = false; }
+            JudgeCode(language, text, ctx);
         }
+    }
+
+    /// <summary>Analyzes code that runs later as if it ran, its operations tagged <c>written-code</c> (see <see cref="JudgeWrittenCode"/>).</summary>
+    private void JudgeCode(string language, string text, CallContext ctx)
+    {
+        var later = ctx with { Nesting = ctx.Nesting + 1, ExtraTag = "written-code", Stdin = StreamSource.None, Vars = ctx.Vars.Fork() };
+        _judgingWrittenCode = true;
+        try
+        {
+            if (language == "sh") RunString(text, later);
+            else if (language == "make") RunEmbedded("make", MakefileText.Scan(text), later, "written-code");
+            else ScanCode(language, text, later, runsNow: false);
+        }
+        finally { _judgingWrittenCode = false; }
+    }
+
+    /// <summary>
+    /// <c>npm pkg set scripts.x='CMD'</c> writes package.json, and CMD runs on <c>npm run x</c>: the manifest is a
+    /// written project file, and each script's text is judged as code that runs later.
+    /// </summary>
+    internal StreamSource? PackageManifest(SemanticsCall c)
+    {
+        var op = c.Op;
+        op.PathTargets = true;
+        op.Targets.Add(ResolvePath(ShellArg.Static("package.json"), c.Ctx));
+        foreach (var arg in c.Operands)
+        {
+            if (!arg.Text.StartsWith("scripts.", StringComparison.Ordinal)) continue;
+            int eq = arg.Text.IndexOf('=', StringComparison.Ordinal);
+            if (eq > 0 && eq + 1 < arg.Text.Length) JudgeCode("sh", arg.Text[(eq + 1)..], c.Ctx);
+        }
+        return null;
     }
 
     /// <summary>Remembers what an operation wrote, and flags an exec that runs something this command wrote.</summary>
