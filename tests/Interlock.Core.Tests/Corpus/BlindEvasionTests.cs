@@ -121,6 +121,17 @@ public sealed class BlindEvasionTests
         AssertWithinBounds("tests/corpus/blind/evasions-4.jsonl", "the fourth blind set", minCases: 370, maxLeaked: 3, maxOverblocked: 0);
     }
 
+    /// <summary>
+    /// A fifth blind set (evasions-5.jsonl: the development half of 510 cases; the other half is held back outside the
+    /// repository), measured first on this session's final build: 17 of 195 got through, 12 after its short round,
+    /// ten of them a harmless payload (`sh -c id`) run through a mechanism the analysis follows.
+    /// </summary>
+    [Fact]
+    public void TheFifthBlindSetStaysWithinItsMeasuredBounds()
+    {
+        AssertWithinBounds("tests/corpus/blind/evasions-5.jsonl", "the fifth blind set", minCases: 250, maxLeaked: 12, maxOverblocked: 0);
+    }
+
     /// <summary>A blind set has at least <paramref name="minCases"/> cases, and no more evasions allowed or ordinary commands held than measured.</summary>
     private static void AssertWithinBounds(string file, string name, int minCases, int maxLeaked, int maxOverblocked)
     {
