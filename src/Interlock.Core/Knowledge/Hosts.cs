@@ -21,24 +21,21 @@ internal static class Hosts
     }
 
     /// <summary>
-    /// Ports where data stores and control planes listen by default: a raw connection there speaks their own protocol
-    /// (<c>printf 'FLUSHALL\r\n' | nc localhost 6379</c>), where any command can change or delete what they hold.
+    /// The data store or control plane listening on <paramref name="port"/> by default, or null: a raw connection there
+    /// speaks its own protocol (<c>printf 'FLUSHALL\r\n' | nc localhost 6379</c>), where any command can change or
+    /// delete what it holds. A switch, so no table is built when a process first asks about a host.
     /// </summary>
-    private static readonly Dictionary<int, string> ServicePorts = new()
-    {
-        [6379] = "redis", [6380] = "redis", [26379] = "redis sentinel", [11211] = "memcached", [5432] = "postgres",
-        [3306] = "mysql", [33060] = "mysql", [27017] = "mongodb", [9200] = "elasticsearch", [9300] = "elasticsearch",
-        [5984] = "couchdb", [8086] = "influxdb", [2379] = "etcd", [2181] = "zookeeper", [9092] = "kafka", [5672] = "rabbitmq",
-        [15672] = "rabbitmq", [4222] = "nats", [8500] = "consul", [8200] = "vault", [2375] = "the docker daemon",
-        [2376] = "the docker daemon", [6443] = "the kubernetes API", [10250] = "the kubelet", [9042] = "cassandra",
-        [26257] = "cockroachdb", [1433] = "sql server", [1521] = "oracle", [8123] = "clickhouse", [8529] = "arangodb",
-        [7687] = "neo4j", [28015] = "rethinkdb", [6333] = "qdrant", [19530] = "milvus",
-    };
-
-    /// <summary>The data store or control plane listening on <paramref name="port"/> by default, or null.</summary>
     public static string? ServiceOnPort(string port) =>
-        int.TryParse(port, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var n)
-        && ServicePorts.TryGetValue(n, out var name) ? name : null;
+        !int.TryParse(port, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var n) ? null : n switch
+        {
+            6379 or 6380 => "redis", 26379 => "redis sentinel", 11211 => "memcached", 5432 => "postgres", 3306 or 33060 => "mysql",
+            27017 => "mongodb", 9200 or 9300 => "elasticsearch", 5984 => "couchdb", 8086 => "influxdb", 2379 => "etcd",
+            2181 => "zookeeper", 9092 => "kafka", 5672 or 15672 => "rabbitmq", 4222 => "nats", 8500 => "consul", 8200 => "vault",
+            2375 or 2376 => "the docker daemon", 6443 => "the kubernetes API", 10250 => "the kubelet", 9042 => "cassandra",
+            26257 => "cockroachdb", 1433 => "sql server", 1521 => "oracle", 8123 => "clickhouse", 8529 => "arangodb", 7687 => "neo4j",
+            28015 => "rethinkdb", 6333 => "qdrant", 19530 => "milvus",
+            _ => null,
+        };
 
     /// <summary>Cloud instance metadata services by name; their credential paths hand out the instance's cloud credentials.</summary>
     private static readonly string[] MetadataNames = ["metadata.google.internal", "metadata.goog", "metadata"];

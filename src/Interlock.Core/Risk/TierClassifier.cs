@@ -79,8 +79,9 @@ public sealed class TierClassifier
         if (!op.PathTargets || op.Targets.Count == 0) return (fallback, op.Reason);
         Tier? worst = null;
         var why = op.Reason;
-        foreach (var target in op.Targets)
+        for (int k = 0; k < op.Targets.Count; k++)
         {
+            var target = op.Targets[k];
             var loc = PathLocations.Classify(target, ws, home);
             // A match anywhere below a directory outside the workspace sweeps a whole tree.
             bool sweep = recursive || (target.Contains("/**", StringComparison.Ordinal) && loc is not (Location.WorkspaceContent or Location.WorkspaceRegenerable or Location.Temp));
@@ -93,7 +94,7 @@ public sealed class TierClassifier
             if (!delete && !mirror && t.Rank() < Tier.WriteWithConfirmation.Rank() && WritesDeferredCode(op) && DeferredCodePaths.Describe(target) is { } later)
                 (t, w) = (Tier.WriteWithConfirmation, later + ": code that runs later, unseen");
             // `mv ~/project /tmp/x`: a move takes its sources away from where everything else expects them.
-            if (loc == Location.WorkspaceRoot && op.Tags.Contains("move-to-last") && !ReferenceEquals(target, op.Targets[^1]) && t.Rank() < Tier.WriteWithConfirmation.Rank())
+            if (loc == Location.WorkspaceRoot && op.Tags.Contains("move-to-last") && k < op.Targets.Count - 1 && t.Rank() < Tier.WriteWithConfirmation.Rank())
                 (t, w) = (Tier.WriteWithConfirmation, "is the workspace itself, moved away");
             if (worst is null || t.Rank() > worst.Value.Rank())
             {
@@ -105,12 +106,15 @@ public sealed class TierClassifier
     }
 
     /// <summary>Programs that change a file's metadata or make empty files and directories: they store no code.</summary>
-    private static readonly HashSet<string> ContentlessWriters =
-        new(["mkdir", "touch", "chmod", "chown", "chgrp", "chattr", "setfacl", "utime", "rmdir", "mktemp"], StringComparer.Ordinal);
+    private static readonly System.Collections.Frozen.FrozenSet<string> ContentlessWriters = System.Collections.Frozen.FrozenSet.ToFrozenSet(
+        ["mkdir", "touch", "chmod", "chown", "chgrp", "chattr", "setfacl", "utime", "rmdir", "mktemp"], StringComparer.Ordinal);
+
+    /// <summary>Whether <paramref name="program"/> writes no content (metadata, empty files, directories): what it touches holds no new code.</summary>
+    internal static bool StoresNoContent(string program) => ContentlessWriters.Contains(program);
 
     /// <summary>Whether the operation puts content into its targets (a startup file written is code; one made executable is not new code).</summary>
     private static bool WritesDeferredCode(Operation op) =>
-        op.Class is OperationClass.Create or OperationClass.Update && !ContentlessWriters.Contains(op.Program);
+        op.Class is OperationClass.Create or OperationClass.Update && !StoresNoContent(op.Program);
 
     private static (Tier, string) DeleteTier(Location loc, bool recursive, string target) => loc switch
     {

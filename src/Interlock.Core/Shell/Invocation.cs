@@ -114,7 +114,6 @@ internal sealed class Invocation
         return inv;
     }
 
-    /// <summary>Whether any of the <c>|</c>-separated flags is present; <c>-f</c> also matches inside a cluster such as <c>-rf</c>.</summary>
     /// <summary>
     /// Whether any word is a short-option cluster holding <paramref name="letter"/> (<c>-SW</c>, <c>-zv</c>), read from
     /// the words themselves: for where the table takes the cluster's first letter as a value option.
@@ -126,6 +125,7 @@ internal sealed class Invocation
         return false;
     }
 
+    /// <summary>Whether any of the <c>|</c>-separated flags is present; <c>-f</c> also matches inside a cluster such as <c>-rf</c>.</summary>
     public bool HasAnyFlag(string flags)
     {
         foreach (var range in flags.AsSpan().Split('|'))

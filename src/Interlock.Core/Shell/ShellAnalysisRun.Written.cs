@@ -21,10 +21,6 @@ internal sealed partial class ShellAnalysisRun
 
     private bool _writtenRunReported;
 
-    /// <summary>Writers that change no file's content (metadata, empty files, directories): their targets are no new code.</summary>
-    private static readonly FrozenSet<string> ContentlessWriters =
-        FrozenSet.ToFrozenSet(["mkdir", "touch", "chmod", "chown", "chgrp", "chattr", "setfacl", "rmdir", "utime", "mktemp"], StringComparer.Ordinal);
-
     /// <summary>Written files no runner executes: notes, logs and tables (a Makefile, package.json or conftest.py is code).</summary>
     private static readonly string[] DataExtensions = [".md", ".txt", ".log", ".csv", ".tsv", ".out", ".rst", ".diff", ".patch"];
 
@@ -52,21 +48,17 @@ internal sealed partial class ShellAnalysisRun
     /// shows it again. It is judged now, by what it would do: what would be refused if it ran asks a reviewer (the
     /// tier classifier caps its operations), and what would only need approval, or is not understood, is ordinary code.
     /// </summary>
-    private void JudgeWrittenCode(IReadOnlyList<Redirection> redirections, string text, CallContext ctx)
+    private void JudgeWrittenCode(List<ShellArg> outputFiles, string text, CallContext ctx)
     {
         if (_judgingWrittenCode) return;
-        foreach (var r in redirections)
+        foreach (var target in outputFiles)
         {
-            if (r.Operator is not (RedirectionOperator.Output or RedirectionOperator.Append or RedirectionOperator.Clobber
-                or RedirectionOperator.OutputAndError or RedirectionOperator.AppendOutputAndError)) continue;
-            var target = _expander.ExpandSingle(r.Target, ctx.Vars);
             if (target.Dynamic) continue;
             var path = ResolvePath(target, ctx);
             string? language = null;
             foreach (var (suffix, name) in CodeFiles)
                 if (path.EndsWith(suffix, StringComparison.Ordinal)) { language = name; break; }
-            if (language is null) continue;
-            JudgeCode(language, text, ctx);
+            if (language is not null) JudgeCode(language, text, ctx);
         }
     }
 
@@ -112,7 +104,7 @@ internal sealed partial class ShellAnalysisRun
             _linkSource = draft.Targets.Count == 1 ? draft.Targets[0] : null;
             return;
         }
-        if (draft.Class is OperationClass.Create or OperationClass.Update && draft.PathTargets && !draft.Shared && !ContentlessWriters.Contains(draft.Program)
+        if (draft.Class is OperationClass.Create or OperationClass.Update && draft.PathTargets && !draft.Shared && !Risk.TierClassifier.StoresNoContent(draft.Program)
             && !draft.Tags.Contains("build-output"))
         {
             _written ??= new HashSet<string>(StringComparer.Ordinal);

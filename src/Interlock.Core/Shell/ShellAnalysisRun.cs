@@ -338,10 +338,12 @@ internal sealed partial class ShellAnalysisRun
         var args = new List<ShellArg>(simple.Words.Count);
         _expander.ExpandAll(simple.Words, ctx.Vars, args);
         var referenced = _expander.ReferencedNames.Count == 0 ? null : _expander.ReferencedNames.ToArray();
-        var stdin = ApplyRedirections(simple.Redirections, ctx) ?? ctx.Stdin;
+        // The files output goes to, as expanded once here: written code is judged against them after the command runs.
+        var outputFiles = simple.Redirections.Count > 0 ? new List<ShellArg>() : null;
+        var stdin = ApplyRedirections(simple.Redirections, ctx, outputFiles) ?? ctx.Stdin;
         if (args.Count == 0) return StreamSource.None;
         var output = Dispatch(args, ctx with { Stdin = stdin, Referenced = referenced, AssignedEnvironment = EnvironmentNames.Max(ctx.AssignedEnvironment, assignedEnv), Env = commandEnv });
-        if (output is { Kind: StreamKind.Literal, Text: { } written } && simple.Redirections.Count > 0) JudgeWrittenCode(simple.Redirections, written, ctx);
+        if (output is { Kind: StreamKind.Literal, Text: { } written } && outputFiles is { Count: > 0 }) JudgeWrittenCode(outputFiles, written, ctx);
         // `$_` is the last word of the command before: `ls ~/.ssh/id_rsa && cat $_` reads the key.
         var last = args[^1];
         ctx.Vars.Set("_", last.Dynamic ? null : last.Text);
@@ -356,7 +358,7 @@ internal sealed partial class ShellAnalysisRun
         || name.EndsWith("_PROFILE", StringComparison.Ordinal) || name.EndsWith("_CONTEXT", StringComparison.Ordinal) || name.EndsWith("_STAGE", StringComparison.Ordinal);
 
     /// <summary>Records file writes and reads done by redirections; returns the command's input when a redirection supplies it.</summary>
-    private StreamSource? ApplyRedirections(IReadOnlyList<Redirection> redirections, CallContext ctx)
+    private StreamSource? ApplyRedirections(IReadOnlyList<Redirection> redirections, CallContext ctx, List<ShellArg>? outputFiles = null)
     {
         StreamSource? stdin = null;
         foreach (var r in redirections)
@@ -367,7 +369,9 @@ internal sealed partial class ShellAnalysisRun
                     or RedirectionOperator.OutputAndError or RedirectionOperator.AppendOutputAndError or RedirectionOperator.ReadWrite:
                 {
                     var append = r.Operator is RedirectionOperator.Append or RedirectionOperator.AppendOutputAndError;
-                    EmitRedirectWrite(_expander.ExpandSingle(r.Target, ctx.Vars), append, ctx);
+                    var file = _expander.ExpandSingle(r.Target, ctx.Vars);
+                    EmitRedirectWrite(file, append, ctx);
+                    if (r.Operator != RedirectionOperator.ReadWrite) outputFiles?.Add(file);
                     break;
                 }
                 case RedirectionOperator.DuplicateOutput:

@@ -83,4 +83,15 @@ public sealed class DeferredCodeWriteTests
         var ordinary = AnalysisKit.Evaluator.Evaluate(new ActionRequest { Tool = "Write", Path = "/home/dev/project/src/a.py", Cwd = AnalysisKit.Workspace, Home = AnalysisKit.Home });
         Assert.Equal("allow", ordinary.Outcome());
     }
+
+    /// <summary>
+    /// Written code is judged against the redirection targets as the command expanded them once: a command substitution
+    /// in the target is analyzed one time, not again for the judgement.
+    /// </summary>
+    [Fact]
+    public void WrittenCodeDoesNotExpandItsTargetTwice()
+    {
+        var r = new Interlock.Shell.ShellCommandAnalyzer().Analyze("echo x > \"$(touch /tmp/marker)out.py\"", AnalysisKit.Workspace, AnalysisKit.Home);
+        Assert.Single(r.Operations, o => o.Program == "touch");
+    }
 }
