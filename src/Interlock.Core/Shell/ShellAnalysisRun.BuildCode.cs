@@ -11,7 +11,6 @@ internal sealed partial class ShellAnalysisRun
 {
     // ---- make ----------------------------------------------------------------------------------
 
-    /// <summary>make: a makefile read from input is analyzed; a SHELL that is not a shell runs every recipe through unknown code.</summary>
     /// <summary>
     /// Options that choose the project whose code runs (<c>make -C DIR</c>, <c>npm --prefix DIR run X</c>): a project
     /// outside the workspace brings scripts and recipes nobody here has seen.
@@ -34,6 +33,7 @@ internal sealed partial class ShellAnalysisRun
         return null;
     }
 
+    /// <summary>make: a makefile read from input is analyzed; a SHELL that is not a shell runs every recipe through unknown code.</summary>
     private void MakeCode(SemanticsCall c)
     {
         var inv = c.Inv;

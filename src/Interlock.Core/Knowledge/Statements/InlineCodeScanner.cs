@@ -110,14 +110,8 @@ public static partial class InlineCodeScanner
                 if (++calls > MaxShellCalls) { dynamicShell = true; break; }
                 // The call's argument text, to the matching parenthesis or end of line.
                 int start = m.Index + m.Length;
-                int depth = 1, end = start, limit = Math.Min(code.Length, start + MaxCallText);
-                while (end < limit && depth > 0 && code[end] != '\n')
-                {
-                    if (code[end] == '(' || code[end] == '[') depth++;
-                    else if (code[end] == ')' || code[end] == ']') depth--;
-                    end++;
-                }
-                if (end == limit && depth > 0 && limit < code.Length) { dynamicShell = true; continue; }
+                int end = ArgumentsEnd(code, start, out bool cut);
+                if (cut) { dynamicShell = true; continue; }
                 // A single string is a command line; a list (["rm", "-rf", x]) or several words is an argument vector.
                 var command = CallArguments.Command(code.AsSpan(start, end - start), out bool computed);
                 dynamicShell |= computed;
@@ -252,6 +246,23 @@ public static partial class InlineCodeScanner
         return found;
     }
 
+    /// <summary>
+    /// Where a call's arguments end, from just past its opening parenthesis: past the parenthesis that closes it, at a
+    /// line break, or <see cref="MaxCallText"/> on; <paramref name="cut"/> when that bound, not the text, ended it.
+    /// </summary>
+    private static int ArgumentsEnd(string code, int start, out bool cut)
+    {
+        int depth = 1, end = start, limit = Math.Min(code.Length, start + MaxCallText);
+        while (end < limit && depth > 0 && code[end] != '\n')
+        {
+            if (code[end] == '(' || code[end] == '[') depth++;
+            else if (code[end] == ')' || code[end] == ']') depth--;
+            end++;
+        }
+        cut = end == limit && depth > 0 && limit < code.Length;
+        return end;
+    }
+
     /// <summary>The destinations of the copy, move and link calls in <paramref name="code"/> (see <see cref="CodeFindings.CopyDestinations"/>).</summary>
     private static List<string> CopyDestinationsIn(string code)
     {
@@ -264,15 +275,7 @@ public static partial class InlineCodeScanner
             int start = m.Index + m.Length;
             while (start < code.Length && code[start] == ' ') start++;
             int end = start;
-            if (end < code.Length && code[end] == '(')
-            {
-                int depth = 0;
-                for (; end < code.Length && end - start < MaxCallText && code[end] != '\n'; end++)
-                {
-                    if (code[end] == '(') depth++;
-                    else if (code[end] == ')' && --depth == 0) break;
-                }
-            }
+            if (end < code.Length && code[end] == '(') end = ArgumentsEnd(code, ++start, out _);
             else
                 while (end < code.Length && end - start < MaxCallText && code[end] is not (';' or '\n')) end++;
             var args = StringLiterals(code.AsSpan(start, end - start));
