@@ -54,7 +54,8 @@ internal sealed partial class ShellAnalysisRun
         "s5cmd" => text.StartsWith("s3://", StringComparison.Ordinal),
         "b2" => text.StartsWith("b2://", StringComparison.Ordinal),
         "azcopy" => text.StartsWith("https://", StringComparison.Ordinal),
-        "rclone" => RcloneRemote(text),
+        // rclone's remotes are NAME:PATH, spelled as scp's HOST:PATH (a colon before any slash).
+        "rclone" => RemoteSpec(text),
         // mc names remotes ALIAS/BUCKET/KEY, which a relative path also matches: a remote is a word with a slash that
         // no local spelling (/, ./, ../, ~) starts.
         "mc" => text.Contains('/', StringComparison.Ordinal) && !LocalSpelling(text),
@@ -65,19 +66,10 @@ internal sealed partial class ShellAnalysisRun
     {
         // An mc word that is not spelled as a local path may be an alias: only explicit local spellings are local.
         "mc" => LocalSpelling(text) || text == ".",
-        "rclone" => !RcloneRemote(text),
+        "rclone" => !RemoteSpec(text),
         _ => !text.Contains("://", StringComparison.Ordinal),
     };
 
     private static bool LocalSpelling(string text) =>
         text.StartsWith('/') || text.StartsWith("./", StringComparison.Ordinal) || text.StartsWith("../", StringComparison.Ordinal) || text.StartsWith('~');
-
-    // rclone's remotes are NAME:PATH (a colon before any slash); a path with a slash first is local.
-    private static bool RcloneRemote(string text)
-    {
-        int colon = text.IndexOf(':', StringComparison.Ordinal);
-        if (colon <= 0) return false;
-        int slash = text.IndexOf('/', StringComparison.Ordinal);
-        return slash < 0 || colon < slash;
-    }
 }
