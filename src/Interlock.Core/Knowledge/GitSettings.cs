@@ -6,6 +6,11 @@ internal enum GitSettingKind
     None,
     /// <summary>A shell command git runs (<c>core.pager</c>, <c>diff.x.textconv</c>, <c>GIT_SSH_COMMAND</c>).</summary>
     Command,
+    /// <summary>
+    /// The command that edits an interactive rebase's plan (<c>sequence.editor</c>, <c>GIT_SEQUENCE_EDITOR</c>): code git
+    /// runs, and on a rebase the judge of which commits survive.
+    /// </summary>
+    SequenceEditor,
     /// <summary>A command only when the value starts with <c>!</c> (<c>alias.*</c>, <c>submodule.*.update</c>).</summary>
     BangCommand,
     /// <summary>A command, or a boolean that turns a built-in on or off (<c>core.fsmonitor</c>, <c>pager.*</c>).</summary>
@@ -56,7 +61,7 @@ internal static class GitSettings
         ["core.hookspath"] = GitSettingKind.HooksDirectory,
         ["core.worktree"] = GitSettingKind.RepositoryPath,
         ["init.templatedir"] = GitSettingKind.HooksDirectory,
-        ["sequence.editor"] = GitSettingKind.Command,
+        ["sequence.editor"] = GitSettingKind.SequenceEditor,
         ["diff.external"] = GitSettingKind.Command,
         ["diff.*.command"] = GitSettingKind.Command,
         ["diff.*.textconv"] = GitSettingKind.Command,
@@ -113,7 +118,7 @@ internal static class GitSettings
         ["GIT_SSH"] = GitSettingKind.Command,
         ["GIT_SSH_COMMAND"] = GitSettingKind.Command,
         ["GIT_EDITOR"] = GitSettingKind.Command,
-        ["GIT_SEQUENCE_EDITOR"] = GitSettingKind.Command,
+        ["GIT_SEQUENCE_EDITOR"] = GitSettingKind.SequenceEditor,
         ["EDITOR"] = GitSettingKind.Command,
         ["VISUAL"] = GitSettingKind.Command,
         ["GIT_PAGER"] = GitSettingKind.Command,

@@ -188,15 +188,14 @@ internal sealed partial class ShellAnalysisRun
         var text = value.Text;
         switch (kind)
         {
-            case GitSettingKind.Command or GitSettingKind.CommandOrBoolean or GitSettingKind.BangCommand:
+            case GitSettingKind.Command or GitSettingKind.CommandOrBoolean or GitSettingKind.BangCommand or GitSettingKind.SequenceEditor:
                 if (kind == GitSettingKind.CommandOrBoolean && GitSettings.IsBoolean(text)) return;
                 if (kind == GitSettingKind.BangCommand && !text.StartsWith('!')) return;
                 if (text.Length == 0) return;
                 GitSettingCode(key, value with { Text = text.TrimStart('!') }, persisted, ctx);
                 // A program editing the rebase plan decides which commits survive, and nobody sees the plan it wrote
                 // (`sed -i s/^pick/drop/`); `:` keeps the plan as git wrote it (autosquash).
-                if (sub == "rebase" && (key == "GIT_SEQUENCE_EDITOR" || key.Equals("sequence.editor", StringComparison.OrdinalIgnoreCase))
-                    && (value.Dynamic || !KeepsEveryCommit(text)))
+                if (kind == GitSettingKind.SequenceEditor && sub == "rebase" && (value.Dynamic || !KeepsEveryCommit(text)))
                 {
                     var plan = NewDraft("git", "rebase", OperationClass.HistoryRewrite, $"edits the rebase plan with {value.Display}, which can drop or rewrite commits unseen", ctx);
                     plan.Irreversible = true;

@@ -139,8 +139,9 @@ internal sealed partial class ShellAnalysisRun
 
     private StreamSource RunScriptFile(List<ShellArg> args, CallContext ctx)
     {
-        EmitLocalScript(args[0].Text[(args[0].Text.LastIndexOf('/') + 1)..], args[0], "runs a script or program by path", ctx);
-        CredentialArguments(args[0].Text[(args[0].Text.LastIndexOf('/') + 1)..], args, 1, ctx);
+        var name = args[0].Text[(args[0].Text.LastIndexOf('/') + 1)..];
+        EmitLocalScript(name, args[0], "runs a script or program by path", ctx);
+        CredentialArguments(name, args, 1, ctx);
         return StreamSource.Unknown;
     }
 
