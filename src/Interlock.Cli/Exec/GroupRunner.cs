@@ -65,9 +65,9 @@ internal static class GroupRunner
         var started = time.GetTimestamp();
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         var hashLock = new Lock();
-        using var process = Process.Start(psi) ?? throw new InvalidOperationException("the command could not be started");
-        int pgid = process.Id;
         var diag = o.Diagnostics;
+        // The group's id once the command runs; a signal that arrives before is held and forwarded then.
+        int pgid = 0, pending = 0;
 
         void Signal(int signal)
         {
@@ -75,18 +75,27 @@ internal static class GroupRunner
             if (!Posix.SignalGroup(pgid, signal)) Posix.SignalProcess(pgid, signal);
         }
 
+        // Registered before the command starts: a signal between its start and the registration (under load the command
+        // can print and be signalled first) would otherwise end interlock by the default action and orphan the command.
         var registrations = new List<PosixSignalRegistration>();
         foreach (var (posix, number) in new[] { (PosixSignal.SIGINT, Posix.SIGINT), (PosixSignal.SIGTERM, Posix.SIGTERM), (PosixSignal.SIGHUP, Posix.SIGHUP), (PosixSignal.SIGQUIT, Posix.SIGQUIT) })
         {
             registrations.Add(PosixSignalRegistration.Create(posix, ctx =>
             {
                 ctx.Cancel = true; // interlock stays to record the result; the command decides how to end
-                Signal(number);
+                if (Volatile.Read(ref pgid) != 0) { Signal(number); return; }
+                Volatile.Write(ref pending, number);
+                // The command may have started meanwhile: whoever takes the held signal forwards it, once.
+                if (Volatile.Read(ref pgid) != 0 && Interlocked.Exchange(ref pending, 0) is var held and not 0) Signal(held);
             }));
         }
 
         try
         {
+            using var process = Process.Start(psi) ?? throw new InvalidOperationException("the command could not be started");
+            Volatile.Write(ref pgid, process.Id);
+            if (Interlocked.Exchange(ref pending, 0) is var early and not 0) Signal(early);
+
             var pumps = Task.WhenAll(
                 Pump(process.StandardOutput.BaseStream, o.Stdout, 0, o.Recorder, hash, hashLock),
                 Pump(process.StandardError.BaseStream, o.Stderr, 1, o.Recorder, hash, hashLock));
