@@ -85,7 +85,7 @@ public static class Percentiles
 
         // Facts and risk computed once, for the policy-only stages.
         var facts = requests.Select(analyzer.Analyze).ToArray();
-        var risks = facts.Select(TierClassifier.Assess).ToArray();
+        var risks = facts.Select(f => TierClassifier.Assess(f)).ToArray();
 
         var len = mix.Length;
         var per = iterations;

@@ -11,8 +11,8 @@ namespace Interlock.Actions;
 public sealed record Evaluation(ActionFacts Facts, RiskAssessment Risk, PolicyVerdict Verdict, Decision Decision)
 {
     public IDisposable? Lease { get; init; }
-    /// <summary>What the action would change, from the pipeline's previewer (Score's dry run), when there is one.</summary>
-    public string? Preview { get; init; }
+    /// <summary>What the action would change, from the pipeline's previewers (Score's dry run); empty when none ran.</summary>
+    public IReadOnlyList<Previews.Preview> Previews { get; init; } = [];
 }
 
 /// <summary>
@@ -29,6 +29,7 @@ public sealed class ActionEvaluator
     public const string ThrottleRule = "builtin:throttled";
     public const string SelfProtectionRule = SelfProtection.Rule;
     public const string CallerRiskRule = "builtin:caller-risk";
+    public const string CriticalBlastRule = "builtin:critical-blast";
 
     private readonly ActionAnalyzer _analyzer;
     private readonly IThrottleStore? _limiter;
@@ -43,7 +44,7 @@ public sealed class ActionEvaluator
         _limiter = limiter;
         _self = selfProtection ?? SelfProtection.Default;
         // The policy's files and the knowledge directories it names: both decide what the agent may do.
-        _policyFiles = [.. policy.Layers.Select(l => l.FileName).Where(f => f.StartsWith('/')).Concat(PolicyStackLoader.KnowledgeDirectories(policy)).Select(Shell.PathResolver.Normalize)];
+        _policyFiles = [.. policy.Layers.Select(l => l.FileName).Where(f => f.StartsWith('/')).Concat(PolicyStackLoader.KnowledgeDirectories(policy)).Concat(PolicyStackLoader.ResourceMapFile(policy) is { } map ? [map] : []).Select(Shell.PathResolver.Normalize)];
     }
 
     public PolicyStack Policy { get; }
@@ -60,7 +61,7 @@ public sealed class ActionEvaluator
         {
             facts = new ActionFacts { Request = request, Gaps = [new AnalysisGap("internal-error", $"analysis failed: {ex.GetType().Name}")] };
         }
-        var risk = TierClassifier.Assess(facts);
+        var risk = TierClassifier.Assess(facts, Policy.Map);
         if (facts.Request.Command is null && facts.Operations.Count == 0 && facts.Gaps.Count == 0)
         {
             // Whatever its source says, an action known only by its topic and tags is a job: it needs a rule that names
@@ -113,6 +114,14 @@ public sealed class ActionEvaluator
             reasons.Clear();
             reasons.Add("the caller marks this action destructive (risk tag 'destructive', e.g. an MCP tool's destructiveHint), so it needs a reviewer's approval");
         }
+        if (risk.BlastRadius.Level == BlastLevel.Critical && outcome < Outcome.RequireApproval)
+        {
+            // Critical reach needs a human whatever the tier: one config file read by seven services is not a workspace edit.
+            outcome = Outcome.RequireApproval;
+            rules.Add(CriticalBlastRule);
+            reasons.Clear();
+            reasons.Add($"the blast radius is critical ({string.Join("; ", risk.BlastRadius.Reasons)}), so it needs a reviewer's approval whatever its tier");
+        }
         if (facts.Gaps.Count > 0 && outcome < Outcome.RequireApproval)
         {
             outcome = Outcome.RequireApproval;
@@ -141,7 +150,7 @@ public sealed class ActionEvaluator
     /// <summary>Destructive operations on protected resources: no rule, approval or scope can allow them.</summary>
     private List<string>? ProtectedViolations(ActionFacts facts)
     {
-        if (Policy.Protected.Count == 0) return null;
+        if (Policy.Protected.Count == 0 && Policy.Map.IsEmpty) return null;
         List<string>? hits = null;
         foreach (var op in facts.Operations)
         {
@@ -150,10 +159,19 @@ public sealed class ActionEvaluator
             if (!destructive) continue;
             foreach (var target in op.Targets)
             {
+                bool hit = false;
                 foreach (var p in Policy.Protected)
                 {
                     if (!p.Glob.IsMatch(target)) continue;
                     (hits ??= []).Add($"protected: {target} matches '{p.Pattern}' ({p.File}:{p.Line}); {op.Program}{(op.Verb is null ? "" : " " + op.Verb)} {op.Reason}. Only a change to the policy can allow this");
+                    hit = true;
+                    break;
+                }
+                if (hit) continue;
+                foreach (var r in Policy.Map.Matching(target))
+                {
+                    if (!r.Protected) continue;
+                    (hits ??= []).Add($"protected: {target} is resource '{r.Id}', protected in the resource map ({r.File}:{r.Line}); {op.Program}{(op.Verb is null ? "" : " " + op.Verb)} {op.Reason}. Only a change to the map can allow this");
                     break;
                 }
             }

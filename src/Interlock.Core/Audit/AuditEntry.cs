@@ -51,12 +51,10 @@ public sealed record AuditEntry
 
     /// <summary>
     /// A decision: the action requested (canonical form) beside the <see cref="DecisionDocument"/> (decision, tier,
-    /// reasons, rules, constraints, policy hash, blast radius), and the dry-run preview when there is one
-    /// (<paramref name="preview"/>, else the evaluation's).
+    /// reasons, rules, constraints, policy hash, blast radius, and the previews a reviewer is shown).
     /// </summary>
-    public static AuditEntry ForDecision(Evaluation evaluation, string actionId, string? preview = null)
+    public static AuditEntry ForDecision(Evaluation evaluation, string actionId)
     {
-        preview ??= evaluation?.Preview;
         ArgumentNullException.ThrowIfNull(evaluation);
         var request = evaluation.Facts.Request;
         var payload = Write(w =>
@@ -65,7 +63,6 @@ public sealed record AuditEntry
             WriteAction(w, request);
             w.WriteEndObject();
             DecisionDocumentJson.WriteProperties(w, DecisionDocument.Of(evaluation, actionId));
-            if (preview is not null) w.WriteString("preview", preview);
         });
         return new AuditEntry { Kind = AuditKind.Decision, Agent = request.Agent ?? "default", Session = request.Session, ActionId = actionId, Payload = payload };
     }

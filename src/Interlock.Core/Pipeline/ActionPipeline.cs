@@ -1,6 +1,7 @@
 using Interlock.Actions;
 using Interlock.Approvals;
 using Interlock.Audit;
+using Interlock.Previews;
 using Interlock.Risk;
 
 namespace Interlock.Pipeline;
@@ -15,8 +16,8 @@ public sealed record ActionPipelineOptions
     public required Func<ActionEvaluator> Evaluator { get; init; }
     public IApprovalGate Gate { get; init; } = NoReviewerGate.Instance;
     public required IDecisionRecorder Recorder { get; init; }
-    /// <summary>The dry run for decisions that go to a human (<c>require_approval</c>); none by default.</summary>
-    public IPreviewer? Previewer { get; init; }
+    /// <summary>The dry runs for decisions that go to a human (<c>require_approval</c>); none by default.</summary>
+    public PreviewRunner? Previews { get; init; }
     /// <summary>Told of every failed record, for health and metrics.</summary>
     public Action<Exception>? OnRecordFailure { get; init; }
 }
@@ -24,7 +25,7 @@ public sealed record ActionPipelineOptions
 /// <summary>
 /// The whole path of one action, the same for every entry point: Normalize happened in the adapter; here Analyze, Score
 /// and Decide (<see cref="ActionEvaluator"/>, self-protection included), a dry-run preview of what a reviewer will be
-/// asked about (<see cref="IPreviewer"/>), Gate (<see cref="IApprovalGate"/>), then Record:
+/// asked about (<see cref="PreviewRunner"/>), Gate (<see cref="IApprovalGate"/>), then Record:
 /// the decision's audit record is durable before the reply is returned, and a decision that cannot be recorded is a
 /// deny. Any fault along the way is a recorded deny, never an allow.
 /// </summary>
@@ -50,8 +51,8 @@ public sealed class ActionPipeline(ActionPipelineOptions options)
             return await FaultAsync(request, actionId, $"internal error while evaluating: {ex.GetType().Name}: {ex.Message}", "", cancellationToken).ConfigureAwait(false);
         }
 
-        if (options.Previewer is { } previewer && evaluation.Decision.Outcome == Outcome.RequireApproval)
-            evaluation = evaluation with { Preview = await PreviewAsync(previewer, evaluation, cancellationToken).ConfigureAwait(false) };
+        if (options.Previews is { } previews && evaluation.Decision.Outcome == Outcome.RequireApproval)
+            evaluation = await PreviewAsync(previews, evaluation, evaluator.Policy.Map, cancellationToken).ConfigureAwait(false);
 
         GateResult gate;
         try
@@ -89,17 +90,24 @@ public sealed class ActionPipeline(ActionPipelineOptions options)
         }
     }
 
-    // A preview informs a reviewer; its failure is shown as such and never decides anything.
-    private static async Task<string?> PreviewAsync(IPreviewer previewer, Evaluation evaluation, CancellationToken cancellationToken)
+    /// <summary>
+    /// Runs the previews of an action that goes to a human and rescores it with what they found (<see cref="BlastScorer.WithPreviews"/>).
+    /// A preview can only make the decision stricter: a protected resource it finds would be deleted or replaced is a deny.
+    /// </summary>
+    public static async Task<Evaluation> PreviewAsync(PreviewRunner previews, Evaluation evaluation, Risk.ResourceMap map, CancellationToken cancellationToken)
     {
-        try
-        {
-            return await previewer.PreviewAsync(evaluation, cancellationToken).ConfigureAwait(false);
-        }
-        catch (Exception ex) when (ex is not OutOfMemoryException && !cancellationToken.IsCancellationRequested)
-        {
-            return $"(no preview: {ex.GetType().Name}: {ex.Message})";
-        }
+        ArgumentNullException.ThrowIfNull(previews);
+        ArgumentNullException.ThrowIfNull(evaluation);
+        var found = await previews.RunAsync(evaluation, map, cancellationToken).ConfigureAwait(false);
+        if (found.Count == 0) return evaluation;
+        var risk = BlastScorer.WithPreviews(evaluation.Risk, found, map, evaluation.Facts.Environment);
+        var decision = evaluation.Decision;
+        var losses = found.SelectMany(p => p.ProtectedLosses.Select(l => $"protected: the {p.Previewer} preview shows {l}. Only a change to the policy or the resource can allow this")).ToList();
+        if (losses.Count > 0)
+            decision = decision with { Outcome = Outcome.Deny, Reasons = [.. losses, .. decision.Reasons], Rules = [.. decision.Rules, ActionEvaluator.ProtectedRule], Constraints = null };
+        else if (decision.Outcome == Outcome.RequireApproval && risk.BlastRadius.Level > evaluation.Risk.BlastRadius.Level)
+            decision = decision with { Reasons = [.. decision.Reasons, $"the preview raised the blast radius to {DecisionDocumentJson.LevelName(risk.BlastRadius.Level)}"] };
+        return evaluation with { Previews = found, Risk = risk, Decision = decision };
     }
 
     /// <summary><paramref name="decision"/> turned into a deny because it could not be recorded.</summary>

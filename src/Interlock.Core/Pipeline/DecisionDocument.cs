@@ -25,12 +25,14 @@ public sealed record DecisionDocument
     public string? RequestId { get; init; }
     /// <summary>What the analysis found (operations and gaps), written only when a caller asks for detail.</summary>
     public ActionFacts? Facts { get; init; }
+    /// <summary>What the previewers found the action would change (the dry run a reviewer is shown).</summary>
+    public IReadOnlyList<Previews.Preview> Previews { get; init; } = [];
 
     /// <summary>The document of an evaluation decided under <paramref name="actionId"/>.</summary>
     public static DecisionDocument Of(Evaluation evaluation, string actionId)
     {
         ArgumentNullException.ThrowIfNull(evaluation);
-        return new DecisionDocument { Id = actionId, Decision = evaluation.Decision, BlastRadius = evaluation.Risk.BlastRadius };
+        return new DecisionDocument { Id = actionId, Decision = evaluation.Decision, BlastRadius = evaluation.Risk.BlastRadius, Previews = evaluation.Previews };
     }
 
     /// <summary>The document of a pipeline reply (its final decision, which may differ from the evaluation's).</summary>
@@ -40,7 +42,7 @@ public sealed record DecisionDocument
         return new DecisionDocument
         {
             Id = reply.ActionId, Decision = reply.Decision, BlastRadius = reply.Evaluation?.Risk.BlastRadius,
-            Approval = approval, RequestId = requestId,
+            Approval = approval, RequestId = requestId, Previews = reply.Evaluation?.Previews ?? [],
         };
     }
 
@@ -95,9 +97,15 @@ public static class DecisionDocumentJson
             w.WriteString("scope", b.Scope);
             w.WriteBoolean("reversible", b.Reversible);
             w.WriteBoolean("shared_state", b.SharedState);
+            w.WriteString("reversibility", BlastScorer.Wire(b.Reversibility));
+            if (b.ScopeCount is { } count) w.WriteNumber("scope_count", count);
+            if (b.ScopeUnit is not null) w.WriteString("scope_unit", b.ScopeUnit);
+            if (b.Resources.Count > 0) Strings(w, "resources", b.Resources);
+            if (b.Coupling.Count > 0) Strings(w, "coupling", b.Coupling);
             Strings(w, "reasons", b.Reasons);
             w.WriteEndObject();
         }
+        if (document.Previews.Count > 0) Previews.PreviewJson.Write(w, document.Previews);
         if (document.Approval is { } a)
         {
             w.WriteStartObject("approval");
@@ -166,7 +174,21 @@ public static class DecisionDocumentJson
             };
         BlastRadius? blast = null;
         if (root.TryGetProperty("blast_radius", out var b) && b.ValueKind == JsonValueKind.Object)
-            blast = new BlastRadius(ParseLevel(Str(b, "level")), Str(b, "scope") ?? "", Bool(b, "reversible") ?? false, Bool(b, "shared_state") ?? false, Strs(b, "reasons"));
+        {
+            var reversible = Bool(b, "reversible") ?? false;
+            blast = new BlastRadius(ParseLevel(Str(b, "level")), Str(b, "scope") ?? "", reversible, Bool(b, "shared_state") ?? false, Strs(b, "reasons"))
+            {
+                Reversibility = Str(b, "reversibility") switch
+                {
+                    "reversible" => Reversibility.Reversible,
+                    "recoverable" => Reversibility.Recoverable,
+                    null => reversible ? Reversibility.Reversible : Reversibility.Irreversible,
+                    _ => Reversibility.Irreversible,
+                },
+                ScopeCount = b.TryGetProperty("scope_count", out var sc) && sc.ValueKind == JsonValueKind.Number && sc.TryGetInt64(out var n) ? n : null,
+                ScopeUnit = Str(b, "scope_unit"), Resources = Strs(b, "resources"), Coupling = Strs(b, "coupling"),
+            };
+        }
         ApprovalLink? approval = null;
         if (root.TryGetProperty("approval", out var a) && a.ValueKind == JsonValueKind.Object && Str(a, "id") is { } approvalId
             && a.TryGetProperty("expires_at", out var exp) && exp.ValueKind == JsonValueKind.String && exp.TryGetDateTimeOffset(out var expires))
@@ -178,6 +200,7 @@ public static class DecisionDocumentJson
             BlastRadius = blast,
             Approval = approval,
             RequestId = Str(root, "request_id"),
+            Previews = Previews.PreviewJson.Read(root),
         };
     }
 

@@ -33,14 +33,3 @@ public sealed class NoReviewerGate : IApprovalGate
         return Task.FromResult(new GateResult(evaluation.Decision, null));
     }
 }
-
-/// <summary>
-/// The dry-run port of Score: what an action would change (files, resources, rows), for the reviewer and the record.
-/// Asked only for decisions a human will see; a previewer that fails or is cancelled yields no preview and never
-/// changes the decision.
-/// </summary>
-public interface IPreviewer
-{
-    /// <summary>A short text of what <paramref name="evaluation"/>'s action would change, or null when there is nothing to show.</summary>
-    Task<string?> PreviewAsync(Evaluation evaluation, CancellationToken cancellationToken);
-}

@@ -106,6 +106,8 @@ public sealed class CompiledPolicy
 
     /// <summary>Directories of knowledge packs (<c>knowledge:</c>), relative to this file, as written.</summary>
     public IReadOnlyList<PolicyInclude> Knowledge { get; init; } = [];
+    /// <summary>The resource map file this layer names (<c>resource_map:</c>), relative to the policy file.</summary>
+    public PolicyInclude? ResourceMap { get; init; }
 
     /// <summary>Whether the file sets <c>default:</c> itself (an included layer without one adds no default).</summary>
     public bool HasDefault { get; init; } = true;

@@ -48,7 +48,7 @@ public static class PolicyLoader
         return Convert.ToHexStringLower(SHA256.HashData(bytes));
     }
 
-    private static readonly string[] TopKeys = ["version", "default", "rules", "agents", "protected", "include", "knowledge"];
+    private static readonly string[] TopKeys = ["version", "default", "rules", "agents", "protected", "include", "knowledge", "resource_map"];
     private static readonly string[] AgentKeys = ["id", "tier", "tools", "resources", "actions", "description"];
     private static readonly string[] CeilingTierNames = ["read_only", "write_autonomous", "write_with_confirmation"];
     private static readonly string[] RuleKeys = ["id", "match", "decision", "constraints", "reason"];
@@ -93,7 +93,7 @@ public static class PolicyLoader
                 return null;
             }
 
-            YamlNode? version = null, defaultNode = null, rulesNode = null, agentsNode = null, protectedNode = null, includeNode = null, knowledgeNode = null;
+            YamlNode? version = null, defaultNode = null, rulesNode = null, agentsNode = null, protectedNode = null, includeNode = null, knowledgeNode = null, resourceMapNode = null;
             foreach (var (keyNode, value) in map.Children)
             {
                 var key = KeyOf(keyNode, "at the top level");
@@ -107,6 +107,7 @@ public static class PolicyLoader
                     case "protected": protectedNode = value; break;
                     case "include": includeNode = value; break;
                     case "knowledge": knowledgeNode = value; break;
+                    case "resource_map": resourceMapNode = value; break;
                     default: UnknownKey(keyNode, key, "at the top level", TopKeys); break;
                 }
             }
@@ -166,8 +167,16 @@ public static class PolicyLoader
                 }
             }
 
-            // A file that only includes others, or only adds agents, protected resources or knowledge, decides nothing by itself.
-            bool contributes = includeNode is not null || agentsNode is not null || protectedNode is not null || knowledgeNode is not null;
+            PolicyInclude? resourceMap = null;
+            if (resourceMapNode is not null)
+            {
+                if (resourceMapNode is YamlScalarNode { Value: { } mapPath } && mapPath.Trim().Length > 0)
+                    resourceMap = new PolicyInclude(mapPath, (int)resourceMapNode.Start.Line, (int)resourceMapNode.Start.Column);
+                else Error(resourceMapNode, "'resource_map' must be the path of a resource map file, relative to this file");
+            }
+
+            // A file that only includes others, or only adds agents, protected resources, knowledge or a map, decides nothing by itself.
+            bool contributes = includeNode is not null || agentsNode is not null || protectedNode is not null || knowledgeNode is not null || resourceMapNode is not null;
             if ((rulesNode is YamlSequenceNode { Children.Count: 0 } || rulesNode is null) && !contributes)
             {
                 if (defaultNode is null)
@@ -190,6 +199,7 @@ public static class PolicyLoader
                 Protected = protectedResources,
                 Includes = includes,
                 Knowledge = knowledge,
+                ResourceMap = resourceMap,
                 HasDefault = defaultNode is not null,
             };
         }

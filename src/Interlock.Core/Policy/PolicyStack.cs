@@ -12,14 +12,15 @@ namespace Interlock.Policy;
 /// </summary>
 public sealed class PolicyStack
 {
-    public PolicyStack(IReadOnlyList<CompiledPolicy> layers, IReadOnlyList<Knowledge.Packs.KnowledgePack>? packs = null)
+    public PolicyStack(IReadOnlyList<CompiledPolicy> layers, IReadOnlyList<Knowledge.Packs.KnowledgePack>? packs = null, Risk.ResourceMap? map = null)
     {
+        Map = map ?? Risk.ResourceMap.Empty;
         if (layers.Count == 0) throw new ArgumentException("a policy needs at least one layer", nameof(layers));
         Layers = layers;
         Root = layers[^1];
         Packs = packs ?? [];
         // Packs change what commands are understood to do, so they are part of what decided: part of the hash.
-        Hash = layers.Count == 1 && Packs.Count == 0 ? Root.Hash : CombinedHash(layers, Packs);
+        Hash = layers.Count == 1 && Packs.Count == 0 && Map.IsEmpty ? Root.Hash : CombinedHash(layers, Packs, Map);
         Knowledge = Packs.Count == 0 ? null : Interlock.Knowledge.CommandKnowledge.Default.With(Packs);
         Protected = [.. layers.SelectMany(l => l.Protected)];
         HasAgents = layers.Any(l => l.Agents.Count > 0);
@@ -44,12 +45,15 @@ public sealed class PolicyStack
     /// <summary>The knowledge packs the policy names (<c>knowledge:</c>), in load order.</summary>
     public IReadOnlyList<Knowledge.Packs.KnowledgePack> Packs { get; }
 
+    /// <summary>The resource map the policy names (<c>resource_map:</c>); empty when it names none.</summary>
+    public Risk.ResourceMap Map { get; }
+
     /// <summary>The built-in command knowledge with the packs laid over it; null when the policy names none.</summary>
     public Knowledge.CommandKnowledge? Knowledge { get; }
 
-    private static string CombinedHash(IReadOnlyList<CompiledPolicy> layers, IReadOnlyList<Knowledge.Packs.KnowledgePack> packs)
+    private static string CombinedHash(IReadOnlyList<CompiledPolicy> layers, IReadOnlyList<Knowledge.Packs.KnowledgePack> packs, Risk.ResourceMap map)
     {
-        var text = string.Join('\n', layers.Select(l => l.Hash).Concat(packs.Select(p => "pack " + p.Hash)));
+        var text = string.Join('\n', layers.Select(l => l.Hash).Concat(packs.Select(p => "pack " + p.Hash)).Append(map.IsEmpty ? "" : "map " + map.Hash));
         return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes("interlock-policy-stack\n" + text)));
     }
 

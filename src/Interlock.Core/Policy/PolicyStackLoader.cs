@@ -31,7 +31,42 @@ public static class PolicyStackLoader
         if (text is null) return new(null, [new PolicyError(path, 1, 1, "cannot read the policy file")]);
         LoadInto(path, text, read, layers, errors, active, seen);
         var packs = errors.Count == 0 ? LoadPacks(layers, read, list, errors) : [];
-        return errors.Count == 0 ? new(new PolicyStack(layers, packs), []) : new(null, errors);
+        var map = errors.Count == 0 ? LoadMap(layers, read, errors) : null;
+        return errors.Count == 0 ? new(new PolicyStack(layers, packs, map), []) : new(null, errors);
+    }
+
+    /// <summary>The one resource map the layers name (two different maps are an error: coupling must have one source).</summary>
+    private static Risk.ResourceMap? LoadMap(List<CompiledPolicy> layers, Func<string, string?> read, List<PolicyError> errors)
+    {
+        string? chosen = null;
+        foreach (var layer in layers)
+        {
+            if (layer.ResourceMap is not { } named) continue;
+            var target = Resolve(layer.FileName, named.Path);
+            if (chosen is not null && chosen != target)
+            {
+                errors.Add(new PolicyError(layer.FileName, named.Line, named.Column, $"a second resource map '{named.Path}' (resolved to {target}); the policy already names {chosen}, and there can be one"));
+                return null;
+            }
+            chosen = target;
+        }
+        if (chosen is null) return null;
+        var origin = layers.Last(l => l.ResourceMap is not null);
+        if (read(chosen) is not { } text)
+        {
+            errors.Add(new PolicyError(origin.FileName, origin.ResourceMap!.Line, origin.ResourceMap.Column, $"cannot read the resource map '{origin.ResourceMap.Path}' (resolved to {chosen})"));
+            return null;
+        }
+        var loaded = Risk.ResourceMapLoader.Load(text, chosen);
+        errors.AddRange(loaded.Errors);
+        return loaded.Map;
+    }
+
+    /// <summary>The resource map file <paramref name="stack"/>'s layers name, resolved, or null.</summary>
+    public static string? ResourceMapFile(PolicyStack stack)
+    {
+        ArgumentNullException.ThrowIfNull(stack);
+        return stack.Layers.Where(l => l.ResourceMap is not null && l.FileName.StartsWith('/')).Select(l => Resolve(l.FileName, l.ResourceMap!.Path)).LastOrDefault();
     }
 
     private static List<Knowledge.Packs.KnowledgePack> LoadPacks(List<CompiledPolicy> layers, Func<string, string?> read, Func<string, IReadOnlyList<string>?>? list, List<PolicyError> errors)

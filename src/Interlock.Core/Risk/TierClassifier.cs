@@ -157,21 +157,27 @@ public sealed class TierClassifier
     }
 
 
-    /// <summary>The action's tier (the worst of its operations, at least write-with-confirmation when analysis has gaps) and blast radius.</summary>
-    public static RiskAssessment Assess(ActionFacts facts)
+    /// <summary>
+    /// The action's tier (the worst of its operations, at least write-with-confirmation when analysis has gaps) and blast
+    /// radius (<see cref="BlastScorer"/>), with coupling from <paramref name="map"/> when there is one.
+    /// </summary>
+    public static RiskAssessment Assess(ActionFacts facts, ResourceMap? map = null)
     {
         var ws = facts.Request.Cwd ?? "/";
         var home = facts.Request.Home ?? "/root";
         var tier = Tier.ReadOnly;
         var reasons = new List<string>();
         bool shared = false, irreversible = false, outside = false;
+        List<string>? touched = null;
         foreach (var op in facts.Operations)
         {
             var (t, why) = Classify(op, ws, home);
             tier = Tiers.Max(tier, t);
-            shared |= op.SharedState;
-            irreversible |= !op.Reversible;
-            if (op.PathTargets && op.Class != OperationClass.Read)
+            // Blast counts what changes: reading a shared database reaches nothing, and code only written (not run) acts later.
+            bool changes = op.Class != OperationClass.Read && !op.Tags.Contains("written-code");
+            shared |= changes && op.SharedState;
+            irreversible |= changes && !op.Reversible;
+            if (op.PathTargets && changes)
             {
                 foreach (var target in op.Targets)
                 {
@@ -179,6 +185,10 @@ public sealed class TierClassifier
                     outside |= loc is not (Location.WorkspaceContent or Location.WorkspaceRegenerable or Location.Temp);
                 }
             }
+            if (map is { IsEmpty: false } && changes)
+                foreach (var target in op.Targets)
+                    foreach (var r in map.Matching(target))
+                        if (!(touched ??= []).Contains(r.Id)) touched.Add(r.Id);
             if (t != Tier.ReadOnly || op.Class != OperationClass.Read) reasons.Add($"{Tiers.WireName(t)}: {why}");
         }
         foreach (var gap in facts.Gaps)
@@ -190,18 +200,20 @@ public sealed class TierClassifier
             reasons.Add("nothing to run");
 
         var env = facts.Environment;
-        var scope = env == EnvironmentKind.Production ? "production" : shared ? "shared" : outside ? "machine" : tier == Tier.ReadOnly ? "none" : "workspace";
-        var level = tier switch
+        IReadOnlyList<MappedResource> downstream = [];
+        if (touched is not null && map is not null)
         {
-            Tier.Never when env == EnvironmentKind.Production || shared || irreversible => BlastLevel.Critical,
-            Tier.Never => BlastLevel.High,
-            Tier.WriteWithConfirmation when env == EnvironmentKind.Production || shared || irreversible => BlastLevel.High,
-            Tier.WriteWithConfirmation => BlastLevel.Medium,
-            _ => outside ? BlastLevel.Medium : BlastLevel.Low,
-        };
-        var blastReasons = new List<string> { $"scope: {scope}", irreversible ? "irreversible" : "reversible" };
-        if (shared) blastReasons.Add("touches shared state others depend on");
-        if (env != EnvironmentKind.Unknown) blastReasons.Add($"environment: {env.ToString().ToLowerInvariant()}");
-        return new RiskAssessment(tier, new BlastRadius(level, scope, !irreversible, shared, blastReasons), reasons);
+            var reached = new List<MappedResource>();
+            foreach (var id in touched)
+            {
+                if (map.Find(id) is { } r && r.Environment > env) env = r.Environment;
+                foreach (var d in map.Downstream(id))
+                    if (!touched.Contains(d.Id) && !reached.Contains(d)) reached.Add(d);
+            }
+            downstream = reached;
+        }
+        var scope = env == EnvironmentKind.Production ? "production" : shared ? "shared" : outside ? "machine" : tier == Tier.ReadOnly ? "none" : "workspace";
+        var blast = BlastScorer.Score(tier, scope, irreversible ? Reversibility.Irreversible : Reversibility.Reversible, shared, env, touched ?? [], downstream);
+        return new RiskAssessment(tier, blast, reasons);
     }
 }

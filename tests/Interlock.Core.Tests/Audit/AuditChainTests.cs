@@ -278,8 +278,9 @@ public sealed class AuditChainTests : IDisposable
             """, "p.yaml");
         Assert.True(loaded.Success, string.Join("\n", loaded.Errors));
         var policy = loaded.Policy!;
-        var evaluation = new ActionEvaluator(policy).Evaluate(new ActionRequest { Command = "git push --force origin main", Cwd = "/home/dev/p", Agent = "bot-1", Session = "s-9" });
-        var entry = AuditEntry.ForDecision(evaluation, "act-1", preview: "would rewrite origin/main");
+        var evaluation = new ActionEvaluator(policy).Evaluate(new ActionRequest { Command = "git push --force origin main", Cwd = "/home/dev/p", Agent = "bot-1", Session = "s-9" })
+            with { Previews = [new Previews.Preview { Previewer = "git", Headline = "would rewrite origin/main" }] };
+        var entry = AuditEntry.ForDecision(evaluation, "act-1");
         Assert.Equal(AuditKind.Decision, entry.Kind);
         Assert.Equal("bot-1", entry.Agent);
         Assert.Equal("s-9", entry.Session);
@@ -294,9 +295,9 @@ public sealed class AuditChainTests : IDisposable
         Assert.Contains("no-force-push", root.GetProperty("rules").EnumerateArray().Select(e => e.GetString()));
         Assert.Equal(evaluation.Decision.PolicyHash, root.GetProperty("policy_hash").GetString());
         Assert.True(root.TryGetProperty("blast_radius", out _));
-        Assert.Equal("would rewrite origin/main", root.GetProperty("preview").GetString());
+        Assert.Equal("would rewrite origin/main", root.GetProperty("previews")[0].GetProperty("headline").GetString());
         // Deterministic: the same evaluation encodes to the same bytes.
-        Assert.Equal(entry.Payload, AuditEntry.ForDecision(evaluation, "act-1", preview: "would rewrite origin/main").Payload);
+        Assert.Equal(entry.Payload, AuditEntry.ForDecision(evaluation, "act-1").Payload);
     }
 
     [Fact]

@@ -51,7 +51,7 @@ public class LoaderErrorTests
     public void UnknownTopLevelKeys(string key)
     {
         var errors = Errors($"version: v1\ndefault: deny\n{key}: []\n");
-        Only(errors, 3, 1, $"unknown key '{key}' at the top level; expected one of version, default, rules, agents, protected, include, knowledge");
+        Only(errors, 3, 1, $"unknown key '{key}' at the top level; expected one of version, default, rules, agents, protected, include, knowledge, resource_map");
     }
 
     [Fact]
@@ -472,7 +472,7 @@ public class LoaderErrorTests
             """);
         Assert.True(errors.Count == 8, string.Join("\n", errors));
         Has(errors, 1, 10, "unsupported version 'v2'; expected v1");
-        Has(errors, 2, 1, "unknown key 'surprise' at the top level; expected one of version, default, rules, agents, protected, include, knowledge");
+        Has(errors, 2, 1, "unknown key 'surprise' at the top level; expected one of version, default, rules, agents, protected, include, knowledge, resource_map");
         Has(errors, 5, 15, "unknown decision 'nope' in rule 'a'; expected one of allow, deny, require_approval, allow_with_constraints");
         Has(errors, 7, 23, "invalid glob '[x' in match.topics in rule 'b': unterminated '['; expected ']' to close the character class (at offset 0)");
         Has(errors, 7, 38, "unknown tier 'sometimes' in match.tiers in rule 'b'; expected one of read_only, write_autonomous, write_with_confirmation, never");
