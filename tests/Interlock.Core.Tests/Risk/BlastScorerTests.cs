@@ -1,0 +1,46 @@
+using Interlock.Actions;
+using Interlock.Risk;
+
+namespace Interlock.Core.Tests.Risk;
+
+/// <summary>The documented blast formula (docs/blast-radius.md): each dimension, the tier floor, and two highs make critical.</summary>
+public sealed class BlastScorerTests
+{
+    private static MappedResource R(string id, EnvironmentKind env = EnvironmentKind.Unknown, bool prot = false) => new() { Id = id, Environment = env, Protected = prot };
+
+    private static BlastLevel Level(Tier tier, string scope, Reversibility rev, int dependents = 0, long? count = null, bool prodDownstream = false) =>
+        BlastScorer.Score(tier, scope, rev, false, EnvironmentKind.Unknown, [],
+            [.. Enumerable.Range(0, dependents).Select(i => R("r" + i, prodDownstream && i == 0 ? EnvironmentKind.Production : EnvironmentKind.Unknown))], count, "files").Level;
+
+    [Theory]
+    [InlineData(Tier.WriteAutonomous, "workspace", Reversibility.Reversible, 0, BlastLevel.Low)]
+    [InlineData(Tier.WriteAutonomous, "machine", Reversibility.Reversible, 0, BlastLevel.Medium)]
+    [InlineData(Tier.WriteAutonomous, "workspace", Reversibility.Recoverable, 0, BlastLevel.Medium)]
+    [InlineData(Tier.WriteAutonomous, "workspace", Reversibility.Irreversible, 0, BlastLevel.High)]
+    [InlineData(Tier.WriteAutonomous, "shared", Reversibility.Reversible, 0, BlastLevel.High)]
+    [InlineData(Tier.WriteAutonomous, "shared", Reversibility.Irreversible, 0, BlastLevel.Critical)]
+    [InlineData(Tier.WriteAutonomous, "production", Reversibility.Irreversible, 0, BlastLevel.Critical)]
+    [InlineData(Tier.WriteAutonomous, "workspace", Reversibility.Reversible, 2, BlastLevel.Medium)]
+    [InlineData(Tier.WriteAutonomous, "workspace", Reversibility.Reversible, 3, BlastLevel.High)]
+    [InlineData(Tier.WriteAutonomous, "workspace", Reversibility.Reversible, 6, BlastLevel.Critical)]
+    [InlineData(Tier.WriteAutonomous, "workspace", Reversibility.Irreversible, 3, BlastLevel.Critical)]
+    [InlineData(Tier.WriteWithConfirmation, "workspace", Reversibility.Reversible, 0, BlastLevel.Medium)]
+    [InlineData(Tier.Never, "workspace", Reversibility.Reversible, 0, BlastLevel.High)]
+    [InlineData(Tier.ReadOnly, "none", Reversibility.Reversible, 0, BlastLevel.Low)]
+    public void Each_dimension_and_the_tier_floor(Tier tier, string scope, Reversibility rev, int dependents, BlastLevel expected) =>
+        Assert.Equal(expected, Level(tier, scope, rev, dependents));
+
+    [Fact]
+    public void A_large_counted_scope_raises_scope_one_step()
+    {
+        Assert.Equal(BlastLevel.Low, Level(Tier.WriteAutonomous, "workspace", Reversibility.Reversible, count: BlastScorer.LargeScope));
+        Assert.Equal(BlastLevel.Medium, Level(Tier.WriteAutonomous, "workspace", Reversibility.Reversible, count: BlastScorer.LargeScope + 1));
+    }
+
+    [Fact]
+    public void A_production_or_protected_resource_downstream_makes_coupling_high()
+    {
+        Assert.Equal(BlastLevel.Medium, Level(Tier.WriteAutonomous, "workspace", Reversibility.Reversible, dependents: 1));
+        Assert.Equal(BlastLevel.High, Level(Tier.WriteAutonomous, "workspace", Reversibility.Reversible, dependents: 1, prodDownstream: true));
+    }
+}
