@@ -11,6 +11,8 @@ using Interlock.Cli.Serve;
 var root = new RootCommand("Interlock: a pre-execution safety gate for AI agents.")
 {
     CheckCommand.Create(),
+    CheckCommand.Create(plan: true),
+    Interlock.Cli.Map.MapCommand.Create(),
     PolicyCommand.Create(),
     AuditCommand.Create(),
     HookCommand.Create(),

@@ -12,7 +12,11 @@ internal static class CheckCommand
     /// <summary>Longest batch line accepted; longer lines get an error line and the batch goes on.</summary>
     public const int MaxLineBytes = 1024 * 1024;
 
-    public static Command Create()
+    /// <summary>
+    /// <c>interlock check</c>, or with <paramref name="plan"/> <c>interlock plan</c>: the same decision, plus the dry-run
+    /// previews of whatever the action would change (files, git, SQL, terraform …), whatever the outcome.
+    /// </summary>
+    public static Command Create(bool plan = false)
     {
         var policy = new Option<string?>("--policy") { Description = "Policy file (YAML). Default: the built-in policies/default.yaml." };
         var cwd = new Option<string?>("--cwd") { Description = "Working directory (the agent's workspace) the command runs in. Default: the current directory." };
@@ -24,10 +28,16 @@ internal static class CheckCommand
         var noRecord = new Option<bool>("--no-audit") { Description = "Do not record the decisions in the local audit log (for trying a policy; nothing runs under check either way)." };
         var command = new Argument<string[]>("command") { Description = "The command, after '--'. One argument is shell text; several are quoted and joined.", Arity = ArgumentArity.ZeroOrMore };
 
-        var cmd = new Command("check", "Decide whether an action may run: allow (exit 0), deny (2) or require_approval (3); 1 for usage or internal errors.")
-        {
-            policy, cwd, json, explain, agent, batch, data, noRecord, command,
-        };
+        var cmd = plan
+            ? new Command("plan", "Show what an action would change before it runs: the decision, the blast radius (scope, reversibility, coupling) and dry-run previews that look and never change anything. Exit codes as check.")
+            {
+                policy, cwd, json, explain, agent, batch, data, noRecord, command,
+            }
+            : new Command("check", "Decide whether an action may run: allow (exit 0), deny (2) or require_approval (3); 1 for usage or internal errors.")
+            {
+                policy, cwd, json, explain, agent, batch, data, noRecord, command,
+            };
+        var previews = plan ? Interlock.Storage.Previews.StandardPreviews.Create(TimeProvider.System) : null;
         cmd.SetAction(async (parse, cancellationToken) =>
         {
             var stdout = Console.Out;
@@ -51,17 +61,17 @@ internal static class CheckCommand
                     stderr.WriteLine("interlock: give either --batch or a command, not both");
                     return 1;
                 }
-                await using var batchGate = await OpenAsync(evaluator, dataDirectory, parse.GetValue(noRecord), cancellationToken).ConfigureAwait(false);
+                await using var batchGate = await OpenAsync(evaluator, dataDirectory, parse.GetValue(noRecord), cancellationToken, previews).ConfigureAwait(false);
                 return await RunBatchAsync(batchPath, batchGate, evaluator, workdir, home, parse.GetValue(explain), stdout, stderr, cancellationToken).ConfigureAwait(false);
             }
             var words = parse.GetValue(command) ?? [];
             if (words.Length == 0)
             {
-                stderr.WriteLine("interlock: nothing to check; usage: interlock check [--policy FILE] [--cwd DIR] [--json] [--explain] -- COMMAND...");
+                stderr.WriteLine($"interlock: nothing to {cmd.Name}; usage: interlock {cmd.Name} [--policy FILE] [--cwd DIR] [--json] [--explain] -- COMMAND...");
                 return 1;
             }
             var text = words.Length == 1 ? words[0] : Interlock.Shell.ShellQuoting.Join(words);
-            await using var gate = await OpenAsync(evaluator, dataDirectory, parse.GetValue(noRecord), cancellationToken).ConfigureAwait(false);
+            await using var gate = await OpenAsync(evaluator, dataDirectory, parse.GetValue(noRecord), cancellationToken, previews).ConfigureAwait(false);
             var reply = await gate.Pipeline.DecideAsync(new ActionRequest { Command = text, Cwd = workdir, Home = home, Agent = parse.GetValue(agent) }, null, cancellationToken).ConfigureAwait(false);
             reply.Evaluation?.Lease?.Dispose(); // nothing runs under check
             var rules = parse.GetValue(explain) && reply.Evaluation is { } ev ? compiled.Explain(ev.Facts, ev.Risk) : null;
@@ -80,10 +90,10 @@ internal static class CheckCommand
     }
 
     /// <summary>The local pipeline: recording to the user's audit log, or (with --no-record) to nothing.</summary>
-    private static async Task<Local.LocalGate> OpenAsync(ActionEvaluator evaluator, string dataDirectory, bool noRecord, CancellationToken cancellationToken) =>
+    private static async Task<Local.LocalGate> OpenAsync(ActionEvaluator evaluator, string dataDirectory, bool noRecord, CancellationToken cancellationToken, Interlock.Previews.PreviewRunner? previews = null) =>
         noRecord
-            ? Local.LocalGate.Unrecorded(evaluator)
-            : await Local.LocalGate.OpenAsync(evaluator, dataDirectory, TimeProvider.System, cancellationToken).ConfigureAwait(false);
+            ? Local.LocalGate.Unrecorded(evaluator, previews)
+            : await Local.LocalGate.OpenAsync(evaluator, dataDirectory, TimeProvider.System, cancellationToken, previews, previewEveryChange: previews is not null).ConfigureAwait(false);
 
     private static async Task<int> RunBatchAsync(string path, Local.LocalGate gate, ActionEvaluator evaluator, string cwd, string home, bool explain, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken)
     {

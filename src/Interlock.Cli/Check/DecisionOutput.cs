@@ -41,6 +41,7 @@ internal static class DecisionOutput
         var d = e.Decision;
         line($"{d.Outcome.WireName()}  (tier: {d.Tier.WireName()}, blast radius: {e.Risk.BlastRadius.Level.ToString().ToLowerInvariant()}, scope: {e.Risk.BlastRadius.Scope})");
         foreach (var r in d.Reasons) line($"  - {r}");
+        WriteBlastAndPreviews(line, e.Risk.BlastRadius, e.Previews);
         if (d.Constraints is { } c) line($"  constraints: {c.Describe()}");
         line($"  rules: {(d.Rules.Count == 0 ? "(default)" : string.Join(", ", d.Rules))}");
         line($"  policy: sha256:{d.PolicyHash}");
@@ -68,6 +69,29 @@ internal static class DecisionOutput
         foreach (var g in e.Facts.Gaps) line($"  - not understood ({g.Kind}): {g.Detail}");
         if (e.Facts.Tags.Count > 0) line($"  risk tags: {string.Join(' ', e.Facts.Tags.Order(StringComparer.Ordinal))}");
         line($"  blast radius: {string.Join("; ", e.Risk.BlastRadius.Reasons)}");
+    }
+
+    /// <summary>
+    /// The blast radius's three dimensions and what each preview found, as a reviewer reads them (the same lines for
+    /// check, plan and exec's refusals). Nothing is written for a read-only action with no previews.
+    /// </summary>
+    public static void WriteBlastAndPreviews(Action<string> line, BlastRadius b, IReadOnlyList<Interlock.Previews.Preview> previews)
+    {
+        ArgumentNullException.ThrowIfNull(line);
+        ArgumentNullException.ThrowIfNull(b);
+        if (b.Scope == "none" && previews.Count == 0) return;
+        var scope = b.ScopeCount is { } n ? $"{b.Scope}, {n:N0} {b.ScopeUnit ?? "items"}" : b.Scope;
+        var coupling = b.Coupling.Count == 0 ? "none mapped" : $"{b.Coupling.Count} downstream ({string.Join(", ", b.Coupling.Take(8))}{(b.Coupling.Count > 8 ? ", …" : "")})";
+        line($"  blast radius: {DecisionDocumentJson.LevelName(b.Level)} — scope: {scope}; {BlastScorer.Wire(b.Reversibility)}; coupling: {coupling}");
+        foreach (var p in previews)
+        {
+            line($"  preview ({p.Previewer}{(p.Status == Interlock.Previews.PreviewStatus.Incomplete ? ", incomplete" : "")}): {p.Headline}");
+            if (p.Status == Interlock.Previews.PreviewStatus.Incomplete && p.Limit is not null && !p.Headline.Contains(p.Limit, StringComparison.Ordinal)) line($"    stopped: {p.Limit}");
+            foreach (var i in p.Items) line($"    {i.Kind,-9} {i.Text}{(i.Detail is null ? "" : "  (" + i.Detail + ")")}");
+            if (p.ItemsOmitted > 0) line($"    … and {p.ItemsOmitted:N0} more");
+            foreach (var l in p.ProtectedLosses) line($"    PROTECTED: {l}");
+            if (p.Diff is not null) foreach (var d in p.Diff.Split('\n')) line("    " + d);
+        }
     }
 
     public static void WriteExplainRules(TextWriter w, IReadOnlyList<RuleExplanation> rules)

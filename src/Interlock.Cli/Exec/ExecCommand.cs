@@ -136,7 +136,7 @@ internal static class ExecCommand
         }
         var evaluator = LocalGate.Evaluator(compiled, s.Policy, s.DataDirectory, new Interlock.Throttling.ConstraintLimiter(time));
         // Fail closed: the decision is recorded in the local audit log before anything runs; a failed record is a deny.
-        await using var gate = await LocalGate.OpenAsync(evaluator, s.DataDirectory, time, cancellationToken).ConfigureAwait(false);
+        await using var gate = await LocalGate.OpenAsync(evaluator, s.DataDirectory, time, cancellationToken, Interlock.Storage.Previews.StandardPreviews.Create(time)).ConfigureAwait(false);
         var request = new ActionRequest { Command = s.Script, Cwd = s.Cwd, Home = UserPaths.Home(), Agent = s.Agent, Session = s.Session };
         var reply = await gate.Pipeline.DecideAsync(request, null, cancellationToken).ConfigureAwait(false);
         using var lease = reply.Evaluation?.Lease;
@@ -153,6 +153,11 @@ internal static class ExecCommand
                 return Denied;
             case Outcome.RequireApproval:
                 TerminalText.WriteLine(stderr, "interlock: approval required: " + Reasons(decision));
+                if (reply.Evaluation is { } asked)
+                {
+                    var shown = new TerminalText();
+                    Check.DecisionOutput.WriteBlastAndPreviews(l => stderr.WriteLine(shown.Show("interlock:" + l)), asked.Risk.BlastRadius, asked.Previews);
+                }
                 stderr.WriteLine("interlock: not run: no approval server is configured (run with --server URL to wait for a reviewer's approval on the gateway)");
                 await gate.RecordAsync(AuditEntry.ForResult(reply.ActionId, null, "not_run", detail: "approval required; no reviewer offline", agent: request.Agent ?? "default", session: request.Session), cancellationToken).ConfigureAwait(false);
                 return ApprovalRequired;

@@ -42,8 +42,13 @@ internal sealed class LocalGate : IAsyncDisposable
     public static ActionEvaluator Evaluator(PolicyStack policy, string? policyPath, string? offlineData = null, IThrottleStore? limiter = null) =>
         new(policy, limiter: limiter, selfProtection: Protection(policyPath, offlineData), time: TimeProvider.System);
 
-    /// <summary>Opens the local audit log in <paramref name="dataDirectory"/> (shared with the user's other Interlock processes).</summary>
-    public static async Task<LocalGate> OpenAsync(ActionEvaluator evaluator, string dataDirectory, TimeProvider time, CancellationToken cancellationToken)
+    /// <summary>
+    /// Opens the local audit log in <paramref name="dataDirectory"/> (shared with the user's other Interlock processes).
+    /// <paramref name="previews"/> are the dry runs shown before asking (exec, mcp-proxy; none for hooks, which answer
+    /// within the host's timeout); <paramref name="previewEveryChange"/> previews whatever changes something, not only
+    /// what needs approval (<c>interlock plan</c>).
+    /// </summary>
+    public static async Task<LocalGate> OpenAsync(ActionEvaluator evaluator, string dataDirectory, TimeProvider time, CancellationToken cancellationToken, Interlock.Previews.PreviewRunner? previews = null, bool previewEveryChange = false)
     {
         ArgumentNullException.ThrowIfNull(evaluator);
         IAuditStore? store = null;
@@ -57,13 +62,13 @@ internal sealed class LocalGate : IAsyncDisposable
             failure = $"the audit store at {dataDirectory} cannot be written ({ex.GetType().Name}: {ex.Message})";
         }
         var recorder = store is not null ? store : (IDecisionRecorder)new Unavailable(failure!);
-        var pipeline = new ActionPipeline(new ActionPipelineOptions { Evaluator = () => evaluator, Recorder = recorder });
+        var pipeline = new ActionPipeline(new ActionPipelineOptions { Evaluator = () => evaluator, Recorder = recorder, Previews = previews, PreviewEveryChange = previewEveryChange });
         return new LocalGate(pipeline, store, failure);
     }
 
     /// <summary>The pipeline without a log, for <c>check --no-record</c>: decisions that authorize nothing.</summary>
-    public static LocalGate Unrecorded(ActionEvaluator evaluator) =>
-        new(new ActionPipeline(new ActionPipelineOptions { Evaluator = () => evaluator, Recorder = Discard.Instance }), null, null);
+    public static LocalGate Unrecorded(ActionEvaluator evaluator, Interlock.Previews.PreviewRunner? previews = null) =>
+        new(new ActionPipeline(new ActionPipelineOptions { Evaluator = () => evaluator, Recorder = Discard.Instance, Previews = previews, PreviewEveryChange = previews is not null }), null, null);
 
     /// <summary>Appends a result or note; false when it could not be recorded.</summary>
     public Task<bool> RecordAsync(AuditEntry entry, CancellationToken cancellationToken) => Pipeline.RecordAsync(entry, cancellationToken);

@@ -39,7 +39,7 @@ internal sealed class McpCallAudit : IAsyncDisposable
     /// <summary>Opens the local pipeline and audit log once for the proxy run; never throws (a log that cannot be written makes every decision a deny).</summary>
     public static async Task<McpCallAudit> OpenAsync(ActionEvaluator evaluator, string dataDirectory, TextWriter log, TimeProvider time)
     {
-        var local = await Local.LocalGate.OpenAsync(evaluator, dataDirectory, time, CancellationToken.None).ConfigureAwait(false);
+        var local = await Local.LocalGate.OpenAsync(evaluator, dataDirectory, time, CancellationToken.None, Interlock.Storage.Previews.StandardPreviews.Create(time)).ConfigureAwait(false);
         if (local.Failure is { } why) await log.WriteLineAsync($"interlock mcp-proxy: {why}; no tools/call runs unaudited").ConfigureAwait(false);
         return new McpCallAudit(local, null, log, time);
     }

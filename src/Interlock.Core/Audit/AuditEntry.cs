@@ -67,6 +67,39 @@ public sealed record AuditEntry
         return new AuditEntry { Kind = AuditKind.Decision, Agent = request.Agent ?? "default", Session = request.Session, ActionId = actionId, Payload = payload };
     }
 
+    /// <summary>
+    /// A chain of actions decided as one unit: the combined decision document (outcome, blast radius, every step's
+    /// previews) under the plan's id, and the steps with their action ids, what they ask and how each was decided.
+    /// </summary>
+    public static AuditEntry ForPlan(string planId, Decision combined, Risk.BlastRadius blast, IReadOnlyList<DecisionReply> steps, string? agent, string? session)
+    {
+        ArgumentNullException.ThrowIfNull(steps);
+        var payload = Write(w =>
+        {
+            w.WriteStartArray("steps");
+            foreach (var step in steps)
+            {
+                w.WriteStartObject();
+                w.WriteString("id", step.ActionId);
+                if (step.Evaluation?.Facts.Request is { } request)
+                {
+                    w.WriteStartObject("action");
+                    WriteAction(w, request);
+                    w.WriteEndObject();
+                }
+                w.WriteString("decision", step.Decision.Outcome.WireName());
+                w.WriteEndObject();
+            }
+            w.WriteEndArray();
+            DecisionDocumentJson.WriteProperties(w, new DecisionDocument
+            {
+                Id = planId, Decision = combined, BlastRadius = blast,
+                Previews = [.. steps.SelectMany(s => s.Evaluation?.Previews ?? [])],
+            });
+        });
+        return new AuditEntry { Kind = AuditKind.Decision, Agent = agent ?? "default", Session = session, ActionId = planId, Payload = payload };
+    }
+
     /// <summary>A human's approval or rejection of an action: who, when, why.</summary>
     public static AuditEntry ForApproval(string actionId, string approver, bool approved, DateTimeOffset at, string? reason = null, string? agent = null, string? session = null, string? approvalId = null, string? status = null) =>
         new()

@@ -18,6 +18,8 @@ public sealed record ActionPipelineOptions
     public required IDecisionRecorder Recorder { get; init; }
     /// <summary>The dry runs for decisions that go to a human (<c>require_approval</c>); none by default.</summary>
     public PreviewRunner? Previews { get; init; }
+    /// <summary>Preview every action that changes something, whatever its outcome (<c>interlock plan</c>), not only those a human will be asked about.</summary>
+    public bool PreviewEveryChange { get; init; }
     /// <summary>Told of every failed record, for health and metrics.</summary>
     public Action<Exception>? OnRecordFailure { get; init; }
 }
@@ -51,7 +53,8 @@ public sealed class ActionPipeline(ActionPipelineOptions options)
             return await FaultAsync(request, actionId, $"internal error while evaluating: {ex.GetType().Name}: {ex.Message}", "", cancellationToken).ConfigureAwait(false);
         }
 
-        if (options.Previews is { } previews && evaluation.Decision.Outcome == Outcome.RequireApproval)
+        if (options.Previews is { } previews
+            && (evaluation.Decision.Outcome == Outcome.RequireApproval || options.PreviewEveryChange && evaluation.Risk.Tier != Risk.Tier.ReadOnly))
             evaluation = await PreviewAsync(previews, evaluation, evaluator.Policy.Map, cancellationToken).ConfigureAwait(false);
 
         GateResult gate;

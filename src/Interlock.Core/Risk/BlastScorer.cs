@@ -100,6 +100,27 @@ public static class BlastScorer
         return risk with { BlastRadius = rescored };
     }
 
+    /// <summary>
+    /// The blast radius of a chain of actions scored as one unit: the widest scope, the summed counts, the worst
+    /// reversibility, shared if any step is, and the union of resources and coupling; at least every step's level.
+    /// </summary>
+    public static BlastRadius Combine(IReadOnlyList<BlastRadius> steps, Tier tier, EnvironmentKind environment, ResourceMap map)
+    {
+        ArgumentNullException.ThrowIfNull(steps);
+        if (steps.Count == 0) return Score(tier, "none", Reversibility.Reversible, false, environment, [], []);
+        var scope = steps.Select(s => s.Scope).MaxBy(s => Array.IndexOf(Scopes, s)) ?? "none";
+        var counted = steps.Where(s => s.ScopeCount is not null).ToList();
+        long? count = counted.Count == 0 ? null : counted.Sum(s => s.ScopeCount!.Value);
+        var units = counted.Select(s => s.ScopeUnit).Distinct().ToList();
+        var reversibility = steps.Max(s => s.Reversibility);
+        var resources = steps.SelectMany(s => s.Resources).Distinct(StringComparer.Ordinal).ToList();
+        var downstream = steps.SelectMany(s => s.Coupling).Distinct(StringComparer.Ordinal).Where(id => !resources.Contains(id)).Select(map.Find).OfType<MappedResource>().ToList();
+        var combined = Score(tier, scope, reversibility, steps.Any(s => s.SharedState), environment, resources, downstream, count,
+            units.Count == 1 ? units[0] : "items", [$"{steps.Count} steps scored as one unit"]);
+        var worst = steps.Max(s => s.Level);
+        return worst > combined.Level ? combined with { Level = worst } : combined;
+    }
+
     public static string Wire(Reversibility r) => r switch
     {
         Reversibility.Reversible => "reversible",

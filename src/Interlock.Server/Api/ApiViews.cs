@@ -12,7 +12,11 @@ namespace Interlock.Server.Api;
 public static class ApiViews
 {
     public sealed record PlanView(string Id, string Decision, string Tier, IReadOnlyList<string> Reasons, IReadOnlyList<string> Rules, string PolicyHash,
-        IReadOnlyList<DecisionDocument> Steps, ApprovalLink? Approval);
+        IReadOnlyList<DecisionDocument> Steps, ApprovalLink? Approval)
+    {
+        /// <summary>The chain as one unit: its combined decision document (blast radius over every step, all previews).</summary>
+        public DecisionDocument? Unit { get; init; }
+    }
 
     public sealed record VoteView(string Reviewer, bool Approved, string? Reason, DateTimeOffset At);
 

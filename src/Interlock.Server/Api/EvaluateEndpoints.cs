@@ -117,7 +117,14 @@ public static class EvaluateEndpoints
                 return ApiProblem.Unavailable(DecisionPipeline.AuditUnavailable, new Dictionary<string, object?> { ["decision"] = "deny", ["id"] = reply.PlanId });
             var d = reply.Decision;
             return ApiJson.Ok(new ApiViews.PlanView(reply.PlanId, d.Outcome.WireName(), d.Tier.WireName(), d.Reasons, d.Rules, d.PolicyHash,
-                reply.Steps.Select((r, n) => ApiViews.Decision(s, r, steps[n].Id)).ToList(), reply.Approval is { } a ? ApiViews.Link(s, a) : null));
+                reply.Steps.Select((r, n) => ApiViews.Decision(s, r, steps[n].Id)).ToList(), reply.Approval is { } a ? ApiViews.Link(s, a) : null)
+            {
+                Unit = new DecisionDocument
+                {
+                    Id = reply.PlanId, Decision = d, BlastRadius = reply.BlastRadius,
+                    Previews = [.. reply.Steps.SelectMany(r => r.Evaluation?.Previews ?? [])],
+                },
+            });
         }
     }
 

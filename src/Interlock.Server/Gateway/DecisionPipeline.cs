@@ -13,7 +13,11 @@ using Interlock.Storage;
 namespace Interlock.Server.Gateway;
 
 /// <summary>A decided plan: every step's reply, the combined decision and the one approval request covering it.</summary>
-public sealed record PlanReply(string PlanId, Decision Decision, IReadOnlyList<DecisionReply> Steps, ApprovalRequest? Approval, bool Recorded);
+public sealed record PlanReply(string PlanId, Decision Decision, IReadOnlyList<DecisionReply> Steps, ApprovalRequest? Approval, bool Recorded)
+{
+    /// <summary>The chain's blast radius, its steps scored as one unit.</summary>
+    public BlastRadius? BlastRadius { get; init; }
+}
 
 /// <summary>
 /// The server's use of Core's <see cref="ActionPipeline"/> (Analyze, Score, Decide, Gate through
@@ -29,23 +33,27 @@ public sealed class DecisionPipeline
     private readonly ConcurrencyLeases _leases;
     private readonly ActionPipeline _core;
     private readonly ActionPipeline _planSteps;
+    private readonly PolicyHolder _policy;
 
-    public DecisionPipeline(PolicyHolder policy, ApprovalService approvals, IAuditStore audit, GatewayMetrics metrics, ConcurrencyLeases leases)
+    public DecisionPipeline(PolicyHolder policy, ApprovalService approvals, IAuditStore audit, GatewayMetrics metrics, ConcurrencyLeases leases, Interlock.Previews.PreviewRunner? previews = null)
     {
         _approvals = approvals;
         _metrics = metrics;
         _leases = leases;
+        _policy = policy;
         _core = new ActionPipeline(new ActionPipelineOptions
         {
             Evaluator = () => policy.Evaluator,
             Gate = approvals,
             Recorder = audit,
+            Previews = previews,
             OnRecordFailure = _ => metrics.RecordAuditFailure(),
         });
         _planSteps = new ActionPipeline(new ActionPipelineOptions
         {
             Evaluator = () => policy.Evaluator,
             Recorder = audit,
+            Previews = previews,
             OnRecordFailure = _ => metrics.RecordAuditFailure(),
         });
     }
@@ -118,6 +126,9 @@ public sealed class DecisionPipeline
         }
 
         var combined = Combine(replies);
+        var evaluated = replies.Where(r => r.Evaluation is not null).Select(r => r.Evaluation!).ToList();
+        var blast = BlastScorer.Combine([.. evaluated.Select(e => e.Risk.BlastRadius)], combined.Tier,
+            evaluated.Select(e => e.Facts.Environment).DefaultIfEmpty(EnvironmentKind.Unknown).Max(), _policy.Evaluator.Policy.Map);
         ApprovalRequest? approval = null;
         // A plan opens one request: it counts against the agent's cap of pending approvals like a single action.
         if (combined.Outcome == Outcome.RequireApproval && await _approvals.PendingCapAsync(combined, agent.Name, cancellationToken).ConfigureAwait(false) is { } capped)
@@ -133,9 +144,11 @@ public sealed class DecisionPipeline
                 else combined = ApprovalService.Ended(combined, approval);
             }
         }
-        var all = replies.All(r => r.Recorded);
+        // The chain is one record too: the steps, the combined blast radius and the previews the reviewer is shown.
+        var planRecorded = await _planSteps.RecordAsync(AuditEntry.ForPlan(planId, combined, blast, replies, agent.Name, session), cancellationToken).ConfigureAwait(false);
+        var all = planRecorded && replies.All(r => r.Recorded);
         _metrics.RecordDecision(combined.Outcome, TimeSpan.Zero);
-        return new PlanReply(planId, combined, replies, approval, all);
+        return new PlanReply(planId, combined, replies, approval, all) { BlastRadius = blast };
     }
 
     private static Decision Combine(IReadOnlyList<DecisionReply> replies)

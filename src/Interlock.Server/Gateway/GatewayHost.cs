@@ -134,7 +134,7 @@ public sealed class GatewayHost : IAsyncDisposable
             Policy = policy,
             Approvals = approvals,
             Events = events,
-            Pipeline = new DecisionPipeline(policy, approvals, audit, metrics, leases),
+            Pipeline = new DecisionPipeline(policy, approvals, audit, metrics, leases, Interlock.Storage.Previews.StandardPreviews.Create(options.Time, options.Previews)),
             Tokens = new TokenAuthenticator(state, options.Time),
             Metrics = metrics,
             Leases = leases,

@@ -12,6 +12,8 @@ public sealed record GatewayOptions
     /// <summary>A policy file (with its includes), hot-reloaded; null means the built-in default policy.</summary>
     public string? PolicyPath { get; init; }
     public TimeProvider Time { get; init; } = TimeProvider.System;
+    /// <summary>The dry-run previews run before an approval is opened (files, git, SQL, terraform …); <c>Enabled = false</c> turns them off.</summary>
+    public Interlock.Storage.Previews.PreviewOptions Previews { get; init; } = new();
     /// <summary>How long a pending approval waits for reviewers before it expires (a denial).</summary>
     public TimeSpan ApprovalTtl { get; init; } = TimeSpan.FromMinutes(30);
     /// <summary>The longest <c>?wait=</c> a caller may ask for.</summary>

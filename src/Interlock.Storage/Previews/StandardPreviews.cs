@@ -1,0 +1,31 @@
+using Interlock.Previews;
+using Interlock.Storage.Previews.Terraform;
+
+namespace Interlock.Storage.Previews;
+
+/// <summary>What the standard previewers may do beyond reading local files: run look-only programs, and their budget.</summary>
+public sealed record PreviewOptions
+{
+    /// <summary>False turns every preview off (the reviewer then sees the command alone).</summary>
+    public bool Enabled { get; init; } = true;
+    public PreviewBudget Budget { get; init; } = PreviewBudget.Default;
+    /// <summary>The terraform (or tofu) binary for <c>show -json</c> of a saved plan; null to read plan JSON only.</summary>
+    public string? TerraformProgram { get; init; } = "terraform";
+}
+
+/// <summary>The previewers every entry point runs (gateway, exec, mcp-proxy, plan): one list, so they all show the same.</summary>
+public static class StandardPreviews
+{
+    /// <summary>The runner of the standard previewers, or null when previews are off.</summary>
+    public static PreviewRunner? Create(TimeProvider time, PreviewOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(time);
+        options ??= new PreviewOptions();
+        if (!options.Enabled) return null;
+        IPreviewer[] previewers =
+        [
+            new TerraformPreviewer(time, new TerraformPreviewOptions { Program = options.TerraformProgram }),
+        ];
+        return new PreviewRunner(previewers, time, options.Budget);
+    }
+}
