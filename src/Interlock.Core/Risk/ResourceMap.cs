@@ -19,6 +19,8 @@ public sealed record MappedResource
     public IReadOnlyList<Glob> Match { get; init; } = [];
     /// <summary>How a previewer reaches it: a SQLite file or a PostgreSQL connection string.</summary>
     public string? Connection { get; init; }
+    /// <summary>Its current size or class (<c>cache.r6g.xlarge</c>, <c>db.m6g.large</c>), for showing a resize as old → new.</summary>
+    public string? Size { get; init; }
     /// <summary>False when nothing may run against it to preview an action (<c>preview: false</c>).</summary>
     public bool Preview { get; init; } = true;
     /// <summary>Resources this one depends on: a change to any of them reaches this one.</summary>

@@ -16,7 +16,7 @@ public sealed record ResourceMapLoadResult(ResourceMap? Map, IReadOnlyList<Polic
 
 /// <summary>
 /// Reads a resource map file (<c>version: 1</c>, <c>resources:</c> a list of <c>id</c>, <c>kind</c>, <c>environment</c>,
-/// <c>protected</c>, <c>match</c>, <c>connection</c>, <c>preview</c>, <c>depends_on</c>, <c>read_by</c>). Unknown keys,
+/// <c>protected</c>, <c>match</c>, <c>connection</c>, <c>preview</c>, <c>size</c>, <c>depends_on</c>, <c>read_by</c>). Unknown keys,
 /// duplicate ids and edges to resources that are not in the map are errors: a typo must not silently cut a coupling.
 /// </summary>
 public static class ResourceMapLoader
@@ -24,7 +24,7 @@ public static class ResourceMapLoader
     /// <summary>Most resources one map may hold.</summary>
     public const int MaxResources = 10_000;
 
-    private static readonly string[] Keys = ["id", "kind", "environment", "protected", "match", "connection", "preview", "depends_on", "read_by", "description"];
+    private static readonly string[] Keys = ["id", "kind", "environment", "protected", "match", "connection", "preview", "size", "depends_on", "read_by", "description"];
     private static readonly string[] Environments = ["local", "development", "staging", "production"];
 
     public static ResourceMapLoadResult Load(string text, string file)
@@ -104,6 +104,7 @@ public static class ResourceMapLoader
                         else r = r with { Preview = Scalar(v) == "true" };
                         break;
                     case "connection": r = r with { Connection = Scalar(v) }; break;
+                    case "size": r = r with { Size = Scalar(v) }; break;
                     case "match":
                         var globs = new List<Glob>();
                         foreach (var (node, pattern) in Strings(v, key, Error))

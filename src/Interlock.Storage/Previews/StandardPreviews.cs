@@ -25,6 +25,7 @@ public static class StandardPreviews
         IPreviewer[] previewers =
         [
             new TerraformPreviewer(time, new TerraformPreviewOptions { Program = options.TerraformProgram }),
+            new Cloud.CloudScopePreviewer(),
         ];
         return new PreviewRunner(previewers, time, options.Budget);
     }
