@@ -81,7 +81,7 @@ public static class ApprovalPage
             : Html.H($"<div class=\"why\"><h3>Why it needs review</h3><ul class=\"reasons\">{f.Reasons.Select(x => Html.H($"<li>{shown.Text(x)}</li>")).ToList()}</ul></div>");
         return Html.H($"""
             <section class="card step" aria-label="{title}">
-            <div class="row"><h2>{title}</h2>{used}</div>
+            <div class="row{(r.Steps.Count == 1 ? " steph" : "")}"><h2>{title}</h2>{used}</div>
             <pre class="cmdline" aria-label="command">{shown.Text(f.Command ?? step.Summary, LineBreaks.Keep)}</pre>
             {whereLine}{arguments}
             {PreviewView.Blast(f, shown)}
@@ -117,8 +117,8 @@ public static class ApprovalPage
         var word = TypedConfirmation.Word(facts);
         // The pattern makes the browser hold Approve until the word is typed; Deny skips it (formnovalidate). The server checks again.
         var confirm = word is null ? HtmlString.Empty : Html.H($"""
-            <label for="confirm">Type <code class="word">{word}</code> to approve <span class="muted">(it cannot be undone or its blast radius is critical)</span></label>
-            <input type="text" id="confirm" name="{TypedConfirmation.Field}" required pattern="{TypedConfirmation.Pattern(word)}" autocomplete="off" autocapitalize="off" spellcheck="false" title="type {word} exactly">
+            <div class="confirm"><label for="confirm">Type <code class="word">{word}</code> to approve <span class="muted hint">(irreversible or critical)</span></label>
+            <input type="text" id="confirm" name="{TypedConfirmation.Field}" required pattern="{TypedConfirmation.Pattern(word)}" autocomplete="off" autocapitalize="off" spellcheck="false" title="type {word} exactly"></div>
             """);
         var progress = r.ApprovalsRequired > 1 ? Html.H($" · {approvals} of {r.ApprovalsRequired} approvals") : HtmlString.Empty;
         return Html.H($"""
@@ -127,8 +127,8 @@ public static class ApprovalPage
             <form class="answer" method="post" action="{action}/approve">
             <input type="hidden" name="{UiSession.CsrfField}" value="{csrf}">
             {confirm}
-            <label for="reason">Reason <span class="muted">(required to deny; recorded and sent to the agent)</span></label>
-            <textarea id="reason" name="reason" maxlength="2000" rows="2"></textarea>
+            <label for="reason">Reason <span class="muted hint">(required to deny; sent to the agent)</span></label>
+            <textarea id="reason" name="reason" maxlength="2000" rows="2" placeholder="Required to deny"></textarea>
             <div class="buttons">
             <button class="btn approve" type="submit" formaction="{action}/approve">Approve</button>
             <button class="btn deny" type="submit" formaction="{action}/deny" formnovalidate>Deny</button>

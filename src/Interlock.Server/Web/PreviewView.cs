@@ -58,22 +58,24 @@ public static class PreviewView
         if (p.Reversibility is { } r) facts.Add(UiLayout.Badge(Interlock.Risk.BlastScorer.Wire(r)));
         var losses = p.ProtectedLosses.Count == 0 ? HtmlString.Empty
             : Html.H($"<ul class=\"losses\" aria-label=\"Protected resources lost\">{p.ProtectedLosses.Select(l => Html.H($"<li><strong>protected:</strong> {shown.Text(l)}</li>")).ToList()}</ul>");
+        // One kind throughout (all commits, all files) is said by the headline: the label is kept only for mixed lists.
+        var sameKind = p.Items.Select(i => i.Kind).Distinct(StringComparer.Ordinal).Count() == 1;
         var items = p.Items.Count == 0 ? HtmlString.Empty
-            : Html.H($"<ul class=\"items\">{p.Items.Select(i => Item(i, shown)).ToList()}{(p.ItemsOmitted > 0 ? Html.H($"<li class=\"muted\">… and {p.ItemsOmitted.ToString("N0", CultureInfo.InvariantCulture)} more not listed</li>") : HtmlString.Empty)}</ul>");
+            : Html.H($"<ul class=\"items\">{p.Items.Select(i => Item(i, shown, sameKind)).ToList()}{(p.ItemsOmitted > 0 ? Html.H($"<li class=\"muted\">… and {p.ItemsOmitted.ToString("N0", CultureInfo.InvariantCulture)} more not listed</li>") : HtmlString.Empty)}</ul>");
         if (p.Items.Count == 0 && p.ItemsOmitted > 0) items = Html.H($"<p class=\"muted\">{p.ItemsOmitted.ToString("N0", CultureInfo.InvariantCulture)} items not listed</p>");
         var diff = p.Diff is null ? HtmlString.Empty : Html.H($"<pre class=\"diff capped\" tabindex=\"0\" aria-label=\"Diff\">{Diff(p.Diff, shown)}</pre>");
         var headline = shown.Text(p.Headline);
         return Html.H($"""
             <section class="preview{(incomplete ? " incomplete" : "")}" aria-label="Preview by {p.Previewer}">
             {warning}
-            <p class="headline"><strong>{headline}</strong> {facts}{UiLayout.HiddenBadge(shown)}</p>
+            <p class="headline"><strong>{headline}</strong> <span class="pfacts">{facts}</span>{UiLayout.HiddenBadge(shown)}</p>
             {losses}{items}{diff}
             </section>
             """);
     }
 
-    private static HtmlString Item(PreviewItem i, ShownText shown) =>
-        Html.H($"<li><span class=\"kind\">{shown.Text(i.Kind)}</span> <span class=\"mono\">{shown.Text(i.Text)}</span>{(i.Detail is { } d ? Html.H($" <span class=\"muted\">{shown.Text(d)}</span>") : HtmlString.Empty)}</li>");
+    private static HtmlString Item(PreviewItem i, ShownText shown, bool sameKind) =>
+        Html.H($"<li>{(sameKind ? HtmlString.Empty : Html.H($"<span class=\"kind\">{shown.Text(i.Kind)}</span> "))}<span class=\"mono\">{shown.Text(i.Text)}</span>{(i.Detail is { } d ? Html.H($" <span class=\"muted\">{shown.Text(d)}</span>") : HtmlString.Empty)}</li>");
 
     /// <summary>A unified diff with added and removed lines marked (by class: the CSP allows no inline style).</summary>
     private static HtmlString Diff(string diff, ShownText shown) =>

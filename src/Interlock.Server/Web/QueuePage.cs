@@ -38,9 +38,11 @@ public static class QueuePage
         var command = shown.Text(firstLine);
         // The preview's headline comes from the world, not the agent, but is escaped and marked the same way.
         var preview = facts.SelectMany(f => f.Previews).FirstOrDefault();
+        // Any incomplete preview is flagged, not only the first: the row must not read as fully known.
+        var incomplete = facts.SelectMany(f => f.Previews).Any(p => p.Status == Interlock.Previews.PreviewStatus.Incomplete);
         var what = preview is null
             ? Html.H($"<a href=\"{href}\"><code>{command}</code></a>")
-            : Html.H($"<a href=\"{href}\">{shown.Text(preview.Headline)}</a>{(preview.Status == Interlock.Previews.PreviewStatus.Incomplete ? Html.H($" {UiLayout.Badge("incomplete", "incomplete preview")}") : HtmlString.Empty)}<code class=\"sub\">{command}</code>");
+            : Html.H($"<a href=\"{href}\">{shown.Text(preview.Headline)}</a>{(incomplete ? Html.H($" {UiLayout.Badge("incomplete", "incomplete preview")}") : HtmlString.Empty)}<code class=\"sub\">{command}</code>");
         var environment = facts.Select(f => f.Environment).FirstOrDefault(e => e is not null);
         return Html.H($"""
             <tr data-id="{r.Id}">

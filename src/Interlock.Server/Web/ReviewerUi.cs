@@ -192,7 +192,9 @@ public static class ReviewerUi
             ui.SetFlash(c, false, $"The reason is longer than {MaxReason} characters; nothing was recorded.");
             return SeeOther(c, back);
         }
+        // Asked only of a vote the workflow would record (a pure dry run), so a stale page or a non-reviewer hears the real reason.
         if (approve && await s.Approvals.GetAsync(id, c.RequestAborted).ConfigureAwait(false) is { } asked
+            && ApprovalWorkflow.Vote(asked, user, approve: true, reason.Length == 0 ? null : reason, s.Time.GetUtcNow()).Ok
             && TypedConfirmation.Word(asked) is { } word && !TypedConfirmation.Matches(word, form[TypedConfirmation.Field]))
         {
             // Checked here, not only by the form's pattern: a page edited or scripted around it is refused the same.

@@ -210,6 +210,8 @@ public static class UiLayout
         .answer-card h2{margin:0}
         .answer-card .row{justify-content:space-between;margin-bottom:.4rem;font-size:.85rem}
         .answer-card textarea{min-height:3rem}
+        .confirm{display:flex;flex-wrap:wrap;align-items:center;gap:.3rem .6rem}
+        .confirm input{flex:1;min-width:8rem}
         code.word{background:var(--amber-bg);color:var(--amber);padding:0 .3rem;border-radius:4px;font-size:.95em}
         input:user-invalid{border-color:var(--red)}
         .meta h2{font-size:1rem}
@@ -233,8 +235,19 @@ public static class UiLayout
           .who .muted{display:none}
           h1{margin:.2rem 0 .5rem}
           .card{padding:.7rem;margin-bottom:.6rem}
-          dl.blast{grid-template-columns:repeat(2,minmax(0,1fr))}
-          ul.items{max-height:8rem}
+          .steph{display:none}
+          .step{line-height:1.4}
+          .step .cmdline{padding:.5rem .7rem}
+          dl.blast{display:flex;flex-wrap:wrap;gap:.1rem .9rem}
+          dl.blast>div{display:flex;gap:.35rem;align-items:baseline}
+          .preview .pfacts{display:none}
+          ul.items{max-height:8rem;font-size:.8rem}
+          .why ul.reasons{font-size:.85rem}
+          .answer-card textarea{min-height:2.6rem;height:2.6rem}
+          .answer-card .hint{display:none}
+          .answer-card h2{font-size:1rem}
+          .answer-card .row{margin-bottom:.2rem}
+          .why h3{margin-top:.4rem}
           pre.capped{max-height:9rem}
           form.answer{gap:.35rem}
         }
