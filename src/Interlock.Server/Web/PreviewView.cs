@@ -68,7 +68,7 @@ public static class PreviewView
         return Html.H($"""
             <section class="preview{(incomplete ? " incomplete" : "")}" aria-label="Preview by {p.Previewer}">
             {warning}
-            <p class="headline"><strong>{headline}</strong> <span class="pfacts">{facts}</span>{UiLayout.HiddenBadge(shown)}</p>
+            <p class="headline"><strong>{headline}</strong> <span class="pfacts">{new HtmlString(string.Join(" ", facts.Select(x => x.Value)))}</span>{UiLayout.HiddenBadge(shown)}</p>
             {losses}{items}{diff}
             </section>
             """);

@@ -174,6 +174,8 @@ public sealed class ReviewerUiPreviewInBrowserTests
         var id = reply.Approval!.Id;
 
         var browser = await BrowserScript.RunAsync(gw.Url, reviewer, "preview", id);
+        // The measurements stay beside the screenshots for a person to read.
+        await File.WriteAllTextAsync(Path.Combine(BrowserScript.ScreenshotDir, "preview-measurements.json"), browser.GetRawText());
 
         var row = browser.GetProperty("queue_row").GetString()!;
         Assert.Contains("force push loses 3 commits on origin/feature/login", row, StringComparison.Ordinal);
