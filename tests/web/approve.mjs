@@ -5,6 +5,8 @@
 //   MODE deny:    as approve, but deny: first without a reason (refused), then with REASON; then a second, stale tab
 //                 of the same page tries to approve (refused: already answered).
 //   MODE audit:   sign in (an auditor), screenshot the audit page at both widths.
+//   MODE preview: REASON is a pending approval's id; measures its first screen at 1280x900 and 390x844 and checks the
+//                 typed confirmation (browser, then server) before approving. See previewFlow.
 //   MODE hidden:  as approve up to the detail page, for a command with hidden characters: report the visible text of
 //                 the queue row and the detail page, the marked escapes and the warning; answers nothing.
 // Prints one JSON line per milestone on stdout; the last line is the result. Exits non-zero with {"fatal":...}.
@@ -15,6 +17,7 @@ const [base, token, shots, mode, reason = ''] = process.argv.slice(2);
 const say = (o) => process.stdout.write(JSON.stringify(o) + '\n');
 const LAPTOP = { width: 1280, height: 800 };
 const PHONE = { width: 390, height: 844 };
+const LAPTOP_TALL = { width: 1280, height: 900 };
 
 const started = Date.now();
 let browser;
@@ -35,6 +38,74 @@ try {
 
   // Whether the page scrolls sideways at the current width (it must not on a phone).
   const overflows = (p) => p.evaluate(() => document.documentElement.scrollWidth > window.innerWidth + 1);
+  // MODE preview: REASON is the id of a pending approval that carries previews. Opens it at a laptop's and a phone's
+  // first screen, reports where the lost commits and the Approve button end (page coordinates, scrolled to the top),
+  // then checks that Approve does nothing until the word is typed (the browser's check, then the server's), and approves.
+  async function previewFlow() {
+    const id = reason;
+    await page.goto(base + '/');
+    const row = page.locator('#queue tbody tr').first();
+    await row.waitFor();
+    result.queue_row = (await row.innerText()).replace(/\s+/g, ' ').trim();
+    await shoot(page, 'preview-queue-laptop', LAPTOP);
+    await shoot(page, 'preview-queue-phone', PHONE);
+    await page.goto(base + '/approvals/' + id);
+    for (const [name, viewport] of [['laptop', LAPTOP_TALL], ['phone', PHONE]]) {
+      await page.setViewportSize(viewport);
+      await page.evaluate(() => window.scrollTo(0, 0));
+      await page.waitForTimeout(50);
+      const boxes = await page.evaluate(() => {
+        const bottom = (e) => e.getBoundingClientRect().bottom + window.scrollY;
+        const items = [...document.querySelectorAll('.preview ul.items li')];
+        const approve = [...document.querySelectorAll('button')].find((b) => b.textContent.trim() === 'Approve');
+        return {
+          items: items.map((li) => li.innerText.replace(/\s+/g, ' ').trim()),
+          items_bottom: Math.max(...items.map(bottom)),
+          // The list may scroll inside itself: every item must also be inside the list's visible box.
+          items_clipped: items.some((li) => li.getBoundingClientRect().bottom > li.parentElement.getBoundingClientRect().bottom + 1),
+          approve_bottom: approve ? bottom(approve) : null,
+          headline: document.querySelector('.preview .headline').innerText.trim(),
+          blast: document.querySelector('dl.blast').innerText.replace(/\s+/g, ' ').trim(),
+          incomplete: [...document.querySelectorAll('.incomplete-note')].map((e) => e.innerText.trim()),
+          metadata_top: document.querySelector('.meta').getBoundingClientRect().top + window.scrollY,
+          viewport_height: window.innerHeight,
+        };
+      });
+      result[name] = boxes;
+      result[name + '_overflows'] = await overflows(page);
+      await page.screenshot({ path: join(shots, 'preview-detail-' + name + '-first-screen.png') });
+      await page.screenshot({ path: join(shots, 'preview-detail-' + name + '.png'), fullPage: true });
+    }
+    await page.setViewportSize(LAPTOP_TALL);
+    const approve = page.getByRole('button', { name: 'Approve' });
+    const confirm = page.locator('#confirm');
+    const word = (await page.locator('code.word').textContent()).trim();
+    result.word = word;
+    // The browser holds the form: nothing is sent with the field empty or wrong.
+    const posts = [];
+    page.on('request', (r) => { if (r.method() === 'POST') posts.push(r.url()); });
+    await approve.click();
+    result.empty_message = await confirm.evaluate((e) => e.validationMessage);
+    await confirm.fill(word.slice(0, -1));
+    await approve.click();
+    result.wrong_message = await confirm.evaluate((e) => e.validationMessage);
+    await page.waitForTimeout(200);
+    result.posts_while_blocked = posts.length;
+    result.flash_while_blocked = await page.locator('.flash').count();
+    // A page scripted around the browser's check: the server refuses the same.
+    await confirm.evaluate((e) => { e.removeAttribute('required'); e.removeAttribute('pattern'); });
+    await approve.click();
+    await page.locator('.flash').waitFor();
+    result.server_refusal = (await page.locator('.flash').textContent()).trim();
+    result.status_after_refusal = (await page.locator('h1 ~ .b').first().textContent()).trim();
+    await page.locator('#confirm').fill(word);
+    await page.getByRole('button', { name: 'Approve' }).click();
+    await page.locator('.flash.ok').waitFor();
+    result.flash = (await page.locator('.flash').textContent()).trim();
+    result.status = (await page.locator('h1 ~ .b').first().textContent()).trim();
+    say(result);
+  }
+
   async function shoot(p, name, viewport) {
     await p.setViewportSize(viewport);
     await p.waitForTimeout(50);
@@ -64,6 +135,8 @@ try {
     await shoot(page, 'audit-phone', PHONE);
     say(result);
     process.exitCode = 0;
+  } else if (mode === 'preview') {
+    await previewFlow();
   } else {
     // The queue is open and live before the agent asks: the item must arrive over server-sent events.
     await page.locator('#live.on').waitFor();
@@ -103,6 +176,9 @@ try {
       mark('done');
       say(result);
     } else if (mode === 'approve') {
+      // An irreversible or critical action asks for a typed word first.
+      const confirm = page.locator('#confirm');
+      if (await confirm.count()) await confirm.fill((await page.locator('code.word').textContent()).trim());
       await page.getByLabel(/Reason/).fill(reason);
       await page.getByRole('button', { name: 'Approve' }).click();
       await page.locator('.flash').waitFor();
@@ -117,6 +193,8 @@ try {
       await page.getByRole('button', { name: 'Deny' }).click();
       await page.locator('.flash.ok').waitFor();
       result.flash = (await page.locator('.flash').textContent()).trim();
+      const staleConfirm = stale.locator('#confirm');
+      if (await staleConfirm.count()) await staleConfirm.fill((await stale.locator('code.word').textContent()).trim());
       await stale.getByRole('button', { name: 'Approve' }).click();
       await stale.locator('.flash').waitFor();
       result.stale_approve = (await stale.locator('.flash').textContent()).trim();

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Interlock.Actions;
 using Interlock.Pipeline;
+using Interlock.Previews;
 using Interlock.Risk;
 
 namespace Interlock.Server.Web;
@@ -24,12 +25,27 @@ public sealed record StepFacts
     public string? PolicyHash { get; init; }
     public string? BlastLevel { get; init; }
     public string? BlastScope { get; init; }
-    public bool? Reversible { get; init; }
     public bool? SharedState { get; init; }
+    /// <summary><c>reversible</c>, <c>recoverable</c> or <c>irreversible</c> (records from before the three-way split read from their flag).</summary>
+    public string? Reversibility { get; init; }
+    public long? ScopeCount { get; init; }
+    public string? ScopeUnit { get; init; }
+    public IReadOnlyList<string> Resources { get; init; } = [];
+    public IReadOnlyList<string> Coupling { get; init; } = [];
+    /// <summary>The environment the scorer detected (its <c>environment: …</c> reason), when it detected one.</summary>
+    public string? Environment { get; init; }
     public IReadOnlyList<string> BlastReasons { get; init; } = [];
-    public string? Preview { get; init; }
+    /// <summary>What the previewers found (the document's <c>previews</c>).</summary>
+    public IReadOnlyList<Preview> Previews { get; init; } = [];
+    /// <summary>The free-text preview of records written before structured previews.</summary>
+    public string? LegacyPreview { get; init; }
+
+    /// <summary>Whether approving needs a typed word: the action cannot be undone or its blast radius is critical.</summary>
+    public bool NeedsTypedConfirmation => BlastLevel == "critical" || Reversibility == "irreversible";
 
     private static readonly string[] Levels = ["low", "medium", "high", "critical"];
+    // BlastScorer writes the detected environment as a reason; the document has no field of its own for it.
+    private const string EnvironmentReason = "environment: ";
 
     /// <summary>The facts of one payload; a payload that does not parse yields empty facts rather than an error page.</summary>
     public static StepFacts Parse(string? payload)
@@ -65,10 +81,16 @@ public sealed record StepFacts
                 PolicyHash = decision?.PolicyHash,
                 BlastLevel = blast is null ? null : DecisionDocumentJson.LevelName(blast.Level),
                 BlastScope = blast?.Scope,
-                Reversible = blast?.Reversible,
                 SharedState = blast?.SharedState,
+                Reversibility = blast is null ? null : BlastScorer.Wire(blast.Reversibility),
+                ScopeCount = blast?.ScopeCount,
+                ScopeUnit = blast?.ScopeUnit,
+                Resources = blast?.Resources ?? [],
+                Coupling = blast?.Coupling ?? [],
+                Environment = blast?.Reasons.Select(r => r.StartsWith(EnvironmentReason, StringComparison.Ordinal) ? r[EnvironmentReason.Length..] : null).FirstOrDefault(e => e is { Length: > 0 }),
                 BlastReasons = blast?.Reasons ?? [],
-                Preview = Str(root, "preview"),
+                Previews = document?.Previews ?? PreviewJson.Read(root),
+                LegacyPreview = Str(root, "preview"),
             };
         }
         catch (JsonException)

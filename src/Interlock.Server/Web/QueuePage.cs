@@ -18,12 +18,13 @@ public static class QueuePage
         return Html.H($"""
             <p class="caption muted" id="queue-caption">{pending.Count} waiting, soonest expiry first</p>
             <table class="stack" data-count="{pending.Count}" aria-describedby="queue-caption">
-            <thead><tr><th scope="col">Agent</th><th scope="col">Command</th><th scope="col">Tier</th><th scope="col">Blast radius</th><th scope="col">Age</th><th scope="col">Expires in</th><th scope="col"><span class="muted">Review</span></th></tr></thead>
+            <thead><tr><th scope="col">Agent</th><th scope="col">What it would do</th><th scope="col">Environment</th><th scope="col">Blast radius</th><th scope="col">Age</th><th scope="col">Expires in</th><th scope="col"><span class="muted">Review</span></th></tr></thead>
             <tbody>{rows}</tbody>
             </table>
             """);
     }
 
+    // A row shows what tells requests apart: where, how bad, what the preview found (else the command), and how old.
     private static HtmlString Row(ApprovalRequest r, DateTimeOffset now)
     {
         var facts = r.Details.Select(StepFacts.Parse).ToList();
@@ -33,18 +34,33 @@ public static class QueuePage
         // Agent and command are the agent's words: escapes marked, and the row labelled when there are any.
         var shown = new ShownText();
         var agent = shown.Text(r.Agent);
-        var command = shown.Text(r.Steps[0].Summary);
+        var firstLine = FirstLine(facts.Count > 0 && facts[0].Command is { } c ? c : r.Steps[0].Summary);
+        var command = shown.Text(firstLine);
+        // The preview's headline comes from the world, not the agent, but is escaped and marked the same way.
+        var preview = facts.SelectMany(f => f.Previews).FirstOrDefault();
+        // Any incomplete preview is flagged, not only the first: the row must not read as fully known.
+        var incomplete = facts.SelectMany(f => f.Previews).Any(p => p.Status == Interlock.Previews.PreviewStatus.Incomplete);
+        var what = preview is null
+            ? Html.H($"<a href=\"{href}\"><code>{command}</code></a>")
+            : Html.H($"<a href=\"{href}\">{shown.Text(preview.Headline)}</a>{(incomplete ? Html.H($" {UiLayout.Badge("incomplete", "incomplete preview")}") : HtmlString.Empty)}<code class=\"sub\">{command}</code>");
+        var environment = facts.Select(f => f.Environment).FirstOrDefault(e => e is not null);
         return Html.H($"""
             <tr data-id="{r.Id}">
             <td data-label="Agent">{agent}</td>
-            <td class="cmd" data-label="Command"><a href="{href}"><code>{command}</code></a>{more}{UiLayout.HiddenBadge(shown)}</td>
-            <td data-label="Tier">{UiLayout.Badge(r.Tier)}</td>
-            <td data-label="Blast radius">{UiLayout.Badge(StepFacts.WorstLevel(facts)) }</td>
+            <td class="cmd" data-label="What">{what}{more}{UiLayout.HiddenBadge(shown)}</td>
+            <td data-label="Environment">{(environment is null ? Html.H($"<span class=\"muted\">not detected</span>") : UiLayout.Badge(environment))}</td>
+            <td data-label="Blast radius">{UiLayout.Badge(StepFacts.WorstLevel(facts))}</td>
             <td data-label="Age">{UiLayout.Span(now - r.CreatedAt)}</td>
             <td data-label="Expires in">{UiLayout.Span(r.ExpiresAt - now)}</td>
             <td><a class="open" href="{href}">Review</a>{votes}</td>
             </tr>
             """);
+    }
+
+    private static string FirstLine(string text)
+    {
+        var nl = text.IndexOf('\n', StringComparison.Ordinal);
+        return nl < 0 ? text : text[..nl] + " …";
     }
 
     /// <summary>

@@ -139,8 +139,10 @@ public static class UiLayout
         .b-read_only,.b-low,.b-allow,.b-approved,.b-ok,.b-yes{background:var(--green-bg);color:var(--green)}
         .b-write_autonomous,.b-allow_with_constraints,.b-used,.b-result,.b-decision{background:var(--blue-bg);color:var(--blue)}
         .b-write_with_confirmation,.b-medium,.b-require_approval,.b-pending,.b-approval{background:var(--amber-bg);color:var(--amber)}
-        .b-high{background:var(--orange-bg);color:var(--orange)}
-        .b-never,.b-critical,.b-deny,.b-denied,.b-bad,.b-no{background:var(--red-bg);color:var(--red)}
+        .b-high,.b-recoverable,.b-staging{background:var(--orange-bg);color:var(--orange)}
+        .b-incomplete,.b-never,.b-critical,.b-deny,.b-denied,.b-bad,.b-no,.b-irreversible,.b-production{background:var(--red-bg);color:var(--red)}
+        .b-reversible,.b-local,.b-development{background:var(--green-bg);color:var(--green)}
+        .b-preview{background:var(--grey-bg);color:var(--grey);font-weight:500}
         table{width:100%;border-collapse:collapse;background:var(--card);border:1px solid var(--line);border-radius:8px}
         th,td{text-align:left;padding:.55rem .7rem;border-bottom:1px solid var(--line);vertical-align:top}
         th{font-size:.8rem;text-transform:uppercase;letter-spacing:.04em;color:var(--muted);font-weight:600}
@@ -178,6 +180,46 @@ public static class UiLayout
         .filters .buttons{align-items:center}
         .pager{display:flex;justify-content:space-between;margin-top:.75rem}
         details summary{cursor:pointer;color:var(--accent)}
+        .head{justify-content:space-between;margin-bottom:.5rem}
+        .head h1{font-size:1.15rem;margin:0}
+        a.back{text-decoration:none;padding-right:.2rem}
+        .decide{display:grid;gap:0 1rem}
+        .decide>*{min-width:0}
+        .step h2{font-size:1rem;color:var(--muted);margin:0 0 .4rem}
+        .step .cmdline{margin-bottom:.5rem;max-height:12rem;overflow:auto}
+        .where{margin:0 0 .5rem;font-size:.85rem;overflow-wrap:anywhere}
+        pre.capped{max-height:14rem;overflow:auto;background:#f3f5f8;border:1px solid var(--line);border-radius:6px;padding:.5rem .7rem;margin:.4rem 0;font-size:.8rem}
+        pre.diff{white-space:pre;overflow-wrap:normal}
+        pre.diff .add{color:var(--green);background:var(--green-bg)}
+        pre.diff .del{color:var(--red);background:var(--red-bg)}
+        pre.diff .h{color:var(--muted)}
+        dl.blast{display:grid;grid-template-columns:repeat(5,minmax(0,auto));gap:.3rem 1.2rem;margin:.25rem 0 .6rem;justify-content:start}
+        dl.blast dt{font-size:.72rem;text-transform:uppercase;letter-spacing:.04em;color:var(--muted)}
+        dl.blast dd{margin:0;font-size:.9rem;overflow-wrap:anywhere}
+        .preview{border-left:4px solid var(--line);padding:.15rem 0 .15rem .7rem;margin:.5rem 0}
+        .preview .headline{margin:0 0 .25rem;line-height:1.35}
+        .preview.incomplete{border-left-color:var(--red);background:#fff7f7}
+        .incomplete-note{margin:0 0 .3rem;color:var(--red);font-size:.9rem}
+        ul.items{list-style:none;margin:0;padding:0;font-size:.85rem;max-height:11rem;overflow:auto}
+        ul.items li{padding:.05rem 0;overflow-wrap:anywhere}
+        ul.items .kind{display:inline-block;min-width:3.8rem;color:var(--muted);font-size:.75rem}
+        ul.losses{margin:.2rem 0;padding-left:1.1rem;color:var(--red);font-size:.9rem}
+        .nopreview{margin:.3rem 0;font-size:.9rem}
+        .why h3{font-size:.8rem;text-transform:uppercase;letter-spacing:.04em;color:var(--muted);margin:.6rem 0 0}
+        .why ul.reasons{margin:.1rem 0 0;font-size:.9rem}
+        .answer-card h2{margin:0}
+        .answer-card .row{justify-content:space-between;margin-bottom:.4rem;font-size:.85rem}
+        .answer-card textarea{min-height:3rem}
+        .confirm{display:flex;flex-wrap:wrap;align-items:center;gap:.3rem .6rem}
+        .confirm input{flex:1;min-width:8rem}
+        code.word{background:var(--amber-bg);color:var(--amber);padding:0 .3rem;border-radius:4px;font-size:.95em}
+        input:user-invalid{border-color:var(--red)}
+        .meta h2{font-size:1rem}
+        td .sub{display:block;font-size:.8rem;color:var(--muted);overflow-wrap:anywhere}
+        @media (min-width:900px){
+          .decide{grid-template-columns:minmax(0,1fr) 21rem;align-items:start}
+          .side{position:sticky;top:1rem}
+        }
         @media (max-width:700px){
           main{padding:.6rem}
           table.stack,table.stack tbody,table.stack tr,table.stack td{display:block;width:100%}
@@ -188,7 +230,26 @@ public static class UiLayout
           table.stack td[data-label]::before{content:attr(data-label) ": ";color:var(--muted);font-size:.8rem;text-transform:uppercase;letter-spacing:.03em}
           dl.facts{grid-template-columns:1fr}
           dl.facts dt{margin-top:.4rem}
-          .top nav{flex-basis:100%;order:3}
+          .top{padding:.4rem .6rem;gap:.3rem .8rem}
+          .top nav{flex:1}
+          .who .muted{display:none}
+          h1{margin:.2rem 0 .5rem}
+          .card{padding:.7rem;margin-bottom:.6rem}
+          .steph{display:none}
+          .step{line-height:1.4}
+          .step .cmdline{padding:.5rem .7rem}
+          dl.blast{display:flex;flex-wrap:wrap;gap:.1rem .9rem}
+          dl.blast>div{display:flex;gap:.35rem;align-items:baseline}
+          .preview .pfacts{display:none}
+          ul.items{max-height:8rem;font-size:.8rem}
+          .why ul.reasons{font-size:.85rem}
+          .answer-card textarea{min-height:2.6rem;height:2.6rem}
+          .answer-card .hint{display:none}
+          .answer-card h2{font-size:1rem}
+          .answer-card .row{margin-bottom:.2rem}
+          .why h3{margin-top:.4rem}
+          pre.capped{max-height:9rem}
+          form.answer{gap:.35rem}
         }
         """;
 }

@@ -162,3 +162,57 @@ public sealed class ReviewerUiHiddenCharactersInBrowserTests
         BrowserScript.AssertScreenshot("hidden-detail-laptop");
     }
 }
+
+public sealed class ReviewerUiPreviewInBrowserTests
+{
+    [Fact]
+    public async Task A_force_push_with_lost_commits_fits_the_first_screen_and_needs_the_typed_word_to_approve()
+    {
+        await using var gw = await PreviewedApprovals.StartAsync();
+        var reviewer = await gw.CreatePrincipalAsync("alice", "reviewer");
+        var reply = await PreviewedApprovals.RequestAsync(gw, "deploy-bot", PreviewedApprovals.ForcePush, PreviewedApprovals.ForcePushPreview);
+        var id = reply.Approval!.Id;
+
+        var browser = await BrowserScript.RunAsync(gw.Url, reviewer, "preview", id);
+        // The measurements stay beside the screenshots for a person to read.
+        await File.WriteAllTextAsync(Path.Combine(BrowserScript.ScreenshotDir, "preview-measurements.json"), browser.GetRawText());
+
+        var row = browser.GetProperty("queue_row").GetString()!;
+        Assert.Contains("force push loses 3 commits on origin/feature/login", row, StringComparison.Ordinal);
+        Assert.Contains("high", row, StringComparison.Ordinal);
+        string[] commits = [.. PreviewedApprovals.LostCommits.Select(c => $"{c.Text} {c.Detail}")];
+        foreach (var (screen, height) in new[] { ("laptop", 900), ("phone", 844) })
+        {
+            var s = browser.GetProperty(screen);
+            Assert.Equal(height, s.GetProperty("viewport_height").GetInt32());
+            Assert.Equal(commits, s.GetProperty("items").EnumerateArray().Select(i => i.GetString()));
+            Assert.False(s.GetProperty("items_clipped").GetBoolean(), $"{screen}: a lost commit is scrolled out of its list");
+            var itemsBottom = s.GetProperty("items_bottom").GetDouble();
+            var approveBottom = s.GetProperty("approve_bottom").GetDouble();
+            Assert.True(itemsBottom <= height, $"{screen}: the lost commits end at {itemsBottom} px, below the first {height} px");
+            Assert.True(approveBottom <= height, $"{screen}: the Approve button ends at {approveBottom} px, below the first {height} px");
+            // Metadata waits below the answer.
+            Assert.True(s.GetProperty("metadata_top").GetDouble() > approveBottom, $"{screen}: metadata comes before the Approve button");
+            Assert.StartsWith("force push loses 3 commits on origin/feature/login", s.GetProperty("headline").GetString(), StringComparison.Ordinal);
+            // innerText shows the tiles' labels in capitals (CSS text-transform).
+            Assert.Equal("ENVIRONMENT not detected BLAST RADIUS high SCOPE 3 commits · workspace REVERSIBILITY irreversible COUPLING none mapped", s.GetProperty("blast").GetString());
+            Assert.Equal(0, s.GetProperty("incomplete").GetArrayLength());
+        }
+        BrowserFlows.AssertPhoneFits(browser);
+
+        Assert.Equal("approve", browser.GetProperty("word").GetString());
+        Assert.NotEqual("", browser.GetProperty("empty_message").GetString());
+        Assert.NotEqual("", browser.GetProperty("wrong_message").GetString());
+        Assert.Equal(0, browser.GetProperty("posts_while_blocked").GetInt32());
+        Assert.Equal(0, browser.GetProperty("flash_while_blocked").GetInt32());
+        Assert.Equal("Not recorded: this action cannot be undone or its blast radius is critical; type approve to approve it.", browser.GetProperty("server_refusal").GetString());
+        Assert.Equal("pending", browser.GetProperty("status_after_refusal").GetString());
+        Assert.StartsWith("Approved", browser.GetProperty("flash").GetString(), StringComparison.Ordinal);
+        Assert.Equal("approved", browser.GetProperty("status").GetString());
+        var (_, api) = await gw.CallAsync(HttpMethod.Get, $"v1/approvals/{id}", reviewer);
+        Assert.Equal("approved", api.GetProperty("status").GetString());
+
+        foreach (var shot in new[] { "preview-queue-laptop", "preview-queue-phone", "preview-detail-laptop-first-screen", "preview-detail-phone-first-screen", "preview-detail-laptop", "preview-detail-phone" })
+            BrowserScript.AssertScreenshot(shot);
+    }
+}

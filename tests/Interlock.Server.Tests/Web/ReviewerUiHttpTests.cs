@@ -137,7 +137,7 @@ public sealed partial class ReviewerUiHttpTests
         // The flash message is shown once.
         var (_, again, _) = await b.GetAsync($"approvals/{id}");
         Assert.DoesNotContain("The form was not accepted", again, StringComparison.Ordinal);
-        var (_, _, approved) = await b.PostAsync($"approvals/{id}/approve", ("_csrf", Browser.Csrf(again)), ("reason", "fine"));
+        var (_, _, approved) = await b.PostAsync($"approvals/{id}/approve", ("_csrf", Browser.Csrf(again)), ("reason", "fine"), ("confirm", "approve"));
         Assert.Equal($"/approvals/{id}", approved.Headers.Location!.OriginalString);
         (_, api) = await gw.CallAsync(HttpMethod.Get, $"v1/approvals/{id}", reviewer);
         Assert.Equal("approved", api.GetProperty("status").GetString());
