@@ -98,6 +98,7 @@ public static class DecisionDocumentJson
             w.WriteBoolean("reversible", b.Reversible);
             w.WriteBoolean("shared_state", b.SharedState);
             w.WriteString("reversibility", BlastScorer.Wire(b.Reversibility));
+            if (b.Environment != EnvironmentKind.Unknown) w.WriteString("environment", b.Environment.ToString().ToLowerInvariant());
             if (b.ScopeCount is { } count) w.WriteNumber("scope_count", count);
             if (b.ScopeUnit is not null) w.WriteString("scope_unit", b.ScopeUnit);
             if (b.Resources.Count > 0) Strings(w, "resources", b.Resources);
@@ -187,6 +188,7 @@ public static class DecisionDocumentJson
                 },
                 ScopeCount = b.TryGetProperty("scope_count", out var sc) && sc.ValueKind == JsonValueKind.Number && sc.TryGetInt64(out var n) ? n : null,
                 ScopeUnit = Str(b, "scope_unit"), Resources = Strs(b, "resources"), Coupling = Strs(b, "coupling"),
+                Environment = Enum.TryParse<EnvironmentKind>(Str(b, "environment"), ignoreCase: true, out var env) ? env : EnvironmentKind.Unknown,
             };
         }
         ApprovalLink? approval = null;

@@ -22,6 +22,8 @@ public sealed record BlastRadius(
     public long? ScopeCount { get; init; }
     /// <summary>What <see cref="ScopeCount"/> counts (<c>files</c>, <c>rows</c> …).</summary>
     public string? ScopeUnit { get; init; }
+    /// <summary>The most sensitive environment the action touches (from the analysis and the resource map).</summary>
+    public Interlock.Actions.EnvironmentKind Environment { get; init; }
     /// <summary>The mapped resources the action touches directly.</summary>
     public IReadOnlyList<string> Resources { get; init; } = [];
     /// <summary>The mapped resources a change reaches downstream (depends_on / read_by, transitively), nearest first.</summary>

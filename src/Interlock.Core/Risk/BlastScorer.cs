@@ -65,7 +65,7 @@ public static class BlastScorer
         if (extraReasons is not null) reasons.AddRange(extraReasons);
         return new BlastRadius(level, scope, reversibility == Reversibility.Reversible, shared, reasons)
         {
-            Reversibility = reversibility, ScopeCount = count, ScopeUnit = unit,
+            Reversibility = reversibility, ScopeCount = count, ScopeUnit = unit, Environment = environment,
             Resources = resources, Coupling = [.. downstream.Select(r => r.Id)],
         };
     }

@@ -108,7 +108,7 @@ internal sealed partial class ShellAnalysisRun
                 var s = NewDraft(op.Program, f.Verb, f.Class, f.Reason, c.Ctx);
                 s.Shared = op.Shared && f.Class != OperationClass.Read;
                 s.Environment = op.Environment;
-                s.Irreversible = f.Critical;
+                s.Irreversible = ChangesStoredData(f);
                 s.Targets.AddRange(f.Verb.EndsWith("DATABASE", StringComparison.Ordinal) || f.Verb.EndsWith("SCHEMA", StringComparison.Ordinal)
                     ? f.Targets.Select(t => "database/" + t) : f.Targets);
                 if (database is not null) s.Targets.Add("database/" + database);
@@ -209,7 +209,7 @@ internal sealed partial class ShellAnalysisRun
             var s = NewDraft(c.Op.Program, f.Verb, f.Class, f.Reason, c.Ctx);
             s.Shared = f.Class != OperationClass.Read;
             s.Environment = c.Op.Environment;
-            s.Irreversible = f.Critical;
+            s.Irreversible = ChangesStoredData(f);
             s.Targets.AddRange(f.Targets);
             if (f.Critical) s.MinTier = Tier.Never;
             else if (f.Class != OperationClass.Read) s.MinTier = Tier.WriteWithConfirmation;
@@ -260,7 +260,7 @@ internal sealed partial class ShellAnalysisRun
             s.Shared = f.Class != OperationClass.Read;
             s.Environment = op.Environment;
             s.Targets.AddRange(f.Targets);
-            s.Irreversible = f.Critical;
+            s.Irreversible = ChangesStoredData(f);
             if (f.Critical) s.MinTier = Tier.Never;
             else if (f.Class != OperationClass.Read) s.MinTier = Tier.WriteWithConfirmation;
             Emit(s);
@@ -289,7 +289,7 @@ internal sealed partial class ShellAnalysisRun
             var s = NewDraft(op.Program, f.Verb, f.Class, f.Reason, c.Ctx);
             s.Shared = f.Class != OperationClass.Read;
             s.Environment = op.Environment;
-            s.Irreversible = f.Critical;
+            s.Irreversible = ChangesStoredData(f);
             if (f.Critical) s.MinTier = Tier.Never;
             else if (f.Class != OperationClass.Read) s.MinTier = Tier.WriteWithConfirmation;
             foreach (var p in c.Inv.Positionals) s.Targets.Add(p.Display);
@@ -297,4 +297,8 @@ internal sealed partial class ShellAnalysisRun
         }
         return StreamSource.Unknown;
     }
+
+    // A statement that changes or removes stored rows has no undo of its own: only a backup brings the rows back.
+    private static bool ChangesStoredData(StatementFinding f) =>
+        f.Critical || f.Class is OperationClass.Update or OperationClass.Delete or OperationClass.Destroy;
 }

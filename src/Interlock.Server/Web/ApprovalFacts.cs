@@ -44,7 +44,7 @@ public sealed record StepFacts
     public bool NeedsTypedConfirmation => BlastLevel == "critical" || Reversibility == "irreversible";
 
     private static readonly string[] Levels = ["low", "medium", "high", "critical"];
-    // BlastScorer writes the detected environment as a reason; the document has no field of its own for it.
+    // Records written before blast_radius carried "environment" name it only as a reason.
     private const string EnvironmentReason = "environment: ";
 
     /// <summary>The facts of one payload; a payload that does not parse yields empty facts rather than an error page.</summary>
@@ -87,7 +87,8 @@ public sealed record StepFacts
                 ScopeUnit = blast?.ScopeUnit,
                 Resources = blast?.Resources ?? [],
                 Coupling = blast?.Coupling ?? [],
-                Environment = blast?.Reasons.Select(r => r.StartsWith(EnvironmentReason, StringComparison.Ordinal) ? r[EnvironmentReason.Length..] : null).FirstOrDefault(e => e is { Length: > 0 }),
+                Environment = blast is { Environment: not Interlock.Actions.EnvironmentKind.Unknown } ? blast.Environment.ToString().ToLowerInvariant()
+                    : blast?.Reasons.Select(r => r.StartsWith(EnvironmentReason, StringComparison.Ordinal) ? r[EnvironmentReason.Length..] : null).FirstOrDefault(e => e is { Length: > 0 }),
                 BlastReasons = blast?.Reasons ?? [],
                 Previews = document?.Previews ?? PreviewJson.Read(root),
                 LegacyPreview = Str(root, "preview"),

@@ -44,3 +44,21 @@ public sealed class BlastScorerTests
         Assert.Equal(BlastLevel.High, Level(Tier.WriteAutonomous, "workspace", Reversibility.Reversible, dependents: 1, prodDownstream: true));
     }
 }
+
+/// <summary>What the analysis alone says about undoing data and infrastructure changes (the reviewer page once showed them as reversible).</summary>
+public sealed class StaticReversibilityTests
+{
+    [Theory]
+    [InlineData("psql -h db.internal -c \"UPDATE users SET plan = 1 WHERE id = 2\"")]
+    [InlineData("sqlite3 app.db \"DELETE FROM users WHERE id = 1\"")]
+    [InlineData("mysql -h db -e \"UPDATE orders SET state = 'x' WHERE id = 3\"")]
+    [InlineData("terraform apply -auto-approve")]
+    public void Changing_stored_data_or_infrastructure_is_irreversible_until_a_preview_shows_a_way_back(string command) =>
+        Assert.Equal(Reversibility.Irreversible, Interlock.Core.Tests.TestSupport.Repository.Check(command).Risk.BlastRadius.Reversibility);
+
+    [Theory]
+    [InlineData("psql -h db.internal -c \"SELECT * FROM users\"")]
+    [InlineData("sed -i s/a/b/ src/app.py")]
+    public void Reading_or_editing_workspace_files_stays_reversible(string command) =>
+        Assert.Equal(Reversibility.Reversible, Interlock.Core.Tests.TestSupport.Repository.Check(command).Risk.BlastRadius.Reversibility);
+}
