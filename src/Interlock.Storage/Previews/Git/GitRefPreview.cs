@@ -31,7 +31,7 @@ internal static class GitRefPreview
         {
             if (!locals.Contains(name)) continue;
             var others = locals.Where(b => !names.Contains(b)).Select(b => "refs/heads/" + b).ToList();
-            var upstream = (await git.TryAsync("rev-parse", "--symbolic-full-name", "--end-of-options", name + "@{upstream}").ConfigureAwait(false))?.Trim();
+            var upstream = (await git.TryAsync("rev-parse", "--symbolic-full-name", name + "@{upstream}").ConfigureAwait(false))?.Trim();
             if (upstream is { Length: > 0 }) others.Add(upstream);
             var count = await git.CountAsync(["refs/heads/" + name], others).ConfigureAwait(false);
             total += count;
@@ -61,9 +61,11 @@ internal static class GitRefPreview
         long files = 0;
         foreach (var (reference, subject) in entries)
         {
-            var changed = await git.NumstatAsync(reference + "^1", reference).ConfigureAwait(false);
+            // By hash: git reads stash@{n}^3 as a reflog walk, not as the entry's third parent.
+            var hash = await git.CommitAsync(reference).ConfigureAwait(false) ?? throw new GitLookFailed($"'{reference}' names no commit");
+            var changed = await git.NumstatAsync(hash + "^1", hash).ConfigureAwait(false);
             // An entry made with -u keeps its untracked files in a third parent.
-            var untracked = await git.CommitAsync(reference + "^3").ConfigureAwait(false) is null ? [] : await git.LinesAsync("ls-tree", "-r", "--name-only", reference + "^3").ConfigureAwait(false);
+            var untracked = await git.CommitAsync(hash + "^3").ConfigureAwait(false) is null ? [] : await git.LinesAsync("ls-tree", "-r", "--name-only", hash + "^3").ConfigureAwait(false);
             var n = changed.Count + untracked.Count;
             files += n;
             if (items.Count < budget.MaxItems)

@@ -36,8 +36,8 @@ public sealed class GitRunner(string directory, CancellationToken cancellationTo
         (await RunAsync(args).ConfigureAwait(false)).Split('\n', StringSplitOptions.RemoveEmptyEntries);
 
     /// <summary>The full hash <paramref name="rev"/> names as a commit, or null when it names none.</summary>
-    public async Task<string?> CommitAsync(string rev) =>
-        (await TryAsync("rev-parse", "--verify", "--quiet", "--end-of-options", rev + "^{commit}").ConfigureAwait(false))?.Trim() is { Length: > 0 } h ? h : null;
+    public async Task<string?> CommitAsync(string rev) => rev.StartsWith('-') ? null :
+        (await TryAsync("rev-parse", "--verify", "--quiet", rev + "^{commit}").ConfigureAwait(false))?.Trim() is { Length: > 0 } h ? h : null;
 
     /// <summary>How many commits are reachable from <paramref name="include"/> and from none of <paramref name="exclude"/>.</summary>
     public async Task<long> CountAsync(IEnumerable<string> include, IEnumerable<string> exclude) =>
