@@ -103,6 +103,9 @@ internal sealed class GitFixture : IDisposable
     public static Evaluation Evaluate(string command, string cwd) =>
         Evaluator.Value.Evaluate(new ActionRequest { Command = command, Cwd = cwd, Home = "/home/dev" });
 
+    public static PreviewContext Context(ActionRequest request, PreviewBudget? budget = null) =>
+        new(Evaluator.Value.Evaluate(request), ResourceMap.Empty, budget ?? PreviewBudget.Default);
+
     public static PreviewContext Context(string command, string cwd, PreviewBudget? budget = null) =>
         new(Evaluate(command, cwd), ResourceMap.Empty, budget ?? PreviewBudget.Default);
 
