@@ -56,7 +56,15 @@ public sealed class FileWalker(long maxEntries, CancellationToken cancellationTo
         return current;
     }
 
-    private static bool Exists(string p) => File.Exists(p) || Directory.Exists(p) || File.ResolveLinkTarget(p, false) is not null;
+    private static bool Exists(string p) => File.Exists(p) || Directory.Exists(p) || IsLink(p);
+
+    /// <summary>Whether <paramref name="p"/> is a symbolic link, dangling ones included (which File.Exists misses).</summary>
+    internal static bool IsLink(string p)
+    {
+        try { return File.ResolveLinkTarget(p, false) is not null; }
+        catch (IOException) { return false; }
+        catch (UnauthorizedAccessException) { return false; }
+    }
 
     /// <summary>One glob segment as a regular expression over a file name.</summary>
     internal static Regex Pattern(string glob)
@@ -89,7 +97,7 @@ public sealed class FileWalker(long maxEntries, CancellationToken cancellationTo
             var p = stack.Pop();
             if (++_entries > maxEntries) { Stopped = true; return; }
             var info = new FileInfo(p);
-            if (info.LinkTarget is not null) { Found(p, 0); continue; }
+            if (IsLink(p)) { Found(p, 0); continue; }
             if (Directory.Exists(p))
             {
                 foreach (var e in Directory.EnumerateFileSystemEntries(p, "*", Everything).Order(StringComparer.Ordinal).Reverse()) stack.Push(e);

@@ -33,7 +33,7 @@ internal static class GitCleanPreview
                 }
             }
             else if (new FileInfo(full) is { Exists: true } fi) { walked++; f = 1; b = fi.Length; }
-            else if (File.ResolveLinkTarget(full, false) is not null) { walked++; f = 1; }
+            else if (Files.FileWalker.IsLink(full)) { walked++; f = 1; }
             files += f; bytes += b;
             entries.Add((rel, f, b));
             if (stopped || walked > budget.MaxEntries) { stopped = true; break; }

@@ -52,7 +52,7 @@ public sealed class FilesPreviewerTests
     {
         using var fx = Workspace();
         var outside = Path.Combine(fx.Root, "outside", "secret.txt");
-        var p = await Look($"rm -rf src build *.log notes.txt drafts {outside}", fx.A);
+        var p = await Look($"rm -rf src build *.log notes.txt drafts missing.txt {outside}", fx.A);
 
         Assert.NotNull(p);
         Assert.Equal("files", p.Previewer);
