@@ -138,8 +138,8 @@ internal static class GitPushPreview
             }
         }
         var fetched = (await git.TryAsync("log", "-g", "-n", "1", "--date=iso", "--format=%gd", include[0]).ConfigureAwait(false))?.Trim();
-        var when = fetched is { } f && f.IndexOf('{', StringComparison.Ordinal) is > 0 and var b && f.EndsWith('}') ? $" as of {f[(b + 1)..^1]}" : "";
-        return new SourceNote($"per remote-tracking ref {include[0]["refs/remotes/".Length..]}{(include.Count > 1 ? " and others" : "")}, as of its last fetch{when}", null);
+        var when = fetched is { } f && f.IndexOf('{', StringComparison.Ordinal) is > 0 and var b && f.EndsWith('}') ? $", {f[(b + 1)..^1]}" : "";
+        return new SourceNote($"per remote-tracking ref {include[0]["refs/remotes/".Length..]}{(include.Count > 1 ? " and others" : "")} as of its last fetch{when}", null);
     }
 
     private static string Short(string dst) => dst.StartsWith("refs/heads/", StringComparison.Ordinal) ? dst["refs/heads/".Length..] : dst;

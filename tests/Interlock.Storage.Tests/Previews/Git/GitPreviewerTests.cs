@@ -54,7 +54,7 @@ public sealed class GitPreviewerTests
         Assert.Equal(Reversibility.Irreversible, p.Reversibility);
         Assert.Equal([$"{linus} Linus Torvalds: fix the parser", $"{grace} Grace Hopper: add the parser"], p.Items.Select(i => i.Text));
         Assert.All(p.Items, i => Assert.Equal("commit", i.Kind));
-        Assert.StartsWith("force push loses 2 commits on origin/main (per remote-tracking ref origin/main, as of its last fetch", p.Headline, StringComparison.Ordinal);
+        Assert.StartsWith("force push loses 2 commits on origin/main (per remote-tracking ref origin/main as of its last fetch, 20", p.Headline, StringComparison.Ordinal);
         Assert.Contains("reflog", p.Items[0].Detail, StringComparison.Ordinal);
         // Fixed authors and dates: the hashes are the same on every run.
         Assert.Equal(("31ece6e", "02f02d6"), (grace, linus));
