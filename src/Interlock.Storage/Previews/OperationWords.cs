@@ -12,14 +12,20 @@ public static class OperationWords
     public static IReadOnlyList<string>? Of(Operation operation)
     {
         ArgumentNullException.ThrowIfNull(operation);
-        if (operation.Text.Length == 0) return null;
-        var parsed = ShellParser.Parse(operation.Text);
+        return Of(operation.Text);
+    }
+
+    /// <summary>The words of <paramref name="text"/> when it is one simple command of static words, else null.</summary>
+    public static IReadOnlyList<string>? Of(string text)
+    {
+        if (string.IsNullOrEmpty(text)) return null;
+        var parsed = ShellParser.Parse(text);
         if (!parsed.Success || parsed.Script.Items is not [{ Pipelines: [{ Commands: [SimpleCommand command] }] }]) return null;
         var words = new List<string>(command.Words.Count);
         foreach (var w in command.Words)
         {
-            if (w.StaticText is not { } text) return null;
-            words.Add(text);
+            if (w.StaticText is not { } word) return null;
+            words.Add(word);
         }
         return words;
     }

@@ -11,6 +11,8 @@ public sealed record PreviewOptions
     public PreviewBudget Budget { get; init; } = PreviewBudget.Default;
     /// <summary>The terraform (or tofu) binary for <c>show -json</c> of a saved plan; null to read plan JSON only.</summary>
     public string? TerraformProgram { get; init; } = "terraform";
+    /// <summary>Ask a remote for its branch heads before a force push (<c>git ls-remote</c>: network I/O), not only the remote-tracking ref.</summary>
+    public bool GitLsRemote { get; init; }
 }
 
 /// <summary>The previewers every entry point runs (gateway, exec, mcp-proxy, plan): one list, so they all show the same.</summary>
@@ -24,6 +26,8 @@ public static class StandardPreviews
         if (!options.Enabled) return null;
         IPreviewer[] previewers =
         [
+            new Files.FilesPreviewer(),
+            new Git.GitPreviewer(new Git.GitPreviewerOptions { AllowLsRemote = options.GitLsRemote }),
             new TerraformPreviewer(time, new TerraformPreviewOptions { Program = options.TerraformProgram }),
             new Cloud.CloudScopePreviewer(),
         ];

@@ -127,7 +127,8 @@ public sealed class ReviewerUiHiddenCharactersInBrowserTests
     [Fact]
     public async Task A_command_with_bidi_and_escape_characters_is_shown_escaped_and_marked_in_the_live_queue_and_the_detail()
     {
-        await using var gw = await GatewayFixture.StartAsync();
+        // The command's own display is under test: no preview repeats its words elsewhere on the page.
+        await using var gw = await GatewayFixture.StartAsync(o => o with { Previews = new() { Enabled = false } });
         var agent = await gw.CreatePrincipalAsync("deploy-bot", "agent");
         var reviewer = await gw.CreatePrincipalAsync("alice", "reviewer");
         // Rendered raw, U+202E turns "x.png#" around and ESC [2K + CR would erase a terminal line.

@@ -50,8 +50,8 @@ public sealed partial class ReviewerUiHttpTests
         await using var gw = await GatewayFixture.StartAsync();
         var agent = await gw.CreatePrincipalAsync("bot", "agent");
         var reviewer = await gw.CreatePrincipalAsync("alice", "reviewer");
-        // terraform apply: high, but scored reversible: no word.
-        var reversible = await PendingApprovalAsync(gw, agent, new { command = "terraform apply", cwd = "/home/dev/infra" });
+        // A plain push to the shared remote: high, but reversible: no word.
+        var reversible = await PendingApprovalAsync(gw, agent, new { command = "git push origin main", cwd = "/home/dev/infra" });
         var critical = await PendingApprovalAsync(gw, agent);
         using var b = new Browser(gw);
         await b.SignInAsync(reviewer);
@@ -118,7 +118,7 @@ public sealed partial class ReviewerUiHttpTests
     [Fact]
     public async Task The_queue_shows_each_rows_environment_and_level_and_the_commands_first_line_without_a_preview()
     {
-        await using var gw = await GatewayFixture.StartAsync();
+        await using var gw = await GatewayFixture.StartAsync(o => o with { Previews = new() { Enabled = false } });
         var agent = await gw.CreatePrincipalAsync("bot", "agent");
         var reviewer = await gw.CreatePrincipalAsync("alice", "reviewer");
         await PendingApprovalAsync(gw, agent);
@@ -127,7 +127,7 @@ public sealed partial class ReviewerUiHttpTests
         await b.SignInAsync(reviewer);
         var (_, queue, _) = await b.GetAsync("fragments/queue");
         Assert.Contains("<code>kubectl delete deployment web -n staging</code></a></td>\n<td data-label=\"Environment\"><span class=\"b b-staging\">staging</span></td>\n<td data-label=\"Blast radius\"><span class=\"b b-critical\">critical</span></td>", queue, StringComparison.Ordinal);
-        Assert.Contains("<code>terraform apply …</code></a></td>\n<td data-label=\"Environment\"><span class=\"muted\">not detected</span></td>\n<td data-label=\"Blast radius\"><span class=\"b b-high\">high</span></td>", queue, StringComparison.Ordinal);
+        Assert.Contains("<code>terraform apply …</code></a></td>\n<td data-label=\"Environment\"><span class=\"muted\">not detected</span></td>\n<td data-label=\"Blast radius\"><span class=\"b b-critical\">critical</span></td>", queue, StringComparison.Ordinal);
     }
 
     [Theory]
