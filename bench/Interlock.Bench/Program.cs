@@ -30,6 +30,8 @@ public static class Program
                 return HotLoop.Scan(rest);
             case "hot":
                 return HotLoop.Run(rest);
+            case "previews":
+                return PreviewBench.Run(rest);
             case "facts":
                 return FactsDump.Run(rest);
             case "bdn":
@@ -41,6 +43,7 @@ public static class Program
                 Console.Error.WriteLine("       Interlock.Bench hooks [--iterations N] [--warmup N]");
                 Console.Error.WriteLine("       Interlock.Bench load [--clients 8,32,64] [--warmup S] [--seconds S] [--spawn] [--url URL --token AGENT_TOKEN]");
                 Console.Error.WriteLine("       Interlock.Bench packs [--processes N]   (built-in knowledge ready at start; user pack parse time)");
+                Console.Error.WriteLine("       Interlock.Bench previews [--iterations N] [--files N]   (what each previewer costs before an approval opens)");
                 Console.Error.WriteLine("       Interlock.Bench facts [--policy FILE]   (the corpus's analysis and decisions, for diffing two builds)");
                 Console.Error.WriteLine("       Interlock.Bench bdn [BenchmarkDotNet args, e.g. --filter '*' --job short]");
                 return 2;
