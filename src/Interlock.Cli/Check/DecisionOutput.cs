@@ -80,7 +80,8 @@ internal static class DecisionOutput
         ArgumentNullException.ThrowIfNull(line);
         ArgumentNullException.ThrowIfNull(b);
         if (b.Scope == "none" && previews.Count == 0) return;
-        var scope = b.ScopeCount is { } n ? $"{b.Scope}, {n:N0} {b.ScopeUnit ?? "items"}" : b.Scope;
+        var unit = b.ScopeUnit ?? "items";
+        var scope = b.ScopeCount is { } n ? $"{b.Scope}, {n:N0} {(n == 1 && unit.EndsWith('s') ? unit[..^1] : unit)}" : b.Scope;
         var coupling = b.Coupling.Count == 0 ? "none mapped" : $"{b.Coupling.Count} downstream ({string.Join(", ", b.Coupling.Take(8))}{(b.Coupling.Count > 8 ? ", …" : "")})";
         line($"  blast radius: {DecisionDocumentJson.LevelName(b.Level)} — scope: {scope}; {BlastScorer.Wire(b.Reversibility)}; coupling: {coupling}");
         foreach (var p in previews)
