@@ -18,19 +18,22 @@ internal static class ServeCommand
         var publicUrl = new Option<string?>("--public-url") { Description = "Base URL for links in replies and webhooks (default: the listen address)." };
         var maxPending = new Option<int>("--max-pending-approvals") { Description = "Pending approval requests one agent may have at once; past it a new one is denied (default 20).", DefaultValueFactory = _ => 20 };
         var maxInFlight = new Option<int>("--max-in-flight") { Description = "Evaluations one agent may have in analysis at once; beyond it a call is refused with 429 (default 4).", DefaultValueFactory = _ => 4 };
+        var noPreviews = new Option<bool>("--no-previews") { Description = "Open approvals without dry-run previews (files, git, SQL, terraform, cloud scope)." };
+        var lsRemote = new Option<bool>("--git-ls-remote") { Description = "Before a force push, ask the remote for its branch heads (network), not only the remote-tracking ref." };
         var cmd = new Command("serve", "Run the gateway: agents ask it, reviewers approve in the browser, every decision is audited.")
         {
-            listen, data, policy, ttl, maxWait, webhook, publicUrl, maxPending, maxInFlight,
+            listen, data, policy, ttl, maxWait, webhook, publicUrl, maxPending, maxInFlight, noPreviews, lsRemote,
         };
         cmd.SetAction(parse => Run(parse.GetValue(listen)!, parse.GetValue(data), parse.GetValue(policy), parse.GetValue(ttl)!, parse.GetValue(maxWait)!,
-            parse.GetValue(webhook), parse.GetValue(publicUrl), new Limits(parse.GetValue(maxPending), parse.GetValue(maxInFlight))));
+            parse.GetValue(webhook), parse.GetValue(publicUrl), new Limits(parse.GetValue(maxPending), parse.GetValue(maxInFlight)),
+            new Interlock.Storage.Previews.PreviewOptions { Enabled = !parse.GetValue(noPreviews), GitLsRemote = parse.GetValue(lsRemote) }));
         return cmd;
     }
 
     /// <summary>The per-agent bounds given on the command line.</summary>
     private sealed record Limits(int MaxPendingApprovals, int MaxInFlight);
 
-    private static int Run(string listen, string? data, string? policy, string ttlText, string maxWaitText, string? webhook, string? publicUrl, Limits limits)
+    private static int Run(string listen, string? data, string? policy, string ttlText, string maxWaitText, string? webhook, string? publicUrl, Limits limits, Interlock.Storage.Previews.PreviewOptions previews)
     {
         if (limits.MaxPendingApprovals < 1) return Fail($"--max-pending-approvals must be at least 1, got {limits.MaxPendingApprovals}");
         if (limits.MaxInFlight < 1) return Fail($"--max-in-flight must be at least 1, got {limits.MaxInFlight}");
@@ -56,6 +59,7 @@ internal static class ServeCommand
             PublicUrl = publicUrl,
             MaxPendingApprovalsPerAgent = limits.MaxPendingApprovals,
             MaxInFlightPerAgent = limits.MaxInFlight,
+            Previews = previews,
         };
         GatewayHost host;
         try
