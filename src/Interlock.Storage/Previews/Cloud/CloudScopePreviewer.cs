@@ -80,7 +80,7 @@ public sealed class CloudScopePreviewer : IPreviewer
                 headlines.Add(meaning);
             }
             if (headlines.Count == 0 || !headlines[0].StartsWith(what, StringComparison.Ordinal))
-                headlines.Insert(0, $"{what} {op.Class.WireName()}s {(ids.Count == 0 ? "(no resource named)" : string.Join(", ", ids.Take(4)))}");
+                headlines.Insert(0, $"{what}: {(ids.Count == 0 ? "no resource named" : string.Join(", ", ids.Take(4)) + (ids.Count > 4 ? $" and {ids.Count - 4} more" : ""))}");
         }
         if (items.Count == 0 && headlines.Count == 0) return Task.FromResult<Preview?>(null);
         var shown = items.Take(context.Budget.MaxItems).ToList();
