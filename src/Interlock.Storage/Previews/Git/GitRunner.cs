@@ -15,21 +15,58 @@ public sealed class GitRunner(string directory, CancellationToken cancellationTo
         ["GIT_EDITOR"] = "true", ["GIT_ASKPASS"] = "true", ["GIT_SSH_COMMAND"] = "false",
     };
 
+    // Settings through which a repository's own config makes git run a program during a look (status and diff run
+    // clean filters and textconv; remotes run ssh and credential helpers). The agent can write .git/config, and the
+    // preview runs as the gateway's user: a repository that sets any of these is not looked at.
+    private static readonly System.Text.RegularExpressions.Regex CommandSettings = new(
+        @"^(filter\..+\.(clean|smudge|process)|diff\..+\.(textconv|command)|merge\..+\.driver|core\.(fsmonitor|sshcommand|gitproxy|askpass|pager|editor|hookspath|alternaterefscommand)|credential\..*helper|includeif\..+|include\.path|pager\..+|alias\..+|gpg\..*program|uploadpack\.packobjectshook|protocol\..+\.allow|remote\..+\.(uploadpack|receivepack|vcs)|url\..+)$",
+        System.Text.RegularExpressions.RegexOptions.IgnoreCase | System.Text.RegularExpressions.RegexOptions.CultureInvariant);
+
+    private Task<string?>? _unsafeSetting;
+
     public string Directory { get; } = directory;
 
     /// <summary>What <c>git args</c> printed, or null when it exited non-zero.</summary>
     public async Task<string?> TryAsync(params string[] args)
     {
-        var result = await ReadOnlyProcess.RunAsync("git", ["--no-pager", "-c", "core.fsmonitor=false", "-c", "core.quotePath=false", .. args], Directory, cancellationToken, Environment).ConfigureAwait(false);
+        await RequireSafeConfigAsync().ConfigureAwait(false);
+        var result = await ReadOnlyProcess.RunAsync("git", ["--no-pager", .. Hardening, .. args], Directory, cancellationToken, Environment).ConfigureAwait(false);
         return result.ExitCode == 0 ? result.Stdout : null;
     }
 
     /// <summary>What <c>git args</c> printed; throws <see cref="GitLookFailed"/> when it fails.</summary>
     public async Task<string> RunAsync(params string[] args)
     {
-        var result = await ReadOnlyProcess.RunAsync("git", ["--no-pager", "-c", "core.fsmonitor=false", "-c", "core.quotePath=false", .. args], Directory, cancellationToken, Environment).ConfigureAwait(false);
+        await RequireSafeConfigAsync().ConfigureAwait(false);
+        var result = await ReadOnlyProcess.RunAsync("git", ["--no-pager", .. Hardening, .. args], Directory, cancellationToken, Environment).ConfigureAwait(false);
         if (result.ExitCode != 0) throw new GitLookFailed($"git {string.Join(' ', args)} failed: {result.Stderr.Trim()}");
         return result.Stdout;
+    }
+
+    private static readonly string[] Hardening = ["-c", "core.fsmonitor=false", "-c", "core.quotePath=false", "-c", "core.hooksPath=/dev/null", "-c", "protocol.ext.allow=never"];
+
+    /// <summary>Throws when the repository's own (local or worktree) config makes git run programs; checked once per runner.</summary>
+    private async Task RequireSafeConfigAsync()
+    {
+        // Listing names and scopes runs nothing: no filter, diff driver or helper is invoked by `git config`.
+        _unsafeSetting ??= FindUnsafeSettingAsync();
+        if (await _unsafeSetting.ConfigureAwait(false) is { } setting)
+            throw new GitLookFailed($"the repository's own git config runs a program ({setting}), so nothing was run in it to preview");
+    }
+
+    private async Task<string?> FindUnsafeSettingAsync()
+    {
+        var listed = await ReadOnlyProcess.RunAsync("git", ["--no-pager", "config", "--list", "--show-scope", "--name-only"], Directory, cancellationToken, Environment).ConfigureAwait(false);
+        if (listed.ExitCode != 0) return null; // not a repository: the command that follows says so
+        foreach (var line in listed.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries))
+        {
+            var tab = line.IndexOf('\t', StringComparison.Ordinal);
+            if (tab < 0) continue;
+            var scope = line[..tab];
+            var name = line[(tab + 1)..];
+            if (scope is "local" or "worktree" && CommandSettings.IsMatch(name)) return name;
+        }
+        return null;
     }
 
     public async Task<IReadOnlyList<string>> LinesAsync(params string[] args) =>
