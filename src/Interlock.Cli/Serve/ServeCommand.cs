@@ -20,13 +20,14 @@ internal static class ServeCommand
         var maxInFlight = new Option<int>("--max-in-flight") { Description = "Evaluations one agent may have in analysis at once; beyond it a call is refused with 429 (default 4).", DefaultValueFactory = _ => 4 };
         var noPreviews = new Option<bool>("--no-previews") { Description = "Open approvals without dry-run previews (files, git, SQL, terraform, cloud scope)." };
         var lsRemote = new Option<bool>("--git-ls-remote") { Description = "Before a force push, ask the remote for its branch heads (network), not only the remote-tracking ref." };
+        var terraformShow = new Option<string?>("--terraform-show") { Description = "Run this terraform (or tofu) binary's 'show -json' on a saved binary plan. It starts the provider plugins in the workspace's .terraform/, which the agent can write: only where the workspace is trusted." };
         var cmd = new Command("serve", "Run the gateway: agents ask it, reviewers approve in the browser, every decision is audited.")
         {
-            listen, data, policy, ttl, maxWait, webhook, publicUrl, maxPending, maxInFlight, noPreviews, lsRemote,
+            listen, data, policy, ttl, maxWait, webhook, publicUrl, maxPending, maxInFlight, noPreviews, lsRemote, terraformShow,
         };
         cmd.SetAction(parse => Run(parse.GetValue(listen)!, parse.GetValue(data), parse.GetValue(policy), parse.GetValue(ttl)!, parse.GetValue(maxWait)!,
             parse.GetValue(webhook), parse.GetValue(publicUrl), new Limits(parse.GetValue(maxPending), parse.GetValue(maxInFlight)),
-            new Interlock.Storage.Previews.PreviewOptions { Enabled = !parse.GetValue(noPreviews), GitLsRemote = parse.GetValue(lsRemote) }));
+            new Interlock.Storage.Previews.PreviewOptions { Enabled = !parse.GetValue(noPreviews), GitLsRemote = parse.GetValue(lsRemote), TerraformProgram = parse.GetValue(terraformShow) }));
         return cmd;
     }
 

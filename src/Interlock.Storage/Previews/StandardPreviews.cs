@@ -9,8 +9,12 @@ public sealed record PreviewOptions
     /// <summary>False turns every preview off (the reviewer then sees the command alone).</summary>
     public bool Enabled { get; init; } = true;
     public PreviewBudget Budget { get; init; } = PreviewBudget.Default;
-    /// <summary>The terraform (or tofu) binary for <c>show -json</c> of a saved plan; null to read plan JSON only.</summary>
-    public string? TerraformProgram { get; init; } = "terraform";
+    /// <summary>
+    /// The terraform (or tofu) binary for <c>show -json</c> of a saved binary plan; null (the default) to read plan JSON
+    /// and local state only. Off by default: <c>show</c> starts the provider plugins in the workspace's
+    /// <c>.terraform/</c>, which the agent can write, as the gateway's user.
+    /// </summary>
+    public string? TerraformProgram { get; init; }
     /// <summary>Ask a remote for its branch heads before a force push (<c>git ls-remote</c>: network I/O), not only the remote-tracking ref.</summary>
     public bool GitLsRemote { get; init; }
 }

@@ -11,7 +11,7 @@ namespace Interlock.Storage.Previews.Terraform;
 public sealed record TerraformPreviewOptions
 {
     /// <summary>The terraform (or tofu) binary; null to only read plan JSON files and local state, never run anything.</summary>
-    public string? Program { get; init; } = "terraform";
+    public string? Program { get; init; }
 }
 
 /// <summary>
@@ -64,7 +64,9 @@ public sealed partial class TerraformPreviewer(TimeProvider time, TerraformPrevi
                 plan = TerraformPlan.Parse(shown.Stdout);
                 source = $"`{program} show -json {planArg}`";
             }
-            else return Preview.Unfinished(Name, $"the plan file {planArg} cannot be read");
+            else if (File.Exists(planPath))
+                return Preview.Unfinished(Name, $"{planArg} is a binary plan and running terraform to read it is off; save `{op.Program} show -json {planArg}` as {planArg}.json beside it");
+            else return Preview.Unfinished(Name, $"the plan file {planArg} does not exist");
         }
         else if (destroy && File.Exists(Path.Combine(dir, "terraform.tfstate")))
         {
