@@ -24,7 +24,8 @@ internal sealed partial class SqlitePreviewConnection : ISqlPreviewConnection
     {
         var connection = new SqliteConnection(new SqliteConnectionStringBuilder
         {
-            DataSource = path, Mode = SqliteOpenMode.ReadWrite, Pooling = false,
+            // ForeignKeys off as the sqlite3 shell has it (Microsoft.Data.Sqlite would turn them on).
+            DataSource = path, Mode = SqliteOpenMode.ReadWrite, Pooling = false, ForeignKeys = false,
             DefaultTimeout = Math.Clamp((int)Math.Ceiling(busyTimeout.TotalSeconds), 1, 30),
         }.ToString());
         try
