@@ -37,7 +37,9 @@ internal sealed partial class SqlitePreviewConnection : ISqlPreviewConnection
             connection.Dispose();
             throw;
         }
-        return new SqlitePreviewConnection(connection);
+        var opened = new SqlitePreviewConnection(connection);
+        opened.InstallProgressHandler();
+        return opened;
     }
 
     public Task BeginAsync(TimeSpan timeout, CancellationToken cancellationToken)
@@ -171,13 +173,26 @@ internal sealed partial class SqlitePreviewConnection : ISqlPreviewConnection
         return cmd;
     }
 
-    /// <summary>Cancelling the token interrupts whatever statement runs on this connection (SQLite checks between steps).</summary>
-    private CancellationTokenRegistration Interrupt(CancellationToken cancellationToken)
+    /// <summary>
+    /// The token of the statement running now: SQLite's progress handler polls it and interrupts the statement once it
+    /// is cancelled (polling, unlike <c>sqlite3_interrupt</c> from a callback, cannot fire before the statement starts and be lost).
+    /// </summary>
+    private CancellationToken _current;
+
+    private Scope Interrupt(CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        var handle = _connection.Handle;
-        return cancellationToken.Register(() => raw.sqlite3_interrupt(handle));
+        _current = cancellationToken;
+        return new Scope(this);
     }
+
+    private readonly struct Scope(SqlitePreviewConnection owner) : IDisposable
+    {
+        public void Dispose() => owner._current = CancellationToken.None;
+    }
+
+    private void InstallProgressHandler() =>
+        raw.sqlite3_progress_handler(_connection.Handle, 1000, static state => ((SqlitePreviewConnection)state)._current.IsCancellationRequested ? 1 : 0, this);
 
     [GeneratedRegex(@"^(\s|;|--[^\n]*(\n|$)|/\*.*?\*/)*$", RegexOptions.Singleline)]
     private static partial Regex CommentsOnly();

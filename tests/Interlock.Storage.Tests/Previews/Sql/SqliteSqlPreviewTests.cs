@@ -117,11 +117,12 @@ public sealed class SqliteSqlPreviewTests : IDisposable
     [Fact]
     public async Task AStatementCutOffByCancellationIsAnIncompletePreviewAndChangesNothing()
     {
+        // SQLite runs synchronously on the caller's thread (the PreviewRunner puts previewers on the pool), so the cancel is armed first.
         using var cts = new CancellationTokenSource();
+        cts.CancelAfter(TimeSpan.FromMilliseconds(300));
         // An endless recursive CTE: only the interrupt the token raises ends it.
         var pending = PreviewAsync("sqlite3 app.db 'WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c) DELETE FROM users WHERE id IN (SELECT x FROM c)'",
             _dir.Path, cancellationToken: cts.Token);
-        cts.CancelAfter(TimeSpan.FromMilliseconds(300));
         var p = await pending;
         Assert.Equal(PreviewStatus.Incomplete, p.Status);
         Assert.Contains("cut off by the time budget while running statement 1", p.Limit, StringComparison.Ordinal);
