@@ -17,6 +17,8 @@ public sealed record PreviewOptions
     public string? TerraformProgram { get; init; }
     /// <summary>Ask a remote for its branch heads before a force push (<c>git ls-remote</c>: network I/O), not only the remote-tracking ref.</summary>
     public bool GitLsRemote { get; init; }
+    /// <summary>Let the SQL preview use connections the command names, not only the resource map's (see <see cref="Sql.SqlPreviewerOptions"/>).</summary>
+    public bool SqlCommandConnections { get; init; }
 }
 
 /// <summary>The previewers every entry point runs (gateway, exec, mcp-proxy, plan): one list, so they all show the same.</summary>
@@ -32,6 +34,7 @@ public static class StandardPreviews
         [
             new Files.FilesPreviewer(),
             new Git.GitPreviewer(new Git.GitPreviewerOptions { AllowLsRemote = options.GitLsRemote }),
+            new Sql.SqlPreviewer(new Sql.SqlPreviewerOptions { CommandConnections = options.SqlCommandConnections }),
             new TerraformPreviewer(time, new TerraformPreviewOptions { Program = options.TerraformProgram }),
             new Cloud.CloudScopePreviewer(),
         ];

@@ -8,17 +8,27 @@ namespace Interlock.Storage.Tests.Previews;
 /// <summary>Evaluations of real commands under the repository's default policy, and preview contexts around them.</summary>
 internal static class PreviewTestSupport
 {
-    private static readonly Lazy<ActionEvaluator> Default = new(() =>
+    private static readonly Lazy<CompiledPolicy> DefaultPolicy = new(() =>
     {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Interlock.slnx"))) dir = dir.Parent;
-        var path = Path.Combine(dir?.FullName ?? throw new InvalidOperationException("Interlock.slnx not found"), "policies", "default.yaml");
-        var loaded = PolicyLoader.Load(File.ReadAllText(path), path);
+        var path = Path.Combine(RepositoryRoot(), "policies", "default.yaml");
+        var loaded = PolicyLoader.Load(File.ReadAllText(path), "policies/default.yaml");
         Assert.True(loaded.Success, string.Join('\n', loaded.Errors));
-        return new ActionEvaluator(loaded.Policy!);
+        return loaded.Policy!;
     });
 
+    private static readonly Lazy<ActionEvaluator> Default = new(() => new ActionEvaluator(DefaultPolicy.Value));
+
     public static ActionEvaluator Evaluator => Default.Value;
+
+    /// <summary>An evaluator of the default policy with <paramref name="map"/> as its resource map.</summary>
+    public static ActionEvaluator EvaluatorWith(ResourceMap? map) => map is null ? Default.Value : new ActionEvaluator(new PolicyStack([DefaultPolicy.Value], map: map));
+
+    public static string RepositoryRoot()
+    {
+        for (var d = new DirectoryInfo(AppContext.BaseDirectory); d is not null; d = d.Parent)
+            if (File.Exists(Path.Combine(d.FullName, "Interlock.slnx"))) return d.FullName;
+        throw new InvalidOperationException("the repository root was not found above the test binaries");
+    }
 
     public static Evaluation Evaluate(string command, string cwd, System.Text.Json.JsonElement? arguments = null) =>
         Evaluator.Evaluate(new ActionRequest { Command = command, Cwd = cwd, Home = "/home/dev", Arguments = arguments });

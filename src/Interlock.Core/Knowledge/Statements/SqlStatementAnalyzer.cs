@@ -61,23 +61,42 @@ public static class SqlStatementAnalyzer
     {
         var findings = new List<StatementFinding>();
         string? previous = null;
+        foreach (var statement in Split(sql)) AnalyzeOne(statement, ref previous, depth, findings);
+        return findings;
+    }
+
+    /// <summary>
+    /// The statements of <paramref name="sql"/> one by one, each with its text and findings (its own classification
+    /// first), for a previewer that runs them one at a time; client commands (<c>\d</c>, <c>.tables</c>) are marked.
+    /// </summary>
+    public static IReadOnlyList<SqlStatementText> Statements(string sql)
+    {
+        var result = new List<SqlStatementText>();
+        string? previous = null;
         foreach (var statement in Split(sql))
         {
-            if (statement.Meta is { } meta)
-            {
-                findings.AddRange(SqlClientCommands.Classify(meta, statement.Query ?? previous, depth));
-                continue;
-            }
-            previous = statement.Text;
-            var f = Classify(statement);
-            if (f is not null) findings.Add(f);
-            if (depth >= MaxDepth) continue;
-            // `WITH d AS (DELETE … RETURNING *) SELECT …`: a data-modifying CTE runs whatever the main statement is.
-            foreach (var body in statement.Nested)
-                findings.AddRange(Analyze(body, depth + 1).Where(n => n.Class != OperationClass.Read));
-            AddCalls(statement.Text, findings, depth);
+            var findings = new List<StatementFinding>();
+            AnalyzeOne(statement, ref previous, 0, findings);
+            result.Add(new SqlStatementText(statement.Text.Trim(), statement.Meta is not null, findings));
         }
-        return findings;
+        return result;
+    }
+
+    private static void AnalyzeOne(Statement statement, ref string? previous, int depth, List<StatementFinding> findings)
+    {
+        if (statement.Meta is { } meta)
+        {
+            findings.AddRange(SqlClientCommands.Classify(meta, statement.Query ?? previous, depth));
+            return;
+        }
+        previous = statement.Text;
+        var f = Classify(statement);
+        if (f is not null) findings.Add(f);
+        if (depth >= MaxDepth) return;
+        // `WITH d AS (DELETE … RETURNING *) SELECT …`: a data-modifying CTE runs whatever the main statement is.
+        foreach (var body in statement.Nested)
+            findings.AddRange(Analyze(body, depth + 1).Where(n => n.Class != OperationClass.Read));
+        AddCalls(statement.Text, findings, depth);
     }
 
     /// <summary>The string literals of <paramref name="sql"/> that are statements themselves, analyzed; reads left out.</summary>

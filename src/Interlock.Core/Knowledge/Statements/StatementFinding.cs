@@ -8,3 +8,6 @@ namespace Interlock.Knowledge.Statements;
 /// (<c>\!</c>, <c>.shell</c>, <c>\o |cmd</c>).
 /// </summary>
 public sealed record StatementFinding(string Verb, OperationClass Class, string Reason, IReadOnlyList<string> Targets, bool Critical = false, string? ShellCommand = null, bool ClientSide = false);
+
+/// <summary>One statement of a SQL text as written (trimmed), whether it is a client command, and what it does.</summary>
+public sealed record SqlStatementText(string Text, bool ClientCommand, IReadOnlyList<StatementFinding> Findings);

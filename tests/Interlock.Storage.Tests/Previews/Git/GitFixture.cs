@@ -91,30 +91,16 @@ internal sealed class GitFixture : IDisposable
             string.Join(",", Directory.EnumerateFiles(gitDir, "*", SearchOption.AllDirectories).Order(StringComparer.Ordinal).Select(f => f[gitDir.Length..] + ":" + new FileInfo(f).Length)));
     }
 
-    private static readonly Lazy<ActionEvaluator> Evaluator = new(() =>
-    {
-        var text = File.ReadAllText(Path.Combine(RepositoryRoot(), "policies", "default.yaml"));
-        var loaded = PolicyLoader.Load(text, "policies/default.yaml");
-        Assert.True(loaded.Success, string.Join('\n', loaded.Errors));
-        return new ActionEvaluator(loaded.Policy!);
-    });
-
     /// <summary>The default policy's evaluation of <paramref name="command"/> run in <paramref name="cwd"/>: real facts for a preview.</summary>
-    public static Evaluation Evaluate(string command, string cwd) =>
-        Evaluator.Value.Evaluate(new ActionRequest { Command = command, Cwd = cwd, Home = "/home/dev" });
+    public static Evaluation Evaluate(string command, string cwd) => PreviewTestSupport.Evaluate(command, cwd);
 
     public static PreviewContext Context(ActionRequest request, PreviewBudget? budget = null) =>
-        new(Evaluator.Value.Evaluate(request), ResourceMap.Empty, budget ?? PreviewBudget.Default);
+        new(PreviewTestSupport.Evaluator.Evaluate(request), ResourceMap.Empty, budget ?? PreviewBudget.Default);
 
     public static PreviewContext Context(string command, string cwd, PreviewBudget? budget = null) =>
-        new(Evaluate(command, cwd), ResourceMap.Empty, budget ?? PreviewBudget.Default);
+        PreviewTestSupport.Context(command, cwd, budget: budget);
 
-    public static string RepositoryRoot()
-    {
-        for (var d = new DirectoryInfo(AppContext.BaseDirectory); d is not null; d = d.Parent)
-            if (File.Exists(Path.Combine(d.FullName, "policies", "default.yaml"))) return d.FullName;
-        throw new InvalidOperationException("the repository root was not found above the test binaries");
-    }
+    public static string RepositoryRoot() => PreviewTestSupport.RepositoryRoot();
 
     public void Dispose() => _dir.Dispose();
 }
