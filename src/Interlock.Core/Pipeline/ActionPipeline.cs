@@ -108,8 +108,6 @@ public sealed class ActionPipeline(ActionPipelineOptions options)
         var losses = found.SelectMany(p => p.ProtectedLosses.Select(l => $"protected: the {p.Previewer} preview shows {l}. Only a change to the policy or the resource can allow this")).ToList();
         if (losses.Count > 0)
             decision = decision with { Outcome = Outcome.Deny, Reasons = [.. losses, .. decision.Reasons], Rules = [.. decision.Rules, ActionEvaluator.ProtectedRule], Constraints = null };
-        else if (decision.Outcome == Outcome.RequireApproval && risk.BlastRadius.Level > evaluation.Risk.BlastRadius.Level)
-            decision = decision with { Reasons = [.. decision.Reasons, $"the preview raised the blast radius to {DecisionDocumentJson.LevelName(risk.BlastRadius.Level)}"] };
         return evaluation with { Previews = found, Risk = risk, Decision = decision };
     }
 
