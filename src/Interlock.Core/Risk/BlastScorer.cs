@@ -47,7 +47,7 @@ public static class BlastScorer
             <= 5 => BlastLevel.High,
             _ => BlastLevel.Critical,
         };
-        if (couplingLevel < BlastLevel.High && downstream.Any(r => r.Protected || r.Environment == EnvironmentKind.Production)) couplingLevel = BlastLevel.High;
+        if (couplingLevel < BlastLevel.High && downstream.Count > 0 && downstream.Any(r => r.Protected || r.Environment == EnvironmentKind.Production)) couplingLevel = BlastLevel.High;
 
         var floor = tier switch { Tier.Never => BlastLevel.High, Tier.WriteWithConfirmation => BlastLevel.Medium, _ => BlastLevel.Low };
         var level = Max(Max(floor, scopeLevel), Max(reversibilityLevel, couplingLevel));
@@ -66,7 +66,8 @@ public static class BlastScorer
         return new BlastRadius(level, scope, reversibility == Reversibility.Reversible, shared, reasons)
         {
             Reversibility = reversibility, ScopeCount = count, ScopeUnit = unit, Environment = environment,
-            Resources = resources, Coupling = [.. downstream.Select(r => r.Id)],
+            // Most decisions touch no mapped resource: no list for them (this runs on every decision).
+            Resources = resources, Coupling = downstream.Count == 0 ? [] : [.. downstream.Select(r => r.Id)],
         };
     }
 
