@@ -191,4 +191,24 @@ public sealed class HookEndpointTests
         }
         throw new TimeoutException("no pending approval appeared");
     }
+
+    [Fact]
+    public async Task A_hooks_write_opens_its_approval_with_the_diff_and_the_content_itself_is_not_recorded()
+    {
+        // The example: a Write of /etc/hosts. The preview only reads the file; nothing is written.
+        await using var gw = await GatewayFixture.StartAsync();
+        var agent = await gw.CreatePrincipalAsync("writer", "agent");
+        var reviewer = await gw.CreatePrincipalAsync("rev", "reviewer");
+        await PostHook(gw, "claude-code", agent, Claude("Write", new() { ["file_path"] = "/etc/hosts", ["content"] = "127.0.0.1 localhost\n10.0.0.9 payments.internal\n" }));
+        Assert.NotNull(await PendingApprovalId(gw, reviewer));
+
+        var record = (await DecisionRecords(gw, "writer")).EnumerateArray().Last();
+        var payload = record.GetProperty("payload");
+        Assert.Equal("require_approval", payload.GetProperty("decision").GetString());
+        var preview = Assert.Single(payload.GetProperty("previews").EnumerateArray());
+        Assert.Equal("files", preview.GetProperty("previewer").GetString());
+        Assert.Contains("+10.0.0.9 payments.internal", preview.GetProperty("diff").GetString(), StringComparison.Ordinal);
+        // The action record keeps the content's hash, not the content: only the reviewer's diff shows it.
+        Assert.DoesNotContain("payments.internal", payload.GetProperty("action").GetRawText(), StringComparison.Ordinal);
+    }
 }

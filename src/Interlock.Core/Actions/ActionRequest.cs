@@ -31,6 +31,11 @@ public sealed record ActionRequest
     /// <summary>Tool-call arguments as JSON, when the action is a tool call.</summary>
     public JsonElement? Arguments { get; init; }
     /// <summary>
+    /// A file tool's whole input as a hook received it (the content a Write would store), for previews only: never
+    /// analyzed, recorded or part of the digest, which binds it through <see cref="ContentHash"/> instead.
+    /// </summary>
+    public JsonElement? ToolInput { get; init; }
+    /// <summary>
     /// SHA-256 (lowercase hex) of what the action carries beyond its path: a file tool's whole input (the content it
     /// writes, the text it replaces). Part of the approval digest, so an approval never covers other content.
     /// </summary>

@@ -137,6 +137,7 @@ internal abstract class HookHost
     {
         Source = ActionSource.File, Tool = tool, Path = path, Cwd = cwd, Session = session, Agent = ctx.Agent, Home = ctx.Home,
         ContentHash = input is { ValueKind: JsonValueKind.Object } i ? Interlock.Approvals.ActionDigest.ContentHashOf(i) : null,
+        ToolInput = input is { ValueKind: JsonValueKind.Object } shown ? shown.Clone() : null,
     };
 
     protected static ActionRequest Mcp(string tool, JsonElement arguments, string cwd, string? session, HookContext ctx) => new()

@@ -87,7 +87,8 @@ public sealed class FilesPreviewer : IPreviewer
         if (exists && info.Length > MaxDiffSource)
             return baseline with { Headline = what + $": no diff, the file is over {GitCleanPreview.Size(MaxDiffSource)}", Items = [new PreviewItem("file", display, Word(standing!.Value))] };
         var current = exists ? await File.ReadAllTextAsync(path, cancellationToken).ConfigureAwait(false) : "";
-        var (next, error) = FileEdit.Apply(request.Tool!, request.Arguments, current);
+        // The HTTP API carries the input as arguments; a hook's adapter keeps it beside the request for previews only.
+        var (next, error) = FileEdit.Apply(request.Tool!, request.Arguments ?? request.ToolInput, current);
         if (next is null)
             return baseline with { Headline = $"{what}: {error}", Items = [new PreviewItem("file", display, error)] };
         var diff = UnifiedDiff.Compute(current, next, exists ? "a/" + display : "/dev/null", "b/" + display, budget.MaxDiffBytes);
