@@ -114,7 +114,7 @@ public sealed class HookEndpointTests
         var reviewer = await gw.CreatePrincipalAsync("rev", "reviewer");
         var call = PostHook(gw, "claude-code", agent, Claude("Write", new() { ["file_path"] = "/etc/hosts", ["content"] = "127.0.0.1 x" }), wait: 30);
         var id = await PendingApprovalId(gw, reviewer);
-        var (status, _) = await gw.CallAsync(HttpMethod.Post, $"v1/approvals/{id}/approve", reviewer);
+        var (status, _) = await gw.CallAsync(HttpMethod.Post, $"v1/approvals/{id}/approve", reviewer, new { confirm = "approve" });
         Assert.Equal(200, status);
         var (_, body) = await call;
         var (d, why) = ClaudeReply(body);

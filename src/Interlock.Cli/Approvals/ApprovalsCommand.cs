@@ -74,7 +74,9 @@ internal static class ApprovalsCommand
         var (server, tokenEnv) = Connection();
         var id = new Argument<string>("id") { Description = "The approval id (apr_…)." };
         var reason = new Option<string?>("--reason") { Description = approve ? "Why (recorded in the audit log)." : "Why (required; sent to the agent and recorded)." };
+        var confirm = new Option<string?>("--confirm") { Description = "The word an irreversible or critical action needs to be approved (the gateway names it when it is missing)." };
         var cmd = new Command(verb, approve ? "Approve a pending request (reviewers only; never your own)." : "Deny a pending request with a reason.") { server, tokenEnv, id, reason };
+        if (approve) cmd.Options.Add(confirm);
         cmd.SetAction(p => Run(p.GetValue(server), p.GetValue(tokenEnv)!, async http =>
         {
             var why = p.GetValue(reason);
@@ -83,7 +85,11 @@ internal static class ApprovalsCommand
                 Console.Error.WriteLine("interlock approvals deny: --reason is required (the agent is told why)");
                 return 1;
             }
-            var (code, body) = await Call(http, HttpMethod.Post, $"v1/approvals/{Uri.EscapeDataString(p.GetValue(id)!)}/{verb}", why is null ? new { } : new { reason = why }).ConfigureAwait(false);
+            var word = approve ? p.GetValue(confirm) : null;
+            var fields = new Dictionary<string, string>();
+            if (why is not null) fields["reason"] = why;
+            if (word is not null) fields["confirm"] = word;
+            var (code, body) = await Call(http, HttpMethod.Post, $"v1/approvals/{Uri.EscapeDataString(p.GetValue(id)!)}/{verb}", fields).ConfigureAwait(false);
             if (code != 200) return Problem(code, body);
             Console.Out.WriteLine($"{body.GetProperty("id").GetString()}: {body.GetProperty("status").GetString()} ({body.GetProperty("votes").GetArrayLength()} of {body.GetProperty("approvals_required").GetInt32()} approvals recorded)");
             return 0;

@@ -60,10 +60,12 @@ public static class ApprovalEndpoints
         if (doc is null) return problem!;
         using (doc)
         {
-            if (ApiJson.UnknownField(doc.RootElement, "reason") is { } unknown) return unknown;
+            if (ApiJson.UnknownField(doc.RootElement, "reason", "confirm") is { } unknown) return unknown;
             var (reason, bad) = ApiJson.OptionalString(doc.RootElement, "reason", 2000);
             if (bad is not null) return bad;
-            return await AnswerAsync(s, reviewer, id, approve, reason, c.RequestAborted).ConfigureAwait(false);
+            var (confirm, badConfirm) = ApiJson.OptionalString(doc.RootElement, "confirm", 200);
+            if (badConfirm is not null) return badConfirm;
+            return await AnswerAsync(s, reviewer, id, approve, reason, c.RequestAborted, confirm).ConfigureAwait(false);
         }
     }
 
@@ -85,10 +87,18 @@ public static class ApprovalEndpoints
         };
     }
 
-    /// <summary>Records a reviewer's answer; shared by the API and the web UI's form.</summary>
-    public static async Task<IResult> AnswerAsync(GatewayServices s, Principal reviewer, string id, bool approve, string? reason, CancellationToken cancellationToken)
+    /// <summary>
+    /// Records a reviewer's answer; shared by the API and the web UI's form. Approving an action that cannot be undone
+    /// or whose blast radius is critical needs the typed word (<see cref="Web.TypedConfirmation"/>) as <paramref name="confirm"/>.
+    /// </summary>
+    public static async Task<IResult> AnswerAsync(GatewayServices s, Principal reviewer, string id, bool approve, string? reason, CancellationToken cancellationToken, string? confirm = null)
     {
         ArgumentNullException.ThrowIfNull(s);
+        // Asked only of a vote the workflow would record, so a stale request or a non-reviewer hears the real reason.
+        if (approve && await s.Approvals.GetAsync(id, cancellationToken).ConfigureAwait(false) is { } asked
+            && ApprovalWorkflow.Vote(asked, reviewer, approve: true, reason, s.Time.GetUtcNow()).Ok
+            && Web.TypedConfirmation.Word(asked) is { } word && !Web.TypedConfirmation.Matches(word, confirm))
+            return ApiProblem.BadRequest($"this action cannot be undone or its blast radius is critical: approve it with \"confirm\": \"{word}\"");
         var change = await s.Approvals.VoteAsync(id, reviewer, approve, reason, cancellationToken).ConfigureAwait(false);
         if (change.Ok) return ApiJson.Ok(ApiViews.Approval(s, change.Request!));
         return change.Refusal switch

@@ -202,7 +202,7 @@ public static class ReviewerUi
             return SeeOther(c, back);
         }
         // The same path as the API's POST /v1/approvals/{id}/approve|deny: one place decides who may answer what.
-        var result = await ApprovalEndpoints.AnswerAsync(s, user, id, approve, reason.Length == 0 ? null : reason, c.RequestAborted).ConfigureAwait(false);
+        var result = await ApprovalEndpoints.AnswerAsync(s, user, id, approve, reason.Length == 0 ? null : reason, c.RequestAborted, form[TypedConfirmation.Field]).ConfigureAwait(false);
         if (result is ApiProblem problem)
         {
             ui.SetFlash(c, false, $"Not recorded: {problem.Detail}.");

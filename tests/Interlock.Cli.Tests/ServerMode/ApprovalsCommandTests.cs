@@ -28,7 +28,12 @@ public sealed class ApprovalsCommandTests(TestGateway gw) : IClassFixture<TestGa
         Assert.Equal(1, deny.ExitCode);
         Assert.Contains("--reason is required", deny.Stderr);
 
-        var approve = Approvals(reviewer, "approve", id, "--reason", "planned cleanup");
+        // Deleting a deployment cannot be undone: without the typed word the gateway refuses and names it.
+        var unconfirmed = Approvals(reviewer, "approve", id, "--reason", "planned cleanup");
+        Assert.Equal(1, unconfirmed.ExitCode);
+        Assert.Contains("this action cannot be undone or its blast radius is critical: approve it with", unconfirmed.Stderr);
+
+        var approve = Approvals(reviewer, "approve", id, "--reason", "planned cleanup", "--confirm", "approve");
         Assert.Equal(0, approve.ExitCode);
         Assert.Contains($"{id}: approved", approve.Stdout);
         Assert.Equal("allow", (await gw.CallAsync(HttpMethod.Post, "v1/evaluate", agent, action)).Body.GetProperty("decision").GetString());

@@ -92,7 +92,7 @@ public sealed class ExecServerModeTests(TestGateway gw) : IClassFixture<TestGate
         var reviewer = await gw.PrincipalAsync("rev-" + Guid.NewGuid().ToString("N")[..6], "reviewer");
         var run = Task.Run(() => Exec(token, "--wait", "60", "-c", "touch MARKER; git push origin main"));
         var id = await gw.PendingApprovalAsync(reviewer, token);
-        Assert.Equal(200, (await gw.CallAsync(HttpMethod.Post, $"v1/approvals/{id}/approve", reviewer)).Status);
+        Assert.Equal(200, (await gw.CallAsync(HttpMethod.Post, $"v1/approvals/{id}/approve", reviewer, new { confirm = "approve" })).Status);
         var r = await run;
         // git push fails here (no repository), but it ran: the marker exists and the exit code is git's.
         Assert.True(File.Exists(Path.Combine(_box.Work, "MARKER")), r.Stderr);

@@ -78,7 +78,7 @@ public sealed class HookServerModeTests(TestGateway gw) : IClassFixture<TestGate
         var payload = Claude("Write", new() { ["file_path"] = "/etc/hosts", ["content"] = "127.0.0.1 cli-approved" });
         var run = Task.Run(() => Cli("claude-code", payload, gw.Url, token, "--wait", "60"));
         var id = await gw.PendingApprovalAsync(reviewer, token);
-        Assert.Equal(200, (await gw.CallAsync(HttpMethod.Post, $"v1/approvals/{id}/approve", reviewer)).Status);
+        Assert.Equal(200, (await gw.CallAsync(HttpMethod.Post, $"v1/approvals/{id}/approve", reviewer, new { confirm = "approve" })).Status);
         var (d, why) = ClaudeDecision(ParseReply(Line(await run)));
         Assert.Equal("allow", d);
         Assert.StartsWith("Interlock: allow", why, StringComparison.Ordinal);
@@ -92,7 +92,7 @@ public sealed class HookServerModeTests(TestGateway gw) : IClassFixture<TestGate
         var payload = Gemini("write_file", new() { ["file_path"] = "/etc/hosts", ["content"] = "shim-approved" });
         var run = Task.Run(() => ShimRun("gemini", payload, gw.Url, token, wait: 60));
         var id = await gw.PendingApprovalAsync(reviewer, token);
-        Assert.Equal(200, (await gw.CallAsync(HttpMethod.Post, $"v1/approvals/{id}/approve", reviewer)).Status);
+        Assert.Equal(200, (await gw.CallAsync(HttpMethod.Post, $"v1/approvals/{id}/approve", reviewer, new { confirm = "approve" })).Status);
         var (d, _) = GeminiDecision(ParseReply(Line(await run)));
         Assert.Equal("allow", d);
     }

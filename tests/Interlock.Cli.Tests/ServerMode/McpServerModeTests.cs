@@ -163,7 +163,7 @@ public sealed class McpServerModeTests(TestGateway gw) : IClassFixture<TestGatew
         Assert.Equal("ping-1", message.GetProperty("id").GetString());
         Assert.Equal("upstream ran ping", Text(message));
 
-        Assert.Equal(200, (await gw.CallAsync(HttpMethod.Post, $"v1/approvals/{id}/approve", reviewer)).Status);
+        Assert.Equal(200, (await gw.CallAsync(HttpMethod.Post, $"v1/approvals/{id}/approve", reviewer, new { confirm = "approve" })).Status);
         while ((message = Read(p)).TryGetProperty("method", out _)) progress.Add(message.GetProperty("params").GetProperty("progress").GetInt32());
         Assert.Equal("w", message.GetProperty("id").GetString());
         Assert.Equal("upstream ran tools/call write_file", Text(message));
@@ -196,7 +196,7 @@ public sealed class McpServerModeTests(TestGateway gw) : IClassFixture<TestGatew
             if (status == "pending") await Task.Delay(100);
         }
         Assert.True(status == "withdrawn", $"approval {id} is {status}; proxy stderr:\n{Stderr(p)}");
-        Assert.Equal(409, (await gw.CallAsync(HttpMethod.Post, $"v1/approvals/{id}/approve", reviewer)).Status);
+        Assert.Equal(409, (await gw.CallAsync(HttpMethod.Post, $"v1/approvals/{id}/approve", reviewer, new { confirm = "approve" })).Status);
 
         // Nothing was answered for the cancelled call; the session goes on.
         Send(p, """{"jsonrpc":"2.0","id":"ping-1","method":"ping"}""");

@@ -107,7 +107,7 @@ public sealed class AbuseTests
             okId = list.EnumerateArray().Where(a => a.GetProperty("steps")[0].GetProperty("summary").GetString()!.Contains("web3", StringComparison.Ordinal)).Select(a => a.GetProperty("id").GetString()).FirstOrDefault();
             if (okId is null) await Task.Delay(50);
         }
-        await gw.CallAsync(HttpMethod.Post, $"v1/approvals/{okId}/approve", alice, new { reason = "fine" });
+        await gw.CallAsync(HttpMethod.Post, $"v1/approvals/{okId}/approve", alice, new { reason = "fine", confirm = "approve" });
         var allowed = (await waitingOk).Body;
         Assert.Equal("allow", Outcome(allowed));
         Assert.Equal(201, (await gw.CallAsync(HttpMethod.Post, $"v1/actions/{allowed.GetProperty("id").GetString()}/result", bot, new { exit_code = 0 })).Status);

@@ -30,7 +30,7 @@ public sealed class ApprovalApiTests
         // Asking again before anyone answered joins the same request.
         Assert.Equal(id, ApprovalId(await Evaluate(t)));
 
-        var (status, approved) = await gw.CallAsync(HttpMethod.Post, $"v1/approvals/{id}/approve", t.Alice, new { reason = "staging cleanup is planned" });
+        var (status, approved) = await gw.CallAsync(HttpMethod.Post, $"v1/approvals/{id}/approve", t.Alice, new { reason = "staging cleanup is planned", confirm = "approve" });
         Assert.Equal(200, status);
         Assert.Equal("approved", approved.GetProperty("status").GetString());
 
@@ -51,7 +51,7 @@ public sealed class ApprovalApiTests
         await using var gw = await GatewayFixture.StartAsync();
         var t = await TeamAsync(gw);
         var id = ApprovalId(await Evaluate(t));
-        await gw.CallAsync(HttpMethod.Post, $"v1/approvals/{id}/approve", t.Alice, new { });
+        await gw.CallAsync(HttpMethod.Post, $"v1/approvals/{id}/approve", t.Alice, new { confirm = "approve" });
         var changed = await Evaluate(t, new { command = EvaluateApiTests.NeedsApproval, cwd = "/home/dev/other" });
         Assert.Equal("require_approval", changed.GetProperty("decision").GetString());
         Assert.NotEqual(id, ApprovalId(changed));
@@ -69,13 +69,13 @@ public sealed class ApprovalApiTests
         var t = await TeamAsync(gw);
         var id = ApprovalId(await Evaluate(t));
         foreach (var token in new[] { t.Agent, t.Auditor, gw.AdminToken })
-            Assert.Equal(403, (await gw.CallAsync(HttpMethod.Post, $"v1/approvals/{id}/approve", token, new { })).Status);
+            Assert.Equal(403, (await gw.CallAsync(HttpMethod.Post, $"v1/approvals/{id}/approve", token, new { confirm = "approve" })).Status);
         var (status, body) = await gw.CallAsync(HttpMethod.Post, $"v1/approvals/{id}/deny", t.Alice, new { });
         Assert.Equal(400, status);
         Assert.Contains("reason is required", body.GetProperty("detail").GetString());
         Assert.Equal(400, (await gw.CallAsync(HttpMethod.Post, $"v1/approvals/{id}/deny", t.Alice, "")).Status);
         Assert.Equal(400, (await gw.CallAsync(HttpMethod.Post, $"v1/approvals/{id}/approve", t.Alice, new { reason = 5 })).Status);
-        Assert.Equal(404, (await gw.CallAsync(HttpMethod.Post, "v1/approvals/apr_nope/approve", t.Alice, new { })).Status);
+        Assert.Equal(404, (await gw.CallAsync(HttpMethod.Post, "v1/approvals/apr_nope/approve", t.Alice, new { confirm = "approve" })).Status);
         Assert.Equal("pending", (await gw.CallAsync(HttpMethod.Get, $"v1/approvals/{id}", t.Alice)).Body.GetProperty("status").GetString());
     }
 
@@ -92,7 +92,7 @@ public sealed class ApprovalApiTests
         Assert.Equal("deny", decision.GetProperty("decision").GetString());
         Assert.Contains(decision.GetProperty("reasons").EnumerateArray(), r => r.GetString() == "denied by reviewer alice: code freeze until Monday");
         Assert.Equal("denied", decision.GetProperty("approval").GetProperty("status").GetString());
-        Assert.Equal(409, (await gw.CallAsync(HttpMethod.Post, $"v1/approvals/{id}/approve", t.Bob, new { })).Status);
+        Assert.Equal(409, (await gw.CallAsync(HttpMethod.Post, $"v1/approvals/{id}/approve", t.Bob, new { confirm = "approve" })).Status);
     }
 
     [Fact]
@@ -103,7 +103,7 @@ public sealed class ApprovalApiTests
         var waiting = Evaluate(t, query: "?wait=30");
         var id = await PendingIdAsync(gw, t.Alice);
         Assert.False(waiting.IsCompleted);
-        await gw.CallAsync(HttpMethod.Post, $"v1/approvals/{id}/approve", t.Alice, new { reason = "ok" });
+        await gw.CallAsync(HttpMethod.Post, $"v1/approvals/{id}/approve", t.Alice, new { reason = "ok", confirm = "approve" });
         var decision = await waiting;
         Assert.Equal("allow", decision.GetProperty("decision").GetString());
         var records = (await gw.CallAsync(HttpMethod.Get, "v1/audit", t.Auditor)).Body.GetProperty("records").EnumerateArray().ToList();
@@ -144,7 +144,7 @@ public sealed class ApprovalApiTests
 
         var (_, stored) = await gw.CallAsync(HttpMethod.Get, $"v1/approvals/{id}", t.Alice);
         Assert.Equal("expired", stored.GetProperty("status").GetString());
-        var (status, late) = await gw.CallAsync(HttpMethod.Post, $"v1/approvals/{id}/approve", t.Alice, new { });
+        var (status, late) = await gw.CallAsync(HttpMethod.Post, $"v1/approvals/{id}/approve", t.Alice, new { confirm = "approve" });
         Assert.Equal(409, status);
         Assert.Contains("expired", late.GetProperty("detail").GetString());
         var expiry = (await gw.CallAsync(HttpMethod.Get, "v1/audit?kind=expiry", t.Auditor)).Body.GetProperty("records").EnumerateArray().Single();
@@ -175,14 +175,14 @@ public sealed class ApprovalApiTests
         var first = await Evaluate(t);
         Assert.Equal(T0.AddMinutes(10), first.GetProperty("approval").GetProperty("expires_at").GetDateTimeOffset());
         var id = ApprovalId(first);
-        var (_, one) = await gw.CallAsync(HttpMethod.Post, $"v1/approvals/{id}/approve", t.Alice, new { });
+        var (_, one) = await gw.CallAsync(HttpMethod.Post, $"v1/approvals/{id}/approve", t.Alice, new { confirm = "approve" });
         Assert.Equal("pending", one.GetProperty("status").GetString());
         Assert.Equal(2, one.GetProperty("approvals_required").GetInt32());
         Assert.Equal("require_approval", (await Evaluate(t)).GetProperty("decision").GetString());
-        var (twiceStatus, twice) = await gw.CallAsync(HttpMethod.Post, $"v1/approvals/{id}/approve", t.Alice, new { });
+        var (twiceStatus, twice) = await gw.CallAsync(HttpMethod.Post, $"v1/approvals/{id}/approve", t.Alice, new { confirm = "approve" });
         Assert.Equal(409, twiceStatus);
         Assert.Contains("another reviewer", twice.GetProperty("detail").GetString());
-        var (_, two) = await gw.CallAsync(HttpMethod.Post, $"v1/approvals/{id}/approve", t.Bob, new { });
+        var (_, two) = await gw.CallAsync(HttpMethod.Post, $"v1/approvals/{id}/approve", t.Bob, new { confirm = "approve" });
         Assert.Equal("approved", two.GetProperty("status").GetString());
         Assert.Equal("allow", (await Evaluate(t)).GetProperty("decision").GetString());
     }
@@ -228,7 +228,7 @@ public sealed class ApprovalApiTests
         var (_, request) = await gw.CallAsync(HttpMethod.Get, $"v1/approvals/{id}", t.Alice);
         Assert.True(request.GetProperty("plan").GetBoolean());
         Assert.Equal(2, request.GetProperty("steps").GetArrayLength());
-        await gw.CallAsync(HttpMethod.Post, $"v1/approvals/{id}/approve", t.Alice, new { });
+        await gw.CallAsync(HttpMethod.Post, $"v1/approvals/{id}/approve", t.Alice, new { confirm = "approve" });
 
         // Out of order: the delete's slot is not next, so it is not covered.
         Assert.Equal("require_approval", (await Evaluate(t, steps[2])).GetProperty("decision").GetString());
@@ -297,7 +297,7 @@ public sealed class ApprovalApiTests
         Assert.Equal(200, status);
         Assert.Equal("withdrawn", body.GetProperty("status").GetString());
         // Final: a reviewer's later answer is refused, a second withdrawal too, and the same action needs a new request.
-        Assert.Equal(409, (await gw.CallAsync(HttpMethod.Post, $"v1/approvals/{id}/approve", t.Alice, new { })).Status);
+        Assert.Equal(409, (await gw.CallAsync(HttpMethod.Post, $"v1/approvals/{id}/approve", t.Alice, new { confirm = "approve" })).Status);
         Assert.Equal(409, (await gw.CallAsync(HttpMethod.Post, $"v1/approvals/{id}/withdraw", t.Agent)).Status);
         var again = await Evaluate(t);
         Assert.Equal("require_approval", again.GetProperty("decision").GetString());
@@ -312,5 +312,23 @@ public sealed class ApprovalApiTests
         Assert.Equal("withdrawn by the requester", record.GetProperty("reason").GetString());
         Assert.Equal("withdrawn", record.GetProperty("status").GetString());
         Assert.Equal(id, record.GetProperty("approval").GetString());
+    }
+
+    [Fact]
+    public async Task Approving_an_irreversible_action_through_the_api_needs_the_typed_word_and_a_reversible_one_does_not()
+    {
+        await using var gw = await GatewayFixture.StartAsync();
+        var t = await TeamAsync(gw);
+        var id = ApprovalId(await Evaluate(t));
+        var (status, problem) = await gw.CallAsync(HttpMethod.Post, $"v1/approvals/{id}/approve", t.Alice, new { reason = "fine" });
+        Assert.Equal(400, status);
+        Assert.Contains("this action cannot be undone or its blast radius is critical: approve it with \"confirm\": \"approve\"", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        Assert.Equal(400, (await gw.CallAsync(HttpMethod.Post, $"v1/approvals/{id}/approve", t.Alice, new { confirm = "yes" })).Status);
+        Assert.Equal("pending", (await gw.CallAsync(HttpMethod.Get, $"v1/approvals/{id}", t.Alice)).Body.GetProperty("status").GetString());
+        Assert.Equal(200, (await gw.CallAsync(HttpMethod.Post, $"v1/approvals/{id}/approve", t.Alice, new { confirm = " approve " })).Status);
+
+        // A plain push is reversible and not critical: a click approves it.
+        var push = ApprovalId(await Evaluate(t, new { command = "git push origin main", cwd = "/home/dev/app" }));
+        Assert.Equal(200, (await gw.CallAsync(HttpMethod.Post, $"v1/approvals/{push}/approve", t.Alice, new { })).Status);
     }
 }

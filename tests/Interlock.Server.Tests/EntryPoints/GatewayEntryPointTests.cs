@@ -95,7 +95,7 @@ public sealed class GatewayEntryPointTests
         Assert.Equal("deny", (await Write("127.0.0.1 localhost\n")).GetProperty("permissionDecision").GetString());
         var (_, list) = await gw.CallAsync(HttpMethod.Get, "v1/approvals?status=pending", reviewer);
         var id = list.GetProperty("approvals").EnumerateArray().Single().GetProperty("id").GetString();
-        Assert.Equal(200, (await gw.CallAsync(HttpMethod.Post, $"v1/approvals/{id}/approve", reviewer, new { reason = "ok" })).Status);
+        Assert.Equal(200, (await gw.CallAsync(HttpMethod.Post, $"v1/approvals/{id}/approve", reviewer, new { reason = "ok", confirm = "approve" })).Status);
 
         var other = await Write("1.2.3.4 bank.example\n");
         Assert.Equal("deny", other.GetProperty("permissionDecision").GetString());

@@ -61,7 +61,7 @@ public sealed class WebhookTests
         Assert.Equal($"{gw.Url}/approvals/{approvalId}", approval.GetProperty("url").GetString());
         Assert.Equal(JsonValueKind.Null, json.GetProperty("actor").ValueKind);
 
-        var (status, _) = await gw.CallAsync(HttpMethod.Post, $"v1/approvals/{approvalId}/approve", reviewer, new { reason = "staging, fine" });
+        var (status, _) = await gw.CallAsync(HttpMethod.Post, $"v1/approvals/{approvalId}/approve", reviewer, new { reason = "staging, fine", confirm = "approve" });
         Assert.Equal(200, status);
         var approved = await receiver.WaitForAsync(r => r.Event == "approval.approved");
         Assert.True(ReceiverVerifier.Verify(Secret, approved, DateTimeOffset.UtcNow));
