@@ -103,7 +103,7 @@ public sealed class ActionPipeline(ActionPipelineOptions options)
         ArgumentNullException.ThrowIfNull(evaluation);
         var found = await previews.RunAsync(evaluation, map, cancellationToken).ConfigureAwait(false);
         if (found.Count == 0) return evaluation;
-        var risk = BlastScorer.WithPreviews(evaluation.Risk, found, map, evaluation.Facts.Environment);
+        var risk = BlastScorer.WithPreviews(evaluation.Risk, found, map);
         var decision = evaluation.Decision;
         var losses = found.SelectMany(p => p.ProtectedLosses.Select(l => $"protected: the {p.Previewer} preview shows {l}. Only a change to the policy or the resource can allow this")).ToList();
         if (losses.Count > 0)

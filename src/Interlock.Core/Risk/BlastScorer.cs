@@ -75,7 +75,7 @@ public static class BlastScorer
     /// <paramref name="risk"/> rescored with what previews found: the counted scope (the largest count), the worst
     /// reversibility any preview learned, and the worse case for an incomplete preview.
     /// </summary>
-    public static RiskAssessment WithPreviews(RiskAssessment risk, IReadOnlyList<Preview> previews, ResourceMap map, EnvironmentKind environment)
+    public static RiskAssessment WithPreviews(RiskAssessment risk, IReadOnlyList<Preview> previews, ResourceMap map)
     {
         ArgumentNullException.ThrowIfNull(risk);
         if (previews.Count == 0) return risk;
@@ -95,7 +95,7 @@ public static class BlastScorer
             }
         }
         var downstream = b.Coupling.Select(map.Find).OfType<MappedResource>().ToList();
-        var rescored = Score(risk.Tier, b.Scope, reversibility, b.SharedState, environment, b.Resources, downstream, count, unit, extra);
+        var rescored = Score(risk.Tier, b.Scope, reversibility, b.SharedState, b.Environment, b.Resources, downstream, count, unit, extra);
         // A preview only ever adds to what the command alone showed.
         if (rescored.Level < b.Level) rescored = rescored with { Level = b.Level };
         return risk with { BlastRadius = rescored };
@@ -105,10 +105,11 @@ public static class BlastScorer
     /// The blast radius of a chain of actions scored as one unit: the widest scope, the summed counts, the worst
     /// reversibility, shared if any step is, and the union of resources and coupling; at least every step's level.
     /// </summary>
-    public static BlastRadius Combine(IReadOnlyList<BlastRadius> steps, Tier tier, EnvironmentKind environment, ResourceMap map)
+    public static BlastRadius Combine(IReadOnlyList<BlastRadius> steps, Tier tier, ResourceMap map)
     {
         ArgumentNullException.ThrowIfNull(steps);
-        if (steps.Count == 0) return Score(tier, "none", Reversibility.Reversible, false, environment, [], []);
+        if (steps.Count == 0) return Score(tier, "none", Reversibility.Reversible, false, EnvironmentKind.Unknown, [], []);
+        var environment = steps.Max(s => s.Environment);
         var scope = steps.Select(s => s.Scope).MaxBy(s => Array.IndexOf(Scopes, s)) ?? "none";
         var counted = steps.Where(s => s.ScopeCount is not null).ToList();
         long? count = counted.Count == 0 ? null : counted.Sum(s => s.ScopeCount!.Value);

@@ -168,6 +168,7 @@ public sealed class TierClassifier
         var tier = Tier.ReadOnly;
         var reasons = new List<string>();
         bool shared = false, irreversible = false, outside = false;
+        var env = EnvironmentKind.Unknown;
         List<string>? touched = null;
         foreach (var op in facts.Operations)
         {
@@ -177,6 +178,7 @@ public sealed class TierClassifier
             bool changes = op.Class != OperationClass.Read && !op.Tags.Contains("written-code");
             shared |= changes && op.SharedState;
             irreversible |= changes && !op.Reversible;
+            if (changes && op.Environment > env) env = op.Environment;
             if (op.PathTargets && changes)
             {
                 foreach (var target in op.Targets)
@@ -199,7 +201,6 @@ public sealed class TierClassifier
         if (facts.Operations.Count == 0 && facts.Gaps.Count == 0 && facts.Request.Source == ActionSource.Shell)
             reasons.Add("nothing to run");
 
-        var env = facts.Environment;
         IReadOnlyList<MappedResource> downstream = [];
         if (touched is not null && map is not null)
         {

@@ -126,9 +126,7 @@ public sealed class DecisionPipeline
         }
 
         var combined = Combine(replies);
-        var evaluated = replies.Where(r => r.Evaluation is not null).Select(r => r.Evaluation!).ToList();
-        var blast = BlastScorer.Combine([.. evaluated.Select(e => e.Risk.BlastRadius)], combined.Tier,
-            evaluated.Select(e => e.Facts.Environment).DefaultIfEmpty(EnvironmentKind.Unknown).Max(), _policy.Evaluator.Policy.Map);
+        var blast = BlastScorer.Combine([.. replies.Where(r => r.Evaluation is not null).Select(r => r.Evaluation!.Risk.BlastRadius)], combined.Tier, _policy.Evaluator.Policy.Map);
         ApprovalRequest? approval = null;
         // A plan opens one request: it counts against the agent's cap of pending approvals like a single action.
         if (combined.Outcome == Outcome.RequireApproval && await _approvals.PendingCapAsync(combined, agent.Name, cancellationToken).ConfigureAwait(false) is { } capped)

@@ -61,4 +61,14 @@ public sealed class StaticReversibilityTests
     [InlineData("sed -i s/a/b/ src/app.py")]
     public void Reading_or_editing_workspace_files_stays_reversible(string command) =>
         Assert.Equal(Reversibility.Reversible, Interlock.Core.Tests.TestSupport.Repository.Check(command).Risk.BlastRadius.Reversibility);
+
+    [Fact]
+    public void A_read_from_production_into_a_workspace_file_is_scored_by_what_it_changes()
+    {
+        // The dump reads production; only the workspace file changes. Scored by the read, it was critical and needed approval.
+        var e = Interlock.Core.Tests.TestSupport.Repository.Check("pg_dump production > backup.sql");
+        Assert.Equal(Interlock.Actions.Outcome.Allow, e.Decision.Outcome);
+        Assert.Equal("workspace", e.Risk.BlastRadius.Scope);
+        Assert.Equal(Interlock.Actions.EnvironmentKind.Unknown, e.Risk.BlastRadius.Environment);
+    }
 }
