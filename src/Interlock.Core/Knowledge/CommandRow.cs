@@ -200,6 +200,9 @@ public sealed record ProgramSpec
 
     internal HashSet<string> ValueOptionSet { get; private init; } = new(StringComparer.Ordinal);
 
+    /// <summary>Whether <paramref name="option"/> takes the next argument as its value (one of <see cref="ValueOptions"/>).</summary>
+    public bool TakesValue(string option) => ValueOptionSet.Contains(option);
+
     /// <summary>
     /// Space-separated options that take two values (<c>jq --rawfile NAME FILE</c>): the second is the option's value. Read
     /// as one-value options, the file would pass for the program's first operand and hide from the targets.

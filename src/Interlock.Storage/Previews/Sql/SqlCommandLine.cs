@@ -10,11 +10,9 @@ namespace Interlock.Storage.Previews.Sql;
 /// </summary>
 public static class SqlCommandLine
 {
-    private static readonly HashSet<string> PsqlValued = new(StringComparer.Ordinal)
-    {
-        "-c", "--command", "-d", "--dbname", "-f", "--file", "-h", "--host", "-p", "--port", "-U", "--username", "-v", "--set",
-        "--variable", "-o", "--output", "-L", "--log-file", "-P", "--pset", "-F", "--field-separator", "-R", "--record-separator", "-T", "--table-attr",
-    };
+    // psql's option grammar is the knowledge pack's (databases.yaml), so the preview and the analysis read one table.
+    private static readonly Interlock.Knowledge.ProgramSpec PsqlGrammar =
+        Interlock.Knowledge.CommandKnowledge.Default.TryGetProgram("psql", out var psql) ? psql : throw new InvalidOperationException("the built-in knowledge has no psql");
 
     private static readonly Dictionary<string, int> SqliteValued = new(StringComparer.Ordinal)
     {
@@ -95,8 +93,8 @@ public static class SqlCommandLine
             if (!options || a.Length < 2 || a[0] != '-') { positionals.Add(a); continue; }
             string name = a, value;
             if (a.StartsWith("--", StringComparison.Ordinal) && a.IndexOf('=', StringComparison.Ordinal) is var eq and > 0) { name = a[..eq]; value = a[(eq + 1)..]; }
-            else if (!a.StartsWith("--", StringComparison.Ordinal) && a.Length > 2 && PsqlValued.Contains(a[..2])) { name = a[..2]; value = a[2..]; }
-            else if (PsqlValued.Contains(a)) value = i + 1 < args.Count ? args[++i] : "";
+            else if (!a.StartsWith("--", StringComparison.Ordinal) && a.Length > 2 && PsqlGrammar.TakesValue(a[..2])) { name = a[..2]; value = a[2..]; }
+            else if (PsqlGrammar.TakesValue(a)) value = i + 1 < args.Count ? args[++i] : "";
             else continue;
             switch (name)
             {
