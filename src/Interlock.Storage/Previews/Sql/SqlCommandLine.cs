@@ -163,11 +163,7 @@ public static class SqlCommandLine
         };
     }
 
-    private static string Resolve(string file, string? cwd, string? home)
-    {
-        if (file == "~" || file.StartsWith("~/", StringComparison.Ordinal))
-            return home is null ? file : Path.GetFullPath(Path.Join(home, file[1..]));
-        if (Path.IsPathRooted(file)) return Path.GetFullPath(file);
-        return cwd is null ? file : Path.GetFullPath(file, cwd);
-    }
+    // An unknown home leaves ~ as written (no such file will be opened); everything else is the analyzer's resolution.
+    private static string Resolve(string file, string? cwd, string? home) =>
+        home is null && file.StartsWith('~') ? file : PathResolver.Resolve(file, cwd ?? "/", home ?? "/");
 }

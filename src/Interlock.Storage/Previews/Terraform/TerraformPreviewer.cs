@@ -4,6 +4,7 @@ using System.Text.RegularExpressions;
 using Interlock.Actions;
 using Interlock.Previews;
 using Interlock.Risk;
+using Interlock.Shell;
 
 namespace Interlock.Storage.Previews.Terraform;
 
@@ -37,7 +38,8 @@ public sealed partial class TerraformPreviewer(TimeProvider time, TerraformPrevi
         if (op is null) return null;
         var words = OperationWords.Of(op);
         var cwd = context.Request.Cwd ?? "/";
-        var dir = words is null ? cwd : Resolve(cwd, OperationWords.Option(words, "-chdir") ?? ".");
+        var home = context.Request.Home ?? "/";
+        var dir = words is null ? cwd : PathResolver.Resolve(OperationWords.Option(words, "-chdir") ?? ".", cwd, home);
         bool destroy = op.Verb == "destroy" || words is not null && words.Any(w => w is "-destroy" or "--destroy");
 
         TerraformPlan plan;
@@ -49,7 +51,7 @@ public sealed partial class TerraformPreviewer(TimeProvider time, TerraformPrevi
         }
         else if (words is not null && PlanFile(words, op.Verb!) is { } planArg)
         {
-            var planPath = Resolve(dir, planArg);
+            var planPath = PathResolver.Resolve(planArg, dir, home);
             if (File.Exists(planPath + ".json"))
             {
                 plan = TerraformPlan.Parse(await File.ReadAllTextAsync(planPath + ".json", cancellationToken).ConfigureAwait(false));
@@ -199,7 +201,6 @@ public sealed partial class TerraformPreviewer(TimeProvider time, TerraformPrevi
         return null;
     }
 
-    private static string Resolve(string dir, string path) => Path.GetFullPath(path.StartsWith('/') ? path : Path.Combine(dir, path));
 
     private static string FirstLine(string text) => text.Split('\n', StringSplitOptions.RemoveEmptyEntries).FirstOrDefault()?.Trim() ?? "(no output)";
 
