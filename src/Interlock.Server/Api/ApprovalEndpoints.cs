@@ -94,10 +94,7 @@ public static class ApprovalEndpoints
     public static async Task<IResult> AnswerAsync(GatewayServices s, Principal reviewer, string id, bool approve, string? reason, CancellationToken cancellationToken, string? confirm = null)
     {
         ArgumentNullException.ThrowIfNull(s);
-        // Asked only of a vote the workflow would record, so a stale request or a non-reviewer hears the real reason.
-        if (approve && await s.Approvals.GetAsync(id, cancellationToken).ConfigureAwait(false) is { } asked
-            && ApprovalWorkflow.Vote(asked, reviewer, approve: true, reason, s.Time.GetUtcNow()).Ok
-            && Web.TypedConfirmation.Word(asked) is { } word && !Web.TypedConfirmation.Matches(word, confirm))
+        if (approve && await MissingConfirmationAsync(s, reviewer, id, reason, confirm, cancellationToken).ConfigureAwait(false) is { } word)
             return ApiProblem.BadRequest($"this action cannot be undone or its blast radius is critical: approve it with \"confirm\": \"{word}\"");
         var change = await s.Approvals.VoteAsync(id, reviewer, approve, reason, cancellationToken).ConfigureAwait(false);
         if (change.Ok) return ApiJson.Ok(ApiViews.Approval(s, change.Request!));
@@ -108,5 +105,18 @@ public static class ApprovalEndpoints
             _ when change.Problem!.StartsWith("no approval", StringComparison.Ordinal) => ApiProblem.NotFound(change.Problem),
             _ => ApiProblem.BadRequest(change.Problem!),
         };
+    }
+
+    /// <summary>
+    /// The word approving <paramref name="id"/> needs when <paramref name="confirm"/> is not it, else null. Asked only of
+    /// a vote the workflow would record, so a stale request or a non-reviewer hears the real reason instead.
+    /// </summary>
+    public static async Task<string?> MissingConfirmationAsync(GatewayServices s, Principal reviewer, string id, string? reason, string? confirm, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(s);
+        return await s.Approvals.GetAsync(id, cancellationToken).ConfigureAwait(false) is { } asked
+            && ApprovalWorkflow.Vote(asked, reviewer, approve: true, reason, s.Time.GetUtcNow()).Ok
+            && Web.TypedConfirmation.Word(asked) is { } word && !Web.TypedConfirmation.Matches(word, confirm)
+            ? word : null;
     }
 }

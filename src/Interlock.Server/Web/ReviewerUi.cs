@@ -192,10 +192,8 @@ public static class ReviewerUi
             ui.SetFlash(c, false, $"The reason is longer than {MaxReason} characters; nothing was recorded.");
             return SeeOther(c, back);
         }
-        // Asked only of a vote the workflow would record (a pure dry run), so a stale page or a non-reviewer hears the real reason.
-        if (approve && await s.Approvals.GetAsync(id, c.RequestAborted).ConfigureAwait(false) is { } asked
-            && ApprovalWorkflow.Vote(asked, user, approve: true, reason.Length == 0 ? null : reason, s.Time.GetUtcNow()).Ok
-            && TypedConfirmation.Word(asked) is { } word && !TypedConfirmation.Matches(word, form[TypedConfirmation.Field]))
+        // The answer path checks this too; asked here first for the page's own wording of the refusal.
+        if (approve && await ApprovalEndpoints.MissingConfirmationAsync(s, user, id, reason.Length == 0 ? null : reason, form[TypedConfirmation.Field], c.RequestAborted).ConfigureAwait(false) is { } word)
         {
             // Checked here, not only by the form's pattern: a page edited or scripted around it is refused the same.
             ui.SetFlash(c, false, $"Not recorded: this action cannot be undone or its blast radius is critical; type {word} to approve it.");
