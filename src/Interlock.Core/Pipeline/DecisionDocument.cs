@@ -179,14 +179,9 @@ public static class DecisionDocumentJson
             var reversible = Bool(b, "reversible") ?? false;
             blast = new BlastRadius(ParseLevel(Str(b, "level")), Str(b, "scope") ?? "", reversible, Bool(b, "shared_state") ?? false, Strs(b, "reasons"))
             {
-                Reversibility = Str(b, "reversibility") switch
-                {
-                    "reversible" => Reversibility.Reversible,
-                    "recoverable" => Reversibility.Recoverable,
-                    null => reversible ? Reversibility.Reversible : Reversibility.Irreversible,
-                    _ => Reversibility.Irreversible,
-                },
-                ScopeCount = b.TryGetProperty("scope_count", out var sc) && sc.ValueKind == JsonValueKind.Number && sc.TryGetInt64(out var n) ? n : null,
+                // Records written before the three-valued dimension carry only the boolean.
+                Reversibility = Str(b, "reversibility") is { } wire ? BlastScorer.ParseReversibility(wire) : reversible ? Reversibility.Reversible : Reversibility.Irreversible,
+                ScopeCount = JsonProperties.Int64(b, "scope_count"),
                 ScopeUnit = Str(b, "scope_unit"), Resources = Strs(b, "resources"), Coupling = Strs(b, "coupling"),
                 Environment = Enum.TryParse<EnvironmentKind>(Str(b, "environment"), ignoreCase: true, out var env) ? env : EnvironmentKind.Unknown,
             };
@@ -244,8 +239,7 @@ public static class DecisionDocumentJson
         w.WriteEndArray();
     }
 
-    private static string? Str(JsonElement o, string name) =>
-        o.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
+    private static string? Str(JsonElement o, string name) => JsonProperties.String(o, name);
 
     private static int? Int(JsonElement o, string name) =>
         o.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.Number && v.TryGetInt32(out var i) ? i : null;

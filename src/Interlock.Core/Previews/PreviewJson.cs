@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Interlock.Actions;
 using Interlock.Risk;
 
 namespace Interlock.Previews;
@@ -62,8 +63,7 @@ public static class PreviewJson
                 Previewer = previewer, Headline = headline,
                 Status = Str(e, "status") == "complete" ? PreviewStatus.Complete : PreviewStatus.Incomplete,
                 Limit = Str(e, "limit"), Count = Long(e, "count"), Unit = Str(e, "unit"), Bytes = Long(e, "bytes"),
-                // An unknown reversibility reads as the worst: a reader never shows less than was recorded.
-                Reversibility = Str(e, "reversibility") switch { null => null, "reversible" => Risk.Reversibility.Reversible, "recoverable" => Risk.Reversibility.Recoverable, _ => Risk.Reversibility.Irreversible },
+                Reversibility = Str(e, "reversibility") is { } wire ? BlastScorer.ParseReversibility(wire) : null,
                 Items = items, ItemsOmitted = Long(e, "items_omitted") ?? 0, Diff = Str(e, "diff"),
                 ProtectedLosses = e.TryGetProperty("protected_losses", out var pl) && pl.ValueKind == JsonValueKind.Array
                     ? [.. pl.EnumerateArray().Where(x => x.ValueKind == JsonValueKind.String).Select(x => x.GetString()!)] : [],
@@ -72,9 +72,7 @@ public static class PreviewJson
         return result;
     }
 
-    private static string? Str(JsonElement o, string name) =>
-        o.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
+    private static string? Str(JsonElement o, string name) => JsonProperties.String(o, name);
 
-    private static long? Long(JsonElement o, string name) =>
-        o.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.Number && v.TryGetInt64(out var i) ? i : null;
+    private static long? Long(JsonElement o, string name) => JsonProperties.Int64(o, name);
 }

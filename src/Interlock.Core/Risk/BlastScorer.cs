@@ -123,6 +123,14 @@ public static class BlastScorer
         return worst > combined.Level ? combined with { Level = worst } : combined;
     }
 
+    /// <summary>The reversibility a wire name stands for; an unknown name reads as the worst, so a reader never shows less than was recorded.</summary>
+    public static Reversibility ParseReversibility(string text) => text switch
+    {
+        "reversible" => Reversibility.Reversible,
+        "recoverable" => Reversibility.Recoverable,
+        _ => Reversibility.Irreversible,
+    };
+
     public static string Wire(Reversibility r) => r switch
     {
         Reversibility.Reversible => "reversible",

@@ -53,6 +53,5 @@ public static class FileEdit
         return (string.Concat(text.AsSpan(0, at), @new, text.AsSpan(at + old.Length)), null);
     }
 
-    private static string? Str(JsonElement o, string name) =>
-        o.ValueKind == JsonValueKind.Object && o.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
+    private static string? Str(JsonElement o, string name) => Interlock.Actions.JsonProperties.String(o, name);
 }

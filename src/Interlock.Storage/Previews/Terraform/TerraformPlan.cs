@@ -91,6 +91,5 @@ public sealed record TerraformPlan(IReadOnlyList<TerraformChange> Changes, IRead
             foreach (var child in children.EnumerateArray()) CollectSnapshots(child, into);
     }
 
-    internal static string? Str(JsonElement o, string name) =>
-        o.ValueKind == JsonValueKind.Object && o.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
+    internal static string? Str(JsonElement o, string name) => Interlock.Actions.JsonProperties.String(o, name);
 }
