@@ -77,7 +77,8 @@ public sealed partial class TerraformPreviewer(TimeProvider time, TerraformPrevi
         }
         else return Preview.Unfinished(Name, $"no saved plan to read; `{op.Program} plan -out=tfplan` then `{op.Program} apply tfplan` shows the reviewer what changes");
 
-        var preventDestroy = PreventDestroy(dir);
+        // The *.tf files are read only when something would be deleted or replaced: nothing else can be a protected loss.
+        var preventDestroy = plan.Changes.Any(c => c.IsDelete || c.IsReplace) ? PreventDestroy(dir) : [];
         return Describe(plan, source, preventDestroy, context.Map, context.Budget);
     }
 
